@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once from the environment. Both hosts set the same variables:
+ * the CDK stack through Lambda environment, the local host before it loads any handler.
+ * Nothing in application code branches on which host it runs on; only endpoints differ.
+ */
+export const configSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  AWS_REGION: z.string().default('cn-north-1'),
+  /** Set only on the local host (or in tests); unset means the regional AWS endpoint. */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  SFN_ENDPOINT: z.string().url().optional(),
+  /** Prefix of state machine ARNs; the workflow name is appended (`…:stateMachine:<prefix><name>`). */
+  STATE_MACHINE_ARN_PREFIX: z.string().min(1),
+  /** HS256 secret (local host). Either this or JWKS_URL must be set for the API. */
+  JWT_SECRET: z.string().min(32).optional(),
+  /** RS256 verification keys, as Cognito publishes them. */
+  JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+});
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+/** The validated configuration; throws naming every missing or malformed variable. */
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = configSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${fields}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Forget the cached configuration (tests and the local host set the environment first). */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+/** ARN of a workflow's state machine on whichever host is configured. */
+export function stateMachineArn(workflowName: string): string {
+  return `${config().STATE_MACHINE_ARN_PREFIX}${workflowName}`;
+}

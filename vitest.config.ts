@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Test tiers live in their own folders and run as separate projects: unit tests get no setup at
+// all (no I/O); the others share one DynamoDB Local started for the run, with a table per file.
+const withDynamo = {
+  globalSetup: ['tests/support/dynamodb-global.ts'],
+  setupFiles: ['tests/support/polyfills.ts', 'tests/support/table-per-file.ts'],
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/support/polyfills.ts'] } },
+      { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, ...withDynamo } },
+      { test: { name: 'api', include: ['tests/api/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, ...withDynamo } },
+      { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },
+      { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },
+    ],
+  },
+});

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/**
+ * The map from workflows to the code their Task states run, read by both hosts:
+ * the CDK stack builds one Lambda function per task function and substitutes its ARN into the
+ * definition; the local Step Functions endpoint substitutes a local ARN and calls the same handler
+ * in-process.
+ */
+export interface TaskFunction {
+  /** Stable id: Lambda construct id on AWS, function name suffix on both hosts. */
+  readonly id: string;
+  /** Variable in the ASL definition (`${VillageImportValidateFunctionArn}`) replaced by the function's ARN. */
+  readonly substitution: string;
+  /** Source file, relative to the repository root, exporting `handler`. */
+  readonly entry: string;
+  /** Least privilege: what the function does with the table. */
+  readonly tableAccess: 'read' | 'readWrite';
+  /** Whether it calls Step Functions (to answer task tokens or start executions). */
+  readonly usesStepFunctions?: boolean;
+  /** Lambda timeout in seconds (default 30). */
+  readonly timeoutSeconds?: number;
+  /** Lambda memory in MB (default 512). */
+  readonly memoryMb?: number;
+}
+
+export interface Workflow {
+  /** State machine name suffix; also the key used by the API to start executions. */
+  readonly name: string;
+  /** ASL file in this folder. */
+  readonly definitionFile: string;
+  readonly description: string;
+}
+
+export const workflows: readonly Workflow[] = [];
+
+export const taskFunctions: readonly TaskFunction[] = [];
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The raw ASL text with `${…}` substitution variables still in place: exactly what CDK deploys. */
+export function definitionText(workflow: Workflow): string {
+  return readFileSync(join(here, workflow.definitionFile), 'utf8');
+}
+
+/** Replace `${Name}` variables as Step Functions' definitionSubstitutions does; unknown names are an error. */
+export function substitute(definition: string, values: Readonly<Record<string, string>>): string {
+  return definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`No substitution for \${${name}}`);
+    return value;
+  });
+}
+
+/** Local (non-AWS) Lambda ARN for a task function; the local endpoint maps it back to the handler. */
+export function localFunctionArn(fn: TaskFunction, region = 'cn-north-1'): string {
+  return `arn:aws:lambda:${region}:000000000000:function:village-flow-${fn.id}`;
+}
