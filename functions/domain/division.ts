@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Administrative division codes: 2 digits province, 4 city, 6 county/district, 9 township,
+ * 12 village (the national statistical code). Jurisdiction is a prefix: a user whose division is
+ * `120225` acts on every resource whose code starts with `120225`.
+ */
+export const divisionCodeSchema = z
+  .string()
+  .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'must be an administrative division code of 2, 4, 6, 9 or 12 digits');
+export type DivisionCode = z.infer<typeof divisionCodeSchema>;
+
+export const divisionLevels = ['province', 'city', 'county', 'township', 'village'] as const;
+export type DivisionLevel = (typeof divisionLevels)[number];
+
+const levelByLength: Readonly<Record<number, DivisionLevel>> = { 2: 'province', 4: 'city', 6: 'county', 9: 'township', 12: 'village' };
+
+export function divisionLevel(code: DivisionCode): DivisionLevel {
+  const level = levelByLength[code.length];
+  if (!level) throw new Error(`Not a division code: ${code}`);
+  return level;
+}
+
+/** The code of the enclosing division, or undefined for a province. */
+export function parentDivision(code: DivisionCode): DivisionCode | undefined {
+  const parentLength = { 2: 0, 4: 2, 6: 4, 9: 6, 12: 9 }[code.length];
+  return parentLength ? code.slice(0, parentLength) : undefined;
+}
+
+/** Whether `code` lies inside (or is) the jurisdiction `scope`. */
+export function withinJurisdiction(scope: DivisionCode, code: string): boolean {
+  return code.startsWith(scope);
+}
+
+/** County (6-digit) part of a county-or-lower code; the partition for per-county listings. */
+export function countyOf(code: DivisionCode): string {
+  if (code.length < 6) throw new Error(`${code} is above county level`);
+  return code.slice(0, 6);
+}
