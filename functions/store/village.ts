@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../shared/clients.ts';
 import { villageSchema, type Village } from '../domain/village.ts';
@@ -68,7 +68,7 @@ export async function getVillages(codes: readonly string[]): Promise<Map<string,
     let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(villageKey);
     for (let attempt = 0; keys && keys.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await ddb().send(
+      const out: BatchGetCommandOutput = await ddb().send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
       );
       for (const item of out.Responses?.[tableName()] ?? []) {
