@@ -1,0 +1,217 @@
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { villageCategories, villageSchema, type Village } from './village.ts';
+import { parentDivision, withinJurisdiction } from './division.ts';
+
+/**
+ * The village import format: UTF-8 CSV (a leading BOM, as Excel writes it, is accepted), one header
+ * line, then one village per line. Columns may come in any order and may be named in English or in
+ * Chinese; every column is required so that an update never silently zeroes a field.
+ *
+ * | column               | Chinese header          | value                                         |
+ * | -------------------- | ----------------------- | --------------------------------------------- |
+ * | `code`               | `村代码` / `区划代码`    | 12-digit village division code                |
+ * | `name`               | `村名`                  | village name, 1–100 characters                |
+ * | `population`         | `人口`                  | whole number of people                        |
+ * | `economicallyWeak`   | `经济薄弱村`            | 是/否, true/false, yes/no, 1/0                |
+ * | `category`           | `类别`                  | 示范, 创优 or 强基                            |
+ * | `operatingFundsYuan` | `运转经费(元)`          | yuan with at most 2 decimals (160000, 1.05)   |
+ *
+ * Errors name the line of the file (the header is line 1) and the column's canonical name.
+ */
+export const villageCsvColumns = [
+  { key: 'code', aliases: ['村代码', '区划代码', '代码'] },
+  { key: 'name', aliases: ['村名', '名称'] },
+  { key: 'population', aliases: ['人口'] },
+  { key: 'economicallyWeak', aliases: ['经济薄弱村', '经济薄弱'] },
+  { key: 'category', aliases: ['类别'] },
+  { key: 'operatingFundsYuan', aliases: ['运转经费(元)', '运转经费（元）', '运转经费'] },
+] as const;
+
+export type VillageCsvColumn = (typeof villageCsvColumns)[number]['key'];
+
+export const csvErrorSchema = z.object({
+  /** Line of the file (header = 1); for a record spanning lines, its last line. */
+  row: z.number().int().min(1),
+  /** Canonical column name, or null when the whole row (or file) is at fault. */
+  column: z.string().nullable(),
+  message: z.string(),
+});
+export type CsvError = z.infer<typeof csvErrorSchema>;
+
+export interface VillageCsvRow {
+  readonly row: number;
+  readonly village: Village;
+}
+
+export interface VillageCsvResult {
+  /** Valid rows in file order; only meaningful when `errors` is empty. */
+  readonly rows: VillageCsvRow[];
+  readonly errors: CsvError[];
+  /** Data rows seen (valid or not). */
+  readonly rowCount: number;
+}
+
+export interface VillageCsvOptions {
+  /** Jurisdiction of the importer: every code must lie inside it. */
+  readonly scope?: string;
+  /** Townships (9-digit codes) that exist; when given, every village must belong to one of them. */
+  readonly knownTownships?: ReadonlySet<string>;
+  /** Refuse files with more data rows than this (default 50,000). */
+  readonly maxRows?: number;
+}
+
+export const defaultMaxRows = 50_000;
+
+const truthy = new Set(['是', 'true', 'yes', 'y', '1']);
+const falsy = new Set(['否', 'false', 'no', 'n', '0']);
+
+/** Exact yuan → fen conversion on the decimal text, never through floating point. */
+export function parseYuanToFen(text: string): number | undefined {
+  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) return undefined;
+  const [, whole = '0', frac = ''] = m;
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+}
+
+/** Fen → yuan text as the CSV writes it (`160000`, `1.05`). */
+export function formatFenAsYuan(fen: number): string {
+  const whole = Math.floor(fen / 100);
+  const rest = fen % 100;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0')}`;
+}
+
+function headerKey(raw: string): VillageCsvColumn | undefined {
+  const h = raw.trim();
+  for (const c of villageCsvColumns) {
+    if (c.key.toLowerCase() === h.toLowerCase() || (c.aliases as readonly string[]).includes(h)) return c.key;
+  }
+  return undefined;
+}
+
+type Cells = Readonly<Record<VillageCsvColumn, string>>;
+
+function parseCells(cells: Cells, row: number, errors: CsvError[]): Village | undefined {
+  const before = errors.length;
+  const fail = (column: VillageCsvColumn, message: string) => errors.push({ row, column, message });
+
+  const populationText = cells.population;
+  const population = /^\d{1,9}$/.test(populationText) ? Number(populationText) : undefined;
+  if (population === undefined) fail('population', `must be a whole number of people, got "${populationText}"`);
+
+  const weakText = cells.economicallyWeak.toLowerCase();
+  const economicallyWeak = truthy.has(weakText) ? true : falsy.has(weakText) ? false : undefined;
+  if (economicallyWeak === undefined) fail('economicallyWeak', `must be 是 or 否 (or true/false), got "${cells.economicallyWeak}"`);
+
+  const operatingFundsFen = parseYuanToFen(cells.operatingFundsYuan);
+  if (operatingFundsFen === undefined) {
+    fail('operatingFundsYuan', `must be an amount in yuan with at most 2 decimals, got "${cells.operatingFundsYuan}"`);
+  }
+
+  if (!(villageCategories as readonly string[]).includes(cells.category)) {
+    fail('category', `must be one of ${villageCategories.join(', ')}, got "${cells.category}"`);
+  }
+
+  // The shared schema is the authority on ranges and formats; its messages name the field.
+  const candidate = { code: cells.code, name: cells.name, population, economicallyWeak, category: cells.category, operatingFundsFen };
+  const parsed = villageSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const already = new Set(errors.slice(before).map((e) => e.column));
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      const column: VillageCsvColumn = field === 'operatingFundsFen' ? 'operatingFundsYuan' : (field as VillageCsvColumn);
+      if (already.has(column)) continue;
+      already.add(column);
+      fail(column, issue.message);
+    }
+  }
+  return errors.length === before && parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Parse and validate a whole village CSV. Never throws on bad input: every problem found is
+ * returned, by line and column, so the importer can fix the file in one go.
+ */
+export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): VillageCsvResult {
+  const maxRows = options.maxRows ?? defaultMaxRows;
+  const errors: CsvError[] = [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+  } catch (err) {
+    const e = err as { message?: string; lines?: number };
+    return { rows: [], errors: [{ row: Math.max(1, e.lines ?? 1), column: null, message: `not valid CSV: ${e.message ?? String(err)}` }], rowCount: 0 };
+  }
+
+  const [header, ...data] = records;
+  if (!header) return { rows: [], errors: [{ row: 1, column: null, message: 'the file is empty: expected a header line and at least one village' }], rowCount: 0 };
+
+  const positions = new Map<VillageCsvColumn, number>();
+  header.record.forEach((raw, index) => {
+    const key = headerKey(raw);
+    if (!key) errors.push({ row: header.info.lines, column: raw, message: `unknown column "${raw}"; expected ${villageCsvColumns.map((c) => c.key).join(', ')}` });
+    else if (positions.has(key)) errors.push({ row: header.info.lines, column: key, message: `column ${key} appears twice` });
+    else positions.set(key, index);
+  });
+  for (const c of villageCsvColumns) {
+    if (!positions.has(c.key)) errors.push({ row: header.info.lines, column: c.key, message: `missing column ${c.key} (${c.aliases[0]})` });
+  }
+  if (errors.length > 0) return { rows: [], errors, rowCount: data.length };
+  if (data.length === 0) return { rows: [], errors: [{ row: 1, column: null, message: 'no villages: the file has only a header line' }], rowCount: 0 };
+  if (data.length > maxRows) {
+    return { rows: [], errors: [{ row: 1, column: null, message: `too many rows: ${data.length}, at most ${maxRows} per import` }], rowCount: data.length };
+  }
+
+  const rows: VillageCsvRow[] = [];
+  const firstRowOfCode = new Map<string, number>();
+  for (const { record, info } of data) {
+    const row = info.lines;
+    if (record.length !== header.record.length) {
+      errors.push({ row, column: null, message: `expected ${header.record.length} fields, found ${record.length}` });
+      continue;
+    }
+    const cells = Object.fromEntries(villageCsvColumns.map((c) => [c.key, record[positions.get(c.key)!] ?? ''])) as Cells;
+    const village = parseCells(cells, row, errors);
+    if (!village) continue;
+
+    const earlier = firstRowOfCode.get(village.code);
+    if (earlier !== undefined) {
+      errors.push({ row, column: 'code', message: `village ${village.code} already appears on row ${earlier}` });
+      continue;
+    }
+    firstRowOfCode.set(village.code, row);
+    if (options.scope && !withinJurisdiction(options.scope, village.code)) {
+      errors.push({ row, column: 'code', message: `village ${village.code} is outside your jurisdiction ${options.scope}` });
+      continue;
+    }
+    const township = parentDivision(village.code);
+    if (options.knownTownships && (!township || !options.knownTownships.has(township))) {
+      errors.push({ row, column: 'code', message: `township ${township ?? '?'} of village ${village.code} is not in the division registry` });
+      continue;
+    }
+    rows.push({ row, village });
+  }
+  return { rows, errors, rowCount: data.length };
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Write villages in the import format (English headers), e.g. for exports, demo files and tests. */
+export function toVillageCsv(villages: readonly Village[], options: { bom?: boolean } = {}): string {
+  const lines = [villageCsvColumns.map((c) => c.key).join(',')];
+  for (const v of villages) {
+    lines.push(
+      [v.code, csvCell(v.name), String(v.population), v.economicallyWeak ? '是' : '否', v.category, formatFenAsYuan(v.operatingFundsFen)].join(','),
+    );
+  }
+  return `${options.bom ? '\uFEFF' : ''}${lines.join('\n')}\n`;
+}
+
+/** Split items into consecutive pages of at most `size`. */
+export function pages<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
