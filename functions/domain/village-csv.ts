@@ -137,7 +137,8 @@ export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): 
   const errors: CsvError[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+    // With `info: true` csv-parse returns {record, info} pairs; its typings only describe plain records.
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
     return { rows: [], errors: [{ row: Math.max(1, e.lines ?? 1), column: null, message: `not valid CSV: ${e.message ?? String(err)}` }], rowCount: 0 };
