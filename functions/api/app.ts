@@ -1,0 +1,122 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { authenticate } from './auth.ts';
+import type { App, AppEnv, RouteModule } from './context.ts';
+import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
+import { logger } from '../shared/logger.ts';
+import { divisionRoutes } from './routes/divisions.ts';
+import { villageRoutes } from './routes/villages.ts';
+import { unitRoutes } from './routes/units.ts';
+import { auditRoutes } from './routes/audit.ts';
+
+/**
+ * Every route module of the API, in one list: adding a program's routes is one line here.
+ * A module is `(app) => void` and registers its routes with `app.openapi(createRoute(…), handler)`.
+ */
+const routeModules: readonly RouteModule[] = [
+  divisionRoutes,
+  villageRoutes,
+  unitRoutes,
+  auditRoutes,
+];
+
+/** Paths served without a token. */
+const publicPaths = new Set(['/health', '/openapi.json', '/docs']);
+
+const requestIdPattern = /^[A-Za-z0-9._:\-]{1,128}$/;
+
+const locationOf: Readonly<Record<string, FieldError['in']>> = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'header',
+};
+
+function problemResponse(c: Context<AppEnv>, err: unknown): Response {
+  const requestId = c.get('requestId') ?? randomUUID();
+  const problem = toProblem(err, requestId);
+  if (problem.status >= 500) logger.error('unhandled error', { requestId, error: err as Error });
+  const response = c.json(problem, problem.status as ContentfulStatusCode);
+  response.headers.set('content-type', problemContentType);
+  response.headers.set('x-request-id', requestId);
+  return response;
+}
+
+/**
+ * The HTTP API, knowing nothing about the runtime it runs in (Lambda through hono/aws-lambda, or
+ * @hono/node-server locally). Tests call it with `app.request()`.
+ */
+export function buildApp(): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    // Every zod failure (body, path, query, headers) becomes one 400 naming all bad fields.
+    defaultHook: (result) => {
+      if (!result.success) throw new ValidationError(zodFieldErrors(result.error, locationOf[result.target]));
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    logger.info('request', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      sub: c.get('principal')?.sub,
+    });
+  });
+
+  app.use('*', async (c, next) => {
+    if (publicPaths.has(c.req.path)) return next();
+    c.set('principal', await authenticate(c.req.header('authorization')));
+    return next();
+  });
+
+  app.onError((err, c) => problemResponse(c, err));
+  app.notFound((c) => problemResponse(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'HS256 (local host) or RS256 from a JWKS (Cognito). Claims: roles, division, unitId, position, sub.',
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['meta'],
+      summary: 'Liveness check (no token needed)',
+      security: [],
+      responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+    }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+
+  for (const register of routeModules) register(app);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'village-flow API',
+      version: '0.1.0',
+      description:
+        'Registries and workflows for county-level rural assistance programs. Errors are application/problem+json (RFC 9457); every response carries x-request-id.',
+    },
+    security: [{ bearerAuth: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  return app;
+}

@@ -1,0 +1,99 @@
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { config } from '../shared/config.ts';
+import { UnauthorizedError } from '../shared/errors.ts';
+import { principalSchema, roles as knownRoles, type Principal, type Role } from '../domain/principal.ts';
+
+/**
+ * Bearer JWT verification. HS256 with JWT_SECRET (the local host), RS256 from JWKS_URL (Cognito);
+ * when both are configured the token's `alg` picks the key, and no other algorithm is accepted.
+ * Keys are prepared once per configuration, not per request.
+ */
+interface Verifier {
+  readonly configKey: string;
+  readonly getKey: JWTVerifyGetKey;
+  readonly algorithms: string[];
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+}
+
+let verifier: Verifier | undefined;
+
+async function currentVerifier(): Promise<Verifier> {
+  const { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = config();
+  const configKey = `${JWT_SECRET ?? ''}|${JWKS_URL ?? ''}|${JWT_ISSUER ?? ''}|${JWT_AUDIENCE ?? ''}`;
+  if (verifier?.configKey === configKey) return verifier;
+  if (!JWT_SECRET && !JWKS_URL) throw new Error('Neither JWT_SECRET nor JWKS_URL is configured');
+  const hmacKey = JWT_SECRET
+    ? await crypto.subtle.importKey('raw', new TextEncoder().encode(JWT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    : undefined;
+  const jwks = JWKS_URL ? createRemoteJWKSet(new URL(JWKS_URL)) : undefined;
+  const algorithms = [...(hmacKey ? ['HS256'] : []), ...(jwks ? ['RS256'] : [])];
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    if (header.alg === 'HS256' && hmacKey) return hmacKey;
+    if (header.alg === 'RS256' && jwks) return jwks(header, token);
+    throw new UnauthorizedError(`Token algorithm ${String(header.alg)} is not accepted`);
+  };
+  verifier = { configKey, getKey, algorithms, issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
+  return verifier;
+}
+
+function stringClaim(claims: JWTPayload, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = claims[name];
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
+}
+
+function listClaim(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  // Some issuers put lists in one space- or comma-separated string.
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+  return [];
+}
+
+/**
+ * The one mapping from token claims to a Principal. Accepts our own claims (`roles`, `division`,
+ * `unitId`, `position`) and Cognito's (`cognito:groups` as roles, `custom:division`,
+ * `custom:unitId`, `custom:position`). Groups that are not roles of this product are ignored.
+ * Throws 401 naming the claim that is missing or malformed.
+ */
+export function principalFromClaims(claims: JWTPayload): Principal {
+  const roleNames = new Set([...listClaim(claims.roles), ...listClaim(claims['cognito:groups'])]);
+  const roles = knownRoles.filter((r: Role) => roleNames.has(r));
+  const candidate = {
+    sub: claims.sub,
+    roles,
+    division: stringClaim(claims, 'division', 'custom:division'),
+    unitId: stringClaim(claims, 'unitId', 'custom:unitId'),
+    position: stringClaim(claims, 'position', 'custom:position'),
+  };
+  const parsed = principalSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `claim ${i.path.join('.') || '(token)'}: ${i.message}`).join('; ');
+    throw new UnauthorizedError(`Token claims are not usable: ${detail}`);
+  }
+  return parsed.data;
+}
+
+/** Verify an `Authorization` header value and return the caller; 401 when missing, invalid or expired. */
+export async function authenticate(authorization: string | undefined): Promise<Principal> {
+  if (!authorization) throw new UnauthorizedError('Missing Authorization header (Bearer token)');
+  const match = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)\s*$/i.exec(authorization);
+  if (!match?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <JWT>"');
+  const v = await currentVerifier();
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(match[1], v.getKey, {
+      algorithms: v.algorithms,
+      ...(v.issuer ? { issuer: v.issuer } : {}),
+      ...(v.audience ? { audience: v.audience } : {}),
+    }));
+  } catch (err) {
+    if (err instanceof UnauthorizedError) throw err;
+    if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('Token has expired');
+    if (err instanceof joseErrors.JOSEError) throw new UnauthorizedError(`Token rejected: ${err.code}`);
+    throw err;
+  }
+  return principalFromClaims(payload);
+}

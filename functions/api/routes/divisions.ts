@@ -1,0 +1,5 @@
+import type { App } from '../context.ts';
+
+export function divisionRoutes(app: App): void {
+  void app;
+}

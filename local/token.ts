@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ensureJwtSecret, signToken } from './jwt.ts';
+import { principalSchema, roleSchema } from '../functions/domain/principal.ts';
+
+// `npm run token -- --role finance --division 120225 --sub f1 [--unit U1] [--position head]
+// [--ttl 3600] [--data-dir .data]`: prints one HS256 token signed with the local host's secret.
+const usage =
+  'usage: npm run token -- --role <admin|finance|township|village|unit|auditor>[,<role>…] --division <code> --sub <user id>\n' +
+  '                        [--unit <unit id>] [--position <handler|bookkeeper|head|supervisor>] [--ttl <seconds>] [--data-dir .data]';
+
+const argsSchema = z.object({
+  role: z.string().transform((s, ctx) => {
+    const parsed = z.array(roleSchema).min(1).safeParse(s.split(',').map((r) => r.trim()).filter(Boolean));
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: `must be one or more of ${roleSchema.options.join(', ')} (comma-separated)` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
+  division: principalSchema.shape.division,
+  sub: principalSchema.shape.sub,
+  unit: z.string().min(1).optional(),
+  position: principalSchema.shape.position,
+  ttl: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(3600),
+  'data-dir': z.string().min(1).default('.data'),
+});
+type TokenArgs = z.infer<typeof argsSchema>;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      division: { type: 'string' },
+      sub: { type: 'string' },
+      unit: { type: 'string' },
+      position: { type: 'string' },
+      ttl: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+
+const parsed = argsSchema.safeParse(values);
+if (!parsed.success) fail(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+const args: TokenArgs = parsed.data;
+if (args.role.includes('unit') && !args.unit) fail('--unit: required for the unit role');
+
+const secret = ensureJwtSecret(args['data-dir']);
+const token = await signToken(
+  { sub: args.sub, roles: args.role, division: args.division, unitId: args.unit, position: args.position },
+  secret,
+  args.ttl,
+);
+process.stdout.write(`${token}\n`);
