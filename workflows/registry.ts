@@ -33,9 +33,16 @@ export interface Workflow {
   readonly description: string;
 }
 
-export const workflows: readonly Workflow[] = [];
+export const workflows: readonly Workflow[] = [
+  { name: 'village-import', definitionFile: 'village-import.asl.json', description: 'Validate a village CSV and write its villages in pages, idempotently' },
+];
 
-export const taskFunctions: readonly TaskFunction[] = [];
+export const taskFunctions: readonly TaskFunction[] = [
+  { id: 'village-import-validate', substitution: 'VillageImportValidateFunctionArn', entry: 'functions/tasks/village-import-validate.ts', tableAccess: 'readWrite', timeoutSeconds: 120, memoryMb: 1024 },
+  { id: 'village-import-write-page', substitution: 'VillageImportWritePageFunctionArn', entry: 'functions/tasks/village-import-write-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
+  { id: 'village-import-finish', substitution: 'VillageImportFinishFunctionArn', entry: 'functions/tasks/village-import-finish.ts', tableAccess: 'readWrite' },
+  { id: 'village-import-mark-failed', substitution: 'VillageImportMarkFailedFunctionArn', entry: 'functions/tasks/village-import-mark-failed.ts', tableAccess: 'readWrite' },
+];
 
 const here = dirname(fileURLToPath(import.meta.url));
 

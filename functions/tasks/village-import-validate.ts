@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { parseVillageCsv, pages } from '../domain/village-csv.ts';
+import {
+  getImport,
+  getImportCsv,
+  importIdSchema,
+  importPageSize,
+  putErrors,
+  putPages,
+  transition,
+  type VillageImport,
+} from '../store/village-import.ts';
+
+export const validateInputSchema = z.object({ importId: importIdSchema });
+export type ValidateInput = z.infer<typeof validateInputSchema>;
+
+export interface ValidateOutput {
+  readonly importId: string;
+  readonly valid: boolean;
+  readonly rowCount: number;
+  readonly errorCount: number;
+  /** Page indexes for the Map state; empty when the file was rejected. */
+  readonly pages: number[];
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+function outcome(imp: VillageImport): ValidateOutput {
+  const valid = imp.status !== 'rejected';
+  return { importId: imp.id, valid, rowCount: imp.rowCount ?? 0, errorCount: imp.errorCount ?? 0, pages: valid ? range(imp.pageCount ?? 0) : [] };
+}
+
+/**
+ * Validate every row of the uploaded CSV. A file with any bad row is rejected as a whole with all
+ * its errors stored; a good one is staged in pages for the Map state. Nothing touches the village
+ * registry here, so a rejected import has written no village.
+ */
+export async function handler(event: unknown): Promise<ValidateOutput> {
+  const { importId } = validateInputSchema.parse(event);
+  let imp = await getImport(importId);
+  if (!imp) throw new Error(`Import ${importId} does not exist`);
+  // A retried or replayed step finds its own result recorded and returns it unchanged.
+  if (imp.status !== 'received' && imp.status !== 'validating') return outcome(imp);
+  if (imp.status === 'received') imp = (await transition(imp, ['received'], 'validating')) ?? (await getImport(importId))!;
+
+  const bytes = await getImportCsv(imp);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '';
+  }
+  const result =
+    bytes.byteLength > 0 && text === ''
+      ? { rows: [], rowCount: 0, errors: [{ row: 1, column: null, message: 'the file is not valid UTF-8 text' }] }
+      : parseVillageCsv(text, { scope: imp.actor.division, knownTownships: await knownTownships(imp.actor.division) });
+
+  if (result.errors.length > 0) {
+    const errorPages = await putErrors(importId, result.errors);
+    const next = await transition(imp, ['validating'], 'rejected', { rowCount: result.rowCount, errorCount: result.errors.length, errorPages });
+    return outcome(next ?? (await getImport(importId))!);
+  }
+  const villagePages = pages(result.rows.map((r) => r.village), importPageSize);
+  await putPages(importId, villagePages);
+  const next = await transition(imp, ['validating'], 'writing', { rowCount: result.rowCount, pageCount: villagePages.length, errorCount: 0 });
+  return outcome(next ?? (await getImport(importId))!);
+}
+
+/** Township codes of the division registry within the importer's jurisdiction; undefined skips the check. */
+async function knownTownships(scope: string): Promise<ReadonlySet<string> | undefined> {
+  void scope;
+  return undefined;
+}
