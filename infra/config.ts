@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`). Values given on the
+ * command line arrive as strings, hence the coercions.
+ */
+export const deployConfigSchema = z.object({
+  stage: z.enum(['dev', 'prod']).default('dev'),
+  /**
+   * Default Singapore: enabled in every account and offering every service used. The China regions
+   * (aws-cn) have no Cognito user pools; Hong Kong (ap-east-1) works once opted in. ARNs and URLs are
+   * built partition-aware either way.
+   */
+  region: z.string().min(1).default('ap-southeast-1'),
+  /** Unset: the account of the CLI's credentials (CDK_DEFAULT_ACCOUNT), or environment-agnostic. */
+  account: z.string().regex(/^\d{12}$/).optional(),
+  logRetentionDays: z.coerce.number().int().positive().default(30),
+  /** Origin of the web console allowed by CORS. */
+  corsOrigin: z.string().url().default('http://localhost:5173'),
+  /** Where alarm notifications go; unset means subscribe later (the topic exists either way). */
+  alarmEmail: z.string().email().optional(),
+  /** Require TOTP MFA for every user (recommended for prod once officials have authenticator apps). */
+  requireMfa: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .default(false),
+  throttleRateLimit: z.coerce.number().int().positive().default(50),
+  throttleBurstLimit: z.coerce.number().int().positive().default(100),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+export type DeployConfig = z.infer<typeof deployConfigSchema>;
+
+/** Parse context values (a record of whatever the CDK node holds), naming every bad key. */
+export function parseDeployConfig(context: Readonly<Record<string, unknown>>): DeployConfig {
+  const parsed = deployConfigSchema.safeParse(context);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid CDK context: ${fields}`);
+  }
+  return parsed.data;
+}
+
+/** Name shared by every resource of one deployment: `village-flow-<stage>`. */
+export function resourcePrefix(config: Pick<DeployConfig, 'stage'>): string {
+  return `village-flow-${config.stage}`;
+}

@@ -1,0 +1,81 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccountRecovery, Mfa, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+export interface AuthProps {
+  /** @default - generated */
+  readonly userPoolName?: string;
+  /** Cognito groups to create, one per role of the product. */
+  readonly groups: readonly string[];
+  /** Require TOTP MFA at sign-in. @default false (offered, optional) */
+  readonly requireMfa?: boolean;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The user pool officials sign in to. Roles are groups (`cognito:groups` in the ID token) and the
+ * jurisdiction travels as custom attributes (`custom:division`, `custom:unitId`, `custom:position`);
+ * the API maps both to the same principal the local host builds from its own tokens.
+ */
+export class Auth extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: AuthProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      userPoolName: props.userPoolName,
+      // Accounts are created by administrators for officials; nobody signs themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      customAttributes: {
+        division: new StringAttribute({ minLen: 2, maxLen: 12, mutable: true }),
+        unitId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        position: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: props.requireMfa ? Mfa.REQUIRED : Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      // No e-mail or phone is required of officials: an administrator resets passwords.
+      accountRecovery: AccountRecovery.NONE,
+      deletionProtection: (props.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    for (const group of props.groups) {
+      this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `village-flow role ${group}` });
+    }
+    this.client = this.userPool.addClient('ConsoleClient', {
+      // USER_PASSWORD_AUTH lets an operator get a token from the CLI (see docs/deploy-aws.md); SRP is for the console.
+      authFlows: { userPassword: true, userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+    });
+
+    const suppressions = [
+      {
+        id: 'AwsSolutions-COG8',
+        reason: 'The Plus feature plan is priced per monthly active user and not offered in every region; accounts are administrator-created and the password policy is strict.',
+      },
+    ];
+    if (!props.requireMfa) {
+      suppressions.push({
+        id: 'AwsSolutions-COG2',
+        reason: 'TOTP MFA is offered to every user; requiring it is a deployment choice (context requireMfa=true) because many village officials have no authenticator device yet.',
+      });
+    }
+    NagSuppressions.addResourceSuppressions(this.userPool, suppressions);
+  }
+}

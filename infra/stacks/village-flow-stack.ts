@@ -1,0 +1,187 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { Construct as Group } from 'constructs';
+import * as registry from '../../workflows/registry.ts';
+import type { TaskFunction as TaskFunctionEntry, Workflow } from '../../workflows/registry.ts';
+import { roles } from '../../functions/domain/principal.ts';
+import { resourcePrefix, type DeployConfig } from '../config.ts';
+import { Api } from '../constructs/api.ts';
+import { Auth } from '../constructs/auth.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
+import { VillageFlowTable } from '../constructs/table.ts';
+import { TaskFunction } from '../constructs/task-function.ts';
+import { WorkflowStateMachine } from '../constructs/workflow.ts';
+
+/** What the stack deploys: by default `workflows/registry.ts`, replaceable so tests can pass fixtures. */
+export interface WorkflowRegistry {
+  readonly workflows: readonly Workflow[];
+  readonly taskFunctions: readonly TaskFunctionEntry[];
+  readonly definitionText: (workflow: Workflow) => string;
+}
+
+export interface VillageFlowStackProps extends StackProps {
+  readonly config: DeployConfig;
+  /** @default the lists of `workflows/registry.ts` */
+  readonly registry?: WorkflowRegistry;
+  /** Folder holding package.json; function entries are relative to it. @default the repository root */
+  readonly projectRoot?: string;
+  /** The API's Lambda entry, relative to `projectRoot`. @default 'functions/api/handler.ts' */
+  readonly apiEntry?: string;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** CloudWatch Logs accepts only certain retention periods; refuse others at synth time. */
+function retentionDays(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!allowed.includes(days)) throw new Error(`logRetentionDays=${days} is not a CloudWatch retention period (${allowed.join(', ')})`);
+  return days as RetentionDays;
+}
+
+/** State machine name of a workflow in a stage: `village-flow-<stage>-<workflow>`. */
+export function stateMachineName(config: Pick<DeployConfig, 'stage'>, workflow: Pick<Workflow, 'name'>): string {
+  return `${resourcePrefix(config)}-${workflow.name}`;
+}
+
+/**
+ * The whole product on AWS: the table, one function per task handler, one state machine per workflow,
+ * the HTTP API with its Cognito user pool, and the alarms. Generic over the registry: a workflow added
+ * to `workflows/registry.ts` is deployed without touching this file.
+ */
+export class VillageFlowStack extends Stack {
+  readonly table: VillageFlowTable;
+  readonly taskFunctions: Readonly<Record<string, TaskFunction>>;
+  readonly apiFunction: TaskFunction;
+  readonly stateMachines: Readonly<Record<string, WorkflowStateMachine>>;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: VillageFlowStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const reg = props.registry ?? registry;
+    const projectRoot = props.projectRoot ?? repositoryRoot;
+    const prefix = resourcePrefix(config);
+    const isProd = config.stage === 'prod';
+    const dataRemoval = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = retentionDays(config.logRetentionDays);
+    const stateMachineNames = reg.workflows.map((wf) => stateMachineName(config, wf));
+    const stateMachineArnPrefix = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: `${prefix}-`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.table = new VillageFlowTable(this, 'Data', {
+      deletionProtection: isProd,
+      removalPolicy: dataRemoval,
+    });
+
+    const common = {
+      projectRoot,
+      table: this.table,
+      stateMachineArnPrefix,
+      logLevel: config.logLevel,
+      logRetention,
+      logRemovalPolicy: dataRemoval,
+    };
+
+    const tasks = new Group(this, 'Tasks');
+    const taskFunctions: Record<string, TaskFunction> = {};
+    for (const entry of reg.taskFunctions) {
+      taskFunctions[entry.id] = new TaskFunction(tasks, entry.id, {
+        ...common,
+        entry: entry.entry,
+        functionName: `${prefix}-${entry.id}`,
+        description: `village-flow task ${entry.id}`,
+        tableAccess: entry.tableAccess,
+        stepFunctions: entry.usesStepFunctions ? { level: 'callback', stateMachineNames } : undefined,
+        memorySize: entry.memoryMb,
+        timeout: entry.timeoutSeconds === undefined ? undefined : Duration.seconds(entry.timeoutSeconds),
+      });
+    }
+    this.taskFunctions = taskFunctions;
+
+    const bySubstitution: Record<string, IFunction> = Object.fromEntries(
+      reg.taskFunctions.map((entry) => [entry.substitution, (taskFunctions[entry.id] as TaskFunction).function]),
+    );
+    const workflowsGroup = new Group(this, 'Workflows');
+    const stateMachines: Record<string, WorkflowStateMachine> = {};
+    for (const wf of reg.workflows) {
+      stateMachines[wf.name] = new WorkflowStateMachine(workflowsGroup, wf.name, {
+        stateMachineName: stateMachineName(config, wf),
+        definition: reg.definitionText(wf),
+        functions: bySubstitution,
+        logRetention,
+        logRemovalPolicy: dataRemoval,
+      });
+    }
+    this.stateMachines = stateMachines;
+
+    this.auth = new Auth(this, 'Auth', {
+      userPoolName: prefix,
+      groups: roles,
+      requireMfa: config.requireMfa,
+      removalPolicy: dataRemoval,
+    });
+    const { userPool, client } = this.auth;
+
+    this.apiFunction = new TaskFunction(this, 'ApiFunction', {
+      ...common,
+      entry: props.apiEntry ?? 'functions/api/handler.ts',
+      functionName: `${prefix}-api`,
+      description: 'village-flow HTTP API (Hono)',
+      tableAccess: 'readWrite',
+      stepFunctions: { level: 'operator', stateMachineNames },
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      environment: {
+        JWKS_URL: `${userPool.userPoolProviderUrl}/.well-known/jwks.json`,
+        JWT_ISSUER: userPool.userPoolProviderUrl,
+        JWT_AUDIENCE: client.userPoolClientId,
+      },
+    });
+
+    this.api = new Api(this, 'Api', {
+      apiName: prefix,
+      handler: this.apiFunction.function,
+      auth: this.auth,
+      corsOrigin: config.corsOrigin,
+      throttleRateLimit: config.throttleRateLimit,
+      throttleBurstLimit: config.throttleBurstLimit,
+      logRetention,
+      logRemovalPolicy: dataRemoval,
+    });
+
+    const machines: Record<string, StateMachine> = Object.fromEntries(
+      Object.entries(stateMachines).map(([name, wf]) => [name, wf.stateMachine]),
+    );
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      namePrefix: prefix,
+      functions: {
+        api: this.apiFunction.function,
+        ...Object.fromEntries(Object.entries(taskFunctions).map(([name, fn]) => [name, fn.function])),
+      },
+      stateMachines: machines,
+      api: this.api.httpApi,
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'StateMachineArnPrefix', { value: stateMachineArnPrefix });
+    for (const [name, wf] of Object.entries(stateMachines)) {
+      const outputId = `StateMachine${name.replace(/[^A-Za-z0-9]/g, '')}Arn`;
+      new CfnOutput(this, outputId, { value: wf.stateMachine.stateMachineArn, description: `State machine of workflow ${name}` });
+    }
+  }
+}
