@@ -81,6 +81,11 @@ export function formatFenAsYuan(fen: number): string {
   return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0')}`;
 }
 
+/** User text quoted back in a message, kept short so a pasted blob cannot bloat the error list. */
+function shown(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 function headerKey(raw: string): VillageCsvColumn | undefined {
   const h = raw.trim();
   for (const c of villageCsvColumns) {
@@ -97,19 +102,19 @@ function parseCells(cells: Cells, row: number, errors: CsvError[]): Village | un
 
   const populationText = cells.population;
   const population = /^\d{1,9}$/.test(populationText) ? Number(populationText) : undefined;
-  if (population === undefined) fail('population', `must be a whole number of people, got "${populationText}"`);
+  if (population === undefined) fail('population', `must be a whole number of people, got "${shown(populationText)}"`);
 
   const weakText = cells.economicallyWeak.toLowerCase();
   const economicallyWeak = truthy.has(weakText) ? true : falsy.has(weakText) ? false : undefined;
-  if (economicallyWeak === undefined) fail('economicallyWeak', `must be 是 or 否 (or true/false), got "${cells.economicallyWeak}"`);
+  if (economicallyWeak === undefined) fail('economicallyWeak', `must be 是 or 否 (or true/false), got "${shown(cells.economicallyWeak)}"`);
 
   const operatingFundsFen = parseYuanToFen(cells.operatingFundsYuan);
   if (operatingFundsFen === undefined) {
-    fail('operatingFundsYuan', `must be an amount in yuan with at most 2 decimals, got "${cells.operatingFundsYuan}"`);
+    fail('operatingFundsYuan', `must be an amount in yuan with at most 2 decimals, got "${shown(cells.operatingFundsYuan)}"`);
   }
 
   if (!(villageCategories as readonly string[]).includes(cells.category)) {
-    fail('category', `must be one of ${villageCategories.join(', ')}, got "${cells.category}"`);
+    fail('category', `must be one of ${villageCategories.join(', ')}, got "${shown(cells.category)}"`);
   }
 
   // The shared schema is the authority on ranges and formats; its messages name the field.
@@ -150,7 +155,7 @@ export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): 
   const positions = new Map<VillageCsvColumn, number>();
   header.record.forEach((raw, index) => {
     const key = headerKey(raw);
-    if (!key) errors.push({ row: header.info.lines, column: raw, message: `unknown column "${raw}"; expected ${villageCsvColumns.map((c) => c.key).join(', ')}` });
+    if (!key) errors.push({ row: header.info.lines, column: shown(raw), message: `unknown column "${shown(raw)}"; expected ${villageCsvColumns.map((c) => c.key).join(', ')}` });
     else if (positions.has(key)) errors.push({ row: header.info.lines, column: key, message: `column ${key} appears twice` });
     else positions.set(key, index);
   });
@@ -172,24 +177,22 @@ export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): 
       continue;
     }
     const cells = Object.fromEntries(villageCsvColumns.map((c) => [c.key, record[positions.get(c.key)!] ?? ''])) as Cells;
+    const before = errors.length;
     const village = parseCells(cells, row, errors);
-    if (!village) continue;
-
-    const earlier = firstRowOfCode.get(village.code);
-    if (earlier !== undefined) {
-      errors.push({ row, column: 'code', message: `village ${village.code} already appears on row ${earlier}` });
-      continue;
+    // Where the code itself is well-formed, its registry checks are reported even when other cells
+    // are bad, so one pass over the file shows everything to fix.
+    const code = cells.code;
+    if (/^\d{12}$/.test(code)) {
+      const earlier = firstRowOfCode.get(code);
+      if (earlier !== undefined) errors.push({ row, column: 'code', message: `village ${code} already appears on row ${earlier}` });
+      else firstRowOfCode.set(code, row);
+      if (options.scope && !withinJurisdiction(options.scope, code)) {
+        errors.push({ row, column: 'code', message: `village ${code} is outside your jurisdiction ${options.scope}` });
+      } else if (options.knownTownships && !options.knownTownships.has(parentDivision(code) ?? '')) {
+        errors.push({ row, column: 'code', message: `township ${parentDivision(code) ?? '?'} of village ${code} is not in the division registry` });
+      }
     }
-    firstRowOfCode.set(village.code, row);
-    if (options.scope && !withinJurisdiction(options.scope, village.code)) {
-      errors.push({ row, column: 'code', message: `village ${village.code} is outside your jurisdiction ${options.scope}` });
-      continue;
-    }
-    const township = parentDivision(village.code);
-    if (options.knownTownships && (!township || !options.knownTownships.has(township))) {
-      errors.push({ row, column: 'code', message: `township ${township ?? '?'} of village ${village.code} is not in the division registry` });
-      continue;
-    }
+    if (!village || errors.length > before) continue;
     rows.push({ row, village });
   }
   return { rows, errors, rowCount: data.length };

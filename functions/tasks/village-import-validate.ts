@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseVillageCsv, pages } from '../domain/village-csv.ts';
+import { getDivision, listDivisions } from '../store/division.ts';
 import {
   getImport,
   getImportCsv,
@@ -66,8 +67,28 @@ export async function handler(event: unknown): Promise<ValidateOutput> {
   return outcome(next ?? (await getImport(importId))!);
 }
 
-/** Township codes of the division registry within the importer's jurisdiction; undefined skips the check. */
-async function knownTownships(scope: string): Promise<ReadonlySet<string> | undefined> {
-  void scope;
-  return undefined;
+/**
+ * Township codes registered under the importer's jurisdiction, walking the division tree down from
+ * it (a county admin's scope lists its townships directly; a city's goes through its counties).
+ */
+async function knownTownships(scope: string): Promise<ReadonlySet<string>> {
+  const found = new Set<string>();
+  if (scope.length >= 9) {
+    const township = scope.slice(0, 9);
+    if (await getDivision(township, true)) found.add(township);
+    return found;
+  }
+  const queue = [scope];
+  for (let parent = queue.shift(); parent !== undefined; parent = queue.shift()) {
+    let cursor: string | undefined;
+    do {
+      const page = await listDivisions(parent, { limit: 100, cursor });
+      for (const d of page.items) {
+        if (d.level === 'township') found.add(d.code);
+        else if (d.code.length < 9) queue.push(d.code);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  return found;
 }
