@@ -11,6 +11,8 @@ import { divisionRoutes } from './routes/divisions.ts';
 import { villageRoutes } from './routes/villages.ts';
 import { unitRoutes } from './routes/units.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { importRoutes } from './routes/imports.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 
 /**
  * Every route module of the API, in one list: adding a program's routes is one line here.
@@ -21,6 +23,8 @@ const routeModules: readonly RouteModule[] = [
   villageRoutes,
   unitRoutes,
   auditRoutes,
+  importRoutes,
+  workflowRoutes,
 ];
 
 /** Paths served without a token. */

@@ -16,6 +16,7 @@ import { divisionCodeSchema } from '../domain/division.ts';
 import { villageSchema, type Village } from '../domain/village.ts';
 import { csvErrorSchema, type CsvError } from '../domain/village-csv.ts';
 import { auditPut } from './audit.ts';
+import type { TransactItem } from './transact.ts';
 
 /**
  * A village import job and everything it stages, all under one partition `IMPORT#<id>`:
@@ -117,10 +118,17 @@ const summary = (imp: Partial<VillageImport>) => ({
 
 /**
  * Store a new import: the CSV chunks first (deterministic keys, so a retried request overwrites
- * its own), then the job and its audit record in one transaction. Returns false when an import
- * with this id exists already (the caller decides whether that is a replay).
+ * its own), then the job and its audit record in one transaction. Returns false when a condition
+ * failed: an import with this id exists already, or an extra item's condition (the caller decides).
  */
-export async function createImport(input: { id: string; actor: ImportActor; csv: Uint8Array; now?: Date }): Promise<boolean> {
+export async function createImport(input: {
+  id: string;
+  actor: ImportActor;
+  csv: Uint8Array;
+  now?: Date;
+  /** Written in the same transaction, e.g. the idempotency record of the request. */
+  extraItems?: readonly TransactItem[];
+}): Promise<boolean> {
   const at = (input.now ?? new Date()).toISOString();
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < input.csv.byteLength; i += csvChunkBytes) chunks.push(input.csv.subarray(i, i + csvChunkBytes));
@@ -142,12 +150,13 @@ export async function createImport(input: { id: string; actor: ImportActor; csv:
         TransactItems: [
           { Put: { TableName: tableName(), Item: toItem(imp), ConditionExpression: 'attribute_not_exists(pk)' } },
           audit(imp, 'villageImport.create', undefined, { ...summary(imp), csvBytes: imp.csvBytes }),
+          ...(input.extraItems ?? []),
         ],
       }),
     );
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
     throw err;
   }
 }
