@@ -54,9 +54,8 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const { userPool, client } = props.auth;
-    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', userPool.userPoolProviderUrl, {
-      jwtAudience: [client.userPoolClientId],
+    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', props.auth.issuer, {
+      jwtAudience: [props.auth.client.userPoolClientId],
     });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccountRecovery, Mfa, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -22,6 +22,13 @@ export interface AuthProps {
 export class Auth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /**
+   * The `iss` claim of the pool's tokens, `https://cognito-idp.<region>.<url suffix>/<pool id>`.
+   * Built here because the pool's `ProviderURL` attribute lacks the scheme.
+   */
+  readonly issuer: string;
+  /** Where the pool publishes its signing keys. */
+  readonly jwksUrl: string;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
@@ -63,6 +70,10 @@ export class Auth extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
     });
+
+    const stack = Stack.of(this);
+    this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${this.userPool.userPoolId}`;
+    this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
 
     const suppressions = [
       {

@@ -142,8 +142,8 @@ export class VillageFlowStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(29),
       environment: {
-        JWKS_URL: `${userPool.userPoolProviderUrl}/.well-known/jwks.json`,
-        JWT_ISSUER: userPool.userPoolProviderUrl,
+        JWKS_URL: this.auth.jwksUrl,
+        JWT_ISSUER: this.auth.issuer,
         JWT_AUDIENCE: client.userPoolClientId,
       },
     });

@@ -1,0 +1,78 @@
+import { App } from 'aws-cdk-lib';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
+import { defineApp } from '../../infra/app.ts';
+import type { VillageFlowStack, WorkflowRegistry } from '../../infra/stacks/village-flow-stack.ts';
+
+export const testAccount = '123456789012';
+export const testRegion = 'ap-southeast-1';
+
+export interface Synthesized {
+  readonly stack: VillageFlowStack;
+  readonly template: Template;
+  readonly annotations: Annotations;
+  /** The raw template, for walks the matchers cannot express. */
+  readonly json: { Resources: Record<string, CfnResource>; Outputs?: Record<string, unknown> };
+}
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+/** Synthesize the app exactly as `cdk synth` does (same entry, same cdk-nag aspects), with fixed context. */
+export function synthesize(context: Record<string, unknown> = {}, registry?: WorkflowRegistry): Synthesized {
+  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, ...context } });
+  const stack = defineApp(app, { registry });
+  const template = Template.fromStack(stack);
+  return {
+    stack,
+    template,
+    annotations: Annotations.fromStack(stack),
+    json: template.toJSON() as Synthesized['json'],
+  };
+}
+
+/** Resources of one type, by logical id. */
+export function resourcesOf(json: Synthesized['json'], type: string): [string, CfnResource][] {
+  return Object.entries(json.Resources).filter(([, r]) => r.Type === type);
+}
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every policy statement attached to a role (its inline policies and the AWS::IAM::Policy resources naming it). */
+export function statementsOfRole(json: Synthesized['json'], roleLogicalId: string): Statement[] {
+  const role = json.Resources[roleLogicalId];
+  const inline = ((role?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  const attached = resourcesOf(json, 'AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties?.Roles).includes(`"${roleLogicalId}"`))
+    .flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
+}
+
+/** Logical id of a Lambda function's role. */
+export function roleOfFunction(json: Synthesized['json'], functionLogicalId: string): string {
+  const role = json.Resources[functionLogicalId]?.Properties?.Role as { 'Fn::GetAtt': [string, string] } | undefined;
+  if (!role) throw new Error(`${functionLogicalId} has no role`);
+  return role['Fn::GetAtt'][0];
+}
+
+/** Logical id of the function with a given physical name. */
+export function functionNamed(json: Synthesized['json'], name: string): string {
+  const found = resourcesOf(json, 'AWS::Lambda::Function').find(([, r]) => r.Properties?.FunctionName === name);
+  if (!found) throw new Error(`No function named ${name} in the template`);
+  return found[0];
+}
+
+export function actionsOf(statements: readonly Statement[], service: string): string[] {
+  return statements.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith(`${service}:`));
+}
