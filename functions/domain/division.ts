@@ -37,3 +37,31 @@ export function countyOf(code: DivisionCode): string {
   if (code.length < 6) throw new Error(`${code} is above county level`);
   return code.slice(0, 6);
 }
+
+/** A registry name (Chinese names welcome): trimmed, 1-100 characters, no control characters. */
+export const registryNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+/** Levels kept in the division registry; villages, the leaves of the tree, are their own entity. */
+export const registryDivisionCodeSchema = divisionCodeSchema.refine((c) => c.length !== 12, {
+  message: 'villages are registered as villages, not as divisions',
+});
+
+export const divisionInputSchema = z.strictObject({
+  code: registryDivisionCodeSchema,
+  name: registryNameSchema,
+});
+export type DivisionInput = z.infer<typeof divisionInputSchema>;
+
+/**
+ * Whether creating `code` needs its parent to exist already. The tree grows from the top, except
+ * that an admin may register the root of their own jurisdiction (a district admin starts with the
+ * district), and a province has no parent at all.
+ */
+export function parentRequired(code: DivisionCode, creatorDivision: DivisionCode): boolean {
+  return parentDivision(code) !== undefined && code !== creatorDivision;
+}

@@ -1,6 +1,7 @@
 import type { Principal } from '../domain/principal.ts';
 import { tableName } from '../shared/clients.ts';
 import { randomUUID } from 'node:crypto';
+import { queryPage, type Page, type PageRequest } from './pagination.ts';
 
 /**
  * Append-only audit records. Every state change puts one in the same TransactWriteItems call as
@@ -69,4 +70,39 @@ export function auditPut(entry: AuditEntry) {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+// ---- Reading the trail (GET /audit). ----
+
+/** An audit record as shown to readers (keys stripped). */
+export type AuditView = Omit<AuditRecord, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'type'>;
+
+function auditView(item: Record<string, unknown>): AuditView {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
+  return rest as unknown as AuditView;
+}
+
+/** One entity's history, newest first. */
+export async function listEntityAudit(entityType: string, entityId: string, page: PageRequest): Promise<Page<AuditView>> {
+  return queryPage({ partition: `AUDIT#${entityType}#${entityId}`, newestFirst: true }, page, auditView);
+}
+
+/**
+ * A jurisdiction's trail, newest first. The trail is partitioned by county (first six digits of
+ * the entity's division), so `division` must be a county or below; below a county it is narrowed
+ * with a filter on the record's division.
+ */
+export async function listDivisionAudit(division: string, page: PageRequest): Promise<Page<AuditView>> {
+  return queryPage(
+    {
+      index: 'gsi1',
+      partition: `AUDITDIV#${division.slice(0, 6)}`,
+      newestFirst: true,
+      ...(division.length > 6
+        ? { filter: { expression: 'begins_with(#division, :division)', names: { '#division': 'division' }, values: { ':division': division } } }
+        : {}),
+    },
+    page,
+    auditView,
+  );
 }

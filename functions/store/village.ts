@@ -5,6 +5,10 @@ import { villageSchema, type Village } from '../domain/village.ts';
 import { countyOf } from '../domain/division.ts';
 import type { Principal } from '../domain/principal.ts';
 import { auditPut } from './audit.ts';
+import { divisionExistsCheck } from './division.ts';
+import { queryPage, type Page, type PageRequest } from './pagination.ts';
+import { TransactionConditionFailed, writeTransaction, type ExtraItems } from './transact.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
 /**
  * Village entity. Keys: pk `VILLAGE#<code>`, sk `VILLAGE`; gsi1 `VILLAGES#<county>` / `<code>`
@@ -123,4 +127,92 @@ export function villageWrite(
       at: now,
     }),
   ];
+}
+
+// ---- Registry operations used by the API (the import workflow uses villageWrite directly). ----
+
+/**
+ * Register one village (with its audit record, in one transaction); its township must be in the
+ * division registry. Throws 409 if the code exists, 400 (field `code`) if the township is missing.
+ */
+export async function createVillage(
+  village: Village,
+  actor: Pick<Principal, 'sub' | 'roles'>,
+  options: { extraItems?: ExtraItems<VillageRecord>; now?: Date } = {},
+): Promise<VillageRecord> {
+  const now = options.now ?? new Date();
+  const [put, audit] = villageWrite(village, undefined, actor, 'village.create', now);
+  const record = fromVillageItem((put!.Put!.Item ?? {}) as Record<string, unknown>);
+  const township = village.code.slice(0, 9);
+  try {
+    await writeTransaction([put!, audit!, divisionExistsCheck(township), ...(options.extraItems?.(record) ?? [])]);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed) {
+      if (err.failed.includes(0)) throw new ConflictError(`Village ${village.code} already exists`);
+      if (err.failed.includes(2)) throw new ValidationError([{ field: 'code', message: `township ${township} is not registered`, in: 'body' }]);
+    }
+    throw err;
+  }
+  return record;
+}
+
+/**
+ * Replace a village's fields (PUT semantics) under optimistic concurrency: 404 if absent, 409 if
+ * `expectedVersion` is given and differs or the village changes between read and write.
+ * Unchanged fields write nothing (no new version, no audit record).
+ */
+export async function updateVillage(
+  next: Village,
+  actor: Pick<Principal, 'sub' | 'roles'>,
+  options: { expectedVersion?: number | undefined; now?: Date } = {},
+): Promise<VillageRecord> {
+  const before = await getVillage(next.code, true);
+  if (!before) throw new NotFoundError(`Village ${next.code} is not registered`);
+  if (options.expectedVersion !== undefined && options.expectedVersion !== before.version) {
+    throw new ConflictError(`Village ${next.code} is at version ${before.version}, not ${options.expectedVersion}`);
+  }
+  if (sameVillage(before, next)) return before;
+  const items = villageWrite(next, before, actor, 'village.update', options.now);
+  try {
+    await writeTransaction(items);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed) throw new ConflictError(`Village ${next.code} was changed concurrently; read it again`);
+    throw err;
+  }
+  return fromVillageItem((items[0]!.Put!.Item ?? {}) as Record<string, unknown>);
+}
+
+export interface VillageFilter {
+  /** County code or below (township, village); the listing is per county. */
+  readonly division: string;
+  readonly category?: Village['category'] | undefined;
+  readonly economicallyWeak?: boolean | undefined;
+}
+
+/** Villages of a county, or of a township by code prefix, in code order, optionally filtered. */
+export async function listVillages(filter: VillageFilter, page: PageRequest): Promise<Page<VillageRecord>> {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.category !== undefined) {
+    clauses.push('#category = :category');
+    names['#category'] = 'category';
+    values[':category'] = filter.category;
+  }
+  if (filter.economicallyWeak !== undefined) {
+    clauses.push('#weak = :weak');
+    names['#weak'] = 'economicallyWeak';
+    values[':weak'] = filter.economicallyWeak;
+  }
+  const { gsi1pk } = villageListKey(filter.division);
+  return queryPage(
+    {
+      index: 'gsi1',
+      partition: gsi1pk,
+      ...(filter.division.length > 6 ? { sortPrefix: filter.division } : {}),
+      ...(clauses.length ? { filter: { expression: clauses.join(' AND '), names, values } } : {}),
+    },
+    page,
+    fromVillageItem,
+  );
 }
