@@ -464,7 +464,13 @@ export class Engine {
     return new Promise<Outcome>((resolve, reject) => {
       const done = ex.memo.get(key);
       if (done) return resolve(done);
-      ex.waiters.set(key, { resolve, reject });
+      ex.waiters.set(key, {
+        resolve: (o) => {
+          run.cancels.delete(reject);
+          resolve(o);
+        },
+        reject,
+      });
       run.cancels.add(reject);
     });
   }
