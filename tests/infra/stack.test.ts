@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
-import { SynthesisMessage } from 'aws-cdk-lib/cx-api';
+import type { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { tableDefinition } from '../../functions/store/table.ts';
 import { roles } from '../../functions/domain/principal.ts';
 import { definitionText, taskFunctions, workflows } from '../../workflows/registry.ts';
@@ -28,9 +28,8 @@ beforeAll(() => {
 
 const prefix = 'village-flow-dev';
 // Cognito's `iss` claim, scheme included (the pool's ProviderURL attribute has none).
-const issuer = {
-  'Fn::Join': ['', [`https://cognito-idp.${testRegion}.`, { Ref: 'AWS::URLSuffix' }, '/', { Ref: expect.stringMatching(/^AuthUserPool/) as unknown }]],
-};
+const issuerParts: unknown[] = [`https://cognito-idp.${testRegion}.`, { Ref: 'AWS::URLSuffix' }, '/', { Ref: expect.stringMatching(/^AuthUserPool/) as unknown }];
+const issuer = { 'Fn::Join': ['', issuerParts] };
 const apiFunctionName = `${prefix}-api`;
 // Actions that support no resource-level permissions, so `Resource: *` is the narrowest possible grant.
 const resourceless = new Set([
@@ -161,7 +160,7 @@ describe('functions', () => {
     }
     const api = (byName(apiFunctionName).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(api.JWT_ISSUER).toEqual(issuer);
-    expect(api.JWKS_URL).toEqual({ 'Fn::Join': ['', [...issuer['Fn::Join'][1], '/.well-known/jwks.json']] });
+    expect(api.JWKS_URL).toEqual({ 'Fn::Join': ['', [...issuerParts, '/.well-known/jwks.json']] });
     expect(api.JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^AuthUserPoolConsoleClient/) as unknown });
   });
 });
