@@ -1,0 +1,243 @@
+import './polyfills.ts';
+// Loaded before any schema is built: it extends zod with `.openapi()`, which schemas made earlier lack.
+import '@hono/zod-openapi';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb.ts';
+
+/**
+ * `npm start`: the whole product on one machine. DynamoDB Local (persisted under the data folder
+ * unless --memory), the Step Functions-compatible endpoint running the registered workflows with
+ * their handlers in-process, and the API on @hono/node-server. Demo data on the first start.
+ *
+ * Flags win over environment variables, which win over defaults:
+ *   --data-dir <dir>     DATA_DIR        .data
+ *   --memory             MEMORY=1        (throw-away run: nothing written to disk)
+ *   --port <n>           PORT            3000   the API
+ *   --sfn-port <n>       SFN_PORT        8083   the Step Functions endpoint
+ *   --dynamodb-port <n>  DYNAMODB_PORT   8000   DynamoDB Local
+ *   --host <addr>        HOST            127.0.0.1
+ */
+interface Options {
+  readonly dataDir: string;
+  readonly memory: boolean;
+  readonly port: number;
+  readonly sfnPort: number;
+  readonly dynamodbPort: number;
+  readonly host: string;
+}
+
+class StartupError extends Error {}
+
+const stops: (() => Promise<void>)[] = [];
+
+async function stopAll(): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    try {
+      await stop();
+    } catch (err) {
+      console.error(err);
+    }
+  }
+}
+
+/**
+ * If a previous run was killed outright (SIGKILL, a crash), its DynamoDB Local may still hold the
+ * data folder and port. Its pid was recorded there: stop it if it is still that Java process.
+ */
+async function stopOrphanedDynamoDb(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('DynamoDBLocal')) return;
+  console.log(`Stopping DynamoDB Local (pid ${pid}) left running by a previous start…`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+  if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      memory: { type: 'boolean' },
+      port: { type: 'string' },
+      'sfn-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log('Usage: npm start -- [--memory] [--data-dir .data] [--port 3000] [--sfn-port 8083] [--dynamodb-port 8000] [--host 127.0.0.1]');
+    process.exit(0);
+  }
+  const port = (flag: string, value: string | undefined, env: string, fallback: number) => {
+    const text = value ?? process.env[env] ?? String(fallback);
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StartupError(`--${flag} (or ${env}) must be a port number, got "${text}"`);
+    return n;
+  };
+  const env = process.env;
+  return {
+    dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? '.data'),
+    memory: values.memory ?? ['1', 'true', 'yes'].includes((env.MEMORY ?? '').toLowerCase()),
+    port: port('port', values.port, 'PORT', 3000),
+    sfnPort: port('sfn-port', values['sfn-port'], 'SFN_PORT', 8083),
+    dynamodbPort: port('dynamodb-port', values['dynamodb-port'], 'DYNAMODB_PORT', 8000),
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+  };
+}
+
+/** Fail before starting anything if a port is taken, naming the flag that moves it. */
+async function ensurePortFree(port: number, host: string, flag: string): Promise<void> {
+  await new Promise<void>((done, fail) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        new StartupError(
+          err.code === 'EADDRINUSE'
+            ? `Port ${port} is already in use. Stop what uses it, or choose another with ${flag} <port>.`
+            : `Cannot listen on ${host}:${port} (${err.code ?? err.message}); choose another with ${flag} <port>.`,
+        ),
+      ),
+    );
+    srv.listen(port, host, () => srv.close(() => done()));
+  });
+}
+
+function ensureJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new StartupError(
+      'Java 17 or newer is needed to run DynamoDB Local, and `java` was not found on the PATH.\n' +
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  macOS (Homebrew): brew install openjdk@17',
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const o = options();
+  const pidFile = resolve(o.dataDir, 'dynamodb.pid');
+  if (!o.memory) await stopOrphanedDynamoDb(pidFile);
+  await ensurePortFree(o.port, o.host, '--port');
+  await ensurePortFree(o.sfnPort, '127.0.0.1', '--sfn-port');
+  await ensurePortFree(o.dynamodbPort, '127.0.0.1', '--dynamodb-port');
+  ensureJava();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await stopAll();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const dynamo: RunningDynamoDbLocal = await startDynamoDbLocal({ port: o.dynamodbPort, ...(o.memory ? {} : { dataDir: resolve(o.dataDir, 'dynamodb') }) });
+  stops.push(() => dynamo.stop());
+  if (!o.memory && dynamo.process.pid) {
+    mkdirSync(o.dataDir, { recursive: true });
+    writeFileSync(pidFile, `${dynamo.process.pid}\n`);
+    stops.push(async () => rmSync(pidFile, { force: true }));
+  }
+
+  // The handlers read their configuration from the environment, so it is set before they load.
+  const { ensureJwtSecret, signToken } = await import('./jwt.ts');
+  const region = process.env.AWS_REGION ?? 'cn-north-1';
+  const sfnEndpoint = `http://127.0.0.1:${o.sfnPort}`;
+  Object.assign(process.env, {
+    TABLE_NAME: process.env.TABLE_NAME ?? 'village-flow',
+    AWS_REGION: region,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SFN_ENDPOINT: sfnEndpoint,
+    STATE_MACHINE_ARN_PREFIX: `arn:aws:states:${region}:000000000000:stateMachine:village-flow-`,
+    JWT_SECRET: ensureJwtSecret(o.memory ? undefined : o.dataDir),
+  });
+  const { config } = await import('../functions/shared/config.ts');
+  const { ensureTable } = await import('./table.ts');
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await ensureTable(admin, config().TABLE_NAME);
+  admin.destroy();
+
+  const { startStepFunctionsLocal } = await import('./stepfunctions/index.ts');
+  const { loadRegisteredWorkflows } = await import('./stepfunctions/registry.ts');
+  const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
+  const stepFunctions = await startStepFunctionsLocal({
+    port: o.sfnPort,
+    region,
+    stateMachineArnPrefix: config().STATE_MACHINE_ARN_PREFIX,
+    stateMachines,
+    handlers,
+    ...(o.memory ? {} : { dataDir: resolve(o.dataDir, 'stepfunctions') }),
+  });
+  stops.push(() => stepFunctions.stop());
+
+  const { seedDemoData, demoPrincipals } = await import('./demo-data.ts');
+  const seeded = await seedDemoData();
+
+  const { serve } = await import('@hono/node-server');
+  const { buildApp } = await import('../functions/api/app.ts');
+  const app = buildApp();
+  const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
+    const s = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => done(s));
+    s.once('error', fail);
+  });
+  stops.push(() => new Promise<void>((done) => server.close(() => done())));
+
+  const api = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
+  const tokens: string[] = [];
+  for (const [role, p] of Object.entries(demoPrincipals)) {
+    const token = await signToken({ ...p, roles: [...p.roles] }, config().JWT_SECRET!, 12 * 3600);
+    tokens.push(`  ${role.padEnd(9)} (${p.division}) ${token}`);
+  }
+  const adminToken = tokens[0]!.trim().split(' ').at(-1)!;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    [
+      '',
+      `village-flow is up (${seconds} s) — ${o.memory ? 'in memory: nothing is kept after you stop' : `data in ${o.dataDir}`}${seeded ? '; demo data seeded (蓟州区 120225)' : ''}`,
+      '',
+      `  API                      ${api}`,
+      `  API docs                 ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
+      `  Step Functions endpoint  ${sfnEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${sfnEndpoint})`,
+      `  DynamoDB Local           ${dynamo.endpoint}   (aws dynamodb scan --table-name ${config().TABLE_NAME} --endpoint-url ${dynamo.endpoint})`,
+      '',
+      'Tokens for the demo district, valid 12 h (new ones: npm run token -- --role finance --division 120225 --sub f1):',
+      ...tokens,
+      '',
+      'Try:',
+      `  curl -s -H "Authorization: Bearer ${adminToken}" ${api}/villages?county=120225`,
+      `  curl -s -X POST -H "Authorization: Bearer ${adminToken}" -H "Content-Type: text/csv" --data-binary @local/demo/villages.csv ${api}/imports/villages`,
+      '',
+      'Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  void stepFunctions.resumed.then(
+    () => undefined,
+    (err: unknown) => console.error('resuming unfinished executions failed:', err),
+  );
+}
+
+main().catch(async (err: unknown) => {
+  if (err instanceof StartupError) console.error(`\nCannot start village-flow: ${err.message}`);
+  else console.error('\nCannot start village-flow:', err);
+  await stopAll();
+  process.exit(1);
+});
