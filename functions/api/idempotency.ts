@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { principalOf, type AppEnv } from './context.ts';
-import { UnprocessableError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, UnprocessableError, ValidationError } from '../shared/errors.ts';
 import {
   getIdempotencyRecord,
   idempotencyKeySchema,
@@ -8,7 +8,7 @@ import {
   requestFingerprint,
   type IdempotencyScope,
 } from '../store/idempotency.ts';
-import type { ExtraItems } from '../store/transact.ts';
+import { TransactionConditionFailed, type ExtraItems } from '../store/transact.ts';
 
 export const idempotencyHeader = 'idempotency-key';
 
@@ -55,8 +55,13 @@ export async function idempotentCreate<T>(
     return { replayed: false, status, body: result };
   } catch (err) {
     // A concurrent request with the same key may have won the race: its stored answer is ours.
-    const winner = await getIdempotencyRecord(sub, key.data);
-    if (winner) return replayOrRefuse(scope, winner);
+    // When the two transactions collided, the winner may still be committing: look a few times.
+    if (!(err instanceof ConflictError || err instanceof TransactionConditionFailed)) throw err;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * attempt));
+      const winner = await getIdempotencyRecord(sub, key.data);
+      if (winner) return replayOrRefuse(scope, winner);
+    }
     throw err;
   }
 }
