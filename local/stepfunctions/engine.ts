@@ -275,7 +275,8 @@ export class Engine {
     const parsed = parseToken(this.journal.secret, token);
     if (!parsed) throw new ServiceError('InvalidToken', 'Invalid Token');
     const ex = this.byId.get(parsed.executionId);
-    const name = parsed.stepKey.slice(0, parsed.stepKey.indexOf('#'));
+    // Step keys are `<state name>#<input hash>#<occurrence>`; the name itself may contain '#'.
+    const name = parsed.stepKey.split('#').slice(0, -2).join('#');
     const m = ex ? this.machines.get(ex.stateMachineArn) : undefined;
     const info = m?.prepared.states.get(name);
     if (!ex || !info || info.kind !== 'task' || info.task !== 'invoke.waitForTaskToken' || !ex.taskStarts.has(parsed.stepKey)) {
@@ -482,14 +483,16 @@ export class Engine {
     const resource = info.task === 'function' ? undefined : info.task;
     this.write({ t: 'memo', x: ex.id, k: key, ok: o.ok, out: o.out, error: o.error, cause: o.cause, timedOut: o.timedOut });
     ex.memo.set(key, o);
+    const failure: Record<string, unknown> = { error: o.error };
+    if (o.cause) failure.cause = o.cause;
     if (info.task === 'function') {
       if (o.ok) this.emit(ex, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output: JSON.stringify(o.out ?? null), outputDetails: { truncated: false } }, `LambdaFunctionSucceeded|${key}`);
-      else if (o.timedOut) this.emit(ex, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', { error: o.error, cause: o.cause }, `LambdaFunctionTimedOut|${key}`);
-      else this.emit(ex, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { error: o.error, cause: o.cause }, `LambdaFunctionFailed|${key}`);
+      else if (o.timedOut) this.emit(ex, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', failure, `LambdaFunctionTimedOut|${key}`);
+      else this.emit(ex, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', failure, `LambdaFunctionFailed|${key}`);
     } else {
       if (o.ok) this.emit(ex, 'TaskSucceeded', 'taskSucceededEventDetails', { resourceType, resource, output: JSON.stringify(o.out ?? null), outputDetails: { truncated: false } }, `TaskSucceeded|${key}`);
-      else if (o.timedOut) this.emit(ex, 'TaskTimedOut', 'taskTimedOutEventDetails', { resourceType, resource, error: o.error, cause: o.cause }, `TaskTimedOut|${key}`);
-      else this.emit(ex, 'TaskFailed', 'taskFailedEventDetails', { resourceType, resource, error: o.error, cause: o.cause }, `TaskFailed|${key}`);
+      else if (o.timedOut) this.emit(ex, 'TaskTimedOut', 'taskTimedOutEventDetails', { resourceType, resource, ...failure }, `TaskTimedOut|${key}`);
+      else this.emit(ex, 'TaskFailed', 'taskFailedEventDetails', { resourceType, resource, ...failure }, `TaskFailed|${key}`);
     }
     const w = ex.waiters.get(key);
     ex.waiters.delete(key);
