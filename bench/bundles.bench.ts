@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { esbuildOptions } from '../infra/bundling.ts';
+import { taskFunctions } from '../workflows/registry.ts';
+
+// Bundle every Lambda exactly as the stack does (the options come from infra/bundling.ts), then
+// import each bundle cold in a fresh Node process. Baseline: a bundle of an empty handler, built and
+// imported the same way in the same run, so the figures say what our code and dependencies add.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = 5;
+const targets = { api: { kb: 1024, ms: 300 }, task: { kb: 500, ms: 300 } } as const;
+
+// What the modules read at import time (config is validated lazily, but set it all as Lambda would).
+const lambdaEnv = {
+  ...process.env,
+  AWS_REGION: 'ap-southeast-1',
+  TABLE_NAME: 'village-flow-bench',
+  STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:ap-southeast-1:123456789012:stateMachine:village-flow-dev-',
+  JWKS_URL: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_example/.well-known/jwks.json',
+  JWT_ISSUER: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_example',
+  JWT_AUDIENCE: 'bench-client',
+  LOG_LEVEL: 'SILENT',
+  NODE_OPTIONS: '',
+};
+
+interface Row {
+  readonly name: string;
+  readonly kind: 'api' | 'task' | 'baseline';
+  readonly kb: number;
+  readonly importMs: number;
+}
+
+async function bundle(entry: string, outDir: string, name: string): Promise<{ file: string; kb: number }> {
+  const file = join(outDir, name, 'index.mjs');
+  const result = await build(esbuildOptions(entry, file));
+  const output = result.metafile?.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('index.mjs')) ?? ''];
+  if (!output) throw new Error(`esbuild reported no output for ${name}`);
+  return { file, kb: output.bytes / 1024 };
+}
+
+/** Median over fresh processes of the time `import()` of the bundle takes, measured inside the process. */
+function coldImportMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: lambdaEnv, encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`importing ${file} failed:\n${child.stderr}`);
+    samples.push(Number(child.stdout));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+export default async function (): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'vf-bundles-'));
+  try {
+    const baselineEntry = join(outDir, 'baseline.ts');
+    writeFileSync(baselineEntry, 'export const handler = async (event: unknown) => event;\n');
+    const entries: { name: string; kind: Row['kind']; entry: string }[] = [
+      { name: 'baseline (empty handler)', kind: 'baseline', entry: baselineEntry },
+      { name: 'api', kind: 'api', entry: join(root, 'functions/api/handler.ts') },
+      ...taskFunctions.map((fn) => ({ name: fn.id, kind: 'task' as const, entry: join(root, fn.entry) })),
+    ];
+    const rows: Row[] = [];
+    for (const e of entries) {
+      const { file, kb } = await bundle(e.entry, outDir, e.name.replace(/[^a-z0-9-]/gi, '_'));
+      rows.push({ name: e.name, kind: e.kind, kb, importMs: coldImportMs(file) });
+    }
+    const baseline = rows[0] as Row;
+    const table = rows.map((r) => {
+      const target = r.kind === 'baseline' ? undefined : targets[r.kind];
+      const ok = !target || (r.kb <= target.kb && r.importMs <= target.ms);
+      return {
+        function: r.name,
+        'bundle KB': r.kb.toFixed(1),
+        'target KB': target ? `≤ ${target.kb}` : '',
+        'cold import ms': r.importMs.toFixed(1),
+        'target ms': target ? `≤ ${target.ms}` : '',
+        'import × baseline': (r.importMs / baseline.importMs).toFixed(1),
+        verdict: target ? (ok ? 'ok' : 'OVER TARGET') : '',
+      };
+    });
+    console.log(`esbuild ${'(minified ESM, node22, SDK bundled)'}; cold import = median of ${runs} fresh node processes`);
+    console.table(table);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
