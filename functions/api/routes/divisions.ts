@@ -22,8 +22,8 @@ const divisionRecordSchema = z
   .openapi('Division');
 type DivisionView = z.infer<typeof divisionRecordSchema>;
 
-const divisionBodySchema = divisionInputSchema.openapi('DivisionInput');
-const divisionUpdateSchema = z.strictObject({ name: registryNameSchema, version: versionField }).openapi('DivisionUpdate');
+export const divisionBodySchema = divisionInputSchema.openapi('DivisionInput');
+export const divisionUpdateSchema = z.strictObject({ name: registryNameSchema, version: versionField }).openapi('DivisionUpdate');
 const codeParams = z.object({ code: registryDivisionCodeSchema.openapi({ param: { name: 'code', in: 'path' }, example: '120225100' }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

@@ -7,8 +7,8 @@ import { unitInputSchema, unitKinds, unitLevels, unitSchema } from '../../domain
 import { divisionCodeSchema } from '../../domain/division.ts';
 import { createUnit, listUnits, requireUnit, updateUnit, type UnitRecord } from '../../store/unit.ts';
 
-const unitBodySchema = unitInputSchema.openapi('UnitInput');
-const unitUpdateSchema = z.strictObject({ ...unitInputSchema.shape, version: versionField }).openapi('UnitUpdate');
+export const unitBodySchema = unitInputSchema.openapi('UnitInput');
+export const unitUpdateSchema = z.strictObject({ ...unitInputSchema.shape, version: versionField }).openapi('UnitUpdate');
 const unitRecordSchema = unitSchema.extend({ version: z.number().int(), createdAt: z.string(), updatedAt: z.string() }).openapi('Unit');
 const idParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });

@@ -20,8 +20,8 @@ import { ValidationError } from '../../shared/errors.ts';
 import { createVillage, getVillage, listVillages, updateVillage, type VillageRecord } from '../../store/village.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 
-const villageBodySchema = z.strictObject(villageSchema.shape).openapi('VillageInput');
-const villageUpdateSchema = z.strictObject({ ...villageSchema.omit({ code: true }).shape, version: versionField }).openapi('VillageUpdate');
+export const villageBodySchema = z.strictObject(villageSchema.shape).openapi('VillageInput');
+export const villageUpdateSchema = z.strictObject({ ...villageSchema.omit({ code: true }).shape, version: versionField }).openapi('VillageUpdate');
 const villageRecordSchema = villageSchema
   .extend({ version: z.number().int(), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Village', { description: 'A village. Money (operatingFundsFen) is integer fen.' });
