@@ -144,6 +144,17 @@ describe('local Step Functions endpoint through @aws-sdk/client-sfn', () => {
     expect(await errorName(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toBe('TaskTimedOut');
   });
 
+  it('fails a callback step whose heartbeats stop with States.HeartbeatTimeout, which States.TaskFailed catches', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${ARN_PREFIX}fixture-heartbeat`, input: JSON.stringify({ key: 'silent' }) }));
+    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: await f.token('silent') }));
+    const d = await settled(executionArn!);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(JSON.parse(d.output!)).toMatchObject({ outcome: 'silent', error: { Error: 'States.HeartbeatTimeout' } });
+    const events = await history(executionArn!);
+    expect(events.find((e) => e.type === 'TaskTimedOut')?.taskTimedOutEventDetails?.error).toBe('States.HeartbeatTimeout');
+    expect(events.find((e) => e.type === 'TaskScheduled')?.taskScheduledEventDetails).toMatchObject({ heartbeatInSeconds: 1, timeoutInSeconds: 600 });
+  });
+
   it('is idempotent on name + input only while running, as AWS is; stops executions and lists them by status', async () => {
     const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: MAIN, name: 'once', input: input('once') }));
     await f.token('once');
