@@ -24,6 +24,9 @@ export const publicRoutes: readonly { readonly method: HttpMethod; readonly path
   { method: HttpMethod.GET, path: '/docs/{proxy+}' },
 ];
 
+/** Methods of the authorized catch-all route (everything the app serves; never OPTIONS or ANY). */
+export const protectedMethods: HttpMethod[] = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
+
 export interface ApiProps {
   /** @default - generated */
   readonly apiName?: string;
@@ -99,8 +102,11 @@ export class Api extends Construct {
     });
 
     const integration = new HttpLambdaIntegration('AppIntegration', props.handler);
-    // One catch-all route: the Hono app owns the route table, so a new route needs no infra change.
-    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration });
+    // Catch-all routes: the Hono app owns the route table, so a new route needs no infra change.
+    // Methods are listed rather than ANY: an authorized ANY route would also catch the browser's
+    // unauthenticated CORS preflight (OPTIONS) and answer 401; without an OPTIONS route API Gateway
+    // answers preflights itself from `corsPreflight`.
+    this.httpApi.addRoutes({ path: '/{proxy+}', methods: protectedMethods, integration });
     for (const route of publicRoutes) {
       const [created] = this.httpApi.addRoutes({
         path: route.path,

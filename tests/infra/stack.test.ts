@@ -5,7 +5,7 @@ import { tableDefinition } from '../../functions/store/table.ts';
 import { roles } from '../../functions/domain/principal.ts';
 import { definitionText, taskFunctions, workflows } from '../../workflows/registry.ts';
 import { callbackActions, executionActions, tableActions } from '../../infra/constructs/task-function.ts';
-import { publicRoutes } from '../../infra/constructs/api.ts';
+import { protectedMethods, publicRoutes } from '../../infra/constructs/api.ts';
 import { substitutionVariables } from '../../infra/constructs/workflow.ts';
 import { allStates, functionVariable, isLambdaTask, type AslMachine } from './asl.ts';
 import {
@@ -284,9 +284,12 @@ describe('state machines', () => {
 describe('HTTP API', () => {
   const publicKeys = new Set(publicRoutes.map((r) => `${r.method} ${r.path}`));
 
-  it('requires a Cognito JWT on every route except health and documentation', () => {
+  it('requires a Cognito JWT on every route except health and documentation, and leaves preflights to CORS', () => {
     const routes = resourcesOf(synth.json, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.Properties?.RouteKey)).toEqual(expect.arrayContaining([...publicKeys, 'ANY /{proxy+}']));
+    const keys = routes.map(([, r]) => r.Properties?.RouteKey as string);
+    expect(keys).toEqual(expect.arrayContaining([...publicKeys, ...protectedMethods.map((m) => `${m} /{proxy+}`)]));
+    // Preflights must reach API Gateway's own CORS handling, not an authorized route.
+    expect(keys.filter((k) => /^(ANY|OPTIONS) /.test(k))).toEqual([]);
     for (const [, route] of routes) {
       const key = route.Properties?.RouteKey as string;
       if (publicKeys.has(key)) {
@@ -317,7 +320,10 @@ describe('HTTP API', () => {
     });
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowOrigins: ['http://localhost:5173'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['http://localhost:5173'],
+        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key']),
+      }),
     });
   });
 
