@@ -10,6 +10,12 @@ import { principalSchema, roles as knownRoles, type Principal, type Role } from 
  */
 interface Verifier {
   readonly configKey: string;
+  /**
+   * Tokens already verified, until their `exp`: a client sends the same token with every request,
+   * and re-checking the signature each time was most of the API's own per-request cost. Only
+   * successes are kept, at most `maxCachedTokens`, and the cache goes with the key configuration.
+   */
+  readonly verified: Map<string, { readonly principal: Principal; readonly expiresAtMs: number }>;
   readonly getKey: JWTVerifyGetKey;
   readonly algorithms: string[];
   readonly issuer: string | undefined;
@@ -17,6 +23,7 @@ interface Verifier {
 }
 
 let verifier: Verifier | undefined;
+const maxCachedTokens = 10_000;
 
 async function currentVerifier(): Promise<Verifier> {
   const { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = config();
@@ -33,7 +40,7 @@ async function currentVerifier(): Promise<Verifier> {
     if (header.alg === 'RS256' && jwks) return jwks(header, token);
     throw new UnauthorizedError(`Token algorithm ${String(header.alg)} is not accepted`);
   };
-  verifier = { configKey, getKey, algorithms, issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
+  verifier = { configKey, verified: new Map(), getKey, algorithms, issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
   return verifier;
 }
 
@@ -81,10 +88,13 @@ export async function authenticate(authorization: string | undefined): Promise<P
   if (!authorization) throw new UnauthorizedError('Missing Authorization header (Bearer token)');
   const match = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)\s*$/i.exec(authorization);
   if (!match?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <JWT>"');
+  const token = match[1];
   const v = await currentVerifier();
+  const cached = v.verified.get(token);
+  if (cached && Date.now() < cached.expiresAtMs) return cached.principal;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(match[1], v.getKey, {
+    ({ payload } = await jwtVerify(token, v.getKey, {
       algorithms: v.algorithms,
       ...(v.issuer ? { issuer: v.issuer } : {}),
       ...(v.audience ? { audience: v.audience } : {}),
@@ -95,5 +105,10 @@ export async function authenticate(authorization: string | undefined): Promise<P
     if (err instanceof joseErrors.JOSEError) throw new UnauthorizedError(`Token rejected: ${err.code}`);
     throw err;
   }
-  return principalFromClaims(payload);
+  const principal = principalFromClaims(payload);
+  if (typeof payload.exp === 'number') {
+    if (v.verified.size >= maxCachedTokens) v.verified.delete(v.verified.keys().next().value as string);
+    v.verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
+  }
+  return principal;
 }
