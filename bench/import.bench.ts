@@ -126,11 +126,20 @@ export default async function (): Promise<void> {
   if (body.status !== 'succeeded' || (body.counts as { created: number }).created !== rows) throw new Error(`import did not succeed: ${JSON.stringify(body)}`);
   const { ms: rerunMs, body: rerun } = await importCsv(csv);
 
+  // Where the time went, from the execution's own history.
+  const history = (await (await fetch(`${api}/workflows/executions/village-import:${String(body.id)}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    events: { type: string; timestamp: string; state?: string }[];
+  };
+  const at = (type: string, state?: string) => Date.parse(history.events.find((e) => e.type === type && (!state || e.state === state))?.timestamp ?? '');
+  const validateMs = at('TaskStateExited', 'Validate') - at('TaskStateEntered', 'Validate');
+  const mapMs = at('MapStateExited', 'WritePages') - at('MapStateEntered', 'WritePages');
+
   const rate = (ms: number) => Math.round(rows / (ms / 1000));
   console.log(`rows: ${rows} (CSV ${(Buffer.byteLength(csv) / 1024).toFixed(0)} KB), pages of 500, Map concurrency 4, 49 villages per transaction`);
   console.log(`floor   BatchWriteItem of the village items:     ${(floorMs / 1000).toFixed(2)} s  ${rate(floorMs)} rows/s`);
   console.log(`import  POST → workflow → succeeded (+audit):    ${(importMs / 1000).toFixed(2)} s  ${rate(importMs)} rows/s`);
   console.log(`re-run  same file, all unchanged:                ${(rerunMs / 1000).toFixed(2)} s  ${rate(rerunMs)} rows/s  counts ${JSON.stringify(rerun.counts)}`);
+  console.log(`        of which Validate ${(validateMs / 1000).toFixed(2)} s, WritePages (Map) ${(mapMs / 1000).toFixed(2)} s, ${history.events.length} history events`);
   console.log(`ratio   import time / floor time: ${(importMs / floorMs).toFixed(2)}× (target ≤ 2×; the import writes 2 items per village: the village and its audit record)`);
 
   server.close();

@@ -29,7 +29,7 @@ export class VillageChangedDuringImport extends Error {
 }
 
 /** Transactions of one page in flight at once (the Map runs a few pages in parallel on top). */
-const chunkConcurrency = 4;
+const chunkConcurrency = 2;
 
 /**
  * Write one page of validated villages: only new or changed ones, each with its audit record, in
