@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildApp } from '../../functions/api/app.ts';
+import { maxCsvBytes } from '../../functions/api/routes/imports.ts';
 import { ddb, resetClients, tableName } from '../../functions/shared/clients.ts';
 import { resetConfig } from '../../functions/shared/config.ts';
 import { toVillageCsv } from '../../functions/domain/village-csv.ts';
@@ -125,7 +126,7 @@ describe('POST /imports/villages and GET /imports/{id}', () => {
     expect((await postCsv(csv, admin, { 'content-type': 'text/csv; charset=gbk' })).status).toBe(415);
     expect((await postCsv('')).status).toBe(400);
     expect((await postCsv(csv, admin, { 'idempotency-key': 'bad key with spaces' })).body.errors?.[0]?.field).toBe('idempotency-key');
-    expect((await postCsv('x'.repeat(8 * 1024 * 1024 + 1))).status).toBe(413);
+    expect((await postCsv('x'.repeat(maxCsvBytes + 1))).status).toBe(413);
   });
 
   it('an import is visible to admins and auditors of its jurisdiction only', async () => {

@@ -9,7 +9,7 @@ import type { Village } from '../../functions/domain/village.ts';
 import { createImport, doneMarkerPut, getErrors, getImport, getPage, type ImportActor } from '../../functions/store/village-import.ts';
 import { getVillage, getVillages, villageWrite } from '../../functions/store/village.ts';
 import { handler as validate } from '../../functions/tasks/village-import-validate.ts';
-import { handler as writePage } from '../../functions/tasks/village-import-write-page.ts';
+import { handler as writePage, VillageChangedDuringImport } from '../../functions/tasks/village-import-write-page.ts';
 import { handler as finish } from '../../functions/tasks/village-import-finish.ts';
 import { handler as markFailed } from '../../functions/tasks/village-import-mark-failed.ts';
 import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
@@ -124,6 +124,26 @@ describe('village import steps against DynamoDB Local', () => {
     expect(v1).toMatchObject({ valid: true, pages: [0] });
     const done = await finish({ importId: id, pageResults: [first] });
     expect(await finish({ importId: id, pageResults: [first] })).toEqual(done);
+  });
+
+  it('two runs of the same page at once write each village once and agree on the counts', async () => {
+    const input = villages(100, 3_000);
+    const id = await newImport(toVillageCsv(input));
+    await validate({ importId: id });
+    // What the state machine's Retry does when a run loses a race on a chunk.
+    const withRetry = async (): Promise<Awaited<ReturnType<typeof writePage>>> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await writePage({ importId: id, page: 0 });
+        } catch (err) {
+          if (!(err instanceof VillageChangedDuringImport) || attempt >= 5) throw err;
+        }
+      }
+    };
+    const [a, b] = await Promise.all([withRetry(), withRetry()]);
+    expect(a).toEqual({ page: 0, created: 100, updated: 0, unchanged: 0 });
+    expect(b).toEqual(a);
+    for (const v of [input[0]!, input[50]!, input[99]!]) expect(await auditCount(v.code)).toBe(1);
   });
 
   it('records a failure on the import, once', async () => {
