@@ -4,6 +4,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { buildApp } from '../../functions/api/app.ts';
 import { resetConfig } from '../../functions/shared/config.ts';
 import { signToken } from '../../local/jwt.ts';
+import { logger } from '../../functions/shared/logger.ts';
 import { call, tokenFor } from '../support/api.ts';
 
 const app = buildApp();
@@ -55,6 +56,26 @@ describe('authentication', () => {
     const notFound = await call(app, 'GET', '/nothing-here', { token: await tokenFor('admin', '120225') });
     expect(notFound.status).toBe(404);
     expect(notFound.body.instance).toBe(notFound.headers.get('x-request-id'));
+  });
+
+  it('writes one structured JSON access line per request, with the request id', async () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    logger.setLogLevel('INFO');
+    try {
+      await call(app, 'GET', '/villages', { headers: { 'x-request-id': 'log-test-1' } });
+    } finally {
+      logger.setLogLevel('SILENT');
+      process.stdout.write = write;
+    }
+    const entries = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: 'request', service: 'village-flow', requestId: 'log-test-1', method: 'GET', path: '/villages', status: 401 }),
+    );
   });
 
   it('never shows the internals of a 500', async () => {

@@ -272,6 +272,9 @@ describe('audit trail of a jurisdiction', () => {
     expect(times).toEqual([...times].sort().reverse());
     expect((await call(app, 'GET', '/audit?division=1202', { token: await tokenFor('auditor', '12') })).status).toBe(400);
     expect((await call(app, 'GET', '/audit?division=120225', { token: townshipUser })).status).toBe(403);
+    const both = await call(app, 'GET', '/audit?division=120225&entity=village:120225100201', { token: auditor });
+    expect(both.status).toBe(400);
+    expect(both.body.errors[0].field).toBe('entity');
   });
 
   it('stores the audit record in the same write as the change (same timestamp)', async () => {
