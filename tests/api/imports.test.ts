@@ -151,6 +151,10 @@ describe('GET /workflows/executions', () => {
     expect(list.body.items.map((e: { name: string }) => e.name)).toContain(body.id);
     expect(list.body.items.every((e: { status: string }) => e.status === 'SUCCEEDED')).toBe(true);
     expect((await call(app, 'GET', '/workflows/executions', { token: await tokenFor('auditor', '120225') })).status).toBe(200);
+    const elsewhere = await call(app, 'GET', '/workflows/executions?workflow=village-import&limit=100', { token: await tokenFor('admin', '120223') });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.items.map((e: { name: string }) => e.name)).not.toContain(body.id);
+    expect((await call(app, 'GET', `/workflows/executions/village-import:${body.id}`, { token: await tokenFor('admin', '120223') })).status).toBe(403);
 
     const one = await call(app, 'GET', `/workflows/executions/village-import:${body.id}`, { token: admin });
     expect(one.body).toMatchObject({ name: body.id, workflow: 'village-import', status: 'SUCCEEDED', input: { importId: body.id } });

@@ -16,6 +16,7 @@ import { config, stateMachineArn } from '../../shared/config.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { workflows } from '../../../workflows/registry.ts';
 import { getImport } from '../../store/village-import.ts';
+import { authorize } from '../../domain/authz.ts';
 
 const problem = { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } };
 
@@ -138,7 +139,7 @@ const maxEvents = 5_000;
 
 export function workflowRoutes(app: App): void {
   app.openapi(listRoute, async (c) => {
-    requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
+    const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
     const { workflow, status, limit, cursor } = c.req.valid('query');
     if (cursor && !workflow) throw new ValidationError([{ field: 'cursor', message: 'needs workflow: cursors page one workflow', in: 'query' }]);
     const names = workflow ? [workflow] : workflowNames;
@@ -157,11 +158,20 @@ export function workflowRoutes(app: App): void {
       }
     }
     items.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? ''));
-    return c.json({ items: items.slice(0, limit), ...(nextCursor ? { nextCursor } : {}) }, 200);
+    // Executions named after an import are scoped like the import: hide other jurisdictions' (a
+    // page may then be shorter than the limit, as the cursor contract allows).
+    const visible = await Promise.all(
+      items.slice(0, limit).map(async (e) => {
+        if (e.workflow !== 'village-import') return true;
+        const imp = await getImport(e.name);
+        return imp !== undefined && authorize(principal, 'workflow:read', { division: imp.actor.division }).allowed;
+      }),
+    );
+    return c.json({ items: items.slice(0, limit).filter((_, i) => visible[i]), ...(nextCursor ? { nextCursor } : {}) }, 200);
   });
 
   app.openapi(getRoute, async (c) => {
-    const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
+    requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
     const { id } = c.req.valid('param');
     const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
     const executionArn = short && workflowNames.includes(short[1]!) ? executionArnOf(short[1]!, short[2]!) : id;
@@ -183,7 +193,6 @@ export function workflowRoutes(app: App): void {
       const imp = await getImport(importId);
       if (imp) requireAllowed(c, 'workflow:read', { division: imp.actor.division });
     }
-    void principal;
 
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
