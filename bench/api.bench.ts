@@ -21,6 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.API_BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.API_BENCH_ROUNDS ?? 3);
+const WARMUP_S = Number(process.env.API_BENCH_WARMUP_SECONDS ?? 8);
 const LOG_LEVEL = process.env.API_BENCH_LOG_LEVEL ?? 'INFO';
 
 async function freePort(): Promise<number> {
@@ -97,8 +98,8 @@ export default async function (): Promise<void> {
     const apiTarget = [`${app.url}${path}`, { authorization: `Bearer ${token}` }] as const;
     // Warm-up (DynamoDB Local's JIT above all, then both servers), then alternate rounds so that
     // drift in the machine's load affects both sides alike.
-    await run(...bareTarget, 5);
-    await run(...apiTarget, 3);
+    await run(...bareTarget, WARMUP_S);
+    await run(...apiTarget, WARMUP_S);
     const baselineRounds: Result[] = [];
     const apiRounds: Result[] = [];
     for (let round = 0; round < ROUNDS; round++) {
