@@ -57,7 +57,9 @@ export async function handler(event: unknown): Promise<WritePageOutput> {
 async function writeChunk(importId: string, page: number, chunk: number, villages: readonly Village[], actor: ImportActor): Promise<ImportTally> {
   const changes = classifyVillages(villages, await getVillages(villages.map((v) => v.code)));
   const counts = tally(changes);
-  if (counts.created + counts.updated === 0) return counts;
+  // The marker is written even when nothing changed: another run may have written this chunk
+  // between our read of the markers and our read of the villages, and only the marker's
+  // condition tells the two cases apart, so both runs report the counts of the run that won.
   const now = new Date();
   const items = changes.flatMap((c) =>
     c.kind === 'create'
