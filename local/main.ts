@@ -1,6 +1,4 @@
 import './polyfills.ts';
-// Loaded before any schema is built: it extends zod with `.openapi()`, which schemas made earlier lack.
-import '@hono/zod-openapi';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { ValidationError } from '../shared/errors.ts';
-import { cursorSchema, pageLimitSchema } from '../store/pagination.ts';
 
 /** Shared OpenAPI pieces: the problem document, the error responses every route may give, paging. */
 export const problemSchema = z
@@ -30,6 +29,21 @@ export const writeErrorResponses = {
   409: problem('Exists already, or changed since you read it (version mismatch)'),
   422: problem('Idempotency-Key reused with a different request'),
 } as const;
+
+/**
+ * Document a schema defined outside the API (domain and store modules use plain zod). zod 4 gives
+ * a schema its methods when it is created, so one created before @hono/zod-openapi extended zod
+ * (as happens when a task handler loads first) has no `.openapi()`; a clone made here always does.
+ */
+export function documented<T extends z.ZodType>(schema: T, meta: string | Record<string, unknown>): T {
+  const copy = schema.clone() as T & { openapi(m: string | Record<string, unknown>): T };
+  return copy.openapi(meta);
+}
+
+// Defined here, with the OpenAPI-extended zod, rather than in the store: zod 4 schemas get their
+// methods when they are created, so a schema made before @hono/zod-openapi loads has no .openapi().
+const pageLimitSchema = z.coerce.number().int().min(1).max(100).default(50);
+const cursorSchema = z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
 
 export const pageQueryShape = {
   limit: pageLimitSchema.openapi({ description: 'Page size, 1-100 (default 50)' }),

@@ -1,5 +1,4 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { ddb, tableName } from '../shared/clients.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { IndexName } from './table.ts';
@@ -9,8 +8,6 @@ import type { IndexName } from './table.ts';
  * partition it was made for, so a cursor from one listing cannot be replayed against another
  * (DynamoDB would reject it with an error that must not become a 500).
  */
-export const pageLimitSchema = z.coerce.number().int().min(1).max(100).default(50);
-export const cursorSchema = z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
 
 export interface PageRequest {
   readonly limit: number;

@@ -1,5 +1,3 @@
-// Loaded first: it extends zod with `.openapi()`, which the API's schemas need when they are built.
-import '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';

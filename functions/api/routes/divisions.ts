@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../context.ts';
 import { principalOf, requireAllowed } from '../context.ts';
 import { createdBody, idempotentCreate } from '../idempotency.ts';
-import { errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../schemas.ts';
+import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../schemas.ts';
 import { divisionCodeSchema, divisionInputSchema, divisionLevels, registryDivisionCodeSchema, registryNameSchema } from '../../domain/division.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { createDivision, getDivision, listDivisions, updateDivision, type DivisionRecord } from '../../store/division.ts';
@@ -22,9 +22,9 @@ const divisionRecordSchema = z
   .openapi('Division');
 type DivisionView = z.infer<typeof divisionRecordSchema>;
 
-export const divisionBodySchema = divisionInputSchema.openapi('DivisionInput');
+export const divisionBodySchema = documented(divisionInputSchema, 'DivisionInput');
 export const divisionUpdateSchema = z.strictObject({ name: registryNameSchema, version: versionField }).openapi('DivisionUpdate');
-const codeParams = z.object({ code: registryDivisionCodeSchema.openapi({ param: { name: 'code', in: 'path' }, example: '120225100' }) });
+const codeParams = z.object({ code: documented(registryDivisionCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100' }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export function divisionRoutes(app: App): void {

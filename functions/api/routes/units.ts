@@ -2,12 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../context.ts';
 import { principalOf, requireAllowed } from '../context.ts';
 import { createdBody, idempotentCreate } from '../idempotency.ts';
-import { errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../schemas.ts';
+import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../schemas.ts';
 import { unitInputSchema, unitKinds, unitLevels, unitSchema } from '../../domain/unit.ts';
 import { divisionCodeSchema } from '../../domain/division.ts';
 import { createUnit, listUnits, requireUnit, updateUnit, type UnitRecord } from '../../store/unit.ts';
 
-export const unitBodySchema = unitInputSchema.openapi('UnitInput');
+export const unitBodySchema = documented(unitInputSchema, 'UnitInput');
 export const unitUpdateSchema = z.strictObject({ ...unitInputSchema.shape, version: versionField }).openapi('UnitUpdate');
 const unitRecordSchema = unitSchema.extend({ version: z.number().int(), createdAt: z.string(), updatedAt: z.string() }).openapi('Unit');
 const idParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });

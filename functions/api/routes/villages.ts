@@ -4,6 +4,7 @@ import { principalOf, requireAllowed } from '../context.ts';
 import { createdBody, idempotentCreate } from '../idempotency.ts';
 import {
   booleanQuery,
+  documented,
   errorResponses,
   etag,
   expectedVersion,
@@ -25,7 +26,7 @@ export const villageUpdateSchema = z.strictObject({ ...villageSchema.omit({ code
 const villageRecordSchema = villageSchema
   .extend({ version: z.number().int(), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Village', { description: 'A village. Money (operatingFundsFen) is integer fen.' });
-const codeParams = z.object({ code: villageCodeSchema.openapi({ param: { name: 'code', in: 'path' }, example: '120225100201' }) });
+const codeParams = z.object({ code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100201' }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export function villageRoutes(app: App): void {
