@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ensureJwtSecret, signToken } from './jwt.ts';
 import { principalSchema, roleSchema } from '../functions/domain/principal.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Administrative division codes: 2 digits province, 4 city, 6 county/district, 9 township,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Money is an integer number of fen (分, 1/100 yuan) everywhere inside the system; rates are integer

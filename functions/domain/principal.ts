@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { divisionCodeSchema } from './division.ts';
 
 export const roles = ['admin', 'finance', 'township', 'village', 'unit', 'auditor'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { divisionCodeSchema, registryNameSchema } from './division.ts';
 
 /** An assisting unit (帮扶单位): a city- or district-level agency, state enterprise or institution. */

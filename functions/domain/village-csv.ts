@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { villageCategories, villageSchema, type Village } from './village.ts';
 import { parentDivision, withinJurisdiction } from './division.ts';
 

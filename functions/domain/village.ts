@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Categories used in Tianjin's rating of villages: 示范 (model), 创优 (improving), 强基 (strengthen the base). */
 export const villageCategories = ['示范', '创优', '强基'] as const;

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ddb, tableName } from '../shared/clients.ts';
 import type { TransactItem } from './transact.ts';
 

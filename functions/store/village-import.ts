@@ -9,7 +9,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ddb, tableName } from '../shared/clients.ts';
 import { roleSchema } from '../domain/principal.ts';
 import { divisionCodeSchema } from '../domain/division.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sumTallies } from '../domain/village-import.ts';
 import { getImport, importCountsSchema, importIdSchema, transition, type ImportCounts, type ImportStatus } from '../store/village-import.ts';
 

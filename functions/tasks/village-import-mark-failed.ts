@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { finalStatuses, getImport, importIdSchema, transition, type ImportStatus } from '../store/village-import.ts';
 
 export const markFailedInputSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseVillageCsv, pages } from '../domain/village-csv.ts';
 import { getDivision, listDivisions } from '../store/division.ts';
 import {

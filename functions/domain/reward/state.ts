@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The life of a reward application as one pure transition function, shared by the workflow (which
