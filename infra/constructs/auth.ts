@@ -62,7 +62,7 @@ export class Auth extends Construct {
       this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `village-flow role ${group}` });
     }
     this.client = this.userPool.addClient('ConsoleClient', {
-      // USER_PASSWORD_AUTH lets an operator get a token from the CLI (see docs/deploy-aws.md); SRP is for the console.
+      // USER_PASSWORD_AUTH lets an operator get a token from the CLI (see "Deploy to AWS" in the README); SRP is for the console.
       authFlows: { userPassword: true, userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
