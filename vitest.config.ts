@@ -7,8 +7,12 @@ const withDynamo = {
   setupFiles: ['tests/support/polyfills.ts', 'tests/support/table-per-file.ts'],
 };
 
+// The AWS SDK warns on every worker that Node 20 support ends in 2027; the README says so once.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/support/polyfills.ts'] } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, ...withDynamo } },
