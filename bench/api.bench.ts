@@ -2,7 +2,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
 import autocannon, { type Result } from 'autocannon';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb.ts';
@@ -12,6 +11,7 @@ import { resetClients } from '../functions/shared/clients.ts';
 import { resetConfig } from '../functions/shared/config.ts';
 import { createDivision } from '../functions/store/division.ts';
 import { createVillage } from '../functions/store/village.ts';
+import { freePort } from '../local/ports.ts';
 
 // Requests/s and p50/p99 latency of an authenticated GET /villages/{code} at 32 connections
 // (autocannon), through @hono/node-server on an in-memory DynamoDB Local, against a bare Hono
@@ -23,17 +23,6 @@ const DURATION_S = Number(process.env.API_BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.API_BENCH_ROUNDS ?? 3);
 const WARMUP_S = Number(process.env.API_BENCH_WARMUP_SECONDS ?? 8);
 const LOG_LEVEL = process.env.API_BENCH_LOG_LEVEL ?? 'INFO';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startServer(mode: 'app' | 'bare', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(join(here, 'api-server.ts'), [mode], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

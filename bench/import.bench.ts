@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createServer } from 'node:net';
 import { startDynamoDbLocal } from '../local/dynamodb.ts';
 import { ensureTable } from '../local/table.ts';
 import type { Village } from '../functions/domain/village.ts';
+import { freePort } from '../local/ports.ts';
 
 /**
  * Import throughput: rows/s of a 20,000-village CSV through the whole path (HTTP POST → workflow on
@@ -14,17 +14,6 @@ import type { Village } from '../functions/domain/village.ts';
  */
 const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 20_000);
 const townshipCount = 26;
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => done(port));
-    });
-  });
-}
 
 function villages(count: number, offset = 0): Village[] {
   return Array.from({ length: count }, (_, k) => {

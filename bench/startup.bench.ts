@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { startDynamoDbLocal } from '../local/dynamodb.ts';
+import { freePort } from '../local/ports.ts';
 
 /**
  * Start-up: wall time from spawning `npm start -- --memory` (ports free) to the first successful
@@ -9,17 +9,6 @@ import { startDynamoDbLocal } from '../local/dynamodb.ts';
  * the peak resident memory of the process tree (VmHWM of every process under npm, summed: node
  * and DynamoDB Local's Java). Baseline, same run: DynamoDB Local alone, from spawn to answering.
  */
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => done(port));
-    });
-  });
-}
-
 /** Every process whose ancestry leads to `root`, with its command name and peak RSS in kB. */
 function tree(root: number): { pid: number; name: string; hwmKb: number }[] {
   const parent = new Map<number, number>();

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { createServer } from 'node:net';
+import { freePort } from '../../local/ports.ts';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../local/dynamodb.ts';
 
 declare module 'vitest' {
@@ -8,18 +8,7 @@ declare module 'vitest' {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 let running: RunningDynamoDbLocal | undefined;
 
