@@ -13,6 +13,7 @@ import { unitRoutes } from './routes/units.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { importRoutes } from './routes/imports.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 
 /**
  * Every route module of the API, in one list: adding a program's routes is one line here.
@@ -25,6 +26,7 @@ const routeModules: readonly RouteModule[] = [
   auditRoutes,
   importRoutes,
   workflowRoutes,
+  inboxRoutes,
 ];
 
 /** Paths served without a token. */
