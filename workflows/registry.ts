@@ -35,6 +35,7 @@ export interface Workflow {
 
 export const workflows: readonly Workflow[] = [
   { name: 'village-import', definitionFile: 'village-import.asl.json', description: 'Validate a village CSV and write its villages in pages, idempotently' },
+  { name: 'funding-run', definitionFile: 'funding-run.asl.json', description: 'Yearly village operating-funds increase: snapshot, allocate in pages, finance approval, paged disbursement' },
 ];
 
 export const taskFunctions: readonly TaskFunction[] = [
@@ -42,6 +43,13 @@ export const taskFunctions: readonly TaskFunction[] = [
   { id: 'village-import-write-page', substitution: 'VillageImportWritePageFunctionArn', entry: 'functions/tasks/village-import-write-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
   { id: 'village-import-finish', substitution: 'VillageImportFinishFunctionArn', entry: 'functions/tasks/village-import-finish.ts', tableAccess: 'readWrite' },
   { id: 'village-import-mark-failed', substitution: 'VillageImportMarkFailedFunctionArn', entry: 'functions/tasks/village-import-mark-failed.ts', tableAccess: 'readWrite' },
+  { id: 'funding-run-snapshot', substitution: 'FundingRunSnapshotFunctionArn', entry: 'functions/tasks/funding-run-snapshot.ts', tableAccess: 'readWrite', timeoutSeconds: 900, memoryMb: 1024 },
+  { id: 'funding-run-compute-page', substitution: 'FundingRunComputePageFunctionArn', entry: 'functions/tasks/funding-run-compute-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
+  { id: 'funding-run-summarise', substitution: 'FundingRunSummariseFunctionArn', entry: 'functions/tasks/funding-run-summarise.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
+  { id: 'funding-run-request-approval', substitution: 'FundingRunRequestApprovalFunctionArn', entry: 'functions/tasks/funding-run-request-approval.ts', tableAccess: 'readWrite', usesStepFunctions: true },
+  { id: 'funding-run-disburse-page', substitution: 'FundingRunDisbursePageFunctionArn', entry: 'functions/tasks/funding-run-disburse-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
+  { id: 'funding-run-mark-paid', substitution: 'FundingRunMarkPaidFunctionArn', entry: 'functions/tasks/funding-run-mark-paid.ts', tableAccess: 'readWrite' },
+  { id: 'funding-run-mark-failed', substitution: 'FundingRunMarkFailedFunctionArn', entry: 'functions/tasks/funding-run-mark-failed.ts', tableAccess: 'readWrite' },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
