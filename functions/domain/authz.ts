@@ -28,6 +28,13 @@ export const actions = [
   'import:create',
   'import:read',
   'workflow:read',
+  'funding-policy:create',
+  'funding-policy:read',
+  'funding-current:read',
+  'funding-current:write',
+  'funding-run:start',
+  'funding-run:read',
+  'funding-run:decide',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -72,6 +79,15 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'import:create': adminOnly,
   'import:read': adminAndAuditor,
   'workflow:read': adminAndAuditor,
+  // Funding (村级组织运转经费): admins set policies and start runs; townships keep their villages'
+  // current funding (村账镇管); finance decides runs (exclude, approve, reject) inside its jurisdiction.
+  'funding-policy:create': adminOnly,
+  'funding-policy:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
+  'funding-current:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction' },
+  'funding-current:write': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'funding-run:start': adminOnly,
+  'funding-run:read': { admin: 'jurisdiction', finance: 'jurisdiction', auditor: 'jurisdiction' },
+  'funding-run:decide': { finance: 'jurisdiction' },
 };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

@@ -20,7 +20,7 @@ export async function handler(event: unknown): Promise<{ decisionId: string }> {
   await openDecisionPut({
     id,
     kind: 'funding.run-approval',
-    subjectType: 'fundingRun',
+    subjectType: 'funding-run',
     subjectId: runId,
     division: run.division,
     role: 'finance',

@@ -18,6 +18,13 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'import:create': ['admin'],
   'import:read': ['admin', 'auditor'],
   'workflow:read': ['admin', 'auditor'],
+  'funding-policy:create': ['admin'],
+  'funding-policy:read': ['admin', 'finance', 'township', 'auditor'],
+  'funding-current:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'funding-current:write': ['admin', 'township'],
+  'funding-run:start': ['admin'],
+  'funding-run:read': ['admin', 'finance', 'auditor'],
+  'funding-run:decide': ['finance'],
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
