@@ -14,6 +14,9 @@ import { auditRoutes } from './routes/audit.ts';
 import { importRoutes } from './routes/imports.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { fundingPolicyRoutes } from './routes/funding-policies.ts';
+import { fundingCurrentRoutes } from './routes/funding-current.ts';
+import { fundingRunRoutes } from './routes/funding-runs.ts';
 
 /**
  * Every route module of the API, in one list: adding a program's routes is one line here.
@@ -27,6 +30,9 @@ const routeModules: readonly RouteModule[] = [
   importRoutes,
   workflowRoutes,
   inboxRoutes,
+  fundingPolicyRoutes,
+  fundingCurrentRoutes,
+  fundingRunRoutes,
 ];
 
 /** Paths served without a token. */

@@ -1,0 +1,115 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { App } from '../context.ts';
+import { principalOf, requireAllowed } from '../context.ts';
+import { documented, errorResponses, ifMatchHeaders, expectedVersion, versionField, writeErrorResponses } from '../schemas.ts';
+import { fenSchema } from '../../domain/money.ts';
+import { villageCodeSchema } from '../../domain/village.ts';
+import { csvErrorSchema } from '../../domain/village-csv.ts';
+import { parseCurrentFundingCsv } from '../../domain/funding/current-csv.ts';
+import { AppError, ValidationError } from '../../shared/errors.ts';
+import { getVillages } from '../../store/village.ts';
+import { budgetYearSchema, getCurrentFunding, recordFunding, recordFundingBatch } from '../../store/village-funding.ts';
+
+/** 10,000 rows of `code,amount` are ~250 KB; 1 MB leaves room for a BOM, quotes and CRLFs. */
+const maxCsvBytes = 1024 * 1024;
+
+export const currentFundingBodySchema = z
+  .strictObject({ amountFen: documented(fenSchema.max(10 ** 15, 'is too large'), { description: 'Current yearly operating funds from all sources, in fen' }), version: versionField })
+  .openapi('CurrentFundingInput');
+const viewSchema = z
+  .object({
+    code: z.string(),
+    year: z.number().int(),
+    amountFen: z.number().int(),
+    source: z.enum(['recorded', 'registry']).openapi({ description: 'recorded for the year, or (nothing recorded) the village registry’s operatingFundsFen' }),
+    version: z.number().int().optional(),
+    updatedAt: z.string().optional(),
+  })
+  .openapi('CurrentFunding');
+const params = z.object({
+  code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225104201' }),
+  year: z.coerce.number().pipe(documented(budgetYearSchema, { param: { name: 'year', in: 'path' }, example: 2026 })),
+});
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+class CsvRejected extends AppError {
+  constructor(readonly errors: z.infer<typeof csvErrorSchema>[]) {
+    super(422, 'csv-rejected', 'The CSV has errors; nothing was written', `${errors.length} error(s), by line and column`);
+  }
+  override toProblem(requestId?: string) {
+    return { ...super.toProblem(requestId), errors: this.errors.slice(0, 500).map((e) => ({ field: `row ${e.row}${e.column ? `: ${e.column}` : ''}`, message: e.message, in: 'body' as const })) };
+  }
+}
+
+export function fundingCurrentRoutes(app: App): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/funding/current/{code}/{year}',
+      tags: ['funding'],
+      summary: 'A village’s current funding for a year (recorded, else the registry’s figure)',
+      request: { params },
+      responses: { 200: { description: 'The figure a run would use now', content: json(viewSchema) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { code, year } = c.req.valid('param');
+      requireAllowed(c, 'funding-current:read', { division: code });
+      return c.json(await getCurrentFunding(code, year), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/funding/current/{code}/{year}',
+      tags: ['funding'],
+      summary: 'Record a village’s current funding for a year (township, admin)',
+      request: { params, headers: ifMatchHeaders, body: { required: true, content: json(currentFundingBodySchema) } },
+      responses: { 200: { description: 'Recorded', content: json(viewSchema) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { code, year } = c.req.valid('param');
+      const { amountFen, version } = c.req.valid('json');
+      const actor = requireAllowed(c, 'funding-current:write', { division: code });
+      const record = await recordFunding({ code, year, amountFen }, actor, { expectedVersion: expectedVersion(c.req.valid('header')['if-match'], version) });
+      return c.json({ code, year, amountFen: record.amountFen, source: 'recorded' as const, version: record.version, updatedAt: record.updatedAt }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/funding/current/{year}',
+      tags: ['funding'],
+      summary: 'Record many villages’ current funding from a CSV (township, admin): code,currentFundsYuan (or 村代码,运转经费(元))',
+      description: 'Synchronous, at most 10,000 rows. Every row is checked first (line and column named, 422); then all are written. Repeating the file changes nothing.',
+      middleware: [bodyLimit({ maxSize: maxCsvBytes, onError: () => { throw new AppError(413, 'payload-too-large', 'Payload Too Large', `the CSV may be at most ${maxCsvBytes} bytes`); } })] as const,
+      request: {
+        params: z.object({ year: z.coerce.number().pipe(documented(budgetYearSchema, { param: { name: 'year', in: 'path' }, example: 2026 })) }),
+        body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: '村代码,运转经费(元)\n120225104201,178000\n' }) } } },
+      },
+      responses: {
+        200: { description: 'Recorded', content: json(z.object({ rowCount: z.number().int(), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }).openapi('CurrentFundingImport')) },
+        ...writeErrorResponses,
+      },
+    }),
+    async (c) => {
+      const { year } = c.req.valid('param');
+      const principal = principalOf(c);
+      const actor = requireAllowed(c, 'funding-current:write', { division: principal.division });
+      if (!/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) throw new AppError(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the CSV as text/csv (UTF-8)');
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer());
+      } catch {
+        throw new ValidationError([{ field: '(body)', message: 'the file is not valid UTF-8 text', in: 'body' }]);
+      }
+      const parsed = parseCurrentFundingCsv(text, { scope: principal.division });
+      if (parsed.errors.length > 0) throw new CsvRejected(parsed.errors);
+      const registered = await getVillages(parsed.rows.map((r) => r.code));
+      const counts = await recordFundingBatch(year, parsed.rows, actor, new Set(registered.keys()));
+      return c.json({ rowCount: parsed.rowCount, ...counts }, 200);
+    },
+  );
+}
