@@ -35,6 +35,7 @@ export interface Workflow {
 
 export const workflows: readonly Workflow[] = [
   { name: 'village-import', definitionFile: 'village-import.asl.json', description: 'Validate a village CSV and write its villages in pages, idempotently' },
+  { name: 'reward-application', definitionFile: 'reward-application.asl.json', description: 'Reward instead of subsidy: compute, sign-off, review, approval, reserve, disburse exactly once, notify' },
   { name: 'funding-run', definitionFile: 'funding-run.asl.json', description: 'Yearly village operating-funds increase: snapshot, allocate in pages, finance approval, paged disbursement' },
 ];
 
@@ -43,6 +44,13 @@ export const taskFunctions: readonly TaskFunction[] = [
   { id: 'village-import-write-page', substitution: 'VillageImportWritePageFunctionArn', entry: 'functions/tasks/village-import-write-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
   { id: 'village-import-finish', substitution: 'VillageImportFinishFunctionArn', entry: 'functions/tasks/village-import-finish.ts', tableAccess: 'readWrite' },
   { id: 'village-import-mark-failed', substitution: 'VillageImportMarkFailedFunctionArn', entry: 'functions/tasks/village-import-mark-failed.ts', tableAccess: 'readWrite' },
+  { id: 'reward-compute', substitution: 'RewardComputeFunctionArn', entry: 'functions/tasks/reward-compute.ts', tableAccess: 'readWrite' },
+  { id: 'reward-await', substitution: 'RewardAwaitFunctionArn', entry: 'functions/tasks/reward-await.ts', tableAccess: 'readWrite', usesStepFunctions: true },
+  { id: 'reward-decision-outcome', substitution: 'RewardDecisionOutcomeFunctionArn', entry: 'functions/tasks/reward-decision-outcome.ts', tableAccess: 'read' },
+  { id: 'reward-escalate', substitution: 'RewardEscalateFunctionArn', entry: 'functions/tasks/reward-escalate.ts', tableAccess: 'readWrite' },
+  { id: 'reward-reserve', substitution: 'RewardReserveFunctionArn', entry: 'functions/tasks/reward-reserve.ts', tableAccess: 'readWrite' },
+  { id: 'reward-disburse', substitution: 'RewardDisburseFunctionArn', entry: 'functions/tasks/reward-disburse.ts', tableAccess: 'readWrite' },
+  { id: 'reward-notify', substitution: 'RewardNotifyFunctionArn', entry: 'functions/tasks/reward-notify.ts', tableAccess: 'readWrite' },
   { id: 'funding-run-snapshot', substitution: 'FundingRunSnapshotFunctionArn', entry: 'functions/tasks/funding-run-snapshot.ts', tableAccess: 'readWrite', timeoutSeconds: 900, memoryMb: 1024 },
   { id: 'funding-run-compute-page', substitution: 'FundingRunComputePageFunctionArn', entry: 'functions/tasks/funding-run-compute-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
   { id: 'funding-run-summarise', substitution: 'FundingRunSummariseFunctionArn', entry: 'functions/tasks/funding-run-summarise.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },

@@ -20,6 +20,8 @@ export const configSchema = z.object({
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /** Test switch, e.g. `reward-reserve:0.3,reward-disburse:0.3` (see functions/shared/faults.ts). Never set on AWS. */
+  FAULT_INJECTION: z.string().optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 

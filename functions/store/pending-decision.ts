@@ -35,6 +35,7 @@ export const decisionKinds = [
   'reward.township-review',
   'reward.finance-approval',
   'reward.unfunded',
+  'reward.resubmission',
   'funding.run-approval',
 ] as const;
 export const decisionKindSchema = z.enum(decisionKinds);
