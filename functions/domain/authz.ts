@@ -35,6 +35,17 @@ export const actions = [
   'funding-run:start',
   'funding-run:read',
   'funding-run:decide',
+  'reward-program:create',
+  'reward-program:read',
+  'reward-program:update',
+  'reward-budget:raise',
+  'reward-enterprise:create',
+  'reward-enterprise:read',
+  'reward-account:write',
+  'reward-application:create',
+  'reward-application:read',
+  'reward-application:sign',
+  'decision:answer',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -58,6 +69,7 @@ const everyoneReads: Partial<Record<Role, Scope>> = {
 };
 const adminOnly: Partial<Record<Role, Scope>> = { admin: 'jurisdiction' };
 const adminAndAuditor: Partial<Record<Role, Scope>> = { admin: 'jurisdiction', auditor: 'jurisdiction' };
+const rewardReaders: Partial<Record<Role, Scope>> = { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction' };
 
 /**
  * The policy. Registries are reference data every role may read inside its jurisdiction; only
@@ -88,6 +100,19 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'funding-run:start': adminOnly,
   'funding-run:read': { admin: 'jurisdiction', finance: 'jurisdiction', auditor: 'jurisdiction' },
   'funding-run:decide': { finance: 'jurisdiction' },
+  // Reward (以奖代补). Unit users have no part in it. Who answers a given decision is further narrowed
+  // to the decision's own role; separation of duties lives in domain/reward/decisions.ts.
+  'reward-program:create': adminOnly,
+  'reward-program:read': rewardReaders,
+  'reward-program:update': adminOnly,
+  'reward-budget:raise': { finance: 'jurisdiction' },
+  'reward-enterprise:create': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'reward-enterprise:read': rewardReaders,
+  'reward-account:write': { township: 'jurisdiction' },
+  'reward-application:create': { village: 'jurisdiction' },
+  'reward-application:read': rewardReaders,
+  'reward-application:sign': { village: 'jurisdiction' },
+  'decision:answer': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction' },
 };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

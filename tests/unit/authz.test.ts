@@ -25,6 +25,17 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'funding-run:start': ['admin'],
   'funding-run:read': ['admin', 'finance', 'auditor'],
   'funding-run:decide': ['finance'],
+  'reward-program:create': ['admin'],
+  'reward-program:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'reward-program:update': ['admin'],
+  'reward-budget:raise': ['finance'],
+  'reward-enterprise:create': ['admin', 'township'],
+  'reward-enterprise:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'reward-account:write': ['township'],
+  'reward-application:create': ['village'],
+  'reward-application:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'reward-application:sign': ['village'],
+  'decision:answer': ['admin', 'finance', 'township', 'village'],
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
