@@ -27,6 +27,8 @@ function targets(): FuzzTarget[] {
 }
 const fuzzedElsewhere: readonly string[] = [
   'POST /imports/villages', // a CSV body: fuzzed in tests/api/imports.test.ts
+  'POST /funding/policies', 'POST /funding/policies/validate', 'PUT /funding/current/{code}/{year}', 'POST /funding/current/{year}', // tests/api/funding.test.ts
+  'POST /funding/runs', 'POST /funding/runs/{id}/exclusions', 'POST /funding/runs/{id}/approve', 'POST /funding/runs/{id}/reject', // tests/api/funding.test.ts
 ];
 
 beforeAll(async () => {
