@@ -19,7 +19,8 @@ const crcTable = (() => {
   return table;
 })();
 
-function crc32(data: Uint8Array): number {
+/** CRC-32 (IEEE) as zip stores it. */
+export function crc32(data: Uint8Array): number {
   let crc = 0xffffffff;
   for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
