@@ -6,6 +6,7 @@ import { createUnit, getUnit } from '../functions/store/unit.ts';
 import { getVillages, villageWrite } from '../functions/store/village.ts';
 import type { Village } from '../functions/domain/village.ts';
 import type { UnitInput } from '../functions/domain/unit.ts';
+import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '../functions/store/funding-policy.ts';
 
 /**
  * Demo data for the local host, modelled on Tianjin's Jizhou district (蓟州区, 120225): six of its
@@ -110,6 +111,28 @@ export const demoPrincipals = {
 } as const;
 
 const seeder = { sub: 'demo-seed', roles: ['admin' as const], division: demoDistrict.code };
+
+/**
+ * The district's 2026 budget policy for village operating funds (村级组织运转经费), modelled on
+ * Tianjin (+40,000 yuan a village, at least 50,000 of each total earmarked for serving the masses)
+ * and Rui'an (economically weak villages brought to at least 50,000 yuan, those of more than 1,500
+ * people to 100,000).
+ */
+export const demoFundingPolicyId = `fp-${demoUnitId('funding-policy-2026')}`;
+export const demoFundingPolicy: FundingPolicyInput = {
+  division: demoDistrict.code,
+  year: 2026,
+  name: '2026年村级组织运转经费增量（每村增4万元，薄弱村保底）',
+  rule: {
+    increaseFen: 4_000_000,
+    floors: [
+      { minPopulation: 0, floorFen: 5_000_000, label: '1500人及以下' },
+      { minPopulation: 1501, floorFen: 10_000_000, label: '1500人以上' },
+    ],
+    floorsApplyTo: 'economically-weak',
+    earmarkMinimumFen: 5_000_000,
+  },
+};
 const markerKey = { pk: 'DEMO#seed', sk: 'DEMO' };
 export const demoSeedVersion = 1;
 
@@ -125,6 +148,8 @@ export async function demoSeeded(): Promise<boolean> {
  * Returns whether anything was seeded.
  */
 export async function seedDemoData(): Promise<boolean> {
+  // Checked on every start (a fixed id), so data folders seeded before the policy existed get it too.
+  if (!(await getFundingPolicy(demoFundingPolicyId))) await createFundingPolicy(demoFundingPolicy, seeder, { id: demoFundingPolicyId });
   if (await demoSeeded()) return false;
   if (!(await getDivision(demoDistrict.code, true))) await createDivision(demoDistrict, seeder);
   for (const t of demoTownships) {
