@@ -1,0 +1,170 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { freePort } from '../../local/ports.ts';
+import { toVillageCsv } from '../../functions/domain/village-csv.ts';
+import type { Village } from '../../functions/domain/village.ts';
+import { demoFundingPolicyId, demoTownships, demoVillages } from '../../local/demo-data.ts';
+
+// The funding run on the whole local host (npm start as a child process): 4,000 villages imported
+// over HTTP, a real run approved by finance, the host killed with SIGKILL while the run disburses,
+// restarted on the same data folder; the run ends paid with exactly one ledger entry per village.
+
+const root = resolve(import.meta.dirname, '../..');
+const started: ChildProcess[] = [];
+const tmpDirs: string[] = [];
+
+interface Host {
+  readonly child: ChildProcess;
+  readonly api: string;
+  readonly dynamodbEndpoint: string;
+  readonly tokens: { admin: string; finance: string };
+  readonly exited: Promise<number | null>;
+}
+
+async function startHost(p: { port: number; sfnPort: number; dynamodbPort: number }, dataDir: string): Promise<Host> {
+  const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), '--data-dir', dataDir];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN' } });
+  started.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  await new Promise<void>((done, fail) => {
+    const timer = setInterval(() => {
+      if (out.includes('Ctrl-C to stop')) {
+        clearInterval(timer);
+        done();
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(timer);
+      if (!out.includes('Ctrl-C to stop')) fail(new Error(`local host exited (${code}) before starting:\n${out}`));
+    });
+  });
+  const token = (role: string) => {
+    const found = new RegExp(`^ {2}${role}\\s+\\(120225\\) (\\S+)$`, 'm').exec(out)?.[1];
+    if (!found) throw new Error(`no ${role} token in the banner:\n${out}`);
+    return found;
+  };
+  return { child, api: `http://127.0.0.1:${p.port}`, dynamodbEndpoint: `http://127.0.0.1:${p.dynamodbPort}`, tokens: { admin: token('admin'), finance: token('finance') }, exited };
+}
+
+async function call(host: Host, role: 'admin' | 'finance', method: string, path: string, body?: unknown, contentType = 'application/json') {
+  const res = await fetch(`${host.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${host.tokens[role]}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads arbitrary JSON
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
+  for (let i = 0; i < 6_000; i++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Number of ledger entries of a run, counted straight from DynamoDB. */
+async function ledgerCount(host: Host, runId: string): Promise<number> {
+  const client = new DynamoDBClient({ endpoint: host.dynamodbEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  let total = 0;
+  let start: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: 'village-flow',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `LEDGER#funding#${runId}` } },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    total += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  client.destroy();
+  return total;
+}
+
+function newVillages(count: number): Village[] {
+  const used = new Set(demoVillages.map((v) => v.code));
+  const out: Village[] = [];
+  for (let n = 300; n <= 999 && out.length < count; n++) {
+    for (const t of demoTownships) {
+      const code = `${t.code}${n}`;
+      if (used.has(code) || out.length >= count) continue;
+      out.push({ code, name: `${t.name}第${n}村`, population: 300 + ((n * 7) % 2700), economicallyWeak: n % 9 === 0, category: '创优', operatingFundsFen: (n % 9 === 0 ? 3_000_000 : 15_000_000) + n * 100 });
+    }
+  }
+  return out;
+}
+
+afterAll(() => {
+  for (const child of started) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a funding run on the local host survives SIGKILL in the middle of disbursement', () => {
+  it('imports 4,000 villages, runs, approves, is killed while paying, restarts and ends paid with one ledger entry per village', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'village-flow-e2e-funding-'));
+    tmpDirs.push(dataDir);
+    const ports = { port: await freePort(), sfnPort: await freePort(), dynamodbPort: await freePort() };
+    const first = await startHost(ports, dataDir);
+
+    const imported = await call(first, 'admin', 'POST', '/imports/villages', toVillageCsv(newVillages(4_000)), 'text/csv');
+    expect(imported.status).toBe(202);
+    await until('the import', async () => {
+      const imp = await call(first, 'admin', 'GET', `/imports/${imported.body.id}`);
+      return imp.body.status === 'succeeded' ? imp.body : undefined;
+    });
+    const villageCount = demoVillages.length + 4_000;
+
+    const run = await call(first, 'admin', 'POST', '/funding/runs', { policyId: demoFundingPolicyId });
+    expect(run.status).toBe(201);
+    const id = String(run.body.id);
+    const waiting = await until('awaiting approval', async () => {
+      const r = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
+      const inbox = await call(first, 'finance', 'GET', '/inbox?role=finance');
+      const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
+      return r.body.status === 'awaiting-approval' && listed ? r.body : undefined;
+    });
+    expect(waiting).toMatchObject({ villageCount, pageCount: 5 });
+    expect((await call(first, 'finance', 'POST', `/funding/runs/${id}/approve`, { comment: '同意' })).status).toBe(200);
+
+    // Kill once the first ledger entries are written, while the run is still disbursing.
+    await until('the first ledger entries', async () => ((await ledgerCount(first, id)) > 0 ? true : undefined), 10);
+    const before = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(before.body.status).toBe('disbursing');
+    expect(before.body.progress.paidPages).toBeLessThan(5);
+
+    const second = await startHost(ports, dataDir);
+    const paid = await until('paid', async () => {
+      const r = await call(second, 'finance', 'GET', `/funding/runs/${id}`);
+      expect(r.body.status).not.toBe('failed');
+      return r.body.status === 'paid' && r.body.stateTransitions !== undefined ? r.body : undefined;
+    });
+    // Every village gets the 40,000-yuan increase (no cap), so every village has exactly one entry.
+    expect(await ledgerCount(second, id)).toBe(villageCount);
+    expect(paid.progress).toEqual({ computedPages: 5, paidPages: 5, paidVillages: villageCount, paidFen: paid.summary.total.topUpFen });
+    expect(paid.historyEvents).toBeLessThan(1_000);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
