@@ -14,6 +14,10 @@ import { auditRoutes } from './routes/audit.ts';
 import { importRoutes } from './routes/imports.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { decisionRoutes } from './routes/decisions.ts';
+import { rewardProgramRoutes } from './routes/reward-programs.ts';
+import { rewardEnterpriseRoutes } from './routes/reward-enterprises.ts';
+import { rewardApplicationRoutes } from './routes/reward-applications.ts';
 import { fundingPolicyRoutes } from './routes/funding-policies.ts';
 import { fundingCurrentRoutes } from './routes/funding-current.ts';
 import { fundingRunRoutes } from './routes/funding-runs.ts';
@@ -30,6 +34,10 @@ const routeModules: readonly RouteModule[] = [
   importRoutes,
   workflowRoutes,
   inboxRoutes,
+  decisionRoutes,
+  rewardProgramRoutes,
+  rewardEnterpriseRoutes,
+  rewardApplicationRoutes,
   fundingPolicyRoutes,
   fundingCurrentRoutes,
   fundingRunRoutes,
