@@ -9,7 +9,7 @@ import { AppError, ForbiddenError, NotFoundError, toProblem } from '../../shared
 import { decisionIdSchema, getDecision } from '../../store/pending-decision.ts';
 import { inboxItem, inboxItemSchema } from './inbox.ts';
 
-const answerBody = z
+export const answerBody = z
   .strictObject({
     decision: z.enum(['approve', 'reject', 'return', 'resubmit', 'withdraw', 'close']).openapi({ description: 'Which answers a decision takes depends on its kind (see docs/reward.md)' }),
     comment: z.string().trim().max(2000).optional(),
@@ -18,7 +18,7 @@ const answerBody = z
 const outcomeSchema = z
   .object({ decisionId: z.string(), status: z.enum(['answered', 'partial']), applicationStatus: z.string(), remaining: z.number().int().optional(), delivered: z.boolean().optional() })
   .openapi('DecisionOutcome');
-const bulkBody = z
+export const bulkBody = z
   .strictObject({ items: z.array(answerBody.extend({ decisionId: z.string().min(1).max(300) })).min(1).max(500) })
   .openapi('BulkDecisions', { description: 'Up to 500 answers, each answered on its own' });
 const bulkResult = z

@@ -45,8 +45,8 @@ const applicationView = z
   .openapi('RewardApplication');
 const timelineEntry = z.object({ at: z.string(), source: z.enum(['audit', 'workflow']), what: z.string(), actor: z.string().optional(), detail: z.unknown().optional() });
 const applicationDetail = applicationView.extend({ timeline: z.array(timelineEntry) }).openapi('RewardApplicationDetail');
-const submitBody = documented(applicationInputSchema, 'RewardApplicationInput');
-const signatureBody = z
+export const submitBody = documented(applicationInputSchema, 'RewardApplicationInput');
+export const signatureBody = z
   .strictObject({ decision: z.enum(['sign', 'refuse']), reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('RewardSignature', { description: 'Your signature in your village position (from your token)' });
 const idParams = z.object({ id: documented(applicationIdSchema, { param: { name: 'id', in: 'path' } }) });

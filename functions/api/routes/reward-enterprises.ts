@@ -13,11 +13,11 @@ import { createEnterprise, getEnterprise, listEnterprises, type EnterpriseRecord
 import { getAccount, putAccount } from '../../store/reward-account.ts';
 import { getApplication, getClaim, type ApplicationRecord } from '../../store/reward-application.ts';
 
-const enterpriseBody = documented(enterpriseInputSchema, 'RewardEnterpriseInput');
+export const enterpriseBody = documented(enterpriseInputSchema, 'RewardEnterpriseInput');
 const enterpriseView = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(['cooperative', 'company']), village: z.string(), version: z.number().int(), createdAt: z.string() })
   .openapi('RewardEnterprise', { description: 'A village enterprise (村级经营性实体)' });
-const accountBody = documented(accountInputSchema, 'RewardAccountInput');
+export const accountBody = documented(accountInputSchema, 'RewardAccountInput');
 const accountView = z
   .object({
     entityId: z.string(),
@@ -32,6 +32,7 @@ const accountView = z
   })
   .openapi('RewardAccount');
 const idParams = z.object({ id: documented(enterpriseIdSchema, { param: { name: 'id', in: 'path' } }) });
+export const accountPutBody = accountBody.extend({ version: z.number().int().min(0).optional() });
 const accountParams = idParams.extend({ year: documented(yearSchema, { param: { name: 'year', in: 'path' }, example: 2025 }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
@@ -145,7 +146,7 @@ export function rewardEnterpriseRoutes(app: App): void {
       path: '/reward/enterprises/{id}/accounts/{year}',
       tags: ['reward'],
       summary: 'Record or correct a year’s account (township, 村账镇管); open applications using it are returned for re-computation',
-      request: { params: accountParams, body: { required: true, content: json(accountBody.extend({ version: z.number().int().min(0).optional() })) } },
+      request: { params: accountParams, body: { required: true, content: json(accountPutBody) } },
       responses: { 200: { description: 'Recorded', content: json(accountView) }, ...writeErrorResponses },
     }),
     async (c) => {

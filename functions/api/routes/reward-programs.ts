@@ -11,9 +11,9 @@ import { createProgram, getPolicy, getProgram, listPrograms, raiseBudget, update
 import { completeDecision, listQueue } from '../../store/pending-decision.ts';
 import { logger } from '../../shared/logger.ts';
 
-const programBody = documented(programInputSchema, 'RewardProgramInput');
-const policyBody = z.strictObject({ policy: documented(rewardPolicySchema, 'RewardPolicy'), policyVersion: z.number().int().min(1).optional().openapi({ description: 'The policy version you read; 409 if it changed' }) }).openapi('RewardPolicyUpdate');
-const raiseBody = z.strictObject({ appropriatedFen: documented(fenSchema, { description: 'The new appropriation in fen (must be above the current one)' }) }).openapi('RewardBudgetRaise');
+export const programBody = documented(programInputSchema, 'RewardProgramInput');
+export const policyBody = z.strictObject({ policy: documented(rewardPolicySchema, 'RewardPolicy'), policyVersion: z.number().int().min(1).optional().openapi({ description: 'The policy version you read; 409 if it changed' }) }).openapi('RewardPolicyUpdate');
+export const raiseBody = z.strictObject({ appropriatedFen: documented(fenSchema, { description: 'The new appropriation in fen (must be above the current one)' }) }).openapi('RewardBudgetRaise');
 const programView = z
   .object({
     id: z.string(),
