@@ -7,6 +7,7 @@ import { getVillages, villageWrite } from '../functions/store/village.ts';
 import type { Village } from '../functions/domain/village.ts';
 import type { UnitInput } from '../functions/domain/unit.ts';
 import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '../functions/store/funding-policy.ts';
+import { seedRewardDemo } from './demo-reward.ts';
 
 /**
  * Demo data for the local host, modelled on Tianjin's Jizhou district (蓟州区, 120225): six of its
@@ -150,7 +151,11 @@ export async function demoSeeded(): Promise<boolean> {
 export async function seedDemoData(): Promise<boolean> {
   // Checked on every start (a fixed id), so data folders seeded before the policy existed get it too.
   if (!(await getFundingPolicy(demoFundingPolicyId))) await createFundingPolicy(demoFundingPolicy, seeder, { id: demoFundingPolicyId });
-  if (await demoSeeded()) return false;
+  if (await demoSeeded()) {
+    // Also on later starts (fixed ids, created if absent), so data folders seeded before the reward program get it.
+    await seedRewardDemo(seeder);
+    return false;
+  }
   if (!(await getDivision(demoDistrict.code, true))) await createDivision(demoDistrict, seeder);
   for (const t of demoTownships) {
     if (!(await getDivision(t.code, true))) await createDivision(t, seeder);
@@ -164,6 +169,7 @@ export async function seedDemoData(): Promise<boolean> {
     const id = demoUnitId(u.name);
     if (!(await getUnit(id, true))) await createUnit(u, seeder, { id });
   }
+  await seedRewardDemo(seeder);
   await ddb().send(
     new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', version: demoSeedVersion, seededAt: new Date().toISOString() } }),
   );

@@ -205,6 +205,11 @@ async function main(): Promise<void> {
     const token = await signToken({ ...p, roles: [...p.roles] }, config().JWT_SECRET!, 12 * 3600);
     tokens.push(`  ${role.padEnd(9)} (${p.division}) ${token}`);
   }
+  const { demoRewardPrincipals } = await import('./demo-reward.ts');
+  for (const [name, p] of Object.entries(demoRewardPrincipals)) {
+    const token = await signToken({ ...p, roles: [...p.roles] }, config().JWT_SECRET!, 12 * 3600);
+    tokens.push(`  ${name.padEnd(12)} (${p.division}) ${token}`);
+  }
   const adminToken = tokens[0]!.trim().split(' ').at(-1)!;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

@@ -8,8 +8,11 @@ describe('API schemas built after domain schemas', () => {
     await import('../../functions/domain/division.ts');
     await import('../../functions/domain/village.ts');
     await import('../../functions/store/pagination.ts');
+    await import('../../functions/domain/reward/entities.ts');
+    await import('../../functions/store/pending-decision.ts');
     const { buildApp } = await import('../../functions/api/app.ts');
     const doc = buildApp().getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
     expect(Object.keys(doc.paths ?? {})).toContain('/villages/{code}');
+    expect(Object.keys(doc.paths ?? {})).toContain('/decisions/{decisionId}');
   });
 });

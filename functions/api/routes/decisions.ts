@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../context.ts';
 import { principalOf, requireAllowed } from '../context.ts';
-import { errorResponses, writeErrorResponses } from '../schemas.ts';
+import { documented, errorResponses, writeErrorResponses } from '../schemas.ts';
 import { answerRewardDecision, type DecisionAnswerInput, type DecisionOutcome } from '../reward-decisions.ts';
 import { authorize } from '../../domain/authz.ts';
 import type { Principal } from '../../domain/principal.ts';
@@ -28,7 +28,7 @@ const bulkResult = z
     failed: z.number().int(),
   })
   .openapi('BulkDecisionResult');
-const params = z.object({ decisionId: decisionIdSchema.openapi({ param: { name: 'decisionId', in: 'path' } }) });
+const params = z.object({ decisionId: documented(decisionIdSchema, { param: { name: 'decisionId', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** Role and jurisdiction: the caller holds the decision's role and the subject lies in their jurisdiction. */
