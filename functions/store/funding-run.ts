@@ -277,7 +277,7 @@ export function allocationItem(id: string, record: AllocationRecord): Record<str
 }
 
 /** Batch-write plain items (25 a request, unprocessed items retried), `concurrency` requests in flight. */
-export async function batchPutItems(items: readonly object[], concurrency = 4): Promise<void> {
+export async function batchPutItems(items: readonly object[], concurrency = 8): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25) as Record<string, unknown>[]);
   let next = 0;
