@@ -19,8 +19,7 @@ export interface ComputePageOutput {
  */
 export async function handler(event: unknown): Promise<ComputePageOutput> {
   const { runId, page } = computePageInputSchema.parse(event);
-  const run = await mustGetRun(runId);
-  const villages = await getSnapshotPage(runId, page);
+  const [run, villages] = await Promise.all([mustGetRun(runId), getSnapshotPage(runId, page)]);
   if (run.status !== 'computing') return { page, villages: villages.length };
   const summary = emptySummary();
   const items = villages.map((village) => {

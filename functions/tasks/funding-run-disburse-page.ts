@@ -23,11 +23,9 @@ export class FundingRunNotApproved extends Error {
  */
 export async function handler(event: unknown): Promise<DisbursePageOutput> {
   const { runId, page } = disbursePageInputSchema.parse(event);
-  const done = await getPaidPage(runId, page);
+  const [done, run, snapshot] = await Promise.all([getPaidPage(runId, page), mustGetRun(runId), getSnapshotPage(runId, page)]);
   if (done) return { page, villages: done.villages };
-  const run = await mustGetRun(runId);
   if (run.status !== 'disbursing' || run.decision?.outcome !== 'approved') throw new FundingRunNotApproved(`run ${runId} is ${run.status}`);
-  const snapshot = await getSnapshotPage(runId, page);
   const first = snapshot[0]?.code;
   const last = snapshot[snapshot.length - 1]?.code;
   const allocations = first && last ? await allocationsBetween(runId, first, last) : [];

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/funding/run.ts';
-import { queryPage } from '../store/pagination.ts';
-import { fromVillageItem, villageListKey } from '../store/village.ts';
+import { queryPage, type Page } from '../store/pagination.ts';
+import { fromVillageItem, villageListKey, type VillageRecord } from '../store/village.ts';
 import { recordedFundingBetween } from '../store/village-funding.ts';
 import { mustGetRun, putSnapshotPage, transitionRun, type FundingRun, type SnapshotVillage } from '../store/funding-run.ts';
 
@@ -13,6 +13,15 @@ export interface SnapshotOutput {
   readonly villageCount: number;
   /** Page indexes for the Map states. */
   readonly pages: number[];
+}
+
+/**
+ * A promise awaited later, while other work is awaited first: marked handled so that a failure in
+ * between is not an unhandled rejection (which ends the process); awaiting it still throws.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -35,13 +44,17 @@ export async function handler(event: unknown): Promise<SnapshotOutput> {
 
   const county = run.division.slice(0, 6);
   const { gsi1pk } = villageListKey(`${county}000000`);
-  let cursor: string | undefined;
+  const listPage = (cursor: string | undefined): Promise<Page<VillageRecord>> =>
+    handled(queryPage({ index: 'gsi1', partition: gsi1pk, ...(run.division.length > 6 ? { sortPrefix: run.division } : {}) }, { limit: run.pageSize, cursor }, fromVillageItem));
   let page = 0;
   let villages = 0;
   let pendingWrite: Promise<void> = Promise.resolve();
-  do {
-    const listed = await queryPage({ index: 'gsi1', partition: gsi1pk, ...(run.division.length > 6 ? { sortPrefix: run.division } : {}) }, { limit: run.pageSize, cursor }, fromVillageItem);
-    cursor = listed.nextCursor;
+  // Pipelined: the next village page is read while this one's funding is read and the previous one
+  // is written; at most three pages are in memory, whatever the district's size.
+  let nextListing: Promise<Page<VillageRecord>> | undefined = listPage(undefined);
+  while (nextListing) {
+    const listed: Page<VillageRecord> = await nextListing;
+    nextListing = listed.nextCursor ? listPage(listed.nextCursor) : undefined;
     if (listed.items.length === 0) break;
     const first = listed.items[0]!.code;
     const last = listed.items[listed.items.length - 1]!.code;
@@ -50,12 +63,11 @@ export async function handler(event: unknown): Promise<SnapshotOutput> {
       const amount = recorded.get(v.code);
       return { code: v.code, name: v.name, population: v.population, economicallyWeak: v.economicallyWeak, currentFen: amount ?? v.operatingFundsFen, source: amount === undefined ? 'registry' : 'recorded' };
     });
-    // Write this page while the next one is read; at most one page waits, so memory stays bounded.
     await pendingWrite;
-    pendingWrite = putSnapshotPage(runId, page, snapshot);
+    pendingWrite = handled(putSnapshotPage(runId, page, snapshot));
     page++;
     villages += snapshot.length;
-  } while (cursor);
+  }
   await pendingWrite;
 
   const next = (await transitionRun(run, ['snapshotting'], 'computing', { pageCount: page, villageCount: villages })) ?? (await mustGetRun(runId));
