@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/reward/entities.ts';
-import { maybeFail } from '../shared/faults.ts';
+import { faultRandom, maybeFail } from '../shared/faults.ts';
 import { applicationChange, getApplication } from '../store/reward-application.ts';
 import { settleUpdate } from '../store/reward-program.ts';
 import { ledgerEntryPut, paymentInstructionPut } from '../store/ledger.ts';
@@ -31,6 +31,6 @@ export async function handler(event: unknown): Promise<{ paid: boolean; amountFe
     if (now?.status === 'paid') return { paid: true, amountFen };
     throw err;
   }
-  maybeFail('reward-disburse');
+  maybeFail('reward-disburse', faultRandom('reward-disburse', applicationId));
   return { paid: true, amountFen };
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/reward/entities.ts';
-import { maybeFail } from '../shared/faults.ts';
+import { faultRandom, maybeFail } from '../shared/faults.ts';
 import { applicationChange, changeApplication, getApplication } from '../store/reward-application.ts';
 import { reserveUpdate } from '../store/reward-program.ts';
 import { workflowActor } from '../store/pending-decision.ts';
@@ -24,7 +24,7 @@ export async function handler(event: unknown): Promise<{ reserved: boolean }> {
   const { items } = applicationChange(app, 'reserved', {}, workflowActor, 'reward-application.reserved');
   try {
     await writeTransaction([...items, reserveUpdate(app.programId, amount)]);
-    maybeFail('reward-reserve');
+    maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
     return { reserved: true };
   } catch (err) {
     // Index 2 is the budget: not enough available. Index 0 (the application changed) is retried by the state machine.
@@ -32,6 +32,6 @@ export async function handler(event: unknown): Promise<{ reserved: boolean }> {
   }
   const unfundedCount = app.unfundedCount + 1;
   await changeApplication(app, app.status === 'unfunded' ? undefined : 'budget-insufficient', { unfundedCount }, workflowActor, 'reward-application.unfunded');
-  maybeFail('reward-reserve');
+  maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
   return { reserved: false };
 }

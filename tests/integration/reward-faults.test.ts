@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { randomUUID } from 'node:crypto';
+import { ddb, resetClients, sfn, tableName } from '../../functions/shared/clients.ts';
+import { resetConfig, stateMachineArn } from '../../functions/shared/config.ts';
+import { buildApp } from '../../functions/api/app.ts';
+import type { App } from '../../functions/api/context.ts';
+import { ledgerKey, ledgerTotals, paymentInstructionKey, paymentInstructionTotals } from '../../functions/store/ledger.ts';
+import { createApplication, getApplication } from '../../functions/store/reward-application.ts';
+import { createEnterprise } from '../../functions/store/reward-enterprise.ts';
+import { putAccount } from '../../functions/store/reward-account.ts';
+import { getProgram } from '../../functions/store/reward-program.ts';
+import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
+import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
+import { call } from '../support/api.ts';
+import { actors, decide, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, until, village, type Actors } from '../support/reward-fixtures.ts';
+
+// Faults: reserve and disburse fail with probability 0.3 AFTER their write committed (the test
+// switch of functions/shared/faults.ts, seeded so every run draws the same faults per application
+// and attempt). 300 applications approved by finance must each be paid exactly once.
+//
+// Why the retries suffice: Reserve and Disburse retry InjectedFault (with ConflictError and the
+// transaction errors, one retrier) MaxAttempts 12, i.e. 13 attempts. All 13 fail with probability
+// 0.3^13 = 1.59e-7; over 300 applications × 2 steps the chance that any step exhausts its retries is
+// at most 600 × 1.59e-7 = 9.6e-5 (union bound) — and with the seed the draws are fixed anyway. That
+// bound treats every attempt as a fresh 30 % draw; in fact a retry after a fault finds the write
+// done (reserved / paid) and returns before the switch, so each step faults at most once per
+// application (≈ 90 of 300 expected per step).
+const faultSetting = 'reward-reserve:0.3,reward-disburse:0.3,seed=20261121';
+const count = 300;
+const awardFen = 3_000_000;
+
+let sf: RunningStepFunctionsLocal;
+let app: App;
+let t: Actors;
+
+beforeAll(async () => {
+  process.env.FAULT_INJECTION = faultSetting;
+  const { stateMachines, handlers } = await loadRegisteredWorkflows(process.env.AWS_REGION!);
+  sf = await startStepFunctionsLocal({ port: 0, region: process.env.AWS_REGION!, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers, waitScale: 0.00001 });
+  process.env.SFN_ENDPOINT = sf.endpoint;
+  resetConfig();
+  resetClients();
+  await seedVillage();
+  app = buildApp();
+  t = await actors();
+});
+afterAll(async () => {
+  await sf.stop();
+  delete process.env.FAULT_INJECTION;
+  resetConfig();
+});
+
+async function pool<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
+    }),
+  );
+}
+
+describe('reward faults', () => {
+  it('the state machine retries InjectedFault on Reserve and Disburse often enough for 30 % (13 attempts)', () => {
+    const definition = JSON.parse(readFileSync(new URL('../../workflows/reward-application.asl.json', import.meta.url), 'utf8')) as {
+      States: Record<string, { Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[] }>;
+    };
+    for (const step of ['Reserve', 'Disburse']) {
+      const retrier = definition.States[step]?.Retry?.find((r) => r.ErrorEquals.includes('InjectedFault'));
+      expect(retrier?.MaxAttempts, step).toBeGreaterThanOrEqual(12);
+      expect(count * 2 * 0.3 ** ((retrier?.MaxAttempts ?? 0) + 1)).toBeLessThan(1e-4);
+    }
+  });
+
+  it(`30 % faults after the write on reserve and disburse: ${count} approved, each paid exactly once, the ledger sums to the approved total`, async () => {
+    const programId = await openProgram(app, t, helanPolicy({ budgetCeilingFen: count * awardFen * 2 }));
+    const program = (await getProgram(programId))!;
+    const seeder = { sub: 'seed', roles: ['township' as const] };
+    const ids = Array.from({ length: count }, () => `ra-${randomUUID()}`);
+    // Enterprises, accounts and applications through the stores (not under test), started as the API starts them.
+    await pool(ids, 16, async (id, i) => {
+      const ent = await createEnterprise({ name: `故障合作社${i}`, kind: 'cooperative', village }, seeder);
+      await putAccount({ entityId: ent.id, year: 2024, operatingIncomeFen: 100_000_000, netProfitFen: 10_000_000 }, village, seeder);
+      await putAccount({ entityId: ent.id, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 40_000_000 }, village, seeder);
+      await createApplication(
+        { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.year, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
+        { sub: `v-submitter-${village}`, roles: ['village'] },
+      );
+      await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: id, input: JSON.stringify({ applicationId: id }) }));
+    });
+    // Sign-off and township review through the API.
+    const decisions: string[] = new Array(count);
+    await pool(ids, 24, async (id, i) => {
+      await signAll(app, t, id);
+      expect((await decide(app, t.township, await openDecision(id, 'township-review'), 'approve')).status).toBe(200);
+      decisions[i] = await openDecision(id, 'finance-approval');
+    });
+    // Finance approves all 300 in one bulk request.
+    const bulk = await call(app, 'POST', '/decisions/bulk', { token: t.finance1, body: { items: decisions.map((decisionId) => ({ decisionId, decision: 'approve' })) } });
+    expect(bulk.body, JSON.stringify(bulk.body).slice(0, 2000)).toMatchObject({ succeeded: count, failed: 0 });
+
+    const runs = await Promise.all(ids.map((id) => finished(id)));
+    let injected = { Reserve: 0, Disburse: 0 };
+    for (const [i, run] of runs.entries()) {
+      expect(run.status, ids[i]).toBe('SUCCEEDED');
+      expect(run.states.filter((s) => s === 'Notify')).toHaveLength(1);
+      // The faults happened: the Reserve/Disburse task failed with InjectedFault and was retried.
+      let current = '';
+      for (const e of run.events) {
+        if (e.stateEnteredEventDetails?.name) current = e.stateEnteredEventDetails.name;
+        if (e.taskFailedEventDetails?.error === 'InjectedFault' && (current === 'Reserve' || current === 'Disburse')) injected = { ...injected, [current]: injected[current] + 1 };
+      }
+    }
+    // At most one fault per step and application (the retry finds the write done); ≈ 0.3 × 300 = 90
+    // expected per step, fixed by the seed (83 and 87 with this seed).
+    expect(injected.Reserve).toBeGreaterThan(60);
+    expect(injected.Disburse).toBeGreaterThan(60);
+    expect(injected.Reserve).toBeLessThanOrEqual(count);
+    expect(injected.Disburse).toBeLessThanOrEqual(count);
+
+    for (const id of ids) {
+      const a = (await getApplication(id))!;
+      expect(a.status).toBe('paid');
+      const entry = await ddb().send(new GetCommand({ TableName: tableName(), Key: ledgerKey('reward', programId, id), ConsistentRead: true }));
+      const instruction = await ddb().send(new GetCommand({ TableName: tableName(), Key: paymentInstructionKey('reward', programId, id), ConsistentRead: true }));
+      expect(entry.Item?.amountFen).toBe(a.amountFen);
+      expect(instruction.Item?.amountFen).toBe(a.amountFen);
+    }
+    // One entry and one instruction per application (the keys are per application, so the counts
+    // equal to the number of applications rule out a second payment under another key).
+    expect(await ledgerTotals('reward', programId)).toEqual({ count, totalFen: count * awardFen });
+    expect(await paymentInstructionTotals('reward', programId)).toEqual({ count, totalFen: count * awardFen });
+    expect((await getProgram(programId))!.budget).toEqual({ appropriatedFen: count * awardFen * 2, reservedFen: 0, paidFen: count * awardFen, availableFen: count * awardFen });
+    console.log(`faults injected after the write: Reserve ${injected.Reserve}, Disburse ${injected.Disburse}`);
+  }, 300_000);
+});
