@@ -6,6 +6,8 @@ import { resetConfig } from '../../functions/shared/config.ts';
 import { buildApp } from '../../functions/api/app.ts';
 import { historyEventBound, historyEventLimit, stateTransitionBound } from '../../functions/domain/funding/run.ts';
 import { ledgerTotals } from '../../functions/store/ledger.ts';
+import { handler as disbursePage } from '../../functions/tasks/funding-run-disburse-page.ts';
+import { handler as computePage } from '../../functions/tasks/funding-run-compute-page.ts';
 import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call, tokenFor } from '../support/api.ts';
@@ -229,6 +231,12 @@ describe('a funding run over the district on the local Step Functions endpoint',
     expect(run.progress).toMatchObject({ paidPages: 3, paidVillages: paidLines, paidFen: payable });
     expect(run.historyEvents).toBeLessThanOrEqual(historyEventBound(3, 'paid'));
     expect(run.stateTransitions).toBe(stateTransitionBound(3, 'paid'));
+
+    // A step that runs again (a retry, a redelivery, a replay), even twice at once, pays nothing more.
+    const again2 = await Promise.all([disbursePage({ runId: id, page: 1 }), disbursePage({ runId: id, page: 1 }), computePage({ runId: id, page: 1 })]);
+    expect(again2[0]).toEqual(again2[1]);
+    expect(await ledgerTotals('funding', id)).toEqual({ count: paidLines, totalFen: payable });
+    expect((await call(app, 'GET', `/funding/runs/${id}`, { token: finance })).body.progress).toEqual(run.progress);
 
     // Starting it again after it was paid still gives the same run, and pays nothing more.
     const late = await call(app, 'POST', '/funding/runs', { token: admin, body: { policyId } });
