@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { computeReward } from '../domain/reward/compute.ts';
+import { computeRewardFromAccounts } from '../domain/reward/compute.ts';
 import { applicationIdSchema } from '../domain/reward/entities.ts';
 import { getAccount } from '../store/reward-account.ts';
 import { changeApplication, getApplication, getClaim, type Computation } from '../store/reward-application.ts';
@@ -37,19 +37,14 @@ export async function handler(event: unknown): Promise<ComputeOutput> {
   const [current, previous, claim] = await Promise.all([getAccount(app.entityId, app.year), getAccount(app.entityId, app.year - 1), getClaim(app.jurisdiction, app.entityId, app.year)]);
   const alreadyRewarded = claim !== undefined && !claim.released && claim.applicationId !== app.id;
   const now = new Date();
-  const currentAccount = current
-    ? { entityId: current.entityId, year: current.year, operatingIncomeFen: current.operatingIncomeFen, netProfitFen: current.netProfitFen }
-    : { entityId: app.entityId, year: app.year, operatingIncomeFen: 0, netProfitFen: 0 };
-  const previousAccount = previous ? { entityId: previous.entityId, year: previous.year, operatingIncomeFen: previous.operatingIncomeFen, netProfitFen: previous.netProfitFen } : undefined;
-  const result = computeReward(policy, currentAccount, previousAccount, { alreadyRewarded });
-  const reasons = [...(result.eligible ? [] : result.reasons)];
-  if (!current) reasons.unshift({ code: 'previous-account-missing', message: `no account of ${app.entityId} for ${app.year}; record it first` });
-  const eligible = result.eligible && current !== undefined;
-  const computation: Computation = result.eligible && eligible
+  const account = (a: typeof current) => (a ? { entityId: a.entityId, year: a.year, operatingIncomeFen: a.operatingIncomeFen, netProfitFen: a.netProfitFen } : undefined);
+  const result = computeRewardFromAccounts(policy, { entityId: app.entityId, year: app.year }, account(current), account(previous), { alreadyRewarded });
+  const eligible = result.eligible;
+  const computation: Computation = result.eligible
     ? { eligible: true, rewardFen: result.rewardFen, increaseFen: result.increaseFen, rateBp: result.rateBp, capped: result.capped, snapshot: result.snapshot, computedAt: now.toISOString() }
-    : { eligible: false, reasons, snapshot: result.snapshot, computedAt: now.toISOString() };
+    : { eligible: false, reasons: result.reasons, snapshot: result.snapshot, computedAt: now.toISOString() };
   const round = app.round + 1;
-  const changes = result.eligible && eligible
+  const changes = result.eligible
     ? { computation, amountFen: result.rewardFen, round, signatures: [], financeApprovals: [] }
     : { computation, round };
   await changeApplication(app, eligible ? 'eligible' : 'ineligible', changes, workflowActor, eligible ? 'reward-application.computed' : 'reward-application.ineligible');

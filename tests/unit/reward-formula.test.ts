@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { yuanToFen } from '../../functions/domain/money.ts';
 import { annualAccountSchema, describeTiers, rateFor, rewardPolicySchema, type AnnualAccount, type RewardPolicy } from '../../functions/domain/reward/policy.ts';
-import { computeReward } from '../../functions/domain/reward/compute.ts';
+import { computeReward, computeRewardFromAccounts } from '../../functions/domain/reward/compute.ts';
 
 const yuan = (text: string) => yuanToFen(text);
 
@@ -244,5 +244,32 @@ describe('reward properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('accounts as stored (either may be missing)', () => {
+  const policy = rewardPolicySchema.parse({
+    tiers: [{ fromOperatingIncomeFen: 10_000_000, rateBp: 1000 }],
+    minOperatingIncomeFen: 10_000_000,
+    capFen: 50_000_000,
+    budgetCeilingFen: 100_000_000,
+    approval: { townshipDeadlineDays: 10, financeDeadlineDays: 15, twoApproverThresholdFen: 10_000_000 },
+  });
+  const subject = { entityId: 'ent-x', year: 2025 };
+  const acc = (year: number, netProfitFen: number): AnnualAccount => ({ entityId: 'ent-x', year, operatingIncomeFen: 20_000_000, netProfitFen });
+  const codes = (r: ReturnType<typeof computeRewardFromAccounts>) => (r.eligible ? [] : r.reasons.map((x) => x.code));
+
+  it('a missing current-year account has its own reason, and no guesses about income or increase', () => {
+    expect(codes(computeRewardFromAccounts(policy, subject, undefined, acc(2024, 1_000_000), { alreadyRewarded: false }))).toEqual(['current-account-missing']);
+    expect(codes(computeRewardFromAccounts(policy, subject, undefined, undefined, { alreadyRewarded: true }))).toEqual(['already-rewarded', 'current-account-missing', 'previous-account-missing']);
+    const r = computeRewardFromAccounts(policy, subject, undefined, undefined, { alreadyRewarded: false });
+    expect(r.eligible ? undefined : r.reasons[0]?.message).toMatch(/ent-x for 2025/);
+  });
+
+  it('with the current account present it is computeReward', () => {
+    expect(computeRewardFromAccounts(policy, subject, acc(2025, 3_000_000), acc(2024, 1_000_000), { alreadyRewarded: false })).toEqual(
+      computeReward(policy, acc(2025, 3_000_000), acc(2024, 1_000_000), { alreadyRewarded: false }),
+    );
+    expect(codes(computeRewardFromAccounts(policy, subject, acc(2025, 3_000_000), undefined, { alreadyRewarded: false }))).toEqual(['previous-account-missing']);
   });
 });

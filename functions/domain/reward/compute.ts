@@ -13,7 +13,7 @@ export interface RewardSnapshot {
   readonly alreadyRewarded: boolean;
 }
 
-export type IneligibleCode = 'previous-account-missing' | 'income-below-minimum' | 'no-rate-for-income' | 'no-increase' | 'already-rewarded' | 'reward-is-zero';
+export type IneligibleCode = 'current-account-missing' | 'previous-account-missing' | 'income-below-minimum' | 'no-rate-for-income' | 'no-increase' | 'already-rewarded' | 'reward-is-zero';
 
 export interface IneligibleReason {
   readonly code: IneligibleCode;
@@ -107,4 +107,28 @@ export function computeReward(policy: RewardPolicy, current: AnnualAccount, prev
     };
   }
   return { eligible: true, increaseFen, rateBp, rewardFen, capped, snapshot };
+}
+
+/**
+ * {@link computeReward} from the accounts as stored, either of which may be missing. A missing
+ * account of the application's year is its own reason (`current-account-missing`): the income and
+ * the increase are then unknown, so no reason about them is given, only what else is known (the
+ * previous year missing too, a reward already given). The snapshot keeps a zero placeholder for it.
+ */
+export function computeRewardFromAccounts(
+  policy: RewardPolicy,
+  subject: { readonly entityId: string; readonly year: number },
+  current: AnnualAccount | undefined,
+  previous: AnnualAccount | undefined,
+  context: RewardContext,
+): RewardComputation {
+  if (current) return computeReward(policy, current, previous, context);
+  const placeholder: AnnualAccount = { entityId: subject.entityId, year: subject.year, operatingIncomeFen: 0, netProfitFen: 0 };
+  const reasons: IneligibleReason[] = [];
+  if (context.alreadyRewarded) {
+    reasons.push({ code: 'already-rewarded', message: `${subject.entityId} already has a reward for ${subject.year}; an entity is rewarded at most once per year` });
+  }
+  reasons.push({ code: 'current-account-missing', message: `no account of ${subject.entityId} for ${subject.year}; the township records it first` });
+  if (!previous) reasons.push({ code: 'previous-account-missing', message: `no account of ${subject.entityId} for ${subject.year - 1}; the increase cannot be computed` });
+  return { eligible: false, reasons, snapshot: structuredClone({ policy, current: placeholder, previous, alreadyRewarded: context.alreadyRewarded }) };
 }
