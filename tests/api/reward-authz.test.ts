@@ -210,4 +210,20 @@ describe('reward authorization matrix (route × role × jurisdiction)', () => {
     expect(await ids('admin', false)).not.toContain(decisions.unfunded);
     for (const role of ['unit', 'auditor'] as const) expect(await ids(role, true)).toEqual([]);
   });
+
+  it('a village user sees a sign-off only while it waits for their position', async () => {
+    const id = rewardDecisionId(application, 'village-signoff');
+    await openDecisionPut({
+      id, kind: rewardSteps['village-signoff'], subjectType: 'reward-application', subjectId: application.id, division: village, role: 'village', taskToken: 'authz-token-signoff', summary: {},
+      partials: [{ userId: 'authz-signer-handler', position: 'handler', decision: 'sign' }],
+    });
+    const ids = async (extra: { sub: string; position?: 'handler' | 'bookkeeper' }) =>
+      ((await call(app, 'GET', '/inbox', { token: await tokenFor('village', village, extra) })).body.items as { id: string }[]).map((d) => d.id);
+    expect(await ids({ sub: 'authz-signer-handler', position: 'handler' })).not.toContain(id);
+    expect(await ids({ sub: 'another-handler', position: 'handler' })).not.toContain(id);
+    expect(await ids({ sub: 'authz-signer-bookkeeper', position: 'bookkeeper' })).toContain(id);
+    expect(await ids({ sub: 'authz-village-no-position' })).not.toContain(id);
+    // Other village decisions are not affected by the position.
+    expect(await ids({ sub: 'authz-village-no-position' })).toContain(decisions.resubmission);
+  });
 });

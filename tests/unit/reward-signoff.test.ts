@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkSignature, signatureSchema, signOffState, type Signature } from '../../functions/domain/reward/signoff.ts';
+import { checkSignature, mayStillSign, signatureSchema, signOffState, type Signature } from '../../functions/domain/reward/signoff.ts';
 import { villagePositions } from '../../functions/domain/principal.ts';
 
 const sign = (userId: string, position: Signature['position']): Signature => ({ userId, position, decision: 'sign' });
@@ -76,5 +76,17 @@ describe('三签一审 sign-off', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('mayStillSign (the village inbox)', () => {
+  it('waits for a position until it (or the same user) has answered, and for nobody after a refusal', () => {
+    const handler = { userId: 'u1', position: 'handler' as const, decision: 'sign' as const };
+    expect(mayStillSign([], 'u1', 'handler')).toBe(true);
+    expect(mayStillSign([handler], 'u1', 'handler')).toBe(false);
+    expect(mayStillSign([handler], 'u9', 'handler')).toBe(false);
+    expect(mayStillSign([handler], 'u1', 'bookkeeper')).toBe(false);
+    expect(mayStillSign([handler], 'u2', 'bookkeeper')).toBe(true);
+    expect(mayStillSign([{ userId: 'u3', position: 'head', decision: 'refuse', reason: '账目不清' }], 'u2', 'bookkeeper')).toBe(false);
   });
 });

@@ -4,6 +4,8 @@ import { principalOf } from '../context.ts';
 import { errorResponses, pageOf, pageQueryShape } from '../schemas.ts';
 import { roles } from '../../domain/principal.ts';
 import { listInbox, type PendingDecision } from '../../store/pending-decision.ts';
+import { mayStillSign, type Signature } from '../../domain/reward/signoff.ts';
+import type { Principal } from '../../domain/principal.ts';
 
 export const inboxItemSchema = z
   .object({
@@ -50,6 +52,16 @@ export function inboxItem(d: PendingDecision): InboxItem {
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
+/**
+ * A village user sees a 三签一审 sign-off only while it waits for their position (and them): once
+ * the handler has signed, the handler's inbox no longer shows it; a village user without a position
+ * cannot sign and does not see it. A page may therefore hold fewer items than `limit`.
+ */
+function waitsForCaller(principal: Principal, listedRole: string | undefined, d: PendingDecision): boolean {
+  if (listedRole !== 'village' || d.kind !== 'reward.village-signoff') return true;
+  return principal.position !== undefined && mayStillSign(d.partials as unknown as Signature[], principal.sub, principal.position);
+}
+
 export function inboxRoutes(app: App): void {
   app.openapi(
     createRoute({
@@ -73,8 +85,10 @@ export function inboxRoutes(app: App): void {
     async (c) => {
       const { role, county, limit, cursor } = c.req.valid('query');
       // Any role may read its own inbox: the listing is bounded by the caller's role and jurisdiction.
-      const page = await listInbox(principalOf(c), { limit, cursor }, { role, county });
-      return c.json({ items: page.items.map(inboxItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+      const principal = principalOf(c);
+      const page = await listInbox(principal, { limit, cursor }, { role, county });
+      const items = page.items.filter((d) => waitsForCaller(principal, role ?? principal.roles[0], d));
+      return c.json({ items: items.map(inboxItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
     },
   );
 }

@@ -78,3 +78,11 @@ export function signOffState(signatures: readonly Signature[]): SignOffState {
   }
   return state;
 }
+
+/**
+ * Whether the sign-off still waits for this user in this position (what the village inbox shows):
+ * neither the position nor the user has signed or refused yet, and nobody has refused.
+ */
+export function mayStillSign(existing: readonly Signature[], userId: string, position: VillagePosition): boolean {
+  return checkSignature(existing, { userId, position, decision: 'sign' }) === undefined;
+}
