@@ -15,6 +15,8 @@ export interface ComputeOutput {
   /** Deadlines of the human steps, from the policy the application uses (Wait states read them). */
   readonly townshipDeadlineSeconds: number;
   readonly financeDeadlineSeconds: number;
+  /** The first deadline period of each human step (the escalation loop counts on from here). */
+  readonly escalation: { readonly next: number };
 }
 
 const day = 86_400;
@@ -30,7 +32,7 @@ export async function handler(event: unknown): Promise<ComputeOutput> {
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const policy = (await getPolicy(app.programId, app.policyVersion))?.policy;
   if (!policy) throw new Error(`Policy ${app.programId} v${app.policyVersion} does not exist`);
-  const deadlines = { townshipDeadlineSeconds: policy.approval.townshipDeadlineDays * day, financeDeadlineSeconds: policy.approval.financeDeadlineDays * day };
+  const deadlines = { townshipDeadlineSeconds: policy.approval.townshipDeadlineDays * day, financeDeadlineSeconds: policy.approval.financeDeadlineDays * day, escalation: { next: 1 } };
   if (app.status !== 'computing') {
     return { applicationId, eligible: app.computation?.eligible === true && app.status !== 'ineligible', round: app.round, ...deadlines };
   }
