@@ -27,6 +27,7 @@ import {
   type AllocationRecord,
   type FundingRun,
 } from '../../store/funding-run.ts';
+import { fundingClaimConflict, fundingClaimItems } from '../../store/funding-claim.ts';
 import { completeDecision, getDecision } from '../../store/pending-decision.ts';
 import { runApprovalDecisionId } from '../../tasks/funding-run-request-approval.ts';
 
@@ -330,13 +331,20 @@ export function fundingRunRoutes(app: App): void {
     if (!decision || (run.status !== 'awaiting-approval' && decision.status === 'open')) {
       throw new ConflictError(`Funding run ${id} is ${run.status}; it is not waiting for approval${run.status === 'computing' || run.status === 'snapshotting' ? ' yet' : ''}`);
     }
+    if (outcome === 'approved') {
+      const overlap = await fundingClaimConflict(run.division, run.year, run.id);
+      if (overlap) throw new ConflictError(`Funding run ${id} cannot be approved: ${overlap}`);
+    }
     const at = new Date();
     const record = { outcome, by: actor.sub, at: at.toISOString(), ...(text ? { comment: text } : {}) };
     await completeDecision(decisionId, {
       actor,
       action: `fundingRun.${outcome === 'approved' ? 'approve' : 'reject'}`,
       completion: outcome === 'approved' ? { output: { approved: true, by: actor.sub } } : { failure: { error: 'FundingRunRejected', cause: text ?? 'rejected' } },
-      extraItems: () => runTransitionItems(run, ['awaiting-approval'], outcome === 'approved' ? 'disbursing' : 'rejected', { decision: record }, actor, at),
+      extraItems: () => [
+        ...runTransitionItems(run, ['awaiting-approval'], outcome === 'approved' ? 'disbursing' : 'rejected', { decision: record }, actor, at),
+        ...(outcome === 'approved' ? fundingClaimItems(run.division, run.year, run.id) : []),
+      ],
       now: at,
     });
     return c.json(await view(await mustGetRun(id)), 200);
