@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { StateMachine, ExecutionError } from 'aws-local-stepfunctions';
 import { prepareDefinition, simplePath, type JsonObject, type JsonValue, type PreparedDefinition, type TaskStateInfo, type WaitStateInfo } from './definition.ts';
 import { Journal, mintToken, parseToken, type HistoryEventRecord, type JournalRecord } from './journal.ts';
+import { setLongTimeout, type LongTimer } from './timers.ts';
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -84,7 +85,7 @@ interface Run {
   readonly cancels: Set<(e: Error) => void>;
   readonly retryFromMemo: Set<string>;
   abort?: () => void;
-  timer?: NodeJS.Timeout;
+  timer?: LongTimer;
 }
 
 export const ROLE_ARN = 'arn:aws:iam::000000000000:role/village-flow-local-states';
@@ -336,7 +337,7 @@ export class Engine {
     if (!run) return;
     run.abandoned = true;
     ex.run = undefined;
-    clearTimeout(run.timer);
+    run.timer?.clear();
     const err = new Abandoned();
     for (const cancel of [...run.cancels]) cancel(err);
     run.cancels.clear();
@@ -368,7 +369,7 @@ export class Engine {
     });
     if (m.prepared.timeoutSeconds !== undefined) {
       const left = ex.startDate + m.prepared.timeoutSeconds * 1000 - Date.now();
-      run.timer = setTimeout(() => {
+      run.timer = setLongTimeout(() => {
         if (run.abandoned) return;
         this.abandon(ex);
         this.emit(ex, 'ExecutionTimedOut', 'executionTimedOutEventDetails', { error: 'States.Timeout', cause: 'The execution timed out.' });
@@ -390,7 +391,7 @@ export class Engine {
         await immediate();
         if (run.abandoned || this.stopped) return;
         ex.run = undefined;
-        clearTimeout(run.timer);
+        run.timer?.clear();
         const text = JSON.stringify(output ?? null);
         this.emit(ex, 'ExecutionSucceeded', 'executionSucceededEventDetails', { output: text, outputDetails: { truncated: false } }, 'ExecutionSucceeded');
         this.finish(ex, 'SUCCEEDED', { output: text });
@@ -399,7 +400,7 @@ export class Engine {
         await immediate();
         if (run.abandoned || this.stopped) return;
         ex.run = undefined;
-        clearTimeout(run.timer);
+        run.timer?.clear();
         const cause = e instanceof ExecutionError ? e.cause : e;
         let error = cause instanceof Error ? cause.name : 'States.Runtime';
         let text: string | undefined = cause instanceof Error ? cause.message : String(cause);
@@ -550,9 +551,9 @@ export class Engine {
       this.emit(ex, 'TaskScheduled', 'taskScheduledEventDetails', details, `TaskScheduled|${key}`);
       this.emit(ex, 'TaskStarted', 'taskStartedEventDetails', { resourceType, resource: info.task }, `TaskStarted|${key}`);
     }
-    const timers: NodeJS.Timeout[] = [];
+    const timers: LongTimer[] = [];
     if (info.timeoutSeconds !== undefined) {
-      timers.push(setTimeout(() => this.complete(ex, key, info, { ok: false, error: 'States.Timeout', cause: '', timedOut: true }), Math.max(0, startedAt + info.timeoutSeconds * 1000 - Date.now())));
+      timers.push(setLongTimeout(() => this.complete(ex, key, info, { ok: false, error: 'States.Timeout', cause: '', timedOut: true }), startedAt + info.timeoutSeconds * 1000 - Date.now()));
     }
     if (info.task === 'invoke.waitForTaskToken' && info.heartbeatSeconds !== undefined) {
       const hb = info.heartbeatSeconds * 1000;
@@ -560,7 +561,7 @@ export class Engine {
         const last = Math.max(startedAt, ex.heartbeats.get(key) ?? 0);
         const left = last + hb - Date.now();
         if (left <= 0) this.complete(ex, key, info, { ok: false, error: 'States.HeartbeatTimeout', cause: '', timedOut: true });
-        else timers.push(setTimeout(check, left));
+        else timers.push(setLongTimeout(check, left));
       };
       check();
     }
@@ -569,7 +570,7 @@ export class Engine {
     try {
       return await waiting;
     } finally {
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers) t.clear();
     }
   }
 
@@ -621,12 +622,12 @@ export class Engine {
     const left = until - Date.now();
     if (left > 0) {
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => {
+        const t = setLongTimeout(() => {
           run.cancels.delete(cancel);
           resolve();
         }, left);
         const cancel = (e: Error): void => {
-          clearTimeout(t);
+          t.clear();
           reject(e);
         };
         run.cancels.add(cancel);
