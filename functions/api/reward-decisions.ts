@@ -214,7 +214,14 @@ export async function returnForRecomputation(principal: Principal, applications:
     const decision = await getDecision(id);
     if (!decision || decision.status !== 'open') continue;
     const change = applicationChange(app, 'accounts-changed', { decisions: [...app.decisions, record(step, 'accounts-changed', principal, undefined)] }, principal, 'reward-application.accounts-changed');
-    await completeDecision(id, { actor: principal, completion: { output: { decision: 'accounts-changed' } }, action: 'reward.accounts-changed', extraItems: () => change.items });
+    try {
+      await completeDecision(id, { actor: principal, completion: { output: { decision: 'accounts-changed' } }, action: 'reward.accounts-changed', extraItems: () => change.items });
+    } catch (err) {
+      // Answered meanwhile (by a decider, or by the workflow, which compares the accounts itself when
+      // it opens the next step): the account is recorded either way.
+      if (err instanceof ConflictError) continue;
+      throw err;
+    }
     returned.push(app.id);
   }
   return returned;

@@ -2,9 +2,12 @@ import * as z from 'zod';
 import { applicationIdSchema } from '../domain/reward/entities.ts';
 import { formatYuan } from '../domain/money.ts';
 import type { Role } from '../domain/principal.ts';
-import { getApplication, rewardDecisionId, rewardSteps, type RewardStep } from '../store/reward-application.ts';
+import { snapshotStale } from '../domain/reward/compute.ts';
+import { ConflictError } from '../shared/errors.ts';
+import { getAccount } from '../store/reward-account.ts';
+import { applicationChange, getApplication, rewardDecisionId, rewardSteps, type ApplicationRecord, type RewardStep } from '../store/reward-application.ts';
 import { getPolicy } from '../store/reward-program.ts';
-import { openDecisionPut } from '../store/pending-decision.ts';
+import { completeDecision, openDecisionPut, workflowActor } from '../store/pending-decision.ts';
 
 export const awaitInputSchema = z.object({
   applicationId: applicationIdSchema,
@@ -24,6 +27,13 @@ const deciders: Readonly<Record<RewardStep, Role>> = {
  * Every human step (`.waitForTaskToken`): store the token with a pending decision that the API shows
  * in the deciders' inbox. Safe to repeat: a retried step replaces the token, and an answer given in
  * between is delivered to the new one.
+ *
+ * Then, for the steps that judge the computed award, compare the stored accounts with the snapshot
+ * and return the application for re-computation when they changed. An account edit returns open
+ * applications by answering their open decision; an edit that lands while the next decision is not
+ * open yet (between two steps, or while Compute runs) finds nothing to answer. Both sides write
+ * first and check second (the edit: account, then decision; this step: decision, then accounts), so
+ * at least one of them sees the other and the edit cannot slip through.
  */
 export async function handler(event: unknown): Promise<{ decisionId: string }> {
   const { applicationId, step, taskToken } = awaitInputSchema.parse(event);
@@ -54,5 +64,23 @@ export async function handler(event: unknown): Promise<{ decisionId: string }> {
     taskToken,
     now,
   });
+  if (step === 'village-signoff' || step === 'township-review' || step === 'finance-approval') await returnIfAccountsChanged(app, step, id);
   return { decisionId: id };
+}
+
+async function returnIfAccountsChanged(app: ApplicationRecord, step: RewardStep, decisionId: string): Promise<void> {
+  const snapshot = app.computation?.snapshot;
+  if (!snapshot) return;
+  const [current, previous] = await Promise.all([getAccount(app.entityId, app.year), getAccount(app.entityId, app.year - 1)]);
+  if (!snapshotStale(snapshot, current, previous)) return;
+  const fresh = await getApplication(app.id);
+  if (!fresh || rewardDecisionId(fresh, step) !== decisionId) return;
+  const at = new Date().toISOString();
+  try {
+    const change = applicationChange(fresh, 'accounts-changed', { decisions: [...fresh.decisions, { step, decision: 'accounts-changed', by: workflowActor.sub, at }] }, workflowActor, 'reward-application.accounts-changed');
+    await completeDecision(decisionId, { actor: workflowActor, completion: { output: { decision: 'accounts-changed' } }, action: 'reward.accounts-changed', extraItems: () => change.items });
+  } catch (err) {
+    // The edit's own return (or another answer) got there first: the decision is answered either way.
+    if (!(err instanceof ConflictError)) throw err;
+  }
 }

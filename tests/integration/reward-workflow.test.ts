@@ -7,6 +7,8 @@ import { ledgerTotals, paymentInstructionTotals } from '../../functions/store/le
 import { getDecision } from '../../functions/store/pending-decision.ts';
 import { getProgram } from '../../functions/store/reward-program.ts';
 import { listOutbox } from '../../functions/store/outbox.ts';
+import { putAccount } from '../../functions/store/reward-account.ts';
+import { getApplication } from '../../functions/store/reward-application.ts';
 import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call } from '../support/api.ts';
@@ -259,5 +261,26 @@ describe('reward workflow', () => {
     const run = await finished(ids[1]!);
     expect(run.states.filter((s) => s === 'Reserve')).toHaveLength(2);
     expect(run.states).toContain('AwaitBudget');
+  });
+
+  it('an account edit that finds no open decision (between two steps) still returns the application when the next step opens', async () => {
+    const programId = await openProgram(app, t, helanPolicy());
+    const entityId = await enterprise(app, t, goodAccounts);
+    const id = await submit(app, t, programId, entityId);
+    await openDecision(id, 'village-signoff');
+    // Written straight to the store: what an edit does when its return finds no open decision.
+    await putAccount({ entityId, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 30_000_000 }, '120225100201', { sub: 'township-a', roles: ['township'] });
+    await signAll(app, t, id);
+    for (;;) {
+      const a = await getApplication(id);
+      if (a?.round === 2 && a.status === 'awaiting-village-signoff') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const returned = (await getApplication(id))!;
+    expect(returned.amountFen).toBe(2_000_000);
+    expect(returned.decisions.at(-1)).toMatchObject({ step: 'township-review', decision: 'accounts-changed', by: 'system:workflow' });
+    expect((await getDecision(`reward.township-review.${id}.r1`))?.answer?.output).toEqual({ decision: 'accounts-changed' });
+    const read = await call(app, 'GET', `/reward/applications/${id}`, { token: t.villageSubmitter });
+    expect(read.body.timeline.map((e: { what: string }) => e.what)).toContain('reward-application.accounts-changed');
   });
 });

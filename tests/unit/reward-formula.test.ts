@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { yuanToFen } from '../../functions/domain/money.ts';
 import { annualAccountSchema, describeTiers, rateFor, rewardPolicySchema, type AnnualAccount, type RewardPolicy } from '../../functions/domain/reward/policy.ts';
-import { computeReward, computeRewardFromAccounts } from '../../functions/domain/reward/compute.ts';
+import { computeReward, computeRewardFromAccounts, snapshotStale } from '../../functions/domain/reward/compute.ts';
 
 const yuan = (text: string) => yuanToFen(text);
 
@@ -271,5 +271,20 @@ describe('accounts as stored (either may be missing)', () => {
       computeReward(policy, acc(2025, 3_000_000), acc(2024, 1_000_000), { alreadyRewarded: false }),
     );
     expect(codes(computeRewardFromAccounts(policy, subject, acc(2025, 3_000_000), undefined, { alreadyRewarded: false }))).toEqual(['previous-account-missing']);
+  });
+});
+
+describe('snapshotStale', () => {
+  const a = (year: number, operatingIncomeFen: number, netProfitFen: number): AnnualAccount => ({ entityId: 'ent-s', year, operatingIncomeFen, netProfitFen });
+  const snapshot = { current: a(2025, 20_000_000, 3_000_000), previous: a(2024, 18_000_000, 1_000_000) };
+
+  it('is false for the same figures, true for any change of either account, and for one appearing or disappearing', () => {
+    expect(snapshotStale(snapshot, a(2025, 20_000_000, 3_000_000), a(2024, 18_000_000, 1_000_000))).toBe(false);
+    expect(snapshotStale(snapshot, a(2025, 20_000_000, 3_000_001), a(2024, 18_000_000, 1_000_000))).toBe(true);
+    expect(snapshotStale(snapshot, a(2025, 20_000_001, 3_000_000), a(2024, 18_000_000, 1_000_000))).toBe(true);
+    expect(snapshotStale(snapshot, a(2025, 20_000_000, 3_000_000), a(2024, 18_000_000, 999_999))).toBe(true);
+    expect(snapshotStale(snapshot, a(2025, 20_000_000, 3_000_000), undefined)).toBe(true);
+    expect(snapshotStale({ ...snapshot, previous: undefined }, a(2025, 20_000_000, 3_000_000), a(2024, 1, 1))).toBe(true);
+    expect(snapshotStale({ ...snapshot, previous: undefined }, a(2025, 20_000_000, 3_000_000), undefined)).toBe(false);
   });
 });

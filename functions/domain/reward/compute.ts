@@ -132,3 +132,13 @@ export function computeRewardFromAccounts(
   if (!previous) reasons.push({ code: 'previous-account-missing', message: `no account of ${subject.entityId} for ${subject.year - 1}; the increase cannot be computed` });
   return { eligible: false, reasons, snapshot: structuredClone({ policy, current: placeholder, previous, alreadyRewarded: context.alreadyRewarded }) };
 }
+
+/**
+ * Whether the accounts as stored now differ from those a computation used (either side missing
+ * counts as a difference): the application must then be returned for re-computation.
+ */
+export function snapshotStale(snapshot: Pick<RewardSnapshot, 'current' | 'previous'>, current: AnnualAccount | undefined, previous: AnnualAccount | undefined): boolean {
+  const same = (a: AnnualAccount | undefined, b: AnnualAccount | undefined) =>
+    a === undefined || b === undefined ? a === b : a.operatingIncomeFen === b.operatingIncomeFen && a.netProfitFen === b.netProfitFen;
+  return !same(snapshot.current, current) || !same(snapshot.previous, previous);
+}
