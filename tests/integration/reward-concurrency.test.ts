@@ -148,5 +148,5 @@ describe('reward concurrency', () => {
     expect((await getProgram(programId))!.budget).toEqual({ appropriatedFen: 150 * awardFen, reservedFen: 0, paidFen: 150 * awardFen, availableFen: 0 });
     // Each of the 50 waits in the admin's queue for a raise or a close.
     for (const id of ids.filter((_, i) => settled[i] === 'unfunded')) await openDecision(id, 'unfunded');
-  });
+  }, 240_000);
 });
