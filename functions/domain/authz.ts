@@ -56,8 +56,12 @@ export interface Resource {
   readonly unitId?: string;
 }
 
-/** How a role's permission is limited: to the caller's division subtree, or to the caller's own unit. */
-type Scope = 'jurisdiction' | 'ownUnit';
+/**
+ * How a role's permission is limited: to the caller's division subtree; to that subtree or anything
+ * that covers the caller (a county program is read by the townships and villages it applies to);
+ * or to the caller's own unit.
+ */
+type Scope = 'jurisdiction' | 'jurisdictionOrCovering' | 'ownUnit';
 
 const everyoneReads: Partial<Record<Role, Scope>> = {
   admin: 'jurisdiction',
@@ -103,7 +107,7 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   // Reward (以奖代补). Unit users have no part in it. Who answers a given decision is further narrowed
   // to the decision's own role; separation of duties lives in domain/reward/decisions.ts.
   'reward-program:create': adminOnly,
-  'reward-program:read': rewardReaders,
+  'reward-program:read': { ...rewardReaders, township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering' },
   'reward-program:update': adminOnly,
   'reward-budget:raise': { finance: 'jurisdiction' },
   'reward-enterprise:create': { admin: 'jurisdiction', township: 'jurisdiction' },
@@ -119,6 +123,7 @@ export type Decision = { readonly allowed: true } | { readonly allowed: false; r
 
 function permits(principal: Principal, scope: Scope, resource: Resource): boolean {
   if (scope === 'ownUnit') return principal.unitId !== undefined && resource.unitId === principal.unitId;
+  if (scope === 'jurisdictionOrCovering' && withinJurisdiction(resource.division, principal.division)) return true;
   return withinJurisdiction(principal.division, resource.division);
 }
 

@@ -103,3 +103,22 @@ describe('authorization details', () => {
     expect(byScope.allowed || byScope.reason).toMatch(/outside your jurisdiction/);
   });
 });
+
+describe('reading what covers you', () => {
+  const township: Principal = { sub: 't1', roles: ['township'], division: '120225100' };
+  const villageHead: Principal = { sub: 'v1', roles: ['village'], division: '120225100201', position: 'head' };
+
+  it('lets townships and villages read the county program that applies to them, and nothing beside it', () => {
+    expect(authorize(township, 'reward-program:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(villageHead, 'reward-program:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(villageHead, 'reward-program:read', { division: '120225100' }).allowed).toBe(true);
+    expect(authorize(township, 'reward-program:read', { division: '120226' }).allowed).toBe(false);
+    expect(authorize(villageHead, 'reward-program:read', { division: '120225101' }).allowed).toBe(false);
+  });
+
+  it('does not widen other actions: covering is not a licence to change or to read registries above you', () => {
+    expect(authorize(township, 'reward-program:update', { division: '120225' }).allowed).toBe(false);
+    expect(authorize(township, 'funding-policy:read', { division: '120225' }).allowed).toBe(false);
+    expect(authorize(villageHead, 'reward-application:read', { division: '120225' }).allowed).toBe(false);
+  });
+});

@@ -6,7 +6,6 @@ import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape,
 import { programIdSchema, programInputSchema } from '../../domain/reward/entities.ts';
 import { rewardPolicySchema } from '../../domain/reward/policy.ts';
 import { fenSchema } from '../../domain/money.ts';
-import { withinJurisdiction } from '../../domain/division.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { createProgram, getPolicy, getProgram, listPrograms, raiseBudget, updatePolicy, type ProgramRecord } from '../../store/reward-program.ts';
 import { completeDecision, listQueue } from '../../store/pending-decision.ts';
@@ -66,15 +65,6 @@ async function wakeUnfunded(program: ProgramRecord, actor: ReturnType<typeof pri
   return woken;
 }
 
-/**
- * What a read of a program is authorized against: a program is read by everyone it covers, so a
- * township or village user (whose jurisdiction lies below the program's county) reads it as a read
- * of their own division; anyone else as a read of the program's jurisdiction.
- */
-function coveredScope(callerDivision: string, programJurisdiction: string): string {
-  return withinJurisdiction(programJurisdiction, callerDivision) ? callerDivision : programJurisdiction;
-}
-
 export function rewardProgramRoutes(app: App): void {
   app.openapi(
     createRoute({
@@ -106,7 +96,7 @@ export function rewardProgramRoutes(app: App): void {
       const { id } = c.req.valid('param');
       const program = await getProgram(id);
       if (!program) throw new NotFoundError(`Program ${id} does not exist`);
-      requireAllowed(c, 'reward-program:read', { division: coveredScope(principalOf(c).division, program.jurisdiction) });
+      requireAllowed(c, 'reward-program:read', { division: program.jurisdiction });
       return c.json(await withPolicy(program), 200);
     },
   );
@@ -124,7 +114,7 @@ export function rewardProgramRoutes(app: App): void {
       const { county, limit, cursor } = c.req.valid('query');
       const scope = county ?? principalOf(c).division.slice(0, 6);
       if (scope.length !== 6) throw new ValidationError([{ field: 'county', message: 'name a county (6 digits)', in: 'query' }]);
-      requireAllowed(c, 'reward-program:read', { division: coveredScope(principalOf(c).division, scope) });
+      requireAllowed(c, 'reward-program:read', { division: scope });
       return c.json(await listPrograms(scope, { limit, cursor }), 200);
     },
   );
