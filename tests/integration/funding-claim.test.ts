@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetClients } from '../../functions/shared/clients.ts';
-import { resetConfig } from '../../functions/shared/config.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../functions/api/app.ts';
 import { ledgerTotals } from '../../functions/store/ledger.ts';
-import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
-import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call, tokenFor } from '../support/api.ts';
+import { useLocalStepFunctions } from '../support/stepfunctions.ts';
 import { seedDivisions, testTownships } from '../support/village-import-fixtures.ts';
 import { fundingVillages, seedVillages, tianjinRuianRule } from '../support/funding-fixtures.ts';
 
@@ -17,25 +14,15 @@ const app = buildApp();
 const villages = fundingVillages(60);
 let admin: string;
 let finance: string;
-let stop: (() => Promise<void>) | undefined;
+
+useLocalStepFunctions({ waitScale: 0.001 });
 
 beforeAll(async () => {
-  const region = process.env.AWS_REGION ?? 'cn-north-1';
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
-  const running = await startStepFunctionsLocal({ port: 0, region, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers, waitScale: 0.001 });
-  stop = running.stop;
-  process.env.SFN_ENDPOINT = running.endpoint;
-  resetConfig();
-  resetClients();
   admin = await tokenFor('admin', '120225');
   finance = await tokenFor('finance', '120225');
   await seedDivisions();
   await seedVillages(villages);
 }, 120_000);
-
-afterAll(async () => {
-  await stop?.();
-});
 
 /** A real run of a new policy for `division` and `year`, brought to the point where finance decides. */
 async function runAwaitingApproval(division: string, year: number, name: string): Promise<string> {

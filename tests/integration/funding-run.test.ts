@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inflateRawSync } from 'node:zlib';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { resetClients, sfn } from '../../functions/shared/clients.ts';
-import { resetConfig } from '../../functions/shared/config.ts';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { buildApp } from '../../functions/api/app.ts';
 import { historyEventBound, historyEventLimit, stateTransitionBound } from '../../functions/domain/funding/run.ts';
 import { ledgerTotals } from '../../functions/store/ledger.ts';
 import { handler as disbursePage } from '../../functions/tasks/funding-run-disburse-page.ts';
 import { handler as computePage } from '../../functions/tasks/funding-run-compute-page.ts';
-import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
-import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call, tokenFor } from '../support/api.ts';
+import { history, statesEntered, useLocalStepFunctions } from '../support/stepfunctions.ts';
 import { seedDivisions, testVillageCode } from '../support/village-import-fixtures.ts';
 import { fundingVillages, seedVillages, tianjinRuianRule } from '../support/funding-fixtures.ts';
 
@@ -24,7 +21,6 @@ const villages = fundingVillages(villageCount);
 let admin: string;
 let finance: string;
 let township: string;
-let stop: (() => Promise<void>) | undefined;
 
 // Documented cases, placed among the villages: Tianjin's average village (160,000 yuan, +40,000
 // with 50,000 earmarked) and Rui'an's weak village of 1,600 people brought to 100,000.
@@ -33,23 +29,7 @@ const ruian = { ...villages[2]!, population: 1_600, economicallyWeak: true, oper
 villages[1] = tianjin;
 villages[2] = ruian;
 
-async function history(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(h.events ?? []));
-    nextToken = h.nextToken;
-  } while (nextToken);
-  return events;
-}
-
-const entered = (events: HistoryEvent[]) =>
-  events.flatMap((e) => {
-    const name = e.stateEnteredEventDetails?.name;
-    return name && e.type?.endsWith('StateEntered') ? [name] : [];
-  });
-const path = (events: HistoryEvent[]) => [...new Set(entered(events))];
+const path = (events: HistoryEvent[]) => [...new Set(statesEntered(events))];
 
 async function waitForStatus(id: string, statuses: readonly string[]) {
   for (let i = 0; i < 1200; i++) {
@@ -91,24 +71,15 @@ async function createPolicy(name: string, rule: object = tianjinRuianRule): Prom
   return created.body.id as string;
 }
 
+useLocalStepFunctions();
+
 beforeAll(async () => {
-  const region = process.env.AWS_REGION ?? 'cn-north-1';
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
-  const running = await startStepFunctionsLocal({ port: 0, region, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers });
-  stop = running.stop;
-  process.env.SFN_ENDPOINT = running.endpoint;
-  resetConfig();
-  resetClients();
   admin = await tokenFor('admin', '120225');
   finance = await tokenFor('finance', '120225');
   township = await tokenFor('township', testVillageCode(0).slice(0, 9));
   await seedDivisions();
   await seedVillages(villages);
 }, 120_000);
-
-afterAll(async () => {
-  await stop?.();
-});
 
 describe('current funding and policies', () => {
   it('records a village’s current funding (township) and takes the registry’s figure when none is recorded', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
-import { resetClients, sfn } from '../../functions/shared/clients.ts';
-import { resetConfig, stateMachineArn } from '../../functions/shared/config.ts';
+import { sfn } from '../../functions/shared/clients.ts';
+import { stateMachineArn } from '../../functions/shared/config.ts';
 import { buildApp } from '../../functions/api/app.ts';
 import type { App } from '../../functions/api/context.ts';
 import { ledgerTotals, paymentInstructionTotals } from '../../functions/store/ledger.ts';
@@ -10,30 +10,22 @@ import { createApplication, getApplication } from '../../functions/store/reward-
 import { createEnterprise } from '../../functions/store/reward-enterprise.ts';
 import { putAccount } from '../../functions/store/reward-account.ts';
 import { getProgram, type ProgramRecord } from '../../functions/store/reward-program.ts';
-import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
-import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call, tokenFor } from '../support/api.ts';
 import { actors, decide, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, until, village, type Actors } from '../support/reward-fixtures.ts';
+import { useLocalStepFunctions } from '../support/stepfunctions.ts';
 
 // Concurrency on the local host: DynamoDB Local, the local Step Functions endpoint running the real
 // definition and handlers, the API through app.request() with real JWTs. waitScale 1e-5: retry
 // intervals become ~10 µs while a 365-day deadline is ~315 s, so no escalation interferes.
-let sf: RunningStepFunctionsLocal;
 let app: App;
 let t: Actors;
 
+useLocalStepFunctions({ waitScale: 0.00001 });
+
 beforeAll(async () => {
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(process.env.AWS_REGION!);
-  sf = await startStepFunctionsLocal({ port: 0, region: process.env.AWS_REGION!, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers, waitScale: 0.00001 });
-  process.env.SFN_ENDPOINT = sf.endpoint;
-  resetConfig();
-  resetClients();
   await seedVillage();
   app = buildApp();
   t = await actors();
-});
-afterAll(async () => {
-  await sf.stop();
 });
 
 const seeder = { sub: 'seed', roles: ['township' as const] };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ddb, resetClients, sfn, tableName } from '../../functions/shared/clients.ts';
+import { ddb, sfn, tableName } from '../../functions/shared/clients.ts';
 import { resetConfig, stateMachineArn } from '../../functions/shared/config.ts';
 import { buildApp } from '../../functions/api/app.ts';
 import type { App } from '../../functions/api/context.ts';
@@ -11,10 +11,9 @@ import { createApplication, getApplication } from '../../functions/store/reward-
 import { createEnterprise } from '../../functions/store/reward-enterprise.ts';
 import { putAccount } from '../../functions/store/reward-account.ts';
 import { getProgram } from '../../functions/store/reward-program.ts';
-import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
-import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call } from '../support/api.ts';
 import { actors, decide, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, until, village, type Actors } from '../support/reward-fixtures.ts';
+import { useLocalStepFunctions } from '../support/stepfunctions.ts';
 
 // Faults: reserve and disburse fail with probability 0.3 AFTER their write committed (the test
 // switch of functions/shared/faults.ts, seeded so every run draws the same faults per application
@@ -31,23 +30,20 @@ const faultSetting = 'reward-reserve:0.3,reward-disburse:0.3,seed=20261121';
 const count = 300;
 const awardFen = 3_000_000;
 
-let sf: RunningStepFunctionsLocal;
 let app: App;
 let t: Actors;
 
-beforeAll(async () => {
+beforeAll(() => {
   process.env.FAULT_INJECTION = faultSetting;
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(process.env.AWS_REGION!);
-  sf = await startStepFunctionsLocal({ port: 0, region: process.env.AWS_REGION!, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers, waitScale: 0.00001 });
-  process.env.SFN_ENDPOINT = sf.endpoint;
-  resetConfig();
-  resetClients();
+});
+useLocalStepFunctions({ waitScale: 0.00001 });
+
+beforeAll(async () => {
   await seedVillage();
   app = buildApp();
   t = await actors();
 });
-afterAll(async () => {
-  await sf.stop();
+afterAll(() => {
   delete process.env.FAULT_INJECTION;
   resetConfig();
 });

@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetClients } from '../../functions/shared/clients.ts';
-import { resetConfig } from '../../functions/shared/config.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../functions/api/app.ts';
 import type { App } from '../../functions/api/context.ts';
 import { ledgerTotals, paymentInstructionTotals } from '../../functions/store/ledger.ts';
@@ -9,30 +7,22 @@ import { getProgram } from '../../functions/store/reward-program.ts';
 import { listOutbox } from '../../functions/store/outbox.ts';
 import { putAccount } from '../../functions/store/reward-account.ts';
 import { getApplication } from '../../functions/store/reward-application.ts';
-import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
-import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { call } from '../support/api.ts';
 import { actors, decide, enterprise, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, submit, until, type Actors } from '../support/reward-fixtures.ts';
+import { useLocalStepFunctions } from '../support/stepfunctions.ts';
 
 // The reward workflow end to end on the local host: DynamoDB Local, the local Step Functions
 // endpoint running the real definition and handlers, the API through app.request() with real JWTs.
 // waitScale 1e-6 turns a 1-day deadline into ~0.09 s and a 365-day one into ~32 s.
-let sf: RunningStepFunctionsLocal;
 let app: App;
 let t: Actors;
 
+useLocalStepFunctions({ waitScale: 0.000001 });
+
 beforeAll(async () => {
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(process.env.AWS_REGION!);
-  sf = await startStepFunctionsLocal({ port: 0, region: process.env.AWS_REGION!, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers, waitScale: 0.000001 });
-  process.env.SFN_ENDPOINT = sf.endpoint;
-  resetConfig();
-  resetClients();
   await seedVillage();
   app = buildApp();
   t = await actors();
-});
-afterAll(async () => {
-  await sf.stop();
 });
 
 // Increase 2025 over 2024: 300,000 yuan; income 1.2M yuan → 10 % → 30,000 yuan (below the 100,000 threshold: one approver).

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { ddb, resetClients, sfn, tableName } from '../../functions/shared/clients.ts';
-import { resetConfig, stateMachineArn } from '../../functions/shared/config.ts';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ddb, sfn, tableName } from '../../functions/shared/clients.ts';
+import { stateMachineArn } from '../../functions/shared/config.ts';
 import { toVillageCsv } from '../../functions/domain/village-csv.ts';
 import type { Village } from '../../functions/domain/village.ts';
 import { createImport, doneMarkerPut, getErrors, getImport, getPage, type ImportActor } from '../../functions/store/village-import.ts';
@@ -12,9 +12,8 @@ import { handler as validate } from '../../functions/tasks/village-import-valida
 import { handler as writePage, VillageChangedDuringImport } from '../../functions/tasks/village-import-write-page.ts';
 import { handler as finish } from '../../functions/tasks/village-import-finish.ts';
 import { handler as markFailed } from '../../functions/tasks/village-import-mark-failed.ts';
-import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
-import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { seedDivisions, testVillageCode } from '../support/village-import-fixtures.ts';
+import { history, statesEntered, useLocalStepFunctions } from '../support/stepfunctions.ts';
 
 const admin: ImportActor = { sub: 'admin-1', roles: ['admin'], division: '120225' };
 
@@ -163,26 +162,7 @@ describe('village import steps against DynamoDB Local', () => {
 });
 
 describe('the village-import state machine on the local Step Functions endpoint', () => {
-  let stop: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    const region = process.env.AWS_REGION ?? 'cn-north-1';
-    const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
-    const running = await startStepFunctionsLocal({
-      port: 0,
-      region,
-      stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!,
-      stateMachines,
-      handlers,
-    });
-    stop = running.stop;
-    process.env.SFN_ENDPOINT = running.endpoint;
-    resetConfig();
-    resetClients();
-  });
-  afterAll(async () => {
-    await stop?.();
-  });
+  useLocalStepFunctions();
 
   async function run(csv: string) {
     const id = await newImport(csv);
@@ -192,28 +172,19 @@ describe('the village-import state machine on the local Step Functions endpoint'
     for (;;) {
       const d = await sfn().send(new DescribeExecutionCommand({ executionArn }));
       if (d.status !== 'RUNNING') {
-        const events: HistoryEvent[] = [];
-        let nextToken: string | undefined;
-        do {
-          const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-          events.push(...(h.events ?? []));
-          nextToken = h.nextToken;
-        } while (nextToken);
-        return { id, status: d.status, output: d.output ? (JSON.parse(d.output) as unknown) : undefined, events };
+        return { id, status: d.status, output: d.output ? (JSON.parse(d.output) as unknown) : undefined, events: await history(executionArn!) };
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
-  const entered = (events: HistoryEvent[]) =>
-    events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
 
   it('happy path: Validate → AllRowsValid → WritePages (one iteration per page) → Finish', async () => {
     const input = villages(1_100, 1_700);
     const { id, status, output, events } = await run(toVillageCsv(input));
     expect(status).toBe('SUCCEEDED');
     expect(output).toEqual({ importId: id, status: 'succeeded', counts: { created: 1_100, updated: 0, unchanged: 0 } });
-    const path = entered(events);
+    const path = statesEntered(events);
     expect(path.filter((n) => n !== 'WritePage')).toEqual(['Validate', 'AllRowsValid', 'WritePages', 'Finish']);
     expect(path.filter((n) => n === 'WritePage')).toHaveLength(3);
     expect(events.map((e) => e.type)).toContain('MapStateSucceeded');
@@ -230,7 +201,7 @@ describe('the village-import state machine on the local Step Functions endpoint'
     const csv = `${toVillageCsv(good).trimEnd()}\n120225100998,,-1,maybe,示范,abc\n`;
     const { id, status, events } = await run(csv);
     expect(status).toBe('SUCCEEDED');
-    expect(entered(events)).toEqual(['Validate', 'AllRowsValid', 'Rejected']);
+    expect(statesEntered(events)).toEqual(['Validate', 'AllRowsValid', 'Rejected']);
     expect(await getImport(id)).toMatchObject({ status: 'rejected', errorCount: 4 });
     expect((await getErrors(id, 0)).map((e) => [e.row, e.column])).toEqual([
       [6, 'population'],
@@ -258,9 +229,9 @@ describe('the village-import state machine on the local Step Functions endpoint'
       if (status !== 'RUNNING') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const events = await history(executionArn!);
     expect(status).toBe('FAILED');
-    expect(entered(h.events ?? [])).toEqual(['Validate', 'MarkFailed', 'ImportFailed']);
+    expect(statesEntered(events)).toEqual(['Validate', 'MarkFailed', 'ImportFailed']);
     expect(await getImport(id)).toMatchObject({ status: 'failed', failure: { cause: expect.stringMatching(/CSV chunks/) } });
   });
 });

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll } from 'vitest';
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { resetClients, sfn } from '../../functions/shared/clients.ts';
+import { resetConfig } from '../../functions/shared/config.ts';
+import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
+import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
+
+/**
+ * Registers hooks that run the registered workflows (real definitions and handlers) on the local
+ * Step Functions endpoint for the enclosing file or describe block, and point the SDK clients at it.
+ * Hooks run in registration order, so environment a file sets in an earlier `beforeAll` (e.g. a
+ * fault setting) is in the config the handlers see.
+ */
+export function useLocalStepFunctions(options: { waitScale?: number } = {}): void {
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const region = process.env.AWS_REGION ?? 'cn-north-1';
+    const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
+    const running = await startStepFunctionsLocal({
+      port: 0,
+      region,
+      stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!,
+      stateMachines,
+      handlers,
+      ...(options.waitScale === undefined ? {} : { waitScale: options.waitScale }),
+    });
+    stop = running.stop;
+    process.env.SFN_ENDPOINT = running.endpoint;
+    resetConfig();
+    resetClients();
+  });
+  afterAll(async () => {
+    await stop?.();
+  });
+}
+
+/** The whole history of an execution, all pages, through the configured SFN client. */
+export async function history(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(h.events ?? []));
+    nextToken = h.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** Names of the states entered, in order (repeats kept). */
+export const statesEntered = (events: HistoryEvent[]): string[] =>
+  events.flatMap((e) => {
+    const name = e.stateEnteredEventDetails?.name;
+    return name && e.type?.endsWith('StateEntered') ? [name] : [];
+  });
