@@ -1,5 +1,4 @@
-import { parse } from 'csv-parse/sync';
-import * as z from 'zod';
+import { readCsvTable, shown, type CsvError } from './csv-table.ts';
 import { villageCategories, villageSchema, type Village } from './village.ts';
 import { parentDivision, withinJurisdiction } from './division.ts';
 
@@ -29,15 +28,6 @@ export const villageCsvColumns = [
 ] as const;
 
 export type VillageCsvColumn = (typeof villageCsvColumns)[number]['key'];
-
-export const csvErrorSchema = z.object({
-  /** Line of the file (header = 1); for a record spanning lines, its last line. */
-  row: z.number().int().min(1),
-  /** Canonical column name, or null when the whole row (or file) is at fault. */
-  column: z.string().nullable(),
-  message: z.string(),
-});
-export type CsvError = z.infer<typeof csvErrorSchema>;
 
 export interface VillageCsvRow {
   readonly row: number;
@@ -79,19 +69,6 @@ export function formatFenAsYuan(fen: number): string {
   const whole = Math.floor(fen / 100);
   const rest = fen % 100;
   return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0')}`;
-}
-
-/** User text quoted back in a message, kept short so a pasted blob cannot bloat the error list. */
-function shown(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
-function headerKey(raw: string): VillageCsvColumn | undefined {
-  const h = raw.trim();
-  for (const c of villageCsvColumns) {
-    if (c.key.toLowerCase() === h.toLowerCase() || (c.aliases as readonly string[]).includes(h)) return c.key;
-  }
-  return undefined;
 }
 
 type Cells = Readonly<Record<VillageCsvColumn, string>>;
@@ -138,45 +115,13 @@ function parseCells(cells: Cells, row: number, errors: CsvError[]): Village | un
  * returned, by line and column, so the importer can fix the file in one go.
  */
 export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): VillageCsvResult {
-  const maxRows = options.maxRows ?? defaultMaxRows;
-  const errors: CsvError[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    // With `info: true` csv-parse returns {record, info} pairs; its typings only describe plain records.
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as { message?: string; lines?: number };
-    return { rows: [], errors: [{ row: Math.max(1, e.lines ?? 1), column: null, message: `not valid CSV: ${e.message ?? String(err)}` }], rowCount: 0 };
-  }
-
-  const [header, ...data] = records;
-  if (!header) return { rows: [], errors: [{ row: 1, column: null, message: 'the file is empty: expected a header line and at least one village' }], rowCount: 0 };
-
-  const positions = new Map<VillageCsvColumn, number>();
-  header.record.forEach((raw, index) => {
-    const key = headerKey(raw);
-    if (!key) errors.push({ row: header.info.lines, column: shown(raw), message: `unknown column "${shown(raw)}"; expected ${villageCsvColumns.map((c) => c.key).join(', ')}` });
-    else if (positions.has(key)) errors.push({ row: header.info.lines, column: key, message: `column ${key} appears twice` });
-    else positions.set(key, index);
-  });
-  for (const c of villageCsvColumns) {
-    if (!positions.has(c.key)) errors.push({ row: header.info.lines, column: c.key, message: `missing column ${c.key} (${c.aliases[0]})` });
-  }
-  if (errors.length > 0) return { rows: [], errors, rowCount: data.length };
-  if (data.length === 0) return { rows: [], errors: [{ row: 1, column: null, message: 'no villages: the file has only a header line' }], rowCount: 0 };
-  if (data.length > maxRows) {
-    return { rows: [], errors: [{ row: 1, column: null, message: `too many rows: ${data.length}, at most ${maxRows} per import` }], rowCount: data.length };
-  }
+  const table = readCsvTable(text, villageCsvColumns, { maxRows: options.maxRows ?? defaultMaxRows, noun: 'villages' });
+  const errors: CsvError[] = [...table.errors];
+  if (table.rows.length === 0) return { rows: [], errors, rowCount: table.rowCount };
 
   const rows: VillageCsvRow[] = [];
   const firstRowOfCode = new Map<string, number>();
-  for (const { record, info } of data) {
-    const row = info.lines;
-    if (record.length !== header.record.length) {
-      errors.push({ row, column: null, message: `expected ${header.record.length} fields, found ${record.length}` });
-      continue;
-    }
-    const cells = Object.fromEntries(villageCsvColumns.map((c) => [c.key, record[positions.get(c.key)!] ?? ''])) as Cells;
+  for (const { row, cells } of table.rows) {
     const before = errors.length;
     const village = parseCells(cells, row, errors);
     // Where the code itself is well-formed, its registry checks are reported even when other cells
@@ -195,7 +140,7 @@ export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): 
     if (!village || errors.length > before) continue;
     rows.push({ row, village });
   }
-  return { rows, errors, rowCount: data.length };
+  return { rows, errors, rowCount: table.rowCount };
 }
 
 function csvCell(value: string): string {

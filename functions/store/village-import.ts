@@ -14,7 +14,7 @@ import { ddb, tableName } from '../shared/clients.ts';
 import { roleSchema } from '../domain/principal.ts';
 import { divisionCodeSchema } from '../domain/division.ts';
 import { villageSchema, type Village } from '../domain/village.ts';
-import { csvErrorSchema, type CsvError } from '../domain/village-csv.ts';
+import { csvErrorSchema, type CsvError } from '../domain/csv-table.ts';
 import { auditPut } from './audit.ts';
 import type { TransactItem } from './transact.ts';
 

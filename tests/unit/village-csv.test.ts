@@ -165,3 +165,21 @@ describe('pages', () => {
     );
   });
 });
+
+describe('the shared CSV table reader', () => {
+  it('maps English and Chinese headers in any order and reports every header problem at once', async () => {
+    const { readCsvTable } = await import('../../functions/domain/csv-table.ts');
+    const columns = [
+      { key: 'code', aliases: ['村代码'] },
+      { key: 'amount', aliases: ['金额'] },
+    ] as const;
+    const ok = readCsvTable('\uFEFF金额,CODE\n5,120225100201\n', columns, { maxRows: 10, noun: 'rows' });
+    expect(ok).toEqual({ rows: [{ row: 2, cells: { code: '120225100201', amount: '5' } }], errors: [], rowCount: 1 });
+    const bad = readCsvTable('code,code,extra\n1,2,3\n', columns, { maxRows: 10, noun: 'rows' });
+    expect(bad.rows).toEqual([]);
+    expect(bad.errors.map((e) => e.column)).toEqual(['code', 'extra', 'amount']);
+    const ragged = readCsvTable('code,amount\n1,2\n3\n"4",5\n', columns, { maxRows: 10, noun: 'rows' });
+    expect(ragged.rows.map((r) => r.row)).toEqual([2, 4]);
+    expect(ragged.errors).toEqual([{ row: 3, column: null, message: 'expected 2 fields, found 1' }]);
+  });
+});

@@ -5,7 +5,7 @@ import { principalOf, requireAllowed } from '../context.ts';
 import { documented, errorResponses, ifMatchHeaders, expectedVersion, versionField, writeErrorResponses } from '../schemas.ts';
 import { fenSchema } from '../../domain/money.ts';
 import { villageCodeSchema } from '../../domain/village.ts';
-import { csvErrorSchema } from '../../domain/village-csv.ts';
+import { csvErrorSchema } from '../../domain/csv-table.ts';
 import { parseCurrentFundingCsv } from '../../domain/funding/current-csv.ts';
 import { AppError, ValidationError } from '../../shared/errors.ts';
 import { getVillages } from '../../store/village.ts';

@@ -7,7 +7,7 @@ import { principalOf, requireAllowed } from '../context.ts';
 import { sfn } from '../../shared/clients.ts';
 import { stateMachineArn } from '../../shared/config.ts';
 import { AppError, NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.ts';
-import { csvErrorSchema } from '../../domain/village-csv.ts';
+import { csvErrorSchema } from '../../domain/csv-table.ts';
 import { getIdempotencyRecord, idempotencyKeySchema, idempotencyPut, requestFingerprint } from '../../store/idempotency.ts';
 import {
   createImport,

@@ -4,7 +4,8 @@ import { principalOf, requireAllowed } from '../context.ts';
 import { createdBody, idempotentCreate } from '../idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../schemas.ts';
 import { returnForRecomputation } from '../reward-decisions.ts';
-import { accountInputSchema, enterpriseIdSchema, enterpriseInputSchema, parseAccountsCsv, yearSchema, type AccountCsvError } from '../../domain/reward/entities.ts';
+import { accountInputSchema, enterpriseIdSchema, enterpriseInputSchema, parseAccountsCsv, yearSchema } from '../../domain/reward/entities.ts';
+import type { CsvError } from '../../domain/csv-table.ts';
 import type { AnnualAccount } from '../../domain/reward/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { authorize } from '../../domain/authz.ts';
@@ -37,7 +38,7 @@ const accountParams = idParams.extend({ year: documented(yearSchema, { param: { 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 class CsvRejected extends AppError {
-  constructor(readonly errors: AccountCsvError[]) {
+  constructor(readonly errors: CsvError[]) {
     super(422, 'csv-rejected', 'The CSV has errors; nothing was written', `${errors.length} error(s), by line and column`);
   }
   override toProblem(requestId?: string) {
@@ -183,7 +184,7 @@ export function rewardEnterpriseRoutes(app: App): void {
       if (parsed.errors.length > 0) throw new CsvRejected(parsed.errors);
       // Every row is checked (enterprise exists, inside the caller's jurisdiction) before anything is written.
       const enterprises = new Map<string, EnterpriseRecord>();
-      const errors: AccountCsvError[] = [];
+      const errors: CsvError[] = [];
       for (const [i, account] of parsed.accounts.entries()) {
         const enterprise = enterprises.get(account.entityId) ?? (await getEnterprise(account.entityId));
         if (!enterprise) errors.push({ row: i + 2, column: 'entityId', message: `enterprise ${account.entityId} does not exist` });

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvTable, type CsvError } from '../csv-table.ts';
 import * as z from 'zod';
 import { divisionCodeSchema, registryNameSchema } from '../division.ts';
 import { parseYuan } from '../money.ts';
@@ -74,37 +74,15 @@ const accountColumns = [
   { key: 'netProfitYuan', aliases: ['净利润(元)', '净利润（元）', '净利润'] },
 ] as const;
 
-export interface AccountCsvError {
-  readonly row: number;
-  readonly column: string | null;
-  readonly message: string;
-}
-
 export const maxAccountRows = 2_000;
 
-export function parseAccountsCsv(text: string): { accounts: AnnualAccount[]; errors: AccountCsvError[] } {
-  let records: string[][];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
-  } catch (err) {
-    return { accounts: [], errors: [{ row: 1, column: null, message: `not a CSV file: ${(err as Error).message}` }] };
-  }
-  const [header, ...rows] = records;
-  if (!header) return { accounts: [], errors: [{ row: 1, column: null, message: 'the file is empty' }] };
-  const index: Partial<Record<(typeof accountColumns)[number]['key'], number>> = {};
-  const errors: AccountCsvError[] = [];
-  for (const col of accountColumns) {
-    const at = header.findIndex((h) => h === col.key || (col.aliases as readonly string[]).includes(h));
-    if (at < 0) errors.push({ row: 1, column: col.key, message: `missing column ${col.key}` });
-    else index[col.key] = at;
-  }
-  if (errors.length > 0) return { accounts: [], errors };
-  if (rows.length > maxAccountRows) return { accounts: [], errors: [{ row: 1, column: null, message: `at most ${maxAccountRows} rows per file` }] };
+export function parseAccountsCsv(text: string): { accounts: AnnualAccount[]; errors: CsvError[] } {
+  const table = readCsvTable(text, accountColumns, { maxRows: maxAccountRows, noun: 'accounts' });
+  const errors: CsvError[] = [...table.errors];
   const accounts: AnnualAccount[] = [];
   const seen = new Set<string>();
-  rows.forEach((cells, i) => {
-    const row = i + 2;
-    const cell = (k: (typeof accountColumns)[number]['key']) => cells[index[k]!] ?? '';
+  table.rows.forEach(({ row, cells }) => {
+    const cell = (k: (typeof accountColumns)[number]['key']) => cells[k];
     const before = errors.length;
     const entityId = enterpriseIdSchema.safeParse(cell('entityId'));
     if (!entityId.success) errors.push({ row, column: 'entityId', message: entityId.error.issues[0]?.message ?? 'invalid' });
