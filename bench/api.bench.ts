@@ -12,6 +12,7 @@ import { resetConfig } from '../functions/shared/config.ts';
 import { createDivision } from '../functions/store/division.ts';
 import { createVillage } from '../functions/store/village.ts';
 import { freePort } from '../local/ports.ts';
+import { benchEnv, benchRegion } from './support.ts';
 
 // Requests/s and p50/p99 latency of an authenticated GET /villages/{code} at 32 connections
 // (autocannon), through @hono/node-server on an in-memory DynamoDB Local, against a bare Hono
@@ -54,21 +55,13 @@ const row = (name: string, r: Result) =>
 export default async function (): Promise<void> {
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   const secret = randomBytes(48).toString('base64url');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TABLE_NAME: `bench-api-${randomBytes(4).toString('hex')}`,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    AWS_REGION: 'cn-north-1',
-    STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:cn-north-1:000000000000:stateMachine:village-flow-',
-    JWT_SECRET: secret,
-    LOG_LEVEL,
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...benchEnv(`bench-api-${randomBytes(4).toString('hex')}`, dynamo.endpoint), JWT_SECRET: secret, LOG_LEVEL };
   Object.assign(process.env, env);
   resetConfig();
   resetClients();
   const servers: ChildProcess[] = [];
   try {
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: benchRegion, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
     await ensureTable(client, env.TABLE_NAME!);
     client.destroy();
     const actor = { sub: 'bench', roles: ['admin' as const], division: '120225' };

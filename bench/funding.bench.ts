@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal } from '../local/dynamodb.ts';
-import { ensureTable } from '../local/table.ts';
-import { freePort } from '../local/ports.ts';
+import { startBenchHost } from './support.ts';
 import type { Village } from '../functions/domain/village.ts';
 
 /**
@@ -50,32 +47,9 @@ function vmHwmMb(): number {
 }
 
 export default async function (): Promise<void> {
-  const dynamo = await startDynamoDbLocal({ port: await freePort() });
-  const region = 'cn-north-1';
-  Object.assign(process.env, {
-    TABLE_NAME: 'bench-funding',
-    AWS_REGION: region,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    STATE_MACHINE_ARN_PREFIX: `arn:aws:states:${region}:000000000000:stateMachine:village-flow-`,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    LOG_LEVEL: 'WARN',
-  });
-  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  await ensureTable(raw, 'bench-funding');
-  await ensureTable(raw, 'bench-funding-floor');
-
-  // The API first: route modules that call .openapi() on store schemas need zod extended before
-  // the task handlers (loaded by the Step Functions endpoint) create those schemas.
-  const { buildApp } = await import('../functions/api/app.ts');
-  const { resetConfig } = await import('../functions/shared/config.ts');
-  const { resetClients, ddb } = await import('../functions/shared/clients.ts');
-  const { startStepFunctionsLocal } = await import('../local/stepfunctions/index.ts');
-  const { loadRegisteredWorkflows } = await import('../local/stepfunctions/registry.ts');
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
-  const sfnLocal = await startStepFunctionsLocal({ port: 0, region, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers });
-  process.env.SFN_ENDPOINT = sfnLocal.endpoint;
-  resetConfig();
-  resetClients();
+  const host = await startBenchHost({ table: 'bench-funding', extraTables: ['bench-funding-floor'] });
+  const { region, raw, api } = host;
+  const { ddb } = await import('../functions/shared/clients.ts');
 
   // Every DynamoDB request of the API and of the tasks goes through this one client.
   const requests = new Map<string, number>();
@@ -93,10 +67,6 @@ export default async function (): Promise<void> {
   const { allocationItem, allocationRecord } = await import('../functions/store/funding-run.ts');
   const { ledgerEntryItem } = await import('../functions/store/ledger.ts');
   const { signToken } = await import('../local/jwt.ts');
-  const { serve } = await import('@hono/node-server');
-  const port = await freePort();
-  const server = serve({ fetch: buildApp().fetch, port, hostname: '127.0.0.1' });
-  const api = `http://127.0.0.1:${port}`;
   const admin = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '1202' }, process.env.JWT_SECRET!);
   const finance = await signToken({ sub: 'bench-finance', roles: ['finance'], division: '1202' }, process.env.JWT_SECRET!);
 
@@ -154,7 +124,7 @@ export default async function (): Promise<void> {
     const ddbRequests = [...requests.values()].reduce((a, b) => a + b, 0);
     // Where the time went, from the execution's own history (entered → exited of each top-level state).
     const { SFNClient, GetExecutionHistoryCommand } = await import('@aws-sdk/client-sfn');
-    const sfnClient = new SFNClient({ endpoint: sfnLocal.endpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const sfnClient = new SFNClient({ endpoint: host.sfnEndpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
     const events: { type?: string; timestamp?: Date; stateEnteredEventDetails?: { name?: string }; stateExitedEventDetails?: { name?: string } }[] = [];
     let nextToken: string | undefined;
     do {
@@ -229,8 +199,5 @@ export default async function (): Promise<void> {
     console.log(`  ratio run / floor: ${(r.totalMs / r.floorMs).toFixed(2)}× (target ≤ 2×)`);
   }
 
-  server.close();
-  await sfnLocal.stop();
-  raw.destroy();
-  await dynamo.stop();
+  await host.stop();
 }

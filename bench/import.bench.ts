@@ -1,9 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal } from '../local/dynamodb.ts';
-import { ensureTable } from '../local/table.ts';
 import type { Village } from '../functions/domain/village.ts';
-import { freePort } from '../local/ports.ts';
+import { startBenchHost } from './support.ts';
 
 /**
  * Import throughput: rows/s of a 20,000-village CSV through the whole path (HTTP POST → workflow on
@@ -30,30 +27,8 @@ function villages(count: number, offset = 0): Village[] {
 }
 
 export default async function (): Promise<void> {
-  const dynamo = await startDynamoDbLocal({ port: await freePort() });
-  const region = 'cn-north-1';
-  Object.assign(process.env, {
-    TABLE_NAME: 'bench-import',
-    AWS_REGION: region,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    STATE_MACHINE_ARN_PREFIX: `arn:aws:states:${region}:000000000000:stateMachine:village-flow-`,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    LOG_LEVEL: 'WARN',
-  });
-  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  await ensureTable(raw, 'bench-import');
-  await ensureTable(raw, 'bench-floor');
-  await ensureTable(raw, 'bench-floor-audit');
-
-  const { resetConfig } = await import('../functions/shared/config.ts');
-  const { resetClients } = await import('../functions/shared/clients.ts');
-  const { startStepFunctionsLocal } = await import('../local/stepfunctions/index.ts');
-  const { loadRegisteredWorkflows } = await import('../local/stepfunctions/registry.ts');
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
-  const sfnLocal = await startStepFunctionsLocal({ port: 0, region, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers });
-  process.env.SFN_ENDPOINT = sfnLocal.endpoint;
-  resetConfig();
-  resetClients();
+  const host = await startBenchHost({ table: 'bench-import', extraTables: ['bench-floor', 'bench-floor-audit'] });
+  const { raw, api } = host;
 
   const { createDivision } = await import('../functions/store/division.ts');
   const seeder = { sub: 'bench', roles: ['admin' as const], division: '120225' };
@@ -64,11 +39,6 @@ export default async function (): Promise<void> {
   const { toVillageItem } = await import('../functions/store/village.ts');
   const { auditRecord } = await import('../functions/store/audit.ts');
   const { signToken } = await import('../local/jwt.ts');
-  const { buildApp } = await import('../functions/api/app.ts');
-  const { serve } = await import('@hono/node-server');
-  const port = await freePort();
-  const server = serve({ fetch: buildApp().fetch, port, hostname: '127.0.0.1' });
-  const api = `http://127.0.0.1:${port}`;
   const token = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, process.env.JWT_SECRET!);
 
   async function importCsv(csv: string): Promise<{ ms: number; body: Record<string, unknown> }> {
@@ -142,8 +112,5 @@ export default async function (): Promise<void> {
   console.log(`ratio   import time / floor time: ${(importMs / floorMs).toFixed(2)}× (target ≤ 2×; the import writes 2 items per village: the village and its audit record)`);
   console.log(`ratio   import time / floor of the same items (villages + audit): ${(importMs / floorAuditMs).toFixed(2)}×`);
 
-  server.close();
-  await sfnLocal.stop();
-  raw.destroy();
-  await dynamo.stop();
+  await host.stop();
 }

@@ -1,9 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { startDynamoDbLocal } from '../local/dynamodb.ts';
-import { ensureTable } from '../local/table.ts';
-import { freePort } from '../local/ports.ts';
+import { startBenchHost } from './support.ts';
 
 /**
  * The reward workflow end to end THROUGH THE API on the local host, in-process: DynamoDB Local (in
@@ -39,32 +36,10 @@ function quantile(sorted: number[], q: number): number {
 }
 
 export default async function (): Promise<void> {
-  const dynamo = await startDynamoDbLocal({ port: await freePort() });
-  const region = 'cn-north-1';
-  Object.assign(process.env, {
-    TABLE_NAME: 'bench-reward',
-    AWS_REGION: region,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    STATE_MACHINE_ARN_PREFIX: `arn:aws:states:${region}:000000000000:stateMachine:village-flow-`,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    LOG_LEVEL: 'WARN',
-  });
-  const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const host = await startBenchHost({ table: 'bench-reward', extraTables: ['bench-reward-floor'], waitScale: 0.00001 });
+  const { region, raw, api } = host;
   const observer = DynamoDBDocumentClient.from(raw);
-  await ensureTable(raw, 'bench-reward');
-  await ensureTable(raw, 'bench-reward-floor');
-
-  // The API first (zod extended before the task handlers create their schemas), as bench/funding does.
-  const { buildApp } = await import('../functions/api/app.ts');
-  const { resetConfig } = await import('../functions/shared/config.ts');
-  const { resetClients, ddb } = await import('../functions/shared/clients.ts');
-  const { startStepFunctionsLocal } = await import('../local/stepfunctions/index.ts');
-  const { loadRegisteredWorkflows } = await import('../local/stepfunctions/registry.ts');
-  const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
-  const sfnLocal = await startStepFunctionsLocal({ port: 0, region, stateMachineArnPrefix: process.env.STATE_MACHINE_ARN_PREFIX!, stateMachines, handlers, waitScale: 0.00001 });
-  process.env.SFN_ENDPOINT = sfnLocal.endpoint;
-  resetConfig();
-  resetClients();
+  const { ddb } = await import('../functions/shared/clients.ts');
 
   let counting = false;
   const requests = new Map<string, number>();
@@ -96,10 +71,6 @@ export default async function (): Promise<void> {
   const { createEnterprise } = await import('../functions/store/reward-enterprise.ts');
   const { putAccount } = await import('../functions/store/reward-account.ts');
   const { signToken } = await import('../local/jwt.ts');
-  const { serve } = await import('@hono/node-server');
-  const port = await freePort();
-  const server = serve({ fetch: buildApp().fetch, port, hostname: '127.0.0.1' });
-  const api = `http://127.0.0.1:${port}`;
   const secret = process.env.JWT_SECRET!;
   const admin = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, secret);
   const finance = [await signToken({ sub: 'bench-finance-1', roles: ['finance'], division: '120225' }, secret), await signToken({ sub: 'bench-finance-2', roles: ['finance'], division: '120225' }, secret)];
@@ -194,7 +165,7 @@ export default async function (): Promise<void> {
   const measured = ids.length;
 
   // Step Functions: state transitions (states entered) and Lambda invocations (tasks scheduled) from every execution's history.
-  const sfnClient = new SFNClient({ endpoint: sfnLocal.endpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const sfnClient = new SFNClient({ endpoint: host.sfnEndpoint, region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   let transitions = 0;
   let invocations = 0;
   for (const id of ids) {
@@ -266,8 +237,5 @@ export default async function (): Promise<void> {
   console.log(`  baseline: ${measured} bare TransactWriteItems (application + ledger + instruction), 32 in flight: ${(floorMs / 1000).toFixed(2)} s; cost ${floorCost.toExponential(3)} per application`);
   console.log(`  ratio workflow / baseline: time ${(runMs / floorMs).toFixed(1)}×, cost ${(total / floorCost).toFixed(1)}× (DynamoDB alone ${(cost.dynamodb / floorCost).toFixed(1)}×)`);
 
-  server.close();
-  await sfnLocal.stop();
-  raw.destroy();
-  await dynamo.stop();
+  await host.stop();
 }
