@@ -1,10 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { freePort } from '../../local/ports.ts';
+import { cleanUpLocalHosts, freePorts, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../support/local-host.ts';
 import { toVillageCsv } from '../../functions/domain/village-csv.ts';
 import type { Village } from '../../functions/domain/village.ts';
 import { demoFundingPolicyId, demoTownships, demoVillages } from '../../local/demo-data.ts';
@@ -13,44 +9,11 @@ import { demoFundingPolicyId, demoTownships, demoVillages } from '../../local/de
 // over HTTP, a real run approved by finance, the host killed with SIGKILL while the run disburses,
 // restarted on the same data folder; the run ends paid with exactly one ledger entry per village.
 
-const root = resolve(import.meta.dirname, '../..');
-const started: ChildProcess[] = [];
-const tmpDirs: string[] = [];
+type Host = LocalHost & { readonly tokens: { admin: string; finance: string } };
 
-interface Host {
-  readonly child: ChildProcess;
-  readonly api: string;
-  readonly dynamodbEndpoint: string;
-  readonly tokens: { admin: string; finance: string };
-  readonly exited: Promise<number | null>;
-}
-
-async function startHost(p: { port: number; sfnPort: number; dynamodbPort: number }, dataDir: string): Promise<Host> {
-  const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), '--data-dir', dataDir];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN' } });
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  await new Promise<void>((done, fail) => {
-    const timer = setInterval(() => {
-      if (out.includes('Ctrl-C to stop')) {
-        clearInterval(timer);
-        done();
-      }
-    }, 100);
-    void exited.then((code) => {
-      clearInterval(timer);
-      if (!out.includes('Ctrl-C to stop')) fail(new Error(`local host exited (${code}) before starting:\n${out}`));
-    });
-  });
-  const token = (role: string) => {
-    const found = new RegExp(`^ {2}${role}\\s+\\(120225\\) (\\S+)$`, 'm').exec(out)?.[1];
-    if (!found) throw new Error(`no ${role} token in the banner:\n${out}`);
-    return found;
-  };
-  return { child, api: `http://127.0.0.1:${p.port}`, dynamodbEndpoint: `http://127.0.0.1:${p.dynamodbPort}`, tokens: { admin: token('admin'), finance: token('finance') }, exited };
+async function startHost(p: LocalHostPorts, dataDir: string): Promise<Host> {
+  const host = await startLocalHost(p, ['--data-dir', dataDir]);
+  return { ...host, tokens: { admin: host.token('admin'), finance: host.token('finance') } };
 }
 
 async function call(host: Host, role: 'admin' | 'finance', method: string, path: string, body?: unknown, contentType = 'application/json') {
@@ -107,22 +70,12 @@ function newVillages(count: number): Village[] {
   return out;
 }
 
-afterAll(() => {
-  for (const child of started) {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanUpLocalHosts);
 
 describe('a funding run on the local host survives SIGKILL in the middle of disbursement', () => {
   it('imports 4,000 villages, runs, approves, is killed while paying, restarts and ends paid with one ledger entry per village', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'village-flow-e2e-funding-'));
-    tmpDirs.push(dataDir);
-    const ports = { port: await freePort(), sfnPort: await freePort(), dynamodbPort: await freePort() };
+    const dataDir = tmpDataDir('village-flow-e2e-funding-');
+    const ports = await freePorts();
     const first = await startHost(ports, dataDir);
 
     const imported = await call(first, 'admin', 'POST', '/imports/villages', toVillageCsv(newVillages(4_000)), 'text/csv');

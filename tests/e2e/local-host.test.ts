@@ -1,73 +1,21 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { freePort } from '../support/dynamodb-global.ts';
+import { cleanUpLocalHosts, freePorts, spawnLocalHost, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../support/local-host.ts';
 import { parseVillageCsv, toVillageCsv } from '../../functions/domain/village-csv.ts';
 import type { Village } from '../../functions/domain/village.ts';
 import { demoTownships, demoVillages } from '../../local/demo-data.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const started: ChildProcess[] = [];
-const tmpDirs: string[] = [];
 
-interface Host {
-  readonly child: ChildProcess;
-  readonly api: string;
-  readonly sfnEndpoint: string;
-  readonly dynamodbEndpoint: string;
-  readonly adminToken: string;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
+type Host = LocalHost & { readonly adminToken: string };
 
-interface Ports {
-  port: number;
-  sfnPort: number;
-  dynamodbPort: number;
-}
-
-async function ports(): Promise<Ports> {
-  return { port: await freePort(), sfnPort: await freePort(), dynamodbPort: await freePort() };
-}
-
-/** Spawn the local host as `npm start` does, and wait for its start-up banner (or its exit). */
-async function startHost(p: Ports, extra: string[]): Promise<Host> {
-  const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), ...extra];
-  // Its own process group, so clean-up can take DynamoDB Local's Java down with it.
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN' } });
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  await new Promise<void>((done, fail) => {
-    const timer = setInterval(() => {
-      if (out.includes('Ctrl-C to stop')) {
-        clearInterval(timer);
-        done();
-      }
-    }, 100);
-    void exited.then((code) => {
-      clearInterval(timer);
-      if (!out.includes('Ctrl-C to stop')) fail(new Error(`local host exited (${code}) before starting:\n${out}`));
-    });
-  });
-  const adminToken = /^ {2}admin\s+\(120225\) (\S+)$/m.exec(out)?.[1];
-  if (!adminToken) throw new Error(`no admin token in the banner:\n${out}`);
-  return {
-    child,
-    api: `http://127.0.0.1:${p.port}`,
-    sfnEndpoint: `http://127.0.0.1:${p.sfnPort}`,
-    dynamodbEndpoint: `http://127.0.0.1:${p.dynamodbPort}`,
-    adminToken,
-    output: () => out,
-    exited,
-  };
+async function startHost(p: LocalHostPorts, extra: string[]): Promise<Host> {
+  const host = await startLocalHost(p, extra);
+  return { ...host, adminToken: host.token('admin') };
 }
 
 async function api(host: Host, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
@@ -86,12 +34,6 @@ async function waitForImport(host: Host, id: string): Promise<Record<string, unk
     if (['succeeded', 'rejected', 'failed'].includes(String(body.status))) return body;
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-function tmpDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'village-flow-e2e-'));
-  tmpDirs.push(dir);
-  return dir;
 }
 
 const demoCsv = readFileSync(join(root, 'local/demo/villages.csv'), 'utf8');
@@ -132,21 +74,12 @@ async function countItems(host: Host, prefix: string): Promise<number> {
   return total;
 }
 
-afterAll(() => {
-  for (const child of started) {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanUpLocalHosts);
 
 describe('the local host (npm start) as a child process', () => {
   it('imports over HTTP, survives SIGKILL mid-workflow, finishes with exact counts, keeps data without re-seeding', async () => {
     const dataDir = tmpDataDir();
-    const p = await ports();
+    const p = await freePorts();
     const first = await startHost(p, ['--data-dir', dataDir]);
     expect(first.output()).toMatch(/demo data seeded/);
     expect(first.output()).toContain(`http://127.0.0.1:${p.sfnPort}`);
@@ -192,7 +125,7 @@ describe('the local host (npm start) as a child process', () => {
 
   it('--memory comes up, serves the demo data, writes nothing to disk, and stops on SIGTERM', async () => {
     const dataDir = join(tmpDataDir(), 'never');
-    const host = await startHost(await ports(), ['--memory', '--data-dir', dataDir]);
+    const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir]);
     expect(host.output()).toMatch(/in memory/);
     const village = await fetch(`${host.api}/villages/${demoVillages[0]!.code}`, { headers: { authorization: `Bearer ${host.adminToken}` } });
     expect(village.status).toBe(200);
@@ -205,16 +138,10 @@ describe('the local host (npm start) as a child process', () => {
   it('names the flag to change when a port is taken', async () => {
     const blocker = createServer();
     const taken = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)));
-    const p = { ...(await ports()), sfnPort: taken };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--memory', '--port', String(p.port), '--sfn-port', String(taken), '--dynamodb-port', String(p.dynamodbPort)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.push(child);
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    const p = { ...(await freePorts()), sfnPort: taken };
+    const host = spawnLocalHost(p, ['--memory']);
+    const code = await host.exited;
+    const out = host.output();
     blocker.close();
     expect(code).toBe(1);
     expect(out).toContain(`Port ${taken} is already in use`);

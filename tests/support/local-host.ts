@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../local/ports.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const started: ChildProcess[] = [];
+const tmpDirs: string[] = [];
+
+export interface LocalHostPorts {
+  port: number;
+  sfnPort: number;
+  dynamodbPort: number;
+}
+
+export interface SpawnedLocalHost {
+  readonly child: ChildProcess;
+  /** Everything the host printed so far, stdout and stderr interleaved. */
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+export interface LocalHost extends SpawnedLocalHost {
+  readonly api: string;
+  readonly sfnEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  /** The token the start-up banner prints for `role` in the demo district. */
+  readonly token: (role: string) => string;
+}
+
+export async function freePorts(): Promise<LocalHostPorts> {
+  return { port: await freePort(), sfnPort: await freePort(), dynamodbPort: await freePort() };
+}
+
+/** A fresh temporary folder, removed by {@link cleanUpLocalHosts}. */
+export function tmpDataDir(prefix = 'village-flow-e2e-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+/** Spawn the local host as `npm start` does with the given ports and extra flags, without waiting. */
+export function spawnLocalHost(p: LocalHostPorts, extra: string[]): SpawnedLocalHost {
+  const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), ...extra];
+  // Its own process group, so clean-up can take DynamoDB Local's Java down with it.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN' } });
+  started.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => out, exited };
+}
+
+/** Spawn the local host and wait for its start-up banner (or fail with its output if it exits first). */
+export async function startLocalHost(p: LocalHostPorts, extra: string[]): Promise<LocalHost> {
+  const host = spawnLocalHost(p, extra);
+  await new Promise<void>((done, fail) => {
+    const timer = setInterval(() => {
+      if (host.output().includes('Ctrl-C to stop')) {
+        clearInterval(timer);
+        done();
+      }
+    }, 100);
+    void host.exited.then((code) => {
+      clearInterval(timer);
+      if (!host.output().includes('Ctrl-C to stop')) fail(new Error(`local host exited (${code}) before starting:\n${host.output()}`));
+    });
+  });
+  const token = (role: string) => {
+    const found = new RegExp(`^ {2}${role}\\s+\\(120225\\) (\\S+)$`, 'm').exec(host.output())?.[1];
+    if (!found) throw new Error(`no ${role} token in the banner:\n${host.output()}`);
+    return found;
+  };
+  return {
+    ...host,
+    api: `http://127.0.0.1:${p.port}`,
+    sfnEndpoint: `http://127.0.0.1:${p.sfnPort}`,
+    dynamodbEndpoint: `http://127.0.0.1:${p.dynamodbPort}`,
+    token,
+  };
+}
+
+/** SIGKILL every host this file started (whole process group) and remove the temporary folders; for `afterAll`. */
+export function cleanUpLocalHosts(): void {
+  for (const child of started) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+}
