@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { helanStylePolicy } from '../local/reward-policy.ts';
 import { startBenchHost } from './support.ts';
 
 /**
@@ -115,18 +116,7 @@ export default async function (): Promise<void> {
     return parsed;
   };
   const latencies = new Map<string, number[]>();
-  const policy = {
-    tiers: [
-      { fromOperatingIncomeFen: 10_000_000, rateBp: 800 },
-      { fromOperatingIncomeFen: 50_000_000, rateBp: 900 },
-      { fromOperatingIncomeFen: 100_000_000, rateBp: 1000 },
-      { fromOperatingIncomeFen: 500_000_000, rateBp: 1200 },
-    ],
-    minOperatingIncomeFen: 10_000_000,
-    capFen: 50_000_000,
-    budgetCeilingFen: (warm + count) * 10_000_000,
-    approval: { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000 },
-  };
+  const policy = helanStylePolicy((warm + count) * 10_000_000, { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000 });
   const program = await call('setup', admin, 'POST', '/reward/programs', { name: '基准以奖代补', jurisdiction: '120225', year: 2025, window: { opensOn: today, closesOn: today }, policy });
   const programId = String(program.id);
 

@@ -3,6 +3,7 @@ import type { Principal } from '../functions/domain/principal.ts';
 import { createProgram, getProgram } from '../functions/store/reward-program.ts';
 import { createEnterprise, getEnterprise } from '../functions/store/reward-enterprise.ts';
 import { putAccount } from '../functions/store/reward-account.ts';
+import { helanStylePolicy } from './reward-policy.ts';
 
 /**
  * Demo data of the reward program (以奖代补) for the local host: a 2026 program over the demo
@@ -14,18 +15,7 @@ import { putAccount } from '../functions/store/reward-account.ts';
 export const demoRewardProgramId = 'rp-demo-2026';
 export const demoRewardVillage = '120225104201';
 
-export const demoRewardPolicy: RewardPolicy = {
-  tiers: [
-    { fromOperatingIncomeFen: 10_000_000, rateBp: 800 },
-    { fromOperatingIncomeFen: 50_000_000, rateBp: 900 },
-    { fromOperatingIncomeFen: 100_000_000, rateBp: 1000 },
-    { fromOperatingIncomeFen: 500_000_000, rateBp: 1200 },
-  ],
-  minOperatingIncomeFen: 10_000_000,
-  capFen: 50_000_000,
-  budgetCeilingFen: 200_000_000,
-  approval: { townshipDeadlineDays: 10, financeDeadlineDays: 15, twoApproverThresholdFen: 10_000_000 },
-};
+export const demoRewardPolicy: RewardPolicy = helanStylePolicy(200_000_000, { townshipDeadlineDays: 10, financeDeadlineDays: 15, twoApproverThresholdFen: 10_000_000 });
 
 /** [id, name, kind, [income 2024, profit 2024], [income 2025, profit 2025]] in yuan. */
 const enterprises = [

@@ -9,22 +9,12 @@ import { getDecision } from '../../functions/store/pending-decision.ts';
 import { createVillage, getVillage } from '../../functions/store/village.ts';
 import { call, tokenFor, type AppLike } from './api.ts';
 import { seedDivisions } from './village-import-fixtures.ts';
+import { helanStylePolicy } from '../../local/reward-policy.ts';
 
 /** Helan-style tiers (8/9/10/12 %), minimum income 100,000 yuan; deadlines and threshold as given. */
 export function helanPolicy(overrides: Partial<RewardPolicy['approval']> & { capFen?: number; budgetCeilingFen?: number } = {}): RewardPolicy {
   const { capFen = 50_000_000, budgetCeilingFen = 200_000_000, ...approval } = overrides;
-  return {
-    tiers: [
-      { fromOperatingIncomeFen: 10_000_000, rateBp: 800 },
-      { fromOperatingIncomeFen: 50_000_000, rateBp: 900 },
-      { fromOperatingIncomeFen: 100_000_000, rateBp: 1000 },
-      { fromOperatingIncomeFen: 500_000_000, rateBp: 1200 },
-    ],
-    minOperatingIncomeFen: 10_000_000,
-    capFen,
-    budgetCeilingFen,
-    approval: { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000, ...approval },
-  };
+  return helanStylePolicy(budgetCeilingFen, { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000, ...approval }, capFen);
 }
 
 export const village = '120225100201';
