@@ -1,17 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
-import { sfn } from '../../functions/shared/clients.ts';
-import { stateMachineArn } from '../../functions/shared/config.ts';
 import { buildApp } from '../../functions/api/app.ts';
 import type { App } from '../../functions/api/context.ts';
 import { ledgerTotals, paymentInstructionTotals } from '../../functions/store/ledger.ts';
-import { createApplication, getApplication } from '../../functions/store/reward-application.ts';
-import { createEnterprise } from '../../functions/store/reward-enterprise.ts';
-import { putAccount } from '../../functions/store/reward-account.ts';
+import { getApplication } from '../../functions/store/reward-application.ts';
 import { getProgram, type ProgramRecord } from '../../functions/store/reward-program.ts';
 import { call, tokenFor } from '../support/api.ts';
-import { actors, decide, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, until, village, type Actors } from '../support/reward-fixtures.ts';
+import { actors, decide, finished, helanPolicy, openDecision, openProgram, pool, seedApplications, seedVillage, signAll, until, type Actors } from '../support/reward-fixtures.ts';
 import { useLocalStepFunctions } from '../support/stepfunctions.ts';
 
 // Concurrency on the local host: DynamoDB Local, the local Step Functions endpoint running the real
@@ -28,37 +23,13 @@ beforeAll(async () => {
   t = await actors();
 });
 
-const seeder = { sub: 'seed', roles: ['township' as const] };
 /** 2025 over 2024: +300,000 yuan on 1.2M yuan income → 10 % → 30,000 yuan (one finance approver). */
 const awardFen = 3_000_000;
 
-/** Runs `work` over `items`, `width` at a time. */
-async function pool<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
-    }),
-  );
-}
-
-/**
- * Applications that are not what is under test, written through the stores (enterprise, both
- * accounts, the application) and started as the API starts them.
- */
+/** Applications that are not what is under test, seeded through the stores with random ids. */
 async function seededApplications(programId: string, count: number): Promise<string[]> {
-  const program = (await getProgram(programId))!;
   const ids = Array.from({ length: count }, () => `ra-${randomUUID()}`);
-  await pool(ids, 16, async (id, i) => {
-    const ent = await createEnterprise({ name: `并发合作社${i}`, kind: 'cooperative', village }, seeder);
-    await putAccount({ entityId: ent.id, year: 2024, operatingIncomeFen: 100_000_000, netProfitFen: 10_000_000 }, village, seeder);
-    await putAccount({ entityId: ent.id, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 40_000_000 }, village, seeder);
-    await createApplication(
-      { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.year, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
-      { sub: `v-submitter-${village}`, roles: ['village'] },
-    );
-    await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: id, input: JSON.stringify({ applicationId: id }) }));
-  });
+  await seedApplications(programId, ids, (i) => `并发合作社${i}`);
   return ids;
 }
 

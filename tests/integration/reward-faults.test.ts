@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ddb, sfn, tableName } from '../../functions/shared/clients.ts';
-import { resetConfig, stateMachineArn } from '../../functions/shared/config.ts';
+import { ddb, tableName } from '../../functions/shared/clients.ts';
+import { resetConfig } from '../../functions/shared/config.ts';
 import { buildApp } from '../../functions/api/app.ts';
 import type { App } from '../../functions/api/context.ts';
 import { ledgerKey, ledgerTotals, paymentInstructionKey, paymentInstructionTotals } from '../../functions/store/ledger.ts';
-import { createApplication, getApplication } from '../../functions/store/reward-application.ts';
-import { createEnterprise } from '../../functions/store/reward-enterprise.ts';
-import { putAccount } from '../../functions/store/reward-account.ts';
+import { getApplication } from '../../functions/store/reward-application.ts';
 import { getProgram } from '../../functions/store/reward-program.ts';
 import { call } from '../support/api.ts';
-import { actors, decide, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, until, village, type Actors } from '../support/reward-fixtures.ts';
+import { actors, decide, finished, helanPolicy, openDecision, openProgram, pool, seedApplications, seedVillage, signAll, type Actors } from '../support/reward-fixtures.ts';
 import { useLocalStepFunctions } from '../support/stepfunctions.ts';
 
 // Faults: reserve and disburse fail with probability 0.3 AFTER their write committed (the test
@@ -48,15 +45,6 @@ afterAll(() => {
   resetConfig();
 });
 
-async function pool<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
-    }),
-  );
-}
-
 describe('reward faults', () => {
   it('the state machine retries InjectedFault on Reserve and Disburse often enough for 30 % (13 attempts)', () => {
     const definition = JSON.parse(readFileSync(new URL('../../workflows/reward-application.asl.json', import.meta.url), 'utf8')) as {
@@ -71,21 +59,10 @@ describe('reward faults', () => {
 
   it(`30 % faults after the write on reserve and disburse: ${count} approved, each paid exactly once, the ledger sums to the approved total`, async () => {
     const programId = await openProgram(app, t, helanPolicy({ budgetCeilingFen: count * awardFen * 2 }));
-    const program = (await getProgram(programId))!;
-    const seeder = { sub: 'seed', roles: ['township' as const] };
     // Fixed ids: the seeded draws are per application id, so the same faults are injected on every run.
     const ids = Array.from({ length: count }, (_, i) => `ra-fault-${String(i).padStart(3, '0')}`);
     // Enterprises, accounts and applications through the stores (not under test), started as the API starts them.
-    await pool(ids, 16, async (id, i) => {
-      const ent = await createEnterprise({ name: `故障合作社${i}`, kind: 'cooperative', village }, seeder);
-      await putAccount({ entityId: ent.id, year: 2024, operatingIncomeFen: 100_000_000, netProfitFen: 10_000_000 }, village, seeder);
-      await putAccount({ entityId: ent.id, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 40_000_000 }, village, seeder);
-      await createApplication(
-        { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.year, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
-        { sub: `v-submitter-${village}`, roles: ['village'] },
-      );
-      await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: id, input: JSON.stringify({ applicationId: id }) }));
-    });
+    await seedApplications(programId, ids, (i) => `故障合作社${i}`);
     // Sign-off and township review through the API.
     const decisions: string[] = new Array(count);
     await pool(ids, 24, async (id, i) => {

@@ -1,11 +1,14 @@
 import { expect } from 'vitest';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfn } from '../../functions/shared/clients.ts';
 import { stateMachineArn } from '../../functions/shared/config.ts';
 import type { ApplicationState } from '../../functions/domain/reward/state.ts';
 import type { RewardPolicy } from '../../functions/domain/reward/policy.ts';
-import { getApplication, rewardDecisionId, type ApplicationRecord, type RewardStep } from '../../functions/store/reward-application.ts';
+import { createApplication, getApplication, rewardDecisionId, type ApplicationRecord, type RewardStep } from '../../functions/store/reward-application.ts';
 import { getDecision } from '../../functions/store/pending-decision.ts';
+import { putAccount } from '../../functions/store/reward-account.ts';
+import { createEnterprise } from '../../functions/store/reward-enterprise.ts';
+import { getProgram } from '../../functions/store/reward-program.ts';
 import { createVillage, getVillage } from '../../functions/store/village.ts';
 import { call, tokenFor, type AppLike } from './api.ts';
 import { seedDivisions } from './village-import-fixtures.ts';
@@ -128,4 +131,34 @@ export async function finished(id: string): Promise<{ status: string; states: st
   } while (nextToken);
   const d = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }));
   return { status: d.status ?? '', states: events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : [])), events };
+}
+
+/** Runs `work` over `items`, `width` at a time. */
+export async function pool<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
+    }),
+  );
+}
+
+/**
+ * Applications that are not what is under test, 16 at a time: for each id an enterprise of
+ * `village` with 2024 and 2025 accounts (+300,000 yuan on 1.2M yuan income → 30,000 yuan), the
+ * application written through the stores, and its execution started as the API starts it.
+ */
+export async function seedApplications(programId: string, ids: readonly string[], enterpriseName: (index: number) => string): Promise<void> {
+  const program = (await getProgram(programId))!;
+  const seeder = { sub: 'seed', roles: ['township' as const] };
+  await pool(ids, 16, async (id, i) => {
+    const ent = await createEnterprise({ name: enterpriseName(i), kind: 'cooperative', village }, seeder);
+    await putAccount({ entityId: ent.id, year: 2024, operatingIncomeFen: 100_000_000, netProfitFen: 10_000_000 }, village, seeder);
+    await putAccount({ entityId: ent.id, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 40_000_000 }, village, seeder);
+    await createApplication(
+      { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.year, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
+      { sub: `v-submitter-${village}`, roles: ['village'] },
+    );
+    await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: id, input: JSON.stringify({ applicationId: id }) }));
+  });
 }
