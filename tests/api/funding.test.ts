@@ -76,7 +76,7 @@ describe('funding routes refuse bad input with 4xx problems and write nothing', 
     expect(unregistered.status).toBe(400);
     expect(unregistered.body.errors).toEqual([{ field: 'row 3: code', message: 'village 120225100299 is not registered', in: 'body' }]);
     expect((await csv('code,currentFundsYuan\n120225100201,1\n', 'application/json')).status).toBe(415);
-    expect((await csv('')).status).toBe(422);
+    expect((await csv('')).status).toBe(400);
     expect((await csv(`code,currentFundsYuan\n${'120225100201,1\n'.repeat(80_000)}`)).status).toBe(413);
     expect(await tableSnapshot()).toEqual(before);
   });

@@ -86,6 +86,9 @@ describe('enterprises and accounts', () => {
     expect((await call(app, 'GET', `/reward/enterprises/${entityId}/accounts/2023`, { token: township })).body.operatingIncomeFen).toBe(90_000_050);
     const unknown = await call(app, 'POST', '/reward/accounts', { token: township, rawBody: 'entityId,year,operatingIncomeYuan,netProfitYuan\nent-nope,2025,1,1\n', headers: { 'content-type': 'text/csv' } });
     expect(unknown.status).toBe(422);
+    const huge = `entityId,year,operatingIncomeYuan,netProfitYuan\n${`${entityId},2025,1,1\n`.repeat(20_000)}`;
+    expect((await call(app, 'POST', '/reward/accounts', { token: township, rawBody: huge, headers: { 'content-type': 'text/csv' } })).status).toBe(413);
+    expect((await call(app, 'POST', '/reward/accounts', { token: township, rawBody: '', headers: { 'content-type': 'text/csv' } })).status).toBe(400);
   });
 
   it('an enterprise of an unregistered village is a 400 naming the field', async () => {

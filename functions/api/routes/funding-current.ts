@@ -1,13 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { App } from '../context.ts';
 import { principalOf, requireAllowed } from '../context.ts';
+import { CsvRejected, csvSizeLimit, csvText } from '../csv-upload.ts';
 import { documented, errorResponses, ifMatchHeaders, expectedVersion, versionField, writeErrorResponses } from '../schemas.ts';
 import { fenSchema } from '../../domain/money.ts';
 import { villageCodeSchema } from '../../domain/village.ts';
-import { csvErrorSchema } from '../../domain/csv-table.ts';
 import { parseCurrentFundingCsv } from '../../domain/funding/current-csv.ts';
-import { AppError, ValidationError } from '../../shared/errors.ts';
 import { getVillages } from '../../store/village.ts';
 import { budgetYearSchema, getCurrentFunding, recordFunding, recordFundingBatch } from '../../store/village-funding.ts';
 
@@ -32,15 +30,6 @@ const params = z.object({
   year: z.coerce.number().pipe(documented(budgetYearSchema, { param: { name: 'year', in: 'path' }, example: 2026 })),
 });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-
-class CsvRejected extends AppError {
-  constructor(readonly errors: z.infer<typeof csvErrorSchema>[]) {
-    super(422, 'csv-rejected', 'The CSV has errors; nothing was written', `${errors.length} error(s), by line and column`);
-  }
-  override toProblem(requestId?: string) {
-    return { ...super.toProblem(requestId), errors: this.errors.slice(0, 500).map((e) => ({ field: `row ${e.row}${e.column ? `: ${e.column}` : ''}`, message: e.message, in: 'body' as const })) };
-  }
-}
 
 export function fundingCurrentRoutes(app: App): void {
   app.openapi(
@@ -84,7 +73,7 @@ export function fundingCurrentRoutes(app: App): void {
       tags: ['funding'],
       summary: 'Record many villages’ current funding from a CSV (township, admin): code,currentFundsYuan (or 村代码,运转经费(元))',
       description: 'Synchronous, at most 10,000 rows. Every row is checked first (line and column named, 422); then all are written. Repeating the file changes nothing.',
-      middleware: [bodyLimit({ maxSize: maxCsvBytes, onError: () => { throw new AppError(413, 'payload-too-large', 'Payload Too Large', `the CSV may be at most ${maxCsvBytes} bytes`); } })] as const,
+      middleware: [csvSizeLimit(maxCsvBytes)] as const,
       request: {
         params: z.object({ year: z.coerce.number().pipe(documented(budgetYearSchema, { param: { name: 'year', in: 'path' }, example: 2026 })) }),
         body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: '村代码,运转经费(元)\n120225104201,178000\n' }) } } },
@@ -98,13 +87,7 @@ export function fundingCurrentRoutes(app: App): void {
       const { year } = c.req.valid('param');
       const principal = principalOf(c);
       const actor = requireAllowed(c, 'funding-current:write', { division: principal.division });
-      if (!/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) throw new AppError(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the CSV as text/csv (UTF-8)');
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer());
-      } catch {
-        throw new ValidationError([{ field: '(body)', message: 'the file is not valid UTF-8 text', in: 'body' }]);
-      }
+      const text = await csvText(c);
       const parsed = parseCurrentFundingCsv(text, { scope: principal.division });
       if (parsed.errors.length > 0) throw new CsvRejected(parsed.errors);
       const registered = await getVillages(parsed.rows.map((r) => r.code));

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { createHash, randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { App } from '../context.ts';
+import { csvBytes, csvSizeLimit } from '../csv-upload.ts';
 import { principalOf, requireAllowed } from '../context.ts';
 import { sfn } from '../../shared/clients.ts';
 import { stateMachineArn } from '../../shared/config.ts';
-import { AppError, NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.ts';
+import { NotFoundError, UnprocessableError } from '../../shared/errors.ts';
 import { csvErrorSchema } from '../../domain/csv-table.ts';
 import { getIdempotencyRecord, idempotencyKeySchema, idempotencyPut, requestFingerprint } from '../../store/idempotency.ts';
 import {
@@ -58,18 +58,6 @@ const importViewSchema = z
   })
   .openapi('VillageImport');
 
-class PayloadTooLarge extends AppError {
-  constructor() {
-    super(413, 'payload-too-large', 'Payload Too Large', `the CSV may be at most ${maxCsvBytes} bytes`);
-  }
-}
-
-class UnsupportedMediaType extends AppError {
-  constructor() {
-    super(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the CSV with content-type text/csv (UTF-8)');
-  }
-}
-
 const executionLink = (arn: string) => `/workflows/executions/${encodeURIComponent(arn)}`;
 
 function links(imp: Pick<VillageImport, 'id' | 'executionArn'>) {
@@ -98,7 +86,7 @@ const postRoute = createRoute({
   description:
     'Body: UTF-8 CSV with the columns code, name, population, economicallyWeak, category, operatingFundsYuan (or their Chinese names). ' +
     'Answers 202 at once; poll `GET /imports/{id}`. With an `Idempotency-Key`, a repeated request returns the first answer.',
-  middleware: [bodyLimit({ maxSize: maxCsvBytes, onError: () => { throw new PayloadTooLarge(); } })] as const,
+  middleware: [csvSizeLimit(maxCsvBytes)] as const,
   request: {
     headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,name,population,economicallyWeak,category,operatingFundsYuan\n120225104201,常州村,1860,否,示范,160000\n' }) } } },
@@ -133,11 +121,7 @@ const getRoute = createRoute({
 export function importRoutes(app: App): void {
   app.openapi(postRoute, async (c) => {
     const principal = requireAllowed(c, 'import:create', { division: principalOf(c).division });
-    const contentType = c.req.header('content-type') ?? '';
-    if (!/^text\/csv\b/i.test(contentType)) throw new UnsupportedMediaType();
-    if (/charset=/i.test(contentType) && !/charset="?utf-8"?/i.test(contentType)) throw new UnsupportedMediaType();
-    const csv = new Uint8Array(await c.req.arrayBuffer());
-    if (csv.byteLength === 0) throw new ValidationError([{ field: '(body)', message: 'the CSV is empty', in: 'body' }]);
+    const csv = await csvBytes(c);
 
     const key = c.req.valid('header')['idempotency-key'];
     const scope = key

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../context.ts';
 import { principalOf, requireAllowed } from '../context.ts';
+import { CsvRejected, csvSizeLimit, csvText } from '../csv-upload.ts';
 import { createdBody, idempotentCreate } from '../idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../schemas.ts';
 import { returnForRecomputation } from '../reward-decisions.ts';
@@ -9,7 +10,7 @@ import type { CsvError } from '../../domain/csv-table.ts';
 import type { AnnualAccount } from '../../domain/reward/policy.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { authorize } from '../../domain/authz.ts';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { createEnterprise, getEnterprise, listEnterprises, type EnterpriseRecord } from '../../store/reward-enterprise.ts';
 import { getAccount, putAccount } from '../../store/reward-account.ts';
 import { getApplication, getClaim, type ApplicationRecord } from '../../store/reward-application.ts';
@@ -37,15 +38,6 @@ export const accountPutBody = accountBody.extend({ version: z.number().int().min
 const accountParams = idParams.extend({ year: documented(yearSchema, { param: { name: 'year', in: 'path' }, example: 2025 }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-class CsvRejected extends AppError {
-  constructor(readonly errors: CsvError[]) {
-    super(422, 'csv-rejected', 'The CSV has errors; nothing was written', `${errors.length} error(s), by line and column`);
-  }
-  override toProblem(requestId?: string) {
-    return { ...super.toProblem(requestId), errors: this.errors.slice(0, 500).map((e) => ({ field: `row ${e.row}${e.column ? `: ${e.column}` : ''}`, message: e.message, in: 'body' as const })) };
-  }
-}
-
 async function enterpriseOr404(id: string): Promise<EnterpriseRecord> {
   const enterprise = await getEnterprise(id);
   if (!enterprise) throw new NotFoundError(`Enterprise ${id} does not exist`);
@@ -69,6 +61,9 @@ async function recordAccount(principal: Principal, enterprise: EnterpriseRecord,
   const returned = changed ? await returnForRecomputation(principal, await affectedApplications(enterprise, account.year)) : [];
   return { changed, view: { ...record, ...(returned.length > 0 ? { returnedApplications: returned } : {}) } };
 }
+
+// Room for the 2,000 rows a file may hold, with long enterprise ids and Chinese headers.
+const maxAccountsCsvBytes = 512 * 1024;
 
 export function rewardEnterpriseRoutes(app: App): void {
   app.openapi(
@@ -165,6 +160,7 @@ export function rewardEnterpriseRoutes(app: App): void {
       path: '/reward/accounts',
       tags: ['reward'],
       summary: 'Record accounts in bulk from a CSV (township): entityId,year,operatingIncomeYuan,netProfitYuan; all rows or none',
+      middleware: [csvSizeLimit(maxAccountsCsvBytes)] as const,
       request: { body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'entityId,year,operatingIncomeYuan,netProfitYuan\nent-demo-1,2025,1850000,420000\n' }) } } } },
       responses: {
         200: { description: 'Recorded', content: json(z.object({ rowCount: z.number().int(), changed: z.number().int(), unchanged: z.number().int(), returnedApplications: z.array(z.string()) }).openapi('RewardAccountImport')) },
@@ -173,13 +169,7 @@ export function rewardEnterpriseRoutes(app: App): void {
     }),
     async (c) => {
       const principal = requireAllowed(c, 'reward-account:write', { division: principalOf(c).division });
-      if (!/^text\/csv\b/i.test(c.req.header('content-type') ?? '')) throw new AppError(415, 'unsupported-media-type', 'Unsupported Media Type', 'send the CSV as text/csv (UTF-8)');
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer());
-      } catch {
-        throw new ValidationError([{ field: '(body)', message: 'the file is not valid UTF-8 text', in: 'body' }]);
-      }
+      const text = await csvText(c);
       const parsed = parseAccountsCsv(text);
       if (parsed.errors.length > 0) throw new CsvRejected(parsed.errors);
       // Every row is checked (enterprise exists, inside the caller's jurisdiction) before anything is written.
