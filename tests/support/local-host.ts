@@ -25,7 +25,7 @@ export interface LocalHost extends SpawnedLocalHost {
   readonly api: string;
   readonly sfnEndpoint: string;
   readonly dynamodbEndpoint: string;
-  /** The token the start-up banner prints for `role` in the demo district. */
+  /** The token the start-up banner prints for `role` (admin, finance, v-head …) in the demo district. */
   readonly token: (role: string) => string;
 }
 
@@ -69,7 +69,7 @@ export async function startLocalHost(p: LocalHostPorts, extra: string[]): Promis
     });
   });
   const token = (role: string) => {
-    const found = new RegExp(`^ {2}${role}\\s+\\(120225\\) (\\S+)$`, 'm').exec(host.output())?.[1];
+    const found = new RegExp(`^ {2}${role}\\s+\\(\\d+\\) (\\S+)$`, 'm').exec(host.output())?.[1];
     if (!found) throw new Error(`no ${role} token in the banner:\n${host.output()}`);
     return found;
   };
