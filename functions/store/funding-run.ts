@@ -9,7 +9,7 @@ import { fundingSummarySchema, type FundingSummary } from '../domain/funding/sum
 import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } from '../domain/funding/run.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { auditPut } from './audit.ts';
-import { queryPage, type Page, type PageRequest } from './pagination.ts';
+import { queryPage, whereAll, type Page, type PageRequest } from './pagination.ts';
 import { TransactionConditionFailed, writeTransaction, type TransactItem } from './transact.ts';
 
 /**
@@ -355,26 +355,16 @@ export interface AllocationFilter {
 }
 
 export async function listAllocations(id: string, filter: AllocationFilter, page: PageRequest): Promise<Page<AllocationRecord>> {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const eq = (name: string, value: unknown) => {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    clauses.push(`#${name} = :${name}`);
-  };
-  if (filter.floorApplied !== undefined) eq('floorApplied', filter.floorApplied);
-  if (filter.capApplied !== undefined) eq('capApplied', filter.capApplied);
-  if (filter.tier !== undefined) eq('tier', filter.tier);
-  if (filter.excluded !== undefined) {
-    names['#excluded'] = 'excluded';
-    clauses.push(filter.excluded ? 'attribute_exists(#excluded)' : 'attribute_not_exists(#excluded)');
-  }
   return queryPage(
     {
       partition: partition(id),
       sortPrefix: `ALLOC#${filter.division ?? ''}`,
-      ...(clauses.length ? { filter: { expression: clauses.join(' AND '), names, values } } : {}),
+      filter: whereAll({
+        floorApplied: filter.floorApplied,
+        capApplied: filter.capApplied,
+        tier: filter.tier,
+        excluded: filter.excluded === undefined ? undefined : { exists: filter.excluded },
+      }),
     },
     page,
     (i) => allocationRecordSchema.parse(strip(i)),

@@ -52,7 +52,40 @@ export interface ListQuery {
   readonly sortPrefix?: string;
   readonly newestFirst?: boolean;
   /** A FilterExpression over non-key attributes with its names and values (`#f0`, `:f0` …). */
-  readonly filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  readonly filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
+}
+
+/** A condition on a non-key attribute: equal to a value, starting with a prefix, or present/absent. */
+export type FilterCondition = string | number | boolean | { readonly beginsWith: string } | { readonly exists: boolean };
+
+/**
+ * The FilterExpression under which every given condition holds, for {@link ListQuery.filter};
+ * conditions that are undefined (filters the caller did not ask for) are left out, and no condition
+ * at all gives no filter. Attribute names and values go through placeholders, so reserved words
+ * (`status`, `level`) need no care at the call site.
+ */
+export function whereAll(conditions: Readonly<Record<string, FilterCondition | undefined>>): ListQuery['filter'] {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [attribute, condition] of Object.entries(conditions)) {
+    if (condition === undefined) continue;
+    const n = `#f${clauses.length}`;
+    const v = `:f${clauses.length}`;
+    names[n] = attribute;
+    if (typeof condition === 'object' && 'exists' in condition) {
+      clauses.push(condition.exists ? `attribute_exists(${n})` : `attribute_not_exists(${n})`);
+      continue;
+    }
+    if (typeof condition === 'object') {
+      values[v] = condition.beginsWith;
+      clauses.push(`begins_with(${n}, ${v})`);
+    } else {
+      values[v] = condition;
+      clauses.push(`${n} = ${v}`);
+    }
+  }
+  return clauses.length > 0 ? { expression: clauses.join(' AND '), names, values } : undefined;
 }
 
 /** How many Query calls one page may take when a filter discards items, before returning a short page. */

@@ -6,7 +6,7 @@ import type { IneligibleReason, RewardSnapshot } from '../domain/reward/compute.
 import type { Signature } from '../domain/reward/signoff.ts';
 import type { Principal } from '../domain/principal.ts';
 import { auditPut } from './audit.ts';
-import { queryPage, type Page, type PageRequest } from './pagination.ts';
+import { queryPage, whereAll, type Page, type PageRequest } from './pagination.ts';
 import { freezePolicyUpdate } from './reward-program.ts';
 import { decisionId, type DecisionKind } from './pending-decision.ts';
 import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from './transact.ts';
@@ -218,26 +218,12 @@ export interface ApplicationFilter {
 
 /** A program's applications in submission order, optionally filtered. */
 export async function listApplications(filter: ApplicationFilter, page: PageRequest): Promise<Page<ApplicationRecord>> {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.status) {
-    clauses.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
-  }
-  if (filter.division) {
-    clauses.push('begins_with(#village, :division)');
-    names['#village'] = 'village';
-    values[':division'] = filter.division;
-  }
-  if (filter.entityId) {
-    clauses.push('#entityId = :entityId');
-    names['#entityId'] = 'entityId';
-    values[':entityId'] = filter.entityId;
-  }
   return queryPage(
-    { index: 'gsi1', partition: `REWARD_APPS#${filter.programId}`, ...(clauses.length > 0 ? { filter: { expression: clauses.join(' AND '), names, values } } : {}) },
+    {
+      index: 'gsi1',
+      partition: `REWARD_APPS#${filter.programId}`,
+      filter: whereAll({ status: filter.status, village: filter.division === undefined ? undefined : { beginsWith: filter.division }, entityId: filter.entityId }),
+    },
     page,
     fromItem,
   );

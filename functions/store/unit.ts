@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { Unit, UnitInput } from '../domain/unit.ts';
 import { auditPut } from './audit.ts';
 import type { Actor } from './division.ts';
-import { queryPage, type Page, type PageRequest } from './pagination.ts';
+import { queryPage, whereAll, type Page, type PageRequest } from './pagination.ts';
 import { TransactionConditionFailed, writeTransaction, type ExtraItems } from './transact.ts';
 
 /**
@@ -126,25 +126,12 @@ export async function listUnits(
   filter: { level?: Unit['level'] | undefined; kind?: Unit['kind'] | undefined },
   page: PageRequest,
 ): Promise<Page<UnitRecord>> {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.level) {
-    clauses.push('#level = :level');
-    names['#level'] = 'level';
-    values[':level'] = filter.level;
-  }
-  if (filter.kind) {
-    clauses.push('#kind = :kind');
-    names['#kind'] = 'kind';
-    values[':kind'] = filter.kind;
-  }
   return queryPage(
     {
       index: 'gsi1',
       partition: listPartition(jurisdiction),
       sortPrefix: jurisdiction,
-      ...(clauses.length ? { filter: { expression: clauses.join(' AND '), names, values } } : {}),
+      filter: whereAll({ level: filter.level, kind: filter.kind }),
     },
     page,
     fromItem,

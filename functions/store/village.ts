@@ -6,7 +6,7 @@ import { countyOf } from '../domain/division.ts';
 import type { Principal } from '../domain/principal.ts';
 import { auditPut } from './audit.ts';
 import { divisionExistsCheck } from './division.ts';
-import { queryPage, type Page, type PageRequest } from './pagination.ts';
+import { queryPage, whereAll, type Page, type PageRequest } from './pagination.ts';
 import { TransactionConditionFailed, writeTransaction, type ExtraItems } from './transact.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
@@ -191,26 +191,13 @@ export interface VillageFilter {
 
 /** Villages of a county, or of a township by code prefix, in code order, optionally filtered. */
 export async function listVillages(filter: VillageFilter, page: PageRequest): Promise<Page<VillageRecord>> {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.category !== undefined) {
-    clauses.push('#category = :category');
-    names['#category'] = 'category';
-    values[':category'] = filter.category;
-  }
-  if (filter.economicallyWeak !== undefined) {
-    clauses.push('#weak = :weak');
-    names['#weak'] = 'economicallyWeak';
-    values[':weak'] = filter.economicallyWeak;
-  }
   const { gsi1pk } = villageListKey(filter.division);
   return queryPage(
     {
       index: 'gsi1',
       partition: gsi1pk,
       ...(filter.division.length > 6 ? { sortPrefix: filter.division } : {}),
-      ...(clauses.length ? { filter: { expression: clauses.join(' AND '), names, values } } : {}),
+      filter: whereAll({ category: filter.category, economicallyWeak: filter.economicallyWeak }),
     },
     page,
     fromVillageItem,
