@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import { DescribeExecutionCommand, ExecutionAlreadyExists, GetExecutionHistoryCommand, StartExecutionCommand, type GetExecutionHistoryCommandOutput } from '@aws-sdk/client-sfn';
 import type { App } from '../context.ts';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { executionHistory, startNamedExecution } from '../../shared/executions.ts';
 import { principalOf, requireAllowed } from '../context.ts';
 import { booleanQuery, documented, errorResponses, pageOf, pageQueryShape, writeErrorResponses } from '../schemas.ts';
 import { sfn } from '../../shared/clients.ts';
-import { stateMachineArn } from '../../shared/config.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { formatYuan } from '../../domain/money.ts';
 import { villageCodeSchema } from '../../domain/village.ts';
@@ -83,34 +83,15 @@ const allocationSchema = documented(allocationRecordSchema, 'FundingAllocation')
  */
 async function ensureStarted(run: FundingRun): Promise<string> {
   if (run.executionArn) return run.executionArn;
-  const machine = stateMachineArn('funding-run');
-  let executionArn: string;
-  try {
-    const out = await sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name: run.id, input: JSON.stringify({ runId: run.id }) }));
-    if (!out.executionArn) throw new Error('StartExecution returned no executionArn');
-    executionArn = out.executionArn;
-  } catch (err) {
-    if (!(err instanceof ExecutionAlreadyExists)) throw err;
-    executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${run.id}`;
-  }
+  const executionArn = await startNamedExecution('funding-run', run.id, { runId: run.id });
   await setRunExecutionArn(run.id, executionArn);
   return executionArn;
 }
 
 /** History events and states entered, paging through the execution's history. */
 async function countHistory(executionArn: string): Promise<{ historyEvents: number; stateTransitions: number }> {
-  let historyEvents = 0;
-  let stateTransitions = 0;
-  let nextToken: string | undefined;
-  do {
-    const out: GetExecutionHistoryCommandOutput = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
-    for (const event of out.events ?? []) {
-      historyEvents++;
-      if (event.type?.endsWith('StateEntered')) stateTransitions++;
-    }
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return { historyEvents, stateTransitions };
+  const { events } = await executionHistory(executionArn, { includeExecutionData: false });
+  return { historyEvents: events.length, stateTransitions: events.filter((e) => e.type?.endsWith('StateEntered')).length };
 }
 
 /** The run's transition counts: stored once the execution ended, counted live before. */

@@ -1,11 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createHash, randomUUID } from 'node:crypto';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { App } from '../context.ts';
 import { csvBytes, csvSizeLimit } from '../csv-upload.ts';
 import { principalOf, requireAllowed } from '../context.ts';
-import { sfn } from '../../shared/clients.ts';
-import { stateMachineArn } from '../../shared/config.ts';
+import { startNamedExecution } from '../../shared/executions.ts';
 import { NotFoundError, UnprocessableError } from '../../shared/errors.ts';
 import { csvErrorSchema } from '../../domain/csv-table.ts';
 import { getIdempotencyRecord, idempotencyKeySchema, idempotencyPut, requestFingerprint } from '../../store/idempotency.ts';
@@ -70,10 +68,7 @@ function links(imp: Pick<VillageImport, 'id' | 'executionArn'>) {
  */
 async function ensureStarted(imp: VillageImport): Promise<string> {
   if (imp.executionArn) return imp.executionArn;
-  const { executionArn } = await sfn().send(
-    new StartExecutionCommand({ stateMachineArn: stateMachineArn('village-import'), name: imp.id, input: JSON.stringify({ importId: imp.id }) }),
-  );
-  if (!executionArn) throw new Error('StartExecution returned no executionArn');
+  const executionArn = await startNamedExecution('village-import', imp.id, { importId: imp.id });
   await setExecutionArn(imp.id, executionArn);
   return executionArn;
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ExecutionAlreadyExists, ExecutionDoesNotExist, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { ExecutionDoesNotExist, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { App } from '../context.ts';
 import { requireAllowed } from '../context.ts';
 import { createdBody, idempotentCreate } from '../idempotency.ts';
@@ -8,8 +8,7 @@ import { signApplication } from '../reward-decisions.ts';
 import { applicationIdSchema, applicationInputSchema, programIdSchema, withinWindow } from '../../domain/reward/entities.ts';
 import { applicationStates } from '../../domain/reward/state.ts';
 import { withinJurisdiction } from '../../domain/division.ts';
-import { sfn } from '../../shared/clients.ts';
-import { stateMachineArn } from '../../shared/config.ts';
+import { executionArnFor, executionHistory, startNamedExecution } from '../../shared/executions.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { listEntityAudit } from '../../store/audit.ts';
 import { createApplication, getApplication, listApplications, type ApplicationRecord } from '../../store/reward-application.ts';
@@ -52,32 +51,13 @@ export const signatureBody = z
 const idParams = z.object({ id: documented(applicationIdSchema, { param: { name: 'id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-function executionArn(id: string): string {
-  return `${stateMachineArn(rewardWorkflowName).replace(':stateMachine:', ':execution:')}:${id}`;
-}
-
-/** Start the workflow named after the application; a repeat (idempotent replay, crash before start) is harmless. */
-async function startWorkflow(id: string): Promise<void> {
-  try {
-    await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(rewardWorkflowName), name: id, input: JSON.stringify({ applicationId: id }) }));
-  } catch (err) {
-    if (!(err instanceof ExecutionAlreadyExists)) throw err;
-  }
-}
-
 async function history(id: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
   try {
-    do {
-      const page = await sfn().send(new GetExecutionHistoryCommand({ executionArn: executionArn(id), maxResults: 1000, nextToken }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken && events.length < 5000);
+    return (await executionHistory(executionArnFor(rewardWorkflowName, id), { maxEvents: 5000 })).events;
   } catch (err) {
-    if (!(err instanceof ExecutionDoesNotExist)) throw err;
+    if (err instanceof ExecutionDoesNotExist) return [];
+    throw err;
   }
-  return events;
 }
 
 /** The audit trail and the execution history as one timeline, in time order. */
@@ -136,7 +116,7 @@ export function rewardApplicationRoutes(app: App): void {
         ),
       );
       // Also on a replay: the first request may have stopped between its write and the start.
-      await startWorkflow(outcome.body.id);
+      await startNamedExecution(rewardWorkflowName, outcome.body.id, { applicationId: outcome.body.id });
       return c.json(createdBody(c, outcome), 201);
     },
   );

@@ -2,7 +2,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
   InvalidArn,
   InvalidToken,
   ListExecutionsCommand,
@@ -12,6 +11,7 @@ import {
 import type { App } from '../context.ts';
 import { principalOf, requireAllowed } from '../context.ts';
 import { sfn } from '../../shared/clients.ts';
+import { executionArnFor, executionHistory } from '../../shared/executions.ts';
 import { config, stateMachineArn } from '../../shared/config.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { workflows } from '../../../workflows/registry.ts';
@@ -56,11 +56,6 @@ const executionDetailSchema = executionSummarySchema
     eventsTruncated: z.boolean().optional(),
   })
   .openapi('ExecutionDetail');
-
-/** `execution:<machine>:<name>`: the AWS shape of an execution ARN, on both hosts. */
-function executionArnOf(workflow: string, name: string): string {
-  return `${stateMachineArn(workflow).replace(':stateMachine:', ':execution:')}:${name}`;
-}
 
 /** Which registered workflow an execution ARN belongs to (undefined: not one of ours). */
 function workflowOf(executionArn: string): string | undefined {
@@ -174,7 +169,7 @@ export function workflowRoutes(app: App): void {
     requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
     const { id } = c.req.valid('param');
     const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
-    const executionArn = short && workflowNames.includes(short[1]!) ? executionArnOf(short[1]!, short[2]!) : id;
+    const executionArn = short && workflowNames.includes(short[1]!) ? executionArnFor(short[1]!, short[2]!) : id;
     const workflow = workflowOf(executionArn);
     if (!workflow) throw new ValidationError([{ field: 'id', message: 'is not an execution of a village-flow workflow', in: 'path' }]);
 
@@ -194,13 +189,7 @@ export function workflowRoutes(app: App): void {
       if (imp) requireAllowed(c, 'workflow:read', { division: imp.actor.division });
     }
 
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken && events.length < maxEvents);
+    const { events, truncated } = await executionHistory(executionArn, { maxEvents });
 
     return c.json(
       executionDetailSchema.parse({
@@ -215,7 +204,7 @@ export function workflowRoutes(app: App): void {
         error: described.error,
         cause: described.cause,
         events: events.slice(0, maxEvents).map(eventView),
-        ...(nextToken ? { eventsTruncated: true } : {}),
+        ...(truncated ? { eventsTruncated: true } : {}),
       }),
       200,
     );
