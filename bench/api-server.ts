@@ -4,7 +4,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../functions/api/app.ts';
 import { ddb, tableName } from '../functions/shared/clients.ts';
-import { villageKey } from '../functions/store/village.ts';
+import { villageKey } from '../functions/platform/registries/store/village.ts';
 
 // One API server for bench/api.bench.ts, in its own process so that the load generator does not
 // share its event loop. `app`: the real API. `bare`: the same GetItem behind a bare Hono route,

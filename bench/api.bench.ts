@@ -9,8 +9,8 @@ import { ensureTable } from '../local/table.ts';
 import { signToken } from '../local/jwt.ts';
 import { resetClients } from '../functions/shared/clients.ts';
 import { resetConfig } from '../functions/shared/config.ts';
-import { createDivision } from '../functions/store/division.ts';
-import { createVillage } from '../functions/store/village.ts';
+import { createDivision } from '../functions/platform/registries/store/division.ts';
+import { createVillage } from '../functions/platform/registries/store/village.ts';
 import { freePort } from '../local/ports.ts';
 import { benchEnv, benchRegion } from './support.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startBenchHost } from './support.ts';
-import type { Village } from '../functions/domain/village.ts';
+import type { Village } from '../functions/platform/registries/domain/village.ts';
 
 /**
  * Funding runs end to end through the API on DynamoDB Local and the local Step Functions endpoint:
@@ -61,11 +61,11 @@ export default async function (): Promise<void> {
     { step: 'initialize', name: 'benchRequestCounter' },
   );
 
-  const { createDivision } = await import('../functions/store/division.ts');
-  const { villageWrite } = await import('../functions/store/village.ts');
-  const { computeAllocation } = await import('../functions/domain/funding/allocate.ts');
-  const { allocationItem, allocationRecord } = await import('../functions/store/funding-run.ts');
-  const { ledgerEntryItem } = await import('../functions/store/ledger.ts');
+  const { createDivision } = await import('../functions/platform/registries/store/division.ts');
+  const { villageWrite } = await import('../functions/platform/registries/store/village.ts');
+  const { computeAllocation } = await import('../functions/programs/funding/domain/allocate.ts');
+  const { allocationItem, allocationRecord } = await import('../functions/programs/funding/store/run.ts');
+  const { ledgerEntryItem } = await import('../functions/platform/store/ledger.ts');
   const { signToken } = await import('../local/jwt.ts');
   const admin = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '1202' }, process.env.JWT_SECRET!);
   const finance = await signToken({ sub: 'bench-finance', roles: ['finance'], division: '1202' }, process.env.JWT_SECRET!);

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Village } from '../functions/domain/village.ts';
+import type { Village } from '../functions/platform/registries/domain/village.ts';
 import { startBenchHost } from './support.ts';
 
 /**
@@ -30,14 +30,14 @@ export default async function (): Promise<void> {
   const host = await startBenchHost({ table: 'bench-import', extraTables: ['bench-floor', 'bench-floor-audit'] });
   const { raw, api } = host;
 
-  const { createDivision } = await import('../functions/store/division.ts');
+  const { createDivision } = await import('../functions/platform/registries/store/division.ts');
   const seeder = { sub: 'bench', roles: ['admin' as const], division: '120225' };
   await createDivision({ code: '120225', name: '蓟州区' }, seeder);
   for (let t = 0; t < townshipCount; t++) await createDivision({ code: `120225${100 + t}`, name: `基准${t}镇` }, seeder);
 
-  const { toVillageCsv } = await import('../functions/domain/village-csv.ts');
-  const { toVillageItem } = await import('../functions/store/village.ts');
-  const { auditRecord } = await import('../functions/store/audit.ts');
+  const { toVillageCsv } = await import('../functions/platform/registries/domain/village-csv.ts');
+  const { toVillageItem } = await import('../functions/platform/registries/store/village.ts');
+  const { auditRecord } = await import('../functions/platform/store/audit.ts');
   const { signToken } = await import('../local/jwt.ts');
   const token = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, process.env.JWT_SECRET!);
 

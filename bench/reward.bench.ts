@@ -67,10 +67,10 @@ export default async function (): Promise<void> {
     { step: 'initialize', name: 'benchRequestCounter' },
   );
 
-  const { createDivision } = await import('../functions/store/division.ts');
-  const { createVillage } = await import('../functions/store/village.ts');
-  const { createEnterprise } = await import('../functions/store/reward-enterprise.ts');
-  const { putAccount } = await import('../functions/store/reward-account.ts');
+  const { createDivision } = await import('../functions/platform/registries/store/division.ts');
+  const { createVillage } = await import('../functions/platform/registries/store/village.ts');
+  const { createEnterprise } = await import('../functions/programs/reward/store/enterprise.ts');
+  const { putAccount } = await import('../functions/programs/reward/store/account.ts');
   const { signToken } = await import('../local/jwt.ts');
   const secret = process.env.JWT_SECRET!;
   const admin = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, secret);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../functions/shared/clients.ts';
-import { createDivision, getDivision } from '../functions/store/division.ts';
-import { createUnit, getUnit } from '../functions/store/unit.ts';
-import { getVillages, villageWrite } from '../functions/store/village.ts';
-import type { Village } from '../functions/domain/village.ts';
-import type { UnitInput } from '../functions/domain/unit.ts';
-import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '../functions/store/funding-policy.ts';
+import { createDivision, getDivision } from '../functions/platform/registries/store/division.ts';
+import { createUnit, getUnit } from '../functions/platform/registries/store/unit.ts';
+import { getVillages, villageWrite } from '../functions/platform/registries/store/village.ts';
+import type { Village } from '../functions/platform/registries/domain/village.ts';
+import type { UnitInput } from '../functions/platform/registries/domain/unit.ts';
+import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '../functions/programs/funding/store/policy.ts';
 import { seedRewardDemo } from './demo-reward.ts';
 
 /**

@@ -1,8 +1,8 @@
-import type { RewardPolicy } from '../functions/domain/reward/policy.ts';
-import type { Principal } from '../functions/domain/principal.ts';
-import { createProgram, getProgram } from '../functions/store/reward-program.ts';
-import { createEnterprise, getEnterprise } from '../functions/store/reward-enterprise.ts';
-import { putAccount } from '../functions/store/reward-account.ts';
+import type { RewardPolicy } from '../functions/programs/reward/domain/policy.ts';
+import type { Principal } from '../functions/platform/principal.ts';
+import { createProgram, getProgram } from '../functions/programs/reward/store/program.ts';
+import { createEnterprise, getEnterprise } from '../functions/programs/reward/store/enterprise.ts';
+import { putAccount } from '../functions/programs/reward/store/account.ts';
 import { helanStylePolicy } from './reward-policy.ts';
 
 /**

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Principal } from '../functions/domain/principal.ts';
+import type { Principal } from '../functions/platform/principal.ts';
 
 /** Claims of a local token: our own claim names (the API also accepts Cognito's). */
 export type TokenClaims = Principal;

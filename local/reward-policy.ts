@@ -1,4 +1,4 @@
-import type { RewardPolicy } from '../functions/domain/reward/policy.ts';
+import type { RewardPolicy } from '../functions/programs/reward/domain/policy.ts';
 
 /**
  * A Helan-style reward policy (tiers of 8/9/10/12 % from 100,000 / 500,000 / 1,000,000 / 5,000,000

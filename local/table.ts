@@ -9,7 +9,7 @@ import {
   type AttributeDefinition,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '../functions/store/table.ts';
+import { tableDefinition } from '../functions/platform/store/table.ts';
 
 const keyAttributes = (): AttributeDefinition[] => {
   const names = new Set<string>([tableDefinition.partitionKey, tableDefinition.sortKey]);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { ensureJwtSecret, signToken } from './jwt.ts';
-import { principalSchema, roleSchema } from '../functions/domain/principal.ts';
+import { principalSchema, roleSchema } from '../functions/platform/principal.ts';
 
 // `npm run token -- --role finance --division 120225 --sub f1 [--unit U1] [--position head]
 // [--ttl 3600] [--data-dir .data]`: prints one HS256 token signed with the local host's secret.

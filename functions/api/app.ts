@@ -4,23 +4,23 @@ import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth.ts';
-import type { App, AppEnv, RouteModule } from './context.ts';
+import type { App, AppEnv, RouteModule } from '../platform/http/context.ts';
 import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
-import { divisionRoutes } from './routes/divisions.ts';
-import { villageRoutes } from './routes/villages.ts';
-import { unitRoutes } from './routes/units.ts';
-import { auditRoutes } from './routes/audit.ts';
-import { importRoutes } from './routes/imports.ts';
-import { workflowRoutes } from './routes/workflows.ts';
-import { inboxRoutes } from './routes/inbox.ts';
-import { decisionRoutes } from './routes/decisions.ts';
-import { rewardProgramRoutes } from './routes/reward-programs.ts';
-import { rewardEnterpriseRoutes } from './routes/reward-enterprises.ts';
-import { rewardApplicationRoutes } from './routes/reward-applications.ts';
-import { fundingPolicyRoutes } from './routes/funding-policies.ts';
-import { fundingCurrentRoutes } from './routes/funding-current.ts';
-import { fundingRunRoutes } from './routes/funding-runs.ts';
+import { divisionRoutes } from '../platform/registries/routes/divisions.ts';
+import { villageRoutes } from '../platform/registries/routes/villages.ts';
+import { unitRoutes } from '../platform/registries/routes/units.ts';
+import { auditRoutes } from '../platform/routes/audit.ts';
+import { importRoutes } from '../platform/registries/routes/imports.ts';
+import { workflowRoutes } from '../platform/routes/workflows.ts';
+import { inboxRoutes } from '../platform/decisions/inbox.ts';
+import { decisionRoutes } from '../platform/decisions/routes.ts';
+import { rewardProgramRoutes } from '../programs/reward/routes/programs.ts';
+import { rewardEnterpriseRoutes } from '../programs/reward/routes/enterprises.ts';
+import { rewardApplicationRoutes } from '../programs/reward/routes/applications.ts';
+import { fundingPolicyRoutes } from '../programs/funding/routes/policies.ts';
+import { fundingCurrentRoutes } from '../programs/funding/routes/current.ts';
+import { fundingRunRoutes } from '../programs/funding/routes/runs.ts';
 
 /**
  * Every route module of the API, in one list: adding a program's routes is one line here.

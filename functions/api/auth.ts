@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { config } from '../shared/config.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
-import { principalSchema, roles as knownRoles, type Principal, type Role } from '../domain/principal.ts';
+import { principalSchema, roles as knownRoles, type Principal, type Role } from '../platform/principal.ts';
 
 /**
  * Bearer JWT verification. HS256 with JWT_SECRET (the local host), RS256 from JWKS_URL (Cognito);

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { Construct as Group } from 'constructs';
 import * as registry from '../../workflows/registry.ts';
 import type { TaskFunction as TaskFunctionEntry, Workflow } from '../../workflows/registry.ts';
-import { roles } from '../../functions/domain/principal.ts';
+import { roles } from '../../functions/platform/principal.ts';
 import { resourcePrefix, type DeployConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { Auth } from '../constructs/auth.ts';

@@ -1,5 +1,5 @@
 import { signToken } from '../../local/jwt.ts';
-import type { Principal, Role } from '../../functions/domain/principal.ts';
+import type { Principal, Role } from '../../functions/platform/principal.ts';
 
 /** What the app answers, decoded once. */
 export interface Answer {

@@ -1,0 +1,142 @@
+import type { Principal, Role } from './principal.ts';
+import { withinJurisdiction } from './registries/domain/division.ts';
+
+/**
+ * Every authorization decision of the product, as data plus one pure function.
+ *
+ * A resource is identified for authorization by its division code (and, for assisting units, the
+ * unit id). Jurisdiction is a prefix: a caller whose division is `120225` may act on `120225…`.
+ * Lists are authorized as a read of the division they are scoped to.
+ *
+ * Denials are always 403, never a 404 that pretends the item is absent. Division and village
+ * codes are public administrative codes and unit ids are random UUIDs, so a 403 reveals nothing
+ * worth hiding, and one answer everywhere keeps clients and tests simple: 404 only ever means
+ * "does not exist" (checked after authorization wherever the resource's division is known from
+ * the request itself, so a 404 is never shown for something out of jurisdiction).
+ */
+export const actions = [
+  'division:create',
+  'division:read',
+  'division:update',
+  'village:create',
+  'village:read',
+  'village:update',
+  'unit:create',
+  'unit:read',
+  'unit:update',
+  'audit:read',
+  'import:create',
+  'import:read',
+  'workflow:read',
+  'funding-policy:create',
+  'funding-policy:read',
+  'funding-current:read',
+  'funding-current:write',
+  'funding-run:start',
+  'funding-run:read',
+  'funding-run:decide',
+  'reward-program:create',
+  'reward-program:read',
+  'reward-program:update',
+  'reward-budget:raise',
+  'reward-enterprise:create',
+  'reward-enterprise:read',
+  'reward-account:write',
+  'reward-application:create',
+  'reward-application:read',
+  'reward-application:sign',
+  'decision:answer',
+] as const;
+export type Action = (typeof actions)[number];
+
+export interface Resource {
+  /** Division code the resource belongs to (for a list: the division it is scoped to). */
+  readonly division: string;
+  /** The assisting unit the resource belongs to, when it belongs to one. */
+  readonly unitId?: string;
+}
+
+/**
+ * How a role's permission is limited: to the caller's division subtree; to that subtree or anything
+ * that covers the caller (a county program is read by the townships and villages it applies to);
+ * or to the caller's own unit.
+ */
+type Scope = 'jurisdiction' | 'jurisdictionOrCovering' | 'ownUnit';
+
+const everyoneReads: Partial<Record<Role, Scope>> = {
+  admin: 'jurisdiction',
+  finance: 'jurisdiction',
+  township: 'jurisdiction',
+  village: 'jurisdiction',
+  unit: 'jurisdiction',
+  auditor: 'jurisdiction',
+};
+const adminOnly: Partial<Record<Role, Scope>> = { admin: 'jurisdiction' };
+const adminAndAuditor: Partial<Record<Role, Scope>> = { admin: 'jurisdiction', auditor: 'jurisdiction' };
+const rewardReaders: Partial<Record<Role, Scope>> = { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction' };
+
+/**
+ * The policy. Registries are reference data every role may read inside its jurisdiction; only
+ * admins change them. The unit registry is the exception: a unit user sees its own entry only
+ * (units never see each other), and village users, whose jurisdiction is one village, have no
+ * use for it. Auditors read everything in their jurisdiction and change nothing.
+ */
+export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
+  'division:create': adminOnly,
+  'division:read': everyoneReads,
+  'division:update': adminOnly,
+  'village:create': adminOnly,
+  'village:read': everyoneReads,
+  'village:update': adminOnly,
+  'unit:create': adminOnly,
+  'unit:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  'unit:update': adminOnly,
+  'audit:read': adminAndAuditor,
+  'import:create': adminOnly,
+  'import:read': adminAndAuditor,
+  'workflow:read': adminAndAuditor,
+  // Funding (村级组织运转经费): admins set policies and start runs; townships keep their villages'
+  // current funding (村账镇管); finance decides runs (exclude, approve, reject) inside its jurisdiction.
+  'funding-policy:create': adminOnly,
+  'funding-policy:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
+  'funding-current:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction' },
+  'funding-current:write': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'funding-run:start': adminOnly,
+  'funding-run:read': { admin: 'jurisdiction', finance: 'jurisdiction', auditor: 'jurisdiction' },
+  'funding-run:decide': { finance: 'jurisdiction' },
+  // Reward (以奖代补). Unit users have no part in it. Who answers a given decision is further narrowed
+  // to the decision's own role; separation of duties lives in domain/reward/decisions.ts.
+  'reward-program:create': adminOnly,
+  'reward-program:read': { ...rewardReaders, township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering' },
+  'reward-program:update': adminOnly,
+  'reward-budget:raise': { finance: 'jurisdiction' },
+  'reward-enterprise:create': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'reward-enterprise:read': rewardReaders,
+  'reward-account:write': { township: 'jurisdiction' },
+  'reward-application:create': { village: 'jurisdiction' },
+  'reward-application:read': rewardReaders,
+  'reward-application:sign': { village: 'jurisdiction' },
+  'decision:answer': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction' },
+};
+
+export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+
+function permits(principal: Principal, scope: Scope, resource: Resource): boolean {
+  if (scope === 'ownUnit') return principal.unitId !== undefined && resource.unitId === principal.unitId;
+  if (scope === 'jurisdictionOrCovering' && withinJurisdiction(resource.division, principal.division)) return true;
+  return withinJurisdiction(principal.division, resource.division);
+}
+
+/** Whether `principal` may do `action` on `resource`; allowed when any of the caller's roles allows it. */
+export function authorize(principal: Principal, action: Action, resource: Resource): Decision {
+  const rule = policy[action];
+  let roleMatched = false;
+  for (const role of principal.roles) {
+    const scope = rule[role];
+    if (!scope) continue;
+    roleMatched = true;
+    if (permits(principal, scope, resource)) return { allowed: true };
+  }
+  if (!roleMatched) return { allowed: false, reason: `${action} is not allowed for role ${principal.roles.join(', ')}` };
+  return { allowed: false, reason: `${action} on ${resource.unitId ? `unit ${resource.unitId}` : `division ${resource.division}`} is outside your jurisdiction` };
+}

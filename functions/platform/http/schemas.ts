@@ -1,0 +1,85 @@
+import { z } from '@hono/zod-openapi';
+import { ValidationError } from '../../shared/errors.ts';
+
+/** Shared OpenAPI pieces: the problem document, the error responses every route may give, paging. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional().openapi({ description: 'The request id (also in the x-request-id header).' }),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string(), in: z.enum(['body', 'query', 'path', 'header']).optional() }))
+      .optional(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+
+export const errorResponses = {
+  400: problem('Invalid request: `errors` names every bad field'),
+  401: problem('Missing, invalid or expired bearer token'),
+  403: problem('Not allowed for your role or outside your jurisdiction'),
+  404: problem('Not found'),
+} as const;
+
+export const writeErrorResponses = {
+  ...errorResponses,
+  409: problem('Exists already, or changed since you read it (version mismatch)'),
+  422: problem('Idempotency-Key reused with a different request'),
+} as const;
+
+/**
+ * Document a schema defined outside the API (domain and store modules use plain zod). zod 4 gives
+ * a schema its methods when it is created, so one created before @hono/zod-openapi extended zod
+ * (as happens when a task handler loads first) has no `.openapi()`; a clone made here always does.
+ */
+export function documented<T extends z.ZodType>(schema: T, meta: string | Record<string, unknown>): T {
+  const copy = schema.clone() as T & { openapi(m: string | Record<string, unknown>): T };
+  return copy.openapi(meta);
+}
+
+// Defined here, with the OpenAPI-extended zod, rather than in the store: zod 4 schemas get their
+// methods when they are created, so a schema made before @hono/zod-openapi loads has no .openapi().
+const pageLimitSchema = z.coerce.number().int().min(1).max(100).default(50);
+const cursorSchema = z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
+
+export const pageQueryShape = {
+  limit: pageLimitSchema.openapi({ description: 'Page size, 1-100 (default 50)' }),
+  cursor: cursorSchema.optional().openapi({ description: 'Opaque `nextCursor` of the previous page' }),
+};
+
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({ items: z.array(item), nextCursor: z.string().optional().openapi({ description: 'Absent on the last page' }) })
+    .openapi(name);
+}
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().optional().openapi({ description: 'Repeat a create safely: the same key and body within 24 h return the first response' }),
+});
+
+export const ifMatchHeaders = z.object({
+  'if-match': z
+    .string()
+    .regex(/^(W\/)?"?\d{1,15}"?$/, 'must be the ETag (version) of the item as read')
+    .optional()
+    .openapi({ description: 'The ETag (version) you read; 409 if the item changed since' }),
+});
+
+/** Optional `version` in a PUT body (alternative to If-Match). */
+export const versionField = z.number().int().min(1).optional().openapi({ description: 'The version you read; 409 if it changed since' });
+
+/** The version the caller expects, from If-Match and/or the body; both given must agree. */
+export function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
+  const fromHeader = ifMatch === undefined ? undefined : Number(/\d+/.exec(ifMatch)?.[0]);
+  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
+    throw new ValidationError([{ field: 'version', message: 'does not match the If-Match header', in: 'body' }]);
+  }
+  return fromHeader ?? bodyVersion;
+}
+
+export const etag = (version: number) => `"${version}"`;
+
+export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');

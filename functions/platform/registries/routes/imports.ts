@@ -1,0 +1,188 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createHash, randomUUID } from 'node:crypto';
+import type { App } from '../../http/context.ts';
+import { csvBytes, csvSizeLimit } from '../../http/csv-upload.ts';
+import { principalOf, requireAllowed } from '../../http/context.ts';
+import { startNamedExecution } from '../../../shared/executions.ts';
+import { NotFoundError, UnprocessableError } from '../../../shared/errors.ts';
+import { csvErrorSchema } from '../../csv-table.ts';
+import { getIdempotencyRecord, idempotencyKeySchema, idempotencyPut, requestFingerprint } from '../../store/idempotency.ts';
+import {
+  createImport,
+  errorsPerPage,
+  getErrors,
+  getImport,
+  importCountsSchema,
+  importIdSchema,
+  importStatusSchema,
+  setExecutionArn,
+  type VillageImport,
+} from '../store/village-import.ts';
+
+/**
+ * Largest CSV accepted in one request: 50,000 villages at ~50–100 bytes a line, and below Lambda's
+ * 6 MB request payload limit, so both hosts accept the same files.
+ */
+export const maxCsvBytes = 5 * 1024 * 1024;
+
+const problem = { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } };
+
+const linksSchema = z.object({ self: z.string(), execution: z.string().optional() });
+
+const acceptedSchema = z
+  .object({ id: importIdSchema, status: importStatusSchema, executionArn: z.string().optional(), links: linksSchema })
+  .openapi('VillageImportAccepted');
+
+const importViewSchema = z
+  .object({
+    id: importIdSchema,
+    workflow: z.literal('village-import'),
+    status: importStatusSchema,
+    division: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    csvBytes: z.number().int(),
+    rowCount: z.number().int().optional(),
+    pageCount: z.number().int().optional(),
+    counts: importCountsSchema.optional(),
+    errorCount: z.number().int().optional(),
+    errors: z.array(csvErrorSchema),
+    errorPage: z.number().int(),
+    nextErrorPage: z.number().int().optional(),
+    failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+    executionArn: z.string().optional(),
+    links: linksSchema,
+  })
+  .openapi('VillageImport');
+
+const executionLink = (arn: string) => `/workflows/executions/${encodeURIComponent(arn)}`;
+
+function links(imp: Pick<VillageImport, 'id' | 'executionArn'>) {
+  return { self: `/imports/${imp.id}`, ...(imp.executionArn ? { execution: executionLink(imp.executionArn) } : {}) };
+}
+
+/**
+ * Start (or find) the execution that runs an import. The execution is named after the import and
+ * gets the same input every time, so repeating this returns the same execution, as AWS does.
+ */
+async function ensureStarted(imp: VillageImport): Promise<string> {
+  if (imp.executionArn) return imp.executionArn;
+  const executionArn = await startNamedExecution('village-import', imp.id, { importId: imp.id });
+  await setExecutionArn(imp.id, executionArn);
+  return executionArn;
+}
+
+const postRoute = createRoute({
+  method: 'post',
+  path: '/imports/villages',
+  tags: ['imports'],
+  summary: 'Import villages from a CSV (admin): validates every row, then writes in pages through the village-import workflow',
+  description:
+    'Body: UTF-8 CSV with the columns code, name, population, economicallyWeak, category, operatingFundsYuan (or their Chinese names). ' +
+    'Answers 202 at once; poll `GET /imports/{id}`. With an `Idempotency-Key`, a repeated request returns the first answer.',
+  middleware: [csvSizeLimit(maxCsvBytes)] as const,
+  request: {
+    headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+    body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,name,population,economicallyWeak,category,operatingFundsYuan\n120225104201,常州村,1860,否,示范,160000\n' }) } } },
+  },
+  responses: {
+    202: { description: 'Accepted: the workflow runs', content: { 'application/json': { schema: acceptedSchema } } },
+    400: { description: 'Empty body or bad header', content: problem },
+    403: { description: 'Not an admin', content: problem },
+    413: { description: 'CSV too large', content: problem },
+    415: { description: 'Not text/csv', content: problem },
+    422: { description: 'Idempotency-Key reused with another file', content: problem },
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/imports/{id}',
+  tags: ['imports'],
+  summary: 'Status, counts and row/column errors of an import (admin, auditor)',
+  request: {
+    params: z.object({ id: importIdSchema }),
+    query: z.object({ errorPage: z.coerce.number().int().min(0).max(1000).default(0).openapi({ description: `errors come ${errorsPerPage} to a page` }) }),
+  },
+  responses: {
+    200: { description: 'The import', content: { 'application/json': { schema: importViewSchema } } },
+    400: { description: 'Malformed id', content: problem },
+    403: { description: 'Outside your jurisdiction', content: problem },
+    404: { description: 'No such import', content: problem },
+  },
+});
+
+export function importRoutes(app: App): void {
+  app.openapi(postRoute, async (c) => {
+    const principal = requireAllowed(c, 'import:create', { division: principalOf(c).division });
+    const csv = await csvBytes(c);
+
+    const key = c.req.valid('header')['idempotency-key'];
+    const scope = key
+      ? { sub: principal.sub, key, fingerprint: requestFingerprint('POST', '/imports/villages', createHash('sha256').update(csv).digest('base64url')) }
+      : undefined;
+    const replay = async () => {
+      const stored = scope ? await getIdempotencyRecord(scope.sub, scope.key) : undefined;
+      if (!stored || !scope) return undefined;
+      if (stored.fingerprint !== scope.fingerprint) throw new UnprocessableError('Idempotency-Key was already used with another file', 'idempotency-key-reused');
+      const { id } = acceptedSchema.parse(stored.body);
+      const imp = await getImport(id);
+      if (!imp) throw new NotFoundError(`Import ${id} no longer exists`);
+      // The first request may have stored the import and then failed to start it: finish the job.
+      const executionArn = await ensureStarted(imp);
+      return c.json(acceptedSchema.parse({ ...(stored.body as object), executionArn, links: links({ id, executionArn }) }), 202);
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+
+    const id = `imp-${randomUUID()}`;
+    const accepted = { id, status: 'received' as const, links: links({ id }) };
+    const actor = { sub: principal.sub, roles: principal.roles, division: principal.division };
+    const created = await createImport({ id, actor, csv, extraItems: scope ? [idempotencyPut(scope, { status: 202, body: accepted })] : [] });
+    if (!created) {
+      // Only the idempotency record can collide (the id is fresh): a concurrent twin won.
+      const twin = await replay();
+      if (twin) return twin;
+      throw new Error(`Import ${id} could not be created`);
+    }
+    const imp = (await getImport(id))!;
+    const executionArn = await ensureStarted(imp);
+    c.header('location', `/imports/${id}`);
+    return c.json(acceptedSchema.parse({ ...accepted, executionArn, links: links({ id, executionArn }) }), 202);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { errorPage } = c.req.valid('query');
+    principalOf(c);
+    const imp = await getImport(id);
+    if (!imp) throw new NotFoundError(`Import ${id} does not exist`);
+    requireAllowed(c, 'import:read', { division: imp.actor.division });
+    const errors = (imp.errorCount ?? 0) > 0 ? await getErrors(id, errorPage) : [];
+    const hasMore = errorPage + 1 < (imp.errorPages ?? 0);
+    return c.json(
+      importViewSchema.parse({
+        id: imp.id,
+        workflow: imp.workflow,
+        status: imp.status,
+        division: imp.actor.division,
+        createdBy: imp.actor.sub,
+        createdAt: imp.createdAt,
+        updatedAt: imp.updatedAt,
+        csvBytes: imp.csvBytes,
+        rowCount: imp.rowCount,
+        pageCount: imp.pageCount,
+        counts: imp.counts,
+        errorCount: imp.errorCount,
+        errors,
+        errorPage,
+        ...(hasMore ? { nextErrorPage: errorPage + 1 } : {}),
+        failure: imp.failure,
+        executionArn: imp.executionArn,
+        links: links(imp),
+      }),
+      200,
+    );
+  });
+}

@@ -1,0 +1,123 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ddb, tableName } from '../../shared/clients.ts';
+import { ValidationError } from '../../shared/errors.ts';
+import type { IndexName } from './table.ts';
+
+/**
+ * Opaque pagination: a cursor is the base64url of the last returned item's key, bound to the
+ * partition it was made for, so a cursor from one listing cannot be replayed against another
+ * (DynamoDB would reject it with an error that must not become a 500).
+ */
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Present when more items may follow; pass it back as `cursor`. A page may be shorter than the limit. */
+  readonly nextCursor?: string;
+}
+
+type Key = Record<string, string>;
+
+function keyNames(index: IndexName | undefined): string[] {
+  return index ? ['pk', 'sk', `${index}pk`, `${index}sk`] : ['pk', 'sk'];
+}
+
+function encodeCursor(key: Record<string, unknown>, names: readonly string[]): string {
+  return Buffer.from(JSON.stringify(names.map((n) => String(key[n])))).toString('base64url');
+}
+
+function decodeCursor(cursor: string, names: readonly string[], partitionName: string, partitionValue: string): Key {
+  const invalid = new ValidationError([{ field: 'cursor', message: 'is not a cursor of this listing', in: 'query' }]);
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (!Array.isArray(values) || values.length !== names.length || !values.every((v) => typeof v === 'string' && v.length > 0)) throw invalid;
+  const key: Key = Object.fromEntries(names.map((n, i) => [n, values[i] as string]));
+  if (key[partitionName] !== partitionValue) throw invalid;
+  return key;
+}
+
+export interface ListQuery {
+  readonly index?: IndexName;
+  /** Partition key value of the listing. */
+  readonly partition: string;
+  /** Optional `begins_with` on the sort key. */
+  readonly sortPrefix?: string;
+  readonly newestFirst?: boolean;
+  /** A FilterExpression over non-key attributes with its names and values (`#f0`, `:f0` …). */
+  readonly filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
+}
+
+/** A condition on a non-key attribute: equal to a value, starting with a prefix, or present/absent. */
+export type FilterCondition = string | number | boolean | { readonly beginsWith: string } | { readonly exists: boolean };
+
+/**
+ * The FilterExpression under which every given condition holds, for {@link ListQuery.filter};
+ * conditions that are undefined (filters the caller did not ask for) are left out, and no condition
+ * at all gives no filter. Attribute names and values go through placeholders, so reserved words
+ * (`status`, `level`) need no care at the call site.
+ */
+export function whereAll(conditions: Readonly<Record<string, FilterCondition | undefined>>): ListQuery['filter'] {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [attribute, condition] of Object.entries(conditions)) {
+    if (condition === undefined) continue;
+    const n = `#f${clauses.length}`;
+    const v = `:f${clauses.length}`;
+    names[n] = attribute;
+    if (typeof condition === 'object' && 'exists' in condition) {
+      clauses.push(condition.exists ? `attribute_exists(${n})` : `attribute_not_exists(${n})`);
+      continue;
+    }
+    if (typeof condition === 'object') {
+      values[v] = condition.beginsWith;
+      clauses.push(`begins_with(${n}, ${v})`);
+    } else {
+      values[v] = condition;
+      clauses.push(`${n} = ${v}`);
+    }
+  }
+  return clauses.length > 0 ? { expression: clauses.join(' AND '), names, values } : undefined;
+}
+
+/** How many Query calls one page may take when a filter discards items, before returning a short page. */
+const maxCallsPerPage = 10;
+
+/** One page of a partition, `map` applied to each item. Walk `nextCursor` until it is absent to see every item. */
+export async function queryPage<T>(query: ListQuery, page: PageRequest, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
+  const names = keyNames(query.index);
+  const pkName = query.index ? `${query.index}pk` : 'pk';
+  const skName = query.index ? `${query.index}sk` : 'sk';
+  let start: Key | undefined = page.cursor ? decodeCursor(page.cursor, names, pkName, query.partition) : undefined;
+  const input: QueryCommandInput = {
+    TableName: tableName(),
+    IndexName: query.index,
+    KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :sk)' : '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': pkName, ...(query.sortPrefix ? { '#sk': skName } : {}), ...query.filter?.names },
+    ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortPrefix ? { ':sk': query.sortPrefix } : {}), ...query.filter?.values },
+    FilterExpression: query.filter?.expression,
+    ScanIndexForward: !query.newestFirst,
+    Limit: page.limit,
+  };
+  const raw: Record<string, unknown>[] = [];
+  for (let calls = 0; calls < maxCallsPerPage; calls++) {
+    const out = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    raw.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey as Key | undefined;
+    if (!start || raw.length >= page.limit) break;
+  }
+  if (raw.length > page.limit) {
+    // The last Query returned more than this page needs: continue after the last item kept.
+    const kept = raw.slice(0, page.limit);
+    return { items: kept.map(map), nextCursor: encodeCursor(kept[kept.length - 1]!, names) };
+  }
+  return start ? { items: raw.map(map), nextCursor: encodeCursor(start, names) } : { items: raw.map(map) };
+}

@@ -1,0 +1,110 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import type { App } from '../../../platform/http/context.ts';
+import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
+import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { NotFoundError, ValidationError, zodFieldErrors } from '../../../shared/errors.ts';
+import {
+  createFundingPolicy,
+  fundingPolicyIdSchema,
+  fundingPolicyInputSchema,
+  fundingPolicyRecordSchema,
+  getFundingPolicy,
+  listFundingPolicies,
+  type FundingPolicyRecord,
+} from '../store/policy.ts';
+import { budgetYearSchema } from '../store/village-funding.ts';
+
+export const fundingPolicyBodySchema = documented(fundingPolicyInputSchema, 'FundingPolicyInput');
+/** Anything JSON-object shaped: the validate route reports problems in its answer instead of a 400. */
+export const fundingPolicyValidateBodySchema = z.looseObject({}).openapi('FundingPolicyCandidate', { description: 'A policy body as POST /funding/policies takes it' });
+const recordSchema = documented(fundingPolicyRecordSchema, {
+  ref: 'FundingPolicy',
+  description: 'A budget policy. rule: increaseFen per village, floors by population tier, floorsApplyTo, earmarkMinimumFen, optional capFen; all money in fen.',
+});
+const problemsSchema = z
+  .object({ valid: z.boolean(), problems: z.array(z.object({ field: z.string(), message: z.string() })) })
+  .openapi('FundingPolicyValidation');
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+export function fundingPolicyRoutes(app: App): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/funding/policies',
+      tags: ['funding'],
+      summary: 'Create a budget policy for a county or township and a year (admin); policies are immutable',
+      request: { headers: idempotencyHeaders, body: { required: true, content: json(fundingPolicyBodySchema) } },
+      responses: { 201: { description: 'Created', content: json(recordSchema) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const actor = requireAllowed(c, 'funding-policy:create', { division: input.division });
+      const outcome = await idempotentCreate<FundingPolicyRecord>(c, input, (extraItems) =>
+        createFundingPolicy(input, actor, { id: `fp-${randomUUID()}`, extraItems }),
+      );
+      return c.json(createdBody(c, outcome), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/funding/policies/validate',
+      tags: ['funding'],
+      summary: 'Check a policy without saving it: every problem, field named',
+      request: { body: { required: true, content: json(fundingPolicyValidateBodySchema) } },
+      responses: { 200: { description: 'The verdict', content: json(problemsSchema) }, ...errorResponses },
+    }),
+    (c) => {
+      requireAllowed(c, 'funding-policy:read', { division: principalOf(c).division });
+      const parsed = fundingPolicyInputSchema.safeParse(c.req.valid('json'));
+      const problems = parsed.success ? [] : zodFieldErrors(parsed.error).map(({ field, message }) => ({ field, message }));
+      return c.json({ valid: parsed.success, problems }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/funding/policies/{id}',
+      tags: ['funding'],
+      summary: 'Read a budget policy',
+      request: { params: z.object({ id: documented(fundingPolicyIdSchema, { param: { name: 'id', in: 'path' } }) }) },
+      responses: { 200: { description: 'The policy', content: json(recordSchema) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      principalOf(c);
+      const policy = await getFundingPolicy(id);
+      if (!policy) throw new NotFoundError(`Funding policy ${id} does not exist`);
+      requireAllowed(c, 'funding-policy:read', { division: policy.division });
+      return c.json(policy, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/funding/policies',
+      tags: ['funding'],
+      summary: 'Policies of a county (default: yours), by year',
+      request: {
+        query: z.object({
+          division: z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)').optional(),
+          year: z.coerce.number().pipe(documented(budgetYearSchema, { description: 'Budget year' })).optional(),
+          ...pageQueryShape,
+        }),
+      },
+      responses: { 200: { description: 'One page', content: json(pageOf(recordSchema, 'FundingPolicyPage')) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { division, year, limit, cursor } = c.req.valid('query');
+      const county = division ?? principalOf(c).division.slice(0, 6);
+      if (county.length !== 6) throw new ValidationError([{ field: 'division', message: 'name a county (6 digits)', in: 'query' }]);
+      requireAllowed(c, 'funding-policy:read', { division: county });
+      return c.json(await listFundingPolicies(county, year, { limit, cursor }), 200);
+    },
+  );
+}

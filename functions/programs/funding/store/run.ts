@@ -1,0 +1,454 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { ddb, tableName } from '../../../shared/clients.ts';
+import { fenSchema } from '../../../platform/money.ts';
+import { roleSchema, type Principal } from '../../../platform/principal.ts';
+import { fundingPolicySchema, fundingVillageSchema } from '../domain/policy.ts';
+import type { Allocation } from '../domain/allocate.ts';
+import { fundingSummarySchema, type FundingSummary } from '../domain/summary.ts';
+import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } from '../domain/run.ts';
+import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
+import { auditPut } from '../../../platform/store/audit.ts';
+import { queryPage, whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
+import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
+
+/**
+ * A funding run and everything it stages, under one partition `FUNDRUN#<id>`:
+ *
+ * | sk              | what                                                                         |
+ * | --------------- | ---------------------------------------------------------------------------- |
+ * | `RUN`           | the run: status, copied policy, counters, summary (gsi1 lists a county's)    |
+ * | `SNAP#<n>`      | snapshot page n: up to 1,000 villages' inputs, as read when the run started |
+ * | `SUM#<n>`       | summary of page n's allocations (merged into the run by the Summarise step)  |
+ * | `ALLOC#<code>`  | one village's allocation (code order, so a township is a key prefix)         |
+ * | `PAID#<n>`      | marker: page n disbursed, with its counts (written once, with the counters)  |
+ *
+ * Page markers are what make counters exact: a page's ledger entries are idempotent puts, and its
+ * counters move in the same transaction as its marker, whose condition fails on a repeat.
+ */
+export const snapshotVillageSchema = fundingVillageSchema.extend({
+  name: z.string(),
+  /** Where `currentFen` came from: recorded for the year, or the registry's operating funds. */
+  source: z.enum(['recorded', 'registry']),
+});
+export type SnapshotVillage = z.infer<typeof snapshotVillageSchema>;
+
+export const runActorSchema = z.object({ sub: z.string().min(1), roles: z.array(roleSchema), division: z.string() });
+export type RunActor = z.infer<typeof runActorSchema>;
+
+export const runDecisionSchema = z.object({ outcome: z.enum(['approved', 'rejected']), by: z.string(), at: z.string(), comment: z.string().optional() });
+
+export const fundingRunSchema = z.object({
+  id: fundingRunIdSchema,
+  policyId: z.string(),
+  policyName: z.string(),
+  division: z.string(),
+  year: z.number().int(),
+  dryRun: z.boolean(),
+  rule: fundingPolicySchema,
+  status: fundingRunStatusSchema,
+  actor: runActorSchema,
+  pageSize: z.number().int().min(1),
+  pageCount: z.number().int().min(0).optional(),
+  villageCount: z.number().int().min(0).optional(),
+  summary: fundingSummarySchema.optional(),
+  computedPages: z.number().int().min(0).default(0),
+  excludedVillages: z.number().int().min(0).default(0),
+  excludedTopUpFen: fenSchema.default(0),
+  paidPages: z.number().int().min(0).default(0),
+  paidVillages: z.number().int().min(0).default(0),
+  paidFen: fenSchema.default(0),
+  decision: runDecisionSchema.optional(),
+  executionArn: z.string().optional(),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+  historyEvents: z.number().int().optional(),
+  stateTransitions: z.number().int().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type FundingRun = z.infer<typeof fundingRunSchema>;
+
+export const allocationRecordSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  page: z.number().int().min(0),
+  population: z.number().int(),
+  economicallyWeak: z.boolean(),
+  source: z.enum(['recorded', 'registry']),
+  currentFen: fenSchema,
+  newTotalFen: fenSchema,
+  topUpFen: fenSchema,
+  earmarkFen: fenSchema,
+  floorFen: fenSchema.nullable(),
+  floorApplied: z.boolean(),
+  capApplied: z.boolean(),
+  tier: z.string().nullable(),
+  excluded: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+});
+export type AllocationRecord = z.infer<typeof allocationRecordSchema>;
+
+const pad = (n: number) => String(n).padStart(5, '0');
+const partition = (id: string) => `FUNDRUN#${id}`;
+export const runKey = (id: string) => ({ pk: partition(id), sk: 'RUN' });
+const allocKey = (id: string, code: string) => ({ pk: partition(id), sk: `ALLOC#${code}` });
+
+type Actor = Pick<Principal, 'sub' | 'roles'>;
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
+  return rest;
+}
+
+const auditView = (run: Partial<FundingRun>) => ({
+  status: run.status,
+  villageCount: run.villageCount,
+  topUpFen: run.summary?.total.topUpFen,
+  excludedVillages: run.excludedVillages,
+  paidVillages: run.paidVillages,
+  paidFen: run.paidFen,
+  decision: run.decision,
+  failure: run.failure,
+});
+
+function runAudit(run: FundingRun, action: string, actor: Actor, before: unknown, after: unknown) {
+  return auditPut({ entityType: 'fundingRun', entityId: run.id, division: run.division, action, actor, before, after });
+}
+
+/** The actor of workflow steps in audit records. */
+export const runWorkflowActor: Actor = { sub: 'system:workflow', roles: [] };
+
+/**
+ * Store a new run (with its audit record). Returns `{ created: false, run }` with the stored run
+ * when one with this id exists: starting the same real run twice gives the same run.
+ */
+export async function createRun(run: FundingRun, extraItems: readonly TransactItem[] = []): Promise<{ created: boolean; run: FundingRun }> {
+  try {
+    await writeTransaction([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...runKey(run.id), gsi1pk: `FUNDRUNS#${run.division.slice(0, 6)}`, gsi1sk: `${run.createdAt}#${run.id}`, type: 'fundingRun', ...run },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      runAudit(run, 'fundingRun.start', run.actor, undefined, { ...auditView(run), policyId: run.policyId, dryRun: run.dryRun }),
+      ...extraItems,
+    ]);
+    return { created: true, run };
+  } catch (err) {
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes(0))) throw err;
+    const existing = await getRun(run.id);
+    if (!existing) throw err;
+    return { created: false, run: existing };
+  }
+}
+
+export async function getRun(id: string): Promise<FundingRun | undefined> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: runKey(id), ConsistentRead: true }));
+  return Item ? fundingRunSchema.parse(strip(Item)) : undefined;
+}
+
+export async function mustGetRun(id: string): Promise<FundingRun> {
+  const run = await getRun(id);
+  if (!run) throw new NotFoundError(`Funding run ${id} does not exist`);
+  return run;
+}
+
+/** Runs of a county, newest first. */
+export async function listRuns(county: string, page: PageRequest): Promise<Page<FundingRun>> {
+  return queryPage({ index: 'gsi1', partition: `FUNDRUNS#${county}`, newestFirst: true }, page, (i) => fundingRunSchema.parse(strip(i)));
+}
+
+type RunChanges = Partial<Pick<FundingRun, 'pageCount' | 'villageCount' | 'summary' | 'decision' | 'failure' | 'historyEvents' | 'stateTransitions'>>;
+
+/**
+ * The transaction items that move a run from one of `from` to `to` with its audit record; the
+ * update fails its condition (index 0) when the run is in another status.
+ */
+export function runTransitionItems(run: FundingRun, from: readonly FundingRunStatus[], to: FundingRunStatus, changes: RunChanges, actor: Actor, now = new Date()): TransactItem[] {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':to': to, ':at': now.toISOString() };
+  const sets = ['#status = :to', 'updatedAt = :at'];
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) continue;
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  const fromNames = from.map((s, i) => {
+    values[`:from${i}`] = s;
+    return `:from${i}`;
+  });
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: runKey(run.id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `#status IN (${fromNames.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    runAudit(run, `fundingRun.${to}`, actor, auditView(run), auditView({ ...run, ...changes, status: to })),
+  ];
+}
+
+/** Move the run; returns the run as stored afterwards, or undefined when it was not in `from` (a repeated step). */
+export async function transitionRun(run: FundingRun, from: readonly FundingRunStatus[], to: FundingRunStatus, changes: RunChanges = {}, actor: Actor = runWorkflowActor): Promise<FundingRun | undefined> {
+  try {
+    await writeTransaction(runTransitionItems(run, from, to, changes, actor));
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return undefined;
+    throw err;
+  }
+  return getRun(run.id);
+}
+
+/** Record the execution that runs the run (set once). */
+export async function setRunExecutionArn(id: string, executionArn: string): Promise<void> {
+  try {
+    await writeTransaction([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: runKey(id),
+          UpdateExpression: 'SET executionArn = :arn',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(executionArn) OR executionArn = :arn)',
+          ExpressionAttributeValues: { ':arn': executionArn },
+        },
+      },
+    ]);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed) throw new ConflictError(`Funding run ${id} already runs as another execution`);
+    throw err;
+  }
+}
+
+/** Store how many history events / state transitions the run's execution took (once it ended). */
+export async function setRunTransitions(id: string, historyEvents: number, stateTransitions: number): Promise<void> {
+  await writeTransaction([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: runKey(id),
+        UpdateExpression: 'SET historyEvents = :h, stateTransitions = :s',
+        ExpressionAttributeValues: { ':h': historyEvents, ':s': stateTransitions },
+      },
+    },
+  ]);
+}
+
+// ---- Snapshot pages ----
+
+export async function putSnapshotPage(id: string, page: number, villages: readonly SnapshotVillage[]): Promise<void> {
+  await ddb().send(new PutCommand({ TableName: tableName(), Item: { pk: partition(id), sk: `SNAP#${pad(page)}`, type: 'fundingRunSnapshot', villages } }));
+}
+
+export async function getSnapshotPage(id: string, page: number): Promise<SnapshotVillage[]> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: { pk: partition(id), sk: `SNAP#${pad(page)}` }, ConsistentRead: true }));
+  if (!Item) throw new Error(`Funding run ${id} has no snapshot page ${page}`);
+  return z.array(snapshotVillageSchema).parse(Item.villages);
+}
+
+// ---- Allocations ----
+
+export function allocationRecord(allocation: Allocation, village: SnapshotVillage, page: number): AllocationRecord {
+  return {
+    code: allocation.code,
+    name: village.name,
+    page,
+    population: village.population,
+    economicallyWeak: village.economicallyWeak,
+    source: village.source,
+    currentFen: allocation.currentFen,
+    newTotalFen: allocation.newTotalFen,
+    topUpFen: allocation.topUpFen,
+    earmarkFen: allocation.earmarkFen,
+    floorFen: allocation.floorFen,
+    floorApplied: allocation.floorApplied,
+    capApplied: allocation.capApplied,
+    tier: allocation.tier,
+  };
+}
+
+export function allocationItem(id: string, record: AllocationRecord): Record<string, unknown> {
+  return { ...allocKey(id, record.code), type: 'fundingAllocation', ...record };
+}
+
+/** Batch-write plain items (25 a request, unprocessed items retried), `concurrency` requests in flight. */
+export async function batchPutItems(items: readonly object[], concurrency = 8): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25) as Record<string, unknown>[]);
+  let next = 0;
+  const worker = async () => {
+    for (let n = next++; n < batches.length; n = next++) {
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[n]!.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests && requests.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+        requests = out.UnprocessedItems?.[tableName()] as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+}
+
+/**
+ * The transaction that records page n as computed: its summary (condition: not yet recorded) and
+ * the run's counter. Returns false when the page was recorded before (a repeated step).
+ */
+export async function recordComputedPage(id: string, page: number, summary: FundingSummary): Promise<boolean> {
+  try {
+    await writeTransaction([
+      { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `SUM#${pad(page)}`, type: 'fundingRunPageSummary', summary }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { TableName: tableName(), Key: runKey(id), UpdateExpression: 'ADD computedPages :one', ExpressionAttributeValues: { ':one': 1 } } },
+    ]);
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return false;
+    throw err;
+  }
+}
+
+/** Page summaries in page order, read a DynamoDB page at a time. */
+export async function* pageSummaries(id: string): AsyncGenerator<FundingSummary> {
+  for await (const item of queryPrefix(id, 'SUM#')) yield fundingSummarySchema.parse(item.summary);
+}
+
+async function* queryPrefix(id: string, prefix: string, between?: { first: string; last: string }): AsyncGenerator<Record<string, unknown>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: between ? 'pk = :pk AND sk BETWEEN :first AND :last' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: between ? { ':pk': partition(id), ':first': `${prefix}${between.first}`, ':last': `${prefix}${between.last}` } : { ':pk': partition(id), ':prefix': prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) yield item;
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Allocations with codes from `first` to `last` (one snapshot page), in code order. */
+export async function allocationsBetween(id: string, first: string, last: string): Promise<AllocationRecord[]> {
+  const found: AllocationRecord[] = [];
+  for await (const item of queryPrefix(id, 'ALLOC#', { first, last })) found.push(allocationRecordSchema.parse(strip(item)));
+  return found;
+}
+
+/** Every allocation of a run in code order, a DynamoDB page at a time (for exports). */
+export async function* allAllocations(id: string): AsyncGenerator<AllocationRecord> {
+  for await (const item of queryPrefix(id, 'ALLOC#')) yield allocationRecordSchema.parse(strip(item));
+}
+
+export interface AllocationFilter {
+  /** A township (9 digits) or village (12 digits) code prefix. */
+  readonly division?: string | undefined;
+  readonly floorApplied?: boolean | undefined;
+  readonly capApplied?: boolean | undefined;
+  readonly excluded?: boolean | undefined;
+  readonly tier?: string | undefined;
+}
+
+export async function listAllocations(id: string, filter: AllocationFilter, page: PageRequest): Promise<Page<AllocationRecord>> {
+  return queryPage(
+    {
+      partition: partition(id),
+      sortPrefix: `ALLOC#${filter.division ?? ''}`,
+      filter: whereAll({
+        floorApplied: filter.floorApplied,
+        capApplied: filter.capApplied,
+        tier: filter.tier,
+        excluded: filter.excluded === undefined ? undefined : { exists: filter.excluded },
+      }),
+    },
+    page,
+    (i) => allocationRecordSchema.parse(strip(i)),
+  );
+}
+
+export async function getAllocation(id: string, code: string): Promise<AllocationRecord | undefined> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: allocKey(id, code), ConsistentRead: true }));
+  return Item ? allocationRecordSchema.parse(strip(Item)) : undefined;
+}
+
+/**
+ * Exclude one village from the run's disbursement (finance, before approving): the allocation is
+ * marked with the reason, the run's exclusion counters move, and the audit record is written, in
+ * one transaction conditional on the run still awaiting approval. 409 when it is not, or when the
+ * village is excluded already; 404 when the run has no such village.
+ */
+export async function excludeVillage(run: FundingRun, code: string, reason: string, actor: Actor, now = new Date()): Promise<AllocationRecord> {
+  const allocation = await getAllocation(run.id, code);
+  if (!allocation) throw new NotFoundError(`Funding run ${run.id} has no allocation for village ${code}`);
+  const excluded = { reason, by: actor.sub, at: now.toISOString() };
+  try {
+    await writeTransaction([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: allocKey(run.id, code),
+          UpdateExpression: 'SET excluded = :e',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(excluded)',
+          ExpressionAttributeValues: { ':e': excluded },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: runKey(run.id),
+          UpdateExpression: 'ADD excludedVillages :one, excludedTopUpFen :fen SET updatedAt = :at',
+          ConditionExpression: '#status = :awaiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':fen': allocation.topUpFen, ':at': excluded.at, ':awaiting': 'awaiting-approval' },
+        },
+      },
+      auditPut({ entityType: 'fundingRun', entityId: run.id, division: code, action: 'fundingRun.exclude', actor, after: { code, reason, topUpFen: allocation.topUpFen }, at: now }),
+    ]);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed) {
+      if (err.failed.includes(0)) throw new ConflictError(`Village ${code} is already excluded from run ${run.id}`);
+      throw new ConflictError(`Funding run ${run.id} is not awaiting approval; villages can only be excluded before it is approved`);
+    }
+    throw err;
+  }
+  return { ...allocation, excluded };
+}
+
+// ---- Disbursement ----
+
+export const paidPageSchema = z.object({ villages: z.number().int().min(0), amountFen: fenSchema, skipped: z.number().int().min(0) });
+export type PaidPage = z.infer<typeof paidPageSchema>;
+
+export async function getPaidPage(id: string, page: number): Promise<PaidPage | undefined> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: { pk: partition(id), sk: `PAID#${pad(page)}` }, ConsistentRead: true }));
+  return Item ? paidPageSchema.parse(Item.counts) : undefined;
+}
+
+/**
+ * Record page n as disbursed: its marker (condition: not yet) and the run's progress counters, in
+ * one transaction. Returns the counts recorded, the earlier ones when the page was done before.
+ */
+export async function recordPaidPage(id: string, page: number, counts: PaidPage): Promise<PaidPage> {
+  try {
+    await writeTransaction([
+      { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `PAID#${pad(page)}`, type: 'fundingRunPaidPage', counts }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: runKey(id),
+          UpdateExpression: 'ADD paidPages :one, paidVillages :v, paidFen :fen',
+          ExpressionAttributeValues: { ':one': 1, ':v': counts.villages, ':fen': counts.amountFen },
+        },
+      },
+    ]);
+    return counts;
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return (await getPaidPage(id, page)) ?? counts;
+    throw err;
+  }
+}

@@ -1,0 +1,41 @@
+import * as z from 'zod';
+import { fundingRunIdSchema } from '../domain/run.ts';
+import { sumFen } from '../../../platform/money.ts';
+import { ledgerEntryItem } from '../../../platform/store/ledger.ts';
+import { allocationsBetween, batchPutItems, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage } from '../store/run.ts';
+
+export const disbursePageInputSchema = z.object({ runId: fundingRunIdSchema, page: z.number().int().min(0) });
+
+export interface DisbursePageOutput {
+  readonly page: number;
+  readonly villages: number;
+}
+
+/** Thrown when a page is disbursed for a run that was not approved: never pay what finance did not approve. */
+export class FundingRunNotApproved extends Error {
+  override readonly name = 'FundingRunNotApproved';
+}
+
+/**
+ * Pay one page: one ledger entry per village with a positive top-up that finance did not exclude,
+ * keyed `<runId>#<code>` (a repeat puts the identical entry again, never a second one), then the
+ * page's marker and the run's progress counters in one transaction, exactly once.
+ */
+export async function handler(event: unknown): Promise<DisbursePageOutput> {
+  const { runId, page } = disbursePageInputSchema.parse(event);
+  const [done, run, snapshot] = await Promise.all([getPaidPage(runId, page), mustGetRun(runId), getSnapshotPage(runId, page)]);
+  if (done) return { page, villages: done.villages };
+  if (run.status !== 'disbursing' || run.decision?.outcome !== 'approved') throw new FundingRunNotApproved(`run ${runId} is ${run.status}`);
+  const first = snapshot[0]?.code;
+  const last = snapshot[snapshot.length - 1]?.code;
+  const allocations = first && last ? await allocationsBetween(runId, first, last) : [];
+  const at = new Date(run.decision.at);
+  const payable = allocations.filter((a) => !a.excluded && a.topUpFen > 0);
+  await batchPutItems(
+    payable.map((a) =>
+      ledgerEntryItem({ program: 'funding', programId: runId, sourceId: `${runId}#${a.code}`, division: a.code, amountFen: a.topUpFen, purpose: `村级组织运转经费 ${run.year} 增量补助`, at }),
+    ),
+  );
+  const counts = await recordPaidPage(runId, page, { villages: payable.length, amountFen: sumFen(payable.map((a) => a.topUpFen)), skipped: allocations.length - payable.length });
+  return { page, villages: counts.villages };
+}

@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import { fundingRunIdSchema } from '../domain/run.ts';
+import { mustGetRun, transitionRun } from '../store/run.ts';
+
+export const markPaidInputSchema = z.object({ runId: fundingRunIdSchema });
+
+/** Thrown when some page has no paid marker yet; the step retries. */
+export class FundingRunNotFullyPaid extends Error {
+  override readonly name = 'FundingRunNotFullyPaid';
+}
+
+/** Mark the run paid once every page recorded its disbursement. */
+export async function handler(event: unknown): Promise<{ runId: string; status: string; paidVillages: number; paidFen: number }> {
+  const { runId } = markPaidInputSchema.parse(event);
+  const run = await mustGetRun(runId);
+  if (run.status === 'disbursing' && run.paidPages !== (run.pageCount ?? 0)) {
+    throw new FundingRunNotFullyPaid(`run ${runId}: ${run.paidPages} of ${run.pageCount ?? 0} pages paid`);
+  }
+  const next = (await transitionRun(run, ['disbursing'], 'paid')) ?? (await mustGetRun(runId));
+  return { runId, status: next.status, paidVillages: next.paidVillages, paidFen: next.paidFen };
+}

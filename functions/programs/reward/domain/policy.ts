@@ -1,0 +1,104 @@
+import * as z from 'zod';
+import { basisPointsSchema, fenSchema, formatYuan, signedFenSchema } from '../../../platform/money.ts';
+
+/**
+ * Policy of a "reward instead of subsidy" (以奖代补) program: how much of the year-on-year increase
+ * in a village enterprise's net profit is paid as a one-time reward. Validated as data, so a bad
+ * policy is refused with the offending field named before any application uses it.
+ */
+
+/** One rate tier: applies from `fromOperatingIncomeFen` (inclusive) up to the next tier's threshold. */
+export const rewardTierSchema = z.object({
+  fromOperatingIncomeFen: fenSchema,
+  rateBp: basisPointsSchema,
+});
+export type RewardTier = z.infer<typeof rewardTierSchema>;
+
+const deadlineDaysSchema = z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days');
+
+export const rewardApprovalSchema = z.object({
+  /** Days the township has to decide before the step escalates. */
+  townshipDeadlineDays: deadlineDaysSchema,
+  /** Days finance has to decide before the step escalates. */
+  financeDeadlineDays: deadlineDaysSchema,
+  /** From this reward amount (inclusive) two different finance users must approve. */
+  twoApproverThresholdFen: fenSchema,
+});
+export type RewardApproval = z.infer<typeof rewardApprovalSchema>;
+
+export const rewardPolicySchema = z
+  .object({
+    /**
+     * Rate tiers keyed by the year's operating income, ascending. Lower bounds only: each tier ends
+     * where the next begins, so tiers can neither overlap nor leave gaps.
+     */
+    tiers: z.array(rewardTierSchema).min(1, 'must have at least one tier').max(20, 'must have at most 20 tiers'),
+    /** Minimum operating income of the year to be eligible at all. */
+    minOperatingIncomeFen: fenSchema,
+    /** Maximum reward per award. */
+    capFen: fenSchema,
+    /** The program's appropriation as first opened; finance may raise the budget later. */
+    budgetCeilingFen: fenSchema,
+    approval: rewardApprovalSchema,
+  })
+  .superRefine((policy, ctx) => {
+    policy.tiers.forEach((tier, index) => {
+      const previous = policy.tiers[index - 1];
+      if (previous && tier.fromOperatingIncomeFen <= previous.fromOperatingIncomeFen) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', index, 'fromOperatingIncomeFen'],
+          message: `must be greater than tiers[${index - 1}].fromOperatingIncomeFen (${previous.fromOperatingIncomeFen} fen): tiers are ascending and do not overlap`,
+        });
+      }
+    });
+    const first = policy.tiers[0];
+    // Otherwise an eligible income between the minimum and the first tier would have no rate.
+    if (first && first.fromOperatingIncomeFen > policy.minOperatingIncomeFen) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tiers', 0, 'fromOperatingIncomeFen'],
+        message: `must be at most minOperatingIncomeFen (${policy.minOperatingIncomeFen} fen) so that every eligible income has a rate`,
+      });
+    }
+  });
+export type RewardPolicy = z.infer<typeof rewardPolicySchema>;
+
+/** Net profit is bounded so that the difference of two years stays a safe integer. */
+const MAX_NET_PROFIT_FEN = 10 ** 15;
+
+/** One year's audited account of a village enterprise, as kept by the township (村账镇管). */
+export const annualAccountSchema = z.object({
+  entityId: z.string().trim().min(1, 'must not be empty').max(100),
+  year: z.number().int('must be a calendar year').min(1990).max(2200),
+  operatingIncomeFen: fenSchema,
+  /** May be negative (a loss). */
+  netProfitFen: signedFenSchema
+    .min(-MAX_NET_PROFIT_FEN, `must be at least ${-MAX_NET_PROFIT_FEN} fen`)
+    .max(MAX_NET_PROFIT_FEN, `must be at most ${MAX_NET_PROFIT_FEN} fen`),
+});
+export type AnnualAccount = z.infer<typeof annualAccountSchema>;
+
+/**
+ * The rate of the highest tier whose threshold the operating income reaches, or undefined when the
+ * income is below every tier.
+ */
+export function rateFor(policy: Pick<RewardPolicy, 'tiers'>, operatingIncomeFen: number): number | undefined {
+  let rate: number | undefined;
+  for (const tier of policy.tiers) {
+    if (operatingIncomeFen >= tier.fromOperatingIncomeFen) rate = tier.rateBp;
+    else break;
+  }
+  return rate;
+}
+
+/** Human-readable description of a tier table, for messages and documentation. */
+export function describeTiers(policy: Pick<RewardPolicy, 'tiers'>): string {
+  return policy.tiers
+    .map((tier, index) => {
+      const next = policy.tiers[index + 1];
+      const range = next ? `${formatYuan(tier.fromOperatingIncomeFen)}–${formatYuan(next.fromOperatingIncomeFen)}` : `≥ ${formatYuan(tier.fromOperatingIncomeFen)}`;
+      return `${range} yuan: ${tier.rateBp / 100} %`;
+    })
+    .join('; ');
+}

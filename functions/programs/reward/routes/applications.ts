@@ -1,0 +1,194 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ExecutionDoesNotExist, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { App } from '../../../platform/http/context.ts';
+import { requireAllowed } from '../../../platform/http/context.ts';
+import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
+import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { signApplication } from '../use-cases.ts';
+import { applicationIdSchema, applicationInputSchema, programIdSchema, withinWindow } from '../domain/entities.ts';
+import { applicationStates } from '../domain/state.ts';
+import { withinJurisdiction } from '../../../platform/registries/domain/division.ts';
+import { executionArnFor, executionHistory, startNamedExecution } from '../../../shared/executions.ts';
+import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
+import { listEntityAudit } from '../../../platform/store/audit.ts';
+import { createApplication, getApplication, listApplications, type ApplicationRecord } from '../store/application.ts';
+import { getEnterprise } from '../store/enterprise.ts';
+import { getProgram } from '../store/program.ts';
+import { randomUUID } from 'node:crypto';
+
+export const rewardWorkflowName = 'reward-application';
+
+const applicationView = z
+  .object({
+    id: z.string(),
+    programId: z.string(),
+    policyVersion: z.number().int(),
+    entityId: z.string(),
+    entityName: z.string(),
+    village: z.string(),
+    year: z.number().int(),
+    status: z.enum(applicationStates),
+    round: z.number().int(),
+    submitter: z.string(),
+    amountFen: z.number().int().optional(),
+    computation: z.unknown().optional().openapi({ description: 'The latest computation with its snapshot (inputs), or the reasons it is ineligible' }),
+    signatures: z.array(z.unknown()),
+    financeApprovals: z.array(z.string()),
+    decisions: z.array(z.unknown()),
+    closedReason: z.string().optional(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .passthrough()
+  .openapi('RewardApplication');
+const timelineEntry = z.object({ at: z.string(), source: z.enum(['audit', 'workflow']), what: z.string(), actor: z.string().optional(), detail: z.unknown().optional() });
+const applicationDetail = applicationView.extend({ timeline: z.array(timelineEntry) }).openapi('RewardApplicationDetail');
+export const submitBody = documented(applicationInputSchema, 'RewardApplicationInput');
+export const signatureBody = z
+  .strictObject({ decision: z.enum(['sign', 'refuse']), reason: z.string().trim().min(1).max(2000).optional() })
+  .openapi('RewardSignature', { description: 'Your signature in your village position (from your token)' });
+const idParams = z.object({ id: documented(applicationIdSchema, { param: { name: 'id', in: 'path' } }) });
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+async function history(id: string): Promise<HistoryEvent[]> {
+  try {
+    return (await executionHistory(executionArnFor(rewardWorkflowName, id), { maxEvents: 5000 })).events;
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist) return [];
+    throw err;
+  }
+}
+
+/** The audit trail and the execution history as one timeline, in time order. */
+async function timeline(id: string): Promise<z.infer<typeof timelineEntry>[]> {
+  const [audit, events] = await Promise.all([listEntityAudit('reward-application', id, { limit: 100 }), history(id)]);
+  const entries: z.infer<typeof timelineEntry>[] = audit.items.map((a) => ({ at: a.at, source: 'audit', what: a.action, actor: a.actor, detail: a.after }));
+  for (const e of events) {
+    const name = e.stateEnteredEventDetails?.name;
+    if (name) entries.push({ at: (e.timestamp ?? new Date(0)).toISOString(), source: 'workflow', what: `entered ${name}` });
+    else if (e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed' || e.type === 'ExecutionStarted') {
+      entries.push({ at: (e.timestamp ?? new Date(0)).toISOString(), source: 'workflow', what: e.type });
+    }
+  }
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export function rewardApplicationRoutes(app: App): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/reward/applications',
+      tags: ['reward'],
+      summary: 'Submit an application for an enterprise of your village (starts its workflow); use an Idempotency-Key',
+      request: { headers: idempotencyHeaders, body: { required: true, content: json(submitBody) } },
+      responses: { 201: { description: 'Submitted', content: json(applicationView) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const [program, enterprise] = await Promise.all([getProgram(input.programId), getEnterprise(input.entityId)]);
+      if (!program) throw new ValidationError([{ field: 'programId', message: `program ${input.programId} does not exist`, in: 'body' }]);
+      if (!enterprise) throw new ValidationError([{ field: 'entityId', message: `enterprise ${input.entityId} does not exist`, in: 'body' }]);
+      const actor = requireAllowed(c, 'reward-application:create', { division: enterprise.village });
+      if (!withinJurisdiction(program.jurisdiction, enterprise.village)) {
+        throw new ValidationError([{ field: 'programId', message: `the program covers ${program.jurisdiction}, not village ${enterprise.village}`, in: 'body' }]);
+      }
+      const today = new Date().toISOString().slice(0, 10);
+      if (!withinWindow(program.window, today)) {
+        throw new ValidationError([{ field: 'programId', message: `applications are taken from ${program.window.opensOn} to ${program.window.closesOn}`, in: 'body' }]);
+      }
+      const outcome = await idempotentCreate<ApplicationRecord>(c, input, (extraItems) =>
+        createApplication(
+          {
+            id: `ra-${randomUUID()}`,
+            programId: program.id,
+            policyVersion: program.policyVersion,
+            jurisdiction: program.jurisdiction,
+            entityId: enterprise.id,
+            entityName: enterprise.name,
+            village: enterprise.village,
+            year: program.year,
+            submitter: actor.sub,
+            createdAt: new Date().toISOString(),
+          },
+          actor,
+          { extraItems },
+        ),
+      );
+      // Also on a replay: the first request may have stopped between its write and the start.
+      await startNamedExecution(rewardWorkflowName, outcome.body.id, { applicationId: outcome.body.id });
+      return c.json(createdBody(c, outcome), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reward/applications/{id}',
+      tags: ['reward'],
+      summary: 'Read an application with its timeline (audit trail and workflow history merged)',
+      request: { params: idParams },
+      responses: { 200: { description: 'The application', content: json(applicationDetail) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const application = await getApplication(id);
+      if (!application) throw new NotFoundError(`Application ${id} does not exist`);
+      requireAllowed(c, 'reward-application:read', { division: application.village });
+      return c.json({ ...application, timeline: await timeline(id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reward/applications',
+      tags: ['reward'],
+      summary: "A program's applications in submission order, filtered by status, division (default: your jurisdiction) and enterprise",
+      request: {
+        query: z.object({
+          programId: programIdSchema,
+          status: z.enum(applicationStates).optional(),
+          division: z.string().regex(/^(\d{6}|\d{9}|\d{12})$/, 'must be a county, township or village code').optional(),
+          entityId: z.string().optional(),
+          ...pageQueryShape,
+        }),
+      },
+      responses: { 200: { description: 'One page', content: json(pageOf(applicationView, 'RewardApplicationPage')) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { programId, status, division, entityId, limit, cursor } = c.req.valid('query');
+      const program = await getProgram(programId);
+      if (!program) throw new ValidationError([{ field: 'programId', message: `program ${programId} does not exist`, in: 'query' }]);
+      const principal = c.get('principal');
+      // Narrow to the caller's jurisdiction when it is below the program's.
+      const scope = division ?? (principal.division.length > program.jurisdiction.length ? principal.division : program.jurisdiction);
+      requireAllowed(c, 'reward-application:read', { division: scope });
+      return c.json(await listApplications({ programId, status, division: scope, entityId }, { limit, cursor }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/reward/applications/{id}/signatures',
+      tags: ['reward'],
+      summary: '三签一审: sign or refuse in your village position (handler, bookkeeper, head, supervisor)',
+      request: { params: idParams, body: { required: true, content: json(signatureBody) } },
+      responses: {
+        200: { description: 'Recorded', content: json(z.object({ status: z.enum(['pending', 'complete', 'refused']), missing: z.array(z.string()), decisionId: z.string() }).openapi('RewardSignOff')) },
+        ...writeErrorResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      if (body.decision === 'refuse' && !body.reason) throw new ValidationError([{ field: 'reason', message: 'is required when refusing', in: 'body' }]);
+      const application = await getApplication(id);
+      if (!application) throw new NotFoundError(`Application ${id} does not exist`);
+      const principal = requireAllowed(c, 'reward-application:sign', { division: application.village });
+      const result = await signApplication(principal, id, body);
+      return c.json({ ...result, status: result.status as 'pending' | 'complete' | 'refused' }, 200);
+    },
+  );
+}

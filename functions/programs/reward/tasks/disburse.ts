@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { applicationIdSchema } from '../domain/entities.ts';
+import { faultRandom, maybeFail } from '../../../shared/faults.ts';
+import { applicationChange, getApplication } from '../store/application.ts';
+import { settleUpdate } from '../store/program.ts';
+import { ledgerEntryPut, paymentInstructionPut } from '../../../platform/store/ledger.ts';
+import { workflowActor } from '../../../platform/decisions/store.ts';
+import { TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
+
+export const disburseInputSchema = z.object({ applicationId: applicationIdSchema });
+
+/**
+ * Step 6: one transaction with the ledger entry, the payment instruction, the status change
+ * (reserved → paid), the budget move (reserved → paid) and the audit record. The ledger and the
+ * instruction are keyed by the application id, so a repeated step cannot pay twice: a repeat finds
+ * the application paid, or has its whole transaction cancelled by the existing entry.
+ */
+export async function handler(event: unknown): Promise<{ paid: boolean; amountFen: number }> {
+  const { applicationId } = disburseInputSchema.parse(event);
+  const app = await getApplication(applicationId);
+  if (!app) throw new Error(`Application ${applicationId} does not exist`);
+  const amountFen = app.amountFen ?? 0;
+  if (app.status === 'paid') return { paid: true, amountFen };
+  const entry = { program: 'reward' as const, programId: app.programId, sourceId: app.id, division: app.village, amountFen, purpose: `以奖代补 ${app.year} ${app.entityName}` };
+  const { items } = applicationChange(app, 'disbursed', {}, workflowActor, 'reward-application.paid');
+  try {
+    await writeTransaction([...items, ledgerEntryPut(entry), paymentInstructionPut({ ...entry, payeeName: app.entityName }), settleUpdate(app.programId, amountFen)]);
+  } catch (err) {
+    if (!(err instanceof TransactionConditionFailed)) throw err;
+    const now = await getApplication(applicationId);
+    if (now?.status === 'paid') return { paid: true, amountFen };
+    throw err;
+  }
+  maybeFail('reward-disburse', faultRandom('reward-disburse', applicationId));
+  return { paid: true, amountFen };
+}

@@ -1,0 +1,43 @@
+import * as z from 'zod';
+import { applicationIdSchema } from '../domain/entities.ts';
+import { formatYuan } from '../../../platform/money.ts';
+import { applicationChange, getApplication, releaseClaimUpdate } from '../store/application.ts';
+import { outboxItems } from '../../../platform/store/outbox.ts';
+import { workflowActor } from '../../../platform/decisions/store.ts';
+import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
+
+export const notifyInputSchema = z.object({ applicationId: applicationIdSchema });
+
+/**
+ * Step 7: the outcome for the village and the applicant (outbox), and the last state change: an
+ * ineligible application is closed, and one that ends without a payout gives its entity's year back.
+ * Safe to repeat: the outbox records are keyed by application and outcome.
+ */
+export async function handler(event: unknown): Promise<{ status: string }> {
+  const { applicationId } = notifyInputSchema.parse(event);
+  let app = await getApplication(applicationId);
+  if (!app) throw new Error(`Application ${applicationId} does not exist`);
+  const items: TransactItem[] = [];
+  if (app.status === 'ineligible') {
+    const change = applicationChange(app, 'close', { closedReason: 'ineligible' }, workflowActor, 'reward-application.closed');
+    items.push(...change.items);
+    app = change.next;
+  }
+  const ended = app.status === 'closed' || app.status === 'rejected';
+  if (ended) items.push(releaseClaimUpdate(app));
+  const reasons = app.computation?.reasons?.map((r) => r.message);
+  const body = { applicationId: app.id, status: app.status, ...(app.status === 'paid' && app.amountFen !== undefined ? { amountYuan: formatYuan(app.amountFen) } : {}), ...(reasons ? { reasons } : {}) };
+  const subject = `Reward application for ${app.entityName} (${app.year}): ${app.status}`;
+  for (const recipient of [`division:${app.village}`, `user:${app.submitter}`]) {
+    items.push(...outboxItems({ recipient, topic: 'reward.outcome', key: `${app.id}#${app.round}#${app.status}`, division: app.village, subject, body }, workflowActor));
+  }
+  try {
+    await writeTransaction(items);
+  } catch (err) {
+    // Already notified by an earlier run of this step.
+    if (!(err instanceof TransactionConditionFailed)) throw err;
+    const now = await getApplication(applicationId);
+    return { status: now?.status ?? app.status };
+  }
+  return { status: app.status };
+}

@@ -1,0 +1,37 @@
+import * as z from 'zod';
+import { applicationIdSchema } from '../domain/entities.ts';
+import { faultRandom, maybeFail } from '../../../shared/faults.ts';
+import { applicationChange, changeApplication, getApplication } from '../store/application.ts';
+import { reserveUpdate } from '../store/program.ts';
+import { workflowActor } from '../../../platform/decisions/store.ts';
+import { TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
+
+export const reserveInputSchema = z.object({ applicationId: applicationIdSchema });
+
+/**
+ * Step 5: hold the award against the program budget, atomically with the status change (the budget
+ * condition `availableFen >= amount` is what keeps reserved + paid within the appropriation).
+ * Not enough budget: the application becomes (or stays) unfunded. Safe to repeat: an application
+ * already reserved or paid reports `reserved` without holding the money again.
+ */
+export async function handler(event: unknown): Promise<{ reserved: boolean }> {
+  const { applicationId } = reserveInputSchema.parse(event);
+  const app = await getApplication(applicationId);
+  if (!app) throw new Error(`Application ${applicationId} does not exist`);
+  if (app.status === 'reserved' || app.status === 'paid') return { reserved: true };
+  const amount = app.amountFen;
+  if (amount === undefined) throw new Error(`Application ${applicationId} has no amount`);
+  const { items } = applicationChange(app, 'reserved', {}, workflowActor, 'reward-application.reserved');
+  try {
+    await writeTransaction([...items, reserveUpdate(app.programId, amount)]);
+    maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
+    return { reserved: true };
+  } catch (err) {
+    // Index 2 is the budget: not enough available. Index 0 (the application changed) is retried by the state machine.
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes(2) && !err.failed.includes(0))) throw err;
+  }
+  const unfundedCount = app.unfundedCount + 1;
+  await changeApplication(app, app.status === 'unfunded' ? undefined : 'budget-insufficient', { unfundedCount }, workflowActor, 'reward-application.unfunded');
+  maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
+  return { reserved: false };
+}

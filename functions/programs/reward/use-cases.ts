@@ -1,0 +1,228 @@
+import { checkTownshipDecision, decideFinance } from './domain/decisions.ts';
+import { checkSignature, signOffState, type Signature } from './domain/signoff.ts';
+import type { ApplicationEvent } from './domain/state.ts';
+import type { Principal } from '../../platform/principal.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import {
+  applicationChange,
+  getApplication,
+  rewardDecisionId,
+  type ApplicationRecord,
+  type DecisionRecord,
+  type RewardStep,
+} from './store/application.ts';
+import { getPolicy } from './store/program.ts';
+import { completeDecision, getDecision, recordPartial, type PendingDecision } from '../../platform/decisions/store.ts';
+
+/**
+ * Human decisions on reward applications, as the API records them: each answer is checked against
+ * separation of duties (domain/reward/decisions.ts, signoff.ts) and the state table, then written
+ * with the application's change in the decision's own transaction (store/pending-decision.ts), which
+ * also wakes the workflow.
+ */
+
+/** 403 naming the separation-of-duties rule that refused the decision. */
+export class SeparationOfDutiesError extends AppError {
+  constructor(readonly rule: string, message: string) {
+    super(403, 'separation-of-duties', 'Forbidden by separation of duties', `${rule}: ${message}`);
+  }
+}
+
+export interface DecisionAnswerInput {
+  readonly decision: string;
+  readonly comment?: string | undefined;
+}
+
+export interface DecisionOutcome {
+  readonly decisionId: string;
+  /** `answered`: the step is complete; `partial`: recorded, more answers are needed. */
+  readonly status: 'answered' | 'partial';
+  readonly applicationStatus: string;
+  readonly remaining?: number;
+  readonly delivered?: boolean;
+}
+
+const stepOfKind: Readonly<Record<string, RewardStep>> = {
+  'reward.village-signoff': 'village-signoff',
+  'reward.township-review': 'township-review',
+  'reward.finance-approval': 'finance-approval',
+  'reward.unfunded': 'unfunded',
+  'reward.resubmission': 'resubmission',
+};
+
+const allowed: Readonly<Record<RewardStep, Readonly<Record<string, ApplicationEvent | null>>>> = {
+  'village-signoff': {},
+  'township-review': { approve: 'township-approved', reject: 'township-rejected', return: 'township-returned' },
+  'finance-approval': { approve: null, reject: 'finance-rejected' },
+  unfunded: { close: 'close' },
+  resubmission: { resubmit: 'resubmit', withdraw: 'withdraw' },
+};
+
+async function applicationFor(decision: PendingDecision, step: RewardStep): Promise<ApplicationRecord> {
+  const app = await getApplication(decision.subjectId);
+  if (!app) throw new NotFoundError(`Application ${decision.subjectId} does not exist`);
+  if (rewardDecisionId(app, step) !== decision.id) throw new ConflictError(`Decision ${decision.id} belongs to an earlier round of ${app.id}`);
+  return app;
+}
+
+function record(step: string, decision: string, principal: Principal, comment: string | undefined): DecisionRecord {
+  return { step, decision, by: principal.sub, at: new Date().toISOString(), ...(comment ? { comment } : {}) };
+}
+
+/** Answer a reward decision (township review, finance approval, unfunded close, resubmission). */
+export async function answerRewardDecision(principal: Principal, decision: PendingDecision, input: DecisionAnswerInput): Promise<DecisionOutcome> {
+  const step = stepOfKind[decision.kind];
+  if (!step) throw new ValidationError([{ field: 'decisionId', message: `${decision.kind} decisions are answered through their program's routes`, in: 'path' }]);
+  if (step === 'village-signoff') {
+    throw new ValidationError([{ field: 'decision', message: 'the village sign-off is given by signatures: POST /reward/applications/{id}/signatures', in: 'body' }]);
+  }
+  const options = allowed[step];
+  if (!(input.decision in options)) {
+    throw new ValidationError([{ field: 'decision', message: `must be one of ${Object.keys(options).join(', ')} for ${decision.kind}`, in: 'body' }]);
+  }
+  if (decision.status !== 'open') throw new ConflictError(`Decision ${decision.id} is already ${decision.status}`);
+  const app = await applicationFor(decision, step);
+  const event = options[input.decision] ?? undefined;
+  const entry = record(step, input.decision, principal, input.comment);
+  const output = { decision: input.decision, ...(input.comment ? { comment: input.comment } : {}) };
+
+  if (step === 'township-review') {
+    const refusal = checkTownshipDecision({ deciderId: principal.sub, submitterId: app.submitter, villageSignerIds: app.signatures.map((s) => s.userId) });
+    if (refusal) throw new SeparationOfDutiesError(refusal.code, refusal.message);
+    return complete(principal, decision, app, event, { townshipReviewer: principal.sub, decisions: [...app.decisions, entry] }, output);
+  }
+
+  if (step === 'finance-approval') {
+    const policy = (await getPolicy(app.programId, app.policyVersion))?.policy;
+    if (!policy || app.amountFen === undefined) throw new Error(`Application ${app.id} has no policy or amount`);
+    const result = decideFinance({
+      decision: input.decision === 'approve' ? 'approve' : 'reject',
+      deciderId: principal.sub,
+      submitterId: app.submitter,
+      townshipReviewerId: app.townshipReviewer ?? '',
+      approvals: app.financeApprovals,
+      rewardFen: app.amountFen,
+      twoApproverThresholdFen: policy.approval.twoApproverThresholdFen,
+    });
+    if (!result.ok) throw new SeparationOfDutiesError(result.refusal.code, result.refusal.message);
+    const changes = { financeApprovals: [...result.approvals], decisions: [...app.decisions, entry] };
+    if (result.outcome === 'needs-another-approval') {
+      const { items } = applicationChange(app, undefined, changes, principal, 'reward-application.finance-approval');
+      const after = await recordPartial(decision.id, {
+        expectedVersion: decision.version,
+        partial: { approver: principal.sub, at: entry.at },
+        actor: principal,
+        action: 'reward.finance-first-approval',
+        extraItems: items,
+      });
+      return { decisionId: after.id, status: 'partial', applicationStatus: app.status, remaining: result.remaining };
+    }
+    return complete(principal, decision, app, event, changes, output);
+  }
+
+  const closing = input.decision === 'close' || input.decision === 'withdraw';
+  return complete(principal, decision, app, event, { decisions: [...app.decisions, entry], ...(closing ? { closedReason: input.decision === 'close' ? 'closed-unfunded' : 'withdrawn' } : {}) }, output);
+}
+
+async function complete(
+  principal: Principal,
+  decision: PendingDecision,
+  app: ApplicationRecord,
+  event: ApplicationEvent | undefined,
+  changes: Partial<ApplicationRecord>,
+  output: Record<string, unknown>,
+): Promise<DecisionOutcome> {
+  const change = applicationChange(app, event, changes, principal, `reward-application.${decision.kind.slice('reward.'.length)}`);
+  const result = await completeDecision(decision.id, {
+    expectedVersion: decision.version,
+    actor: principal,
+    completion: { output },
+    action: `${decision.kind}.answer`,
+    extraItems: () => change.items,
+  });
+  return { decisionId: decision.id, status: 'answered', applicationStatus: result.replayed ? app.status : change.next.status, delivered: result.delivered };
+}
+
+export interface SignatureInput {
+  readonly decision: 'sign' | 'refuse';
+  readonly reason?: string | undefined;
+}
+
+/**
+ * One signature of the 三签一审 by a village user in their position. The fourth completes the step;
+ * a refusal ends it (the application is returned to the village).
+ */
+export async function signApplication(principal: Principal, applicationId: string, input: SignatureInput): Promise<{ status: string; missing: string[]; decisionId: string }> {
+  const app = await getApplication(applicationId);
+  if (!app) throw new NotFoundError(`Application ${applicationId} does not exist`);
+  if (!principal.position) throw new SeparationOfDutiesError('position-required', 'your token carries no village position (handler, bookkeeper, head, supervisor)');
+  if (app.status !== 'awaiting-village-signoff') throw new ConflictError(`Application ${applicationId} is ${app.status}, not awaiting the village sign-off`);
+  const id = rewardDecisionId(app, 'village-signoff');
+  const decision = await getDecision(id);
+  if (!decision || decision.status !== 'open') throw new ConflictError(`The sign-off of ${applicationId} is not open yet (or any more); retry shortly`);
+  const existing = decision.partials as unknown as Signature[];
+  const candidate: Signature = { userId: principal.sub, position: principal.position, decision: input.decision, ...(input.reason ? { reason: input.reason } : {}) };
+  const refusal = checkSignature(existing, candidate);
+  if (refusal) {
+    if (refusal.code === 'user-already-signed') throw new SeparationOfDutiesError(refusal.code, refusal.message);
+    if (refusal.code === 'reason-required') throw new ValidationError([{ field: 'reason', message: refusal.message, in: 'body' }]);
+    throw new ConflictError(`${refusal.code}: ${refusal.message}`);
+  }
+  const signatures = [...existing, candidate];
+  const state = signOffState(signatures);
+  if (state.status === 'pending') {
+    const { items } = applicationChange(app, undefined, { signatures }, principal, 'reward-application.signature');
+    await recordPartial(id, { expectedVersion: decision.version, partial: { ...candidate }, actor: principal, action: 'reward.signature', extraItems: items });
+    return { status: 'pending', missing: [...state.missing], decisionId: id };
+  }
+  const refused = state.status === 'refused';
+  const change = applicationChange(
+    app,
+    refused ? 'village-refused' : 'village-signed-off',
+    { signatures, decisions: [...app.decisions, record('village-signoff', refused ? 'refused' : 'signed', principal, input.reason)] },
+    principal,
+    refused ? 'reward-application.village-refused' : 'reward-application.village-signed-off',
+  );
+  await completeDecision(id, {
+    expectedVersion: decision.version,
+    actor: principal,
+    completion: { output: refused ? { decision: 'refused', reason: input.reason ?? '' } : { decision: 'signed' } },
+    action: 'reward.village-signoff.answer',
+    extraItems: () => change.items,
+  });
+  return { status: refused ? 'refused' : 'complete', missing: [], decisionId: id };
+}
+
+const openSteps: Partial<Record<ApplicationRecord['status'], RewardStep>> = {
+  'awaiting-village-signoff': 'village-signoff',
+  'awaiting-township': 'township-review',
+  'awaiting-finance': 'finance-approval',
+  unfunded: 'unfunded',
+};
+
+/**
+ * An account edit while an application is open returns it for re-computation, visibly: its open
+ * decision is answered `accounts-changed` (the workflow goes back to Compute) with the status change
+ * and an audit record. Returns the ids of the applications sent back.
+ */
+export async function returnForRecomputation(principal: Principal, applications: readonly ApplicationRecord[]): Promise<string[]> {
+  const returned: string[] = [];
+  for (const app of applications) {
+    const step = openSteps[app.status];
+    if (!step) continue;
+    const id = rewardDecisionId(app, step);
+    const decision = await getDecision(id);
+    if (!decision || decision.status !== 'open') continue;
+    const change = applicationChange(app, 'accounts-changed', { decisions: [...app.decisions, record(step, 'accounts-changed', principal, undefined)] }, principal, 'reward-application.accounts-changed');
+    try {
+      await completeDecision(id, { actor: principal, completion: { output: { decision: 'accounts-changed' } }, action: 'reward.accounts-changed', extraItems: () => change.items });
+    } catch (err) {
+      // Answered meanwhile (by a decider, or by the workflow, which compares the accounts itself when
+      // it opens the next step): the account is recorded either way.
+      if (err instanceof ConflictError) continue;
+      throw err;
+    }
+    returned.push(app.id);
+  }
+  return returned;
+}

@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../functions/api/app.ts';
+import { divisionBodySchema, divisionUpdateSchema } from '../../../functions/platform/registries/routes/divisions.ts';
+import { villageBodySchema, villageUpdateSchema } from '../../../functions/platform/registries/routes/villages.ts';
+import { unitBodySchema, unitUpdateSchema } from '../../../functions/platform/registries/routes/units.ts';
+import { call, tokenFor } from '../../support/api.ts';
+import { fuzzRoute, type FuzzTarget } from '../../support/fuzz.ts';
+
+const app = buildApp();
+let token: string;
+let unitId: string;
+
+const validVillage = { code: '120225100201', name: '东关村', population: 1200, economicallyWeak: true, category: '强基', operatingFundsFen: 16_000_000 };
+const validUnit = { name: '蓟州区财政局', level: 'district', kind: 'agency', division: '120225', contact: { name: '李华', phone: '022-29142000' } };
+
+/** Every POST/PUT route and its fuzz target; routes fuzzed in another file are named in `fuzzedElsewhere`. */
+function targets(): FuzzTarget[] {
+  const { code: _code, ...villageFields } = validVillage;
+  return [
+    { app, token, method: 'POST', path: '/divisions', schema: divisionBodySchema, valid: { code: '120225101', name: '洇溜镇' } },
+    { app, token, method: 'PUT', path: '/divisions/120225100', schema: divisionUpdateSchema, valid: { name: '渔阳镇', version: 1 } },
+    { app, token, method: 'POST', path: '/villages', schema: villageBodySchema, valid: { ...validVillage, code: '120225100202' } },
+    { app, token, method: 'PUT', path: '/villages/120225100201', schema: villageUpdateSchema, valid: { ...villageFields, version: 1 } },
+    { app, token, method: 'POST', path: '/units', schema: unitBodySchema, valid: validUnit },
+    { app, token, method: 'PUT', path: `/units/${unitId}`, schema: unitUpdateSchema, valid: { ...validUnit, version: 1 } },
+  ];
+}
+const fuzzedElsewhere: readonly string[] = [
+  'POST /imports/villages', // a CSV body: fuzzed in tests/api/registries/imports.test.ts
+  'POST /funding/policies', 'POST /funding/policies/validate', 'PUT /funding/current/{code}/{year}', 'POST /funding/current/{year}', // tests/api/funding/funding.test.ts
+  'POST /funding/runs', 'POST /funding/runs/{id}/exclusions', 'POST /funding/runs/{id}/approve', 'POST /funding/runs/{id}/reject', // tests/api/funding/funding.test.ts
+  'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
+  'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
+  'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts
+];
+
+beforeAll(async () => {
+  token = await tokenFor('admin', '120225');
+  expect((await call(app, 'POST', '/divisions', { token, body: { code: '120225', name: '蓟州区' } })).status).toBe(201);
+  expect((await call(app, 'POST', '/divisions', { token, body: { code: '120225100', name: '渔阳镇' } })).status).toBe(201);
+  expect((await call(app, 'POST', '/villages', { token, body: validVillage })).status).toBe(201);
+  const unit = await call(app, 'POST', '/units', { token, body: validUnit });
+  expect(unit.status).toBe(201);
+  unitId = unit.body.id;
+});
+
+describe('fuzzing every POST/PUT route with invalid bodies', () => {
+  it('has a fuzz target for every POST/PUT route in the OpenAPI document', async () => {
+    const doc = await call(app, 'GET', '/openapi.json');
+    const writes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => m === 'post' || m === 'put' || m === 'patch')
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const covered = new Set([
+      ...fuzzedElsewhere,
+      ...targets().map((t) => `${t.method} ${t.path.replace(/\/120225\d*$/, '/{code}').replace(unitId, '{id}')}`),
+    ]);
+    expect(writes.filter((w) => !covered.has(w))).toEqual([]);
+  });
+
+  it('starts from bodies the routes accept (so the variants are near-valid)', () => {
+    for (const t of targets()) expect(t.schema.safeParse(t.valid).success, `${t.method} ${t.path}`).toBe(true);
+  });
+
+  it.each([0, 1, 2, 3, 4, 5])('route #%i: 200+ invalid bodies give only 4xx problems and leave the table unchanged', async (i) => {
+    const target = targets()[i]!;
+    const seen = await fuzzRoute({ ...target, runs: 200 });
+    const total = [...seen.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(200);
+    expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
+  });
+});

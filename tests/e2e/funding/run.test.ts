@@ -1,0 +1,123 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { cleanUpLocalHosts, freePorts, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
+import { toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
+import type { Village } from '../../../functions/platform/registries/domain/village.ts';
+import { demoFundingPolicyId, demoTownships, demoVillages } from '../../../local/demo-data.ts';
+
+// The funding run on the whole local host (npm start as a child process): 4,000 villages imported
+// over HTTP, a real run approved by finance, the host killed with SIGKILL while the run disburses,
+// restarted on the same data folder; the run ends paid with exactly one ledger entry per village.
+
+type Host = LocalHost & { readonly tokens: { admin: string; finance: string } };
+
+async function startHost(p: LocalHostPorts, dataDir: string): Promise<Host> {
+  const host = await startLocalHost(p, ['--data-dir', dataDir]);
+  return { ...host, tokens: { admin: host.token('admin'), finance: host.token('finance') } };
+}
+
+async function call(host: Host, role: 'admin' | 'finance', method: string, path: string, body?: unknown, contentType = 'application/json') {
+  const res = await fetch(`${host.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${host.tokens[role]}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads arbitrary JSON
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
+  for (let i = 0; i < 6_000; i++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Number of ledger entries of a run, counted straight from DynamoDB. */
+async function ledgerCount(host: Host, runId: string): Promise<number> {
+  const client = new DynamoDBClient({ endpoint: host.dynamodbEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  let total = 0;
+  let start: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: 'village-flow',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `LEDGER#funding#${runId}` } },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    total += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  client.destroy();
+  return total;
+}
+
+function newVillages(count: number): Village[] {
+  const used = new Set(demoVillages.map((v) => v.code));
+  const out: Village[] = [];
+  for (let n = 300; n <= 999 && out.length < count; n++) {
+    for (const t of demoTownships) {
+      const code = `${t.code}${n}`;
+      if (used.has(code) || out.length >= count) continue;
+      out.push({ code, name: `${t.name}第${n}村`, population: 300 + ((n * 7) % 2700), economicallyWeak: n % 9 === 0, category: '创优', operatingFundsFen: (n % 9 === 0 ? 3_000_000 : 15_000_000) + n * 100 });
+    }
+  }
+  return out;
+}
+
+afterAll(cleanUpLocalHosts);
+
+describe('a funding run on the local host survives SIGKILL in the middle of disbursement', () => {
+  it('imports 4,000 villages, runs, approves, is killed while paying, restarts and ends paid with one ledger entry per village', async () => {
+    const dataDir = tmpDataDir('village-flow-e2e-funding-');
+    const ports = await freePorts();
+    const first = await startHost(ports, dataDir);
+
+    const imported = await call(first, 'admin', 'POST', '/imports/villages', toVillageCsv(newVillages(4_000)), 'text/csv');
+    expect(imported.status).toBe(202);
+    await until('the import', async () => {
+      const imp = await call(first, 'admin', 'GET', `/imports/${imported.body.id}`);
+      return imp.body.status === 'succeeded' ? imp.body : undefined;
+    });
+    const villageCount = demoVillages.length + 4_000;
+
+    const run = await call(first, 'admin', 'POST', '/funding/runs', { policyId: demoFundingPolicyId });
+    expect(run.status).toBe(201);
+    const id = String(run.body.id);
+    const waiting = await until('awaiting approval', async () => {
+      const r = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
+      const inbox = await call(first, 'finance', 'GET', '/inbox?role=finance');
+      const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
+      return r.body.status === 'awaiting-approval' && listed ? r.body : undefined;
+    });
+    expect(waiting).toMatchObject({ villageCount, pageCount: 5 });
+    expect((await call(first, 'finance', 'POST', `/funding/runs/${id}/approve`, { comment: '同意' })).status).toBe(200);
+
+    // Kill once the first ledger entries are written, while the run is still disbursing.
+    await until('the first ledger entries', async () => ((await ledgerCount(first, id)) > 0 ? true : undefined), 10);
+    const before = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(before.body.status).toBe('disbursing');
+    expect(before.body.progress.paidPages).toBeLessThan(5);
+
+    const second = await startHost(ports, dataDir);
+    const paid = await until('paid', async () => {
+      const r = await call(second, 'finance', 'GET', `/funding/runs/${id}`);
+      expect(r.body.status).not.toBe('failed');
+      return r.body.status === 'paid' && r.body.stateTransitions !== undefined ? r.body : undefined;
+    });
+    // Every village gets the 40,000-yuan increase (no cap), so every village has exactly one entry.
+    expect(await ledgerCount(second, id)).toBe(villageCount);
+    expect(paid.progress).toEqual({ computedPages: 5, paidPages: 5, paidVillages: villageCount, paidFen: paid.summary.total.topUpFen });
+    expect(paid.historyEvents).toBeLessThan(1_000);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});

@@ -1,0 +1,150 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { cleanUpLocalHosts, freePorts, spawnLocalHost, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
+import { parseVillageCsv, toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
+import type { Village } from '../../../functions/platform/registries/domain/village.ts';
+import { demoTownships, demoVillages } from '../../../local/demo-data.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+type Host = LocalHost & { readonly adminToken: string };
+
+async function startHost(p: LocalHostPorts, extra: string[]): Promise<Host> {
+  const host = await startLocalHost(p, extra);
+  return { ...host, adminToken: host.token('admin') };
+}
+
+async function api(host: Host, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${host.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${host.adminToken}`, ...(body !== undefined ? { 'content-type': 'text/csv' } : {}), ...headers },
+    ...(body !== undefined ? { body } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function waitForImport(host: Host, id: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const { status, body } = await api(host, 'GET', `/imports/${id}`);
+    expect(status).toBe(200);
+    if (['succeeded', 'rejected', 'failed'].includes(String(body.status))) return body;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const demoCsv = readFileSync(join(root, 'local/demo/villages.csv'), 'utf8');
+
+/** `count` villages in the demo townships with codes neither the demo data nor the demo CSV use. */
+function bigImport(count: number): Village[] {
+  const out: Village[] = [];
+  const used = new Set([...demoVillages.map((v) => v.code), ...parseVillageCsv(demoCsv).rows.map((r) => r.village.code)]);
+  for (let n = 100; n <= 999 && out.length < count; n++) {
+    for (const t of demoTownships) {
+      const code = `${t.code}${n}`;
+      if (used.has(code) || out.length >= count) continue;
+      out.push({ code, name: `${t.name}第${n}村`, population: 300 + ((n * 7) % 2700), economicallyWeak: n % 9 === 0, category: '创优', operatingFundsFen: 15_000_000 + n * 100 });
+    }
+  }
+  if (out.length < count) throw new Error('not enough free codes');
+  return out;
+}
+
+async function countItems(host: Host, prefix: string): Promise<number> {
+  const client = new DynamoDBClient({ endpoint: host.dynamodbEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  let total = 0;
+  let start: Record<string, never> | undefined;
+  do {
+    const out = await client.send(
+      new ScanCommand({
+        TableName: 'village-flow',
+        Select: 'COUNT',
+        FilterExpression: 'begins_with(pk, :p)',
+        ExpressionAttributeValues: { ':p': { S: prefix } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    total += out.Count ?? 0;
+    start = out.LastEvaluatedKey as typeof start;
+  } while (start);
+  client.destroy();
+  return total;
+}
+
+afterAll(cleanUpLocalHosts);
+
+describe('the local host (npm start) as a child process', () => {
+  it('imports over HTTP, survives SIGKILL mid-workflow, finishes with exact counts, keeps data without re-seeding', async () => {
+    const dataDir = tmpDataDir();
+    const p = await freePorts();
+    const first = await startHost(p, ['--data-dir', dataDir]);
+    expect(first.output()).toMatch(/demo data seeded/);
+    expect(first.output()).toContain(`http://127.0.0.1:${p.sfnPort}`);
+    expect(await fetch(`${first.api}/health`).then((r) => r.json())).toEqual({ status: 'ok' });
+
+    const small = await api(first, 'POST', '/imports/villages', demoCsv);
+    expect(small.status).toBe(202);
+    const smallDone = await waitForImport(first, String(small.body.id));
+    expect(smallDone).toMatchObject({ status: 'succeeded', counts: { created: 8, updated: 0, unchanged: 0 } });
+
+    const villages = bigImport(5_000);
+    const big = await api(first, 'POST', '/imports/villages', toVillageCsv(villages));
+    expect(big.status).toBe(202);
+    const executionArn = String(big.body.executionArn);
+    const sfn = new SFNClient({ endpoint: first.sfnEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    // Kill once some pages are written but not all: the execution is RUNNING in the middle of its Map.
+    for (;;) {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      expect(d.status).toBe('RUNNING');
+      const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+      if ((h.events ?? []).filter((e) => e.type === 'TaskSucceeded').length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    sfn.destroy();
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startHost(p, ['--data-dir', dataDir]);
+    expect(second.output()).not.toMatch(/demo data seeded/);
+    const bigDone = await waitForImport(second, String(big.body.id));
+    expect(bigDone).toMatchObject({ status: 'succeeded', rowCount: 5_000, counts: { created: 5_000, updated: 0, unchanged: 0 } });
+
+    const expected = demoVillages.length + 8 + 5_000;
+    expect(await countItems(second, 'VILLAGE#')).toBe(expected);
+    expect(await countItems(second, 'AUDIT#village#')).toBe(expected);
+    const execution = await api(second, 'GET', `/workflows/executions/${encodeURIComponent(executionArn)}`);
+    expect(execution.body).toMatchObject({ status: 'SUCCEEDED' });
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'dynamodb.pid'))).toBe(false);
+  });
+
+  it('--memory comes up, serves the demo data, writes nothing to disk, and stops on SIGTERM', async () => {
+    const dataDir = join(tmpDataDir(), 'never');
+    const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir]);
+    expect(host.output()).toMatch(/in memory/);
+    const village = await fetch(`${host.api}/villages/${demoVillages[0]!.code}`, { headers: { authorization: `Bearer ${host.adminToken}` } });
+    expect(village.status).toBe(200);
+    expect(await village.json()).toMatchObject({ code: demoVillages[0]!.code, name: demoVillages[0]!.name });
+    host.child.kill('SIGTERM');
+    expect(await host.exited).toBe(0);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('names the flag to change when a port is taken', async () => {
+    const blocker = createServer();
+    const taken = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)));
+    const p = { ...(await freePorts()), sfnPort: taken };
+    const host = spawnLocalHost(p, ['--memory']);
+    const code = await host.exited;
+    const out = host.output();
+    blocker.close();
+    expect(code).toBe(1);
+    expect(out).toContain(`Port ${taken} is already in use`);
+    expect(out).toContain('--sfn-port');
+  });
+});

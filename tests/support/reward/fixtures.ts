@@ -1,0 +1,164 @@
+import { expect } from 'vitest';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { sfn } from '../../../functions/shared/clients.ts';
+import { stateMachineArn } from '../../../functions/shared/config.ts';
+import type { ApplicationState } from '../../../functions/programs/reward/domain/state.ts';
+import type { RewardPolicy } from '../../../functions/programs/reward/domain/policy.ts';
+import { createApplication, getApplication, rewardDecisionId, type ApplicationRecord, type RewardStep } from '../../../functions/programs/reward/store/application.ts';
+import { getDecision } from '../../../functions/platform/decisions/store.ts';
+import { putAccount } from '../../../functions/programs/reward/store/account.ts';
+import { createEnterprise } from '../../../functions/programs/reward/store/enterprise.ts';
+import { getProgram } from '../../../functions/programs/reward/store/program.ts';
+import { createVillage, getVillage } from '../../../functions/platform/registries/store/village.ts';
+import { call, tokenFor, type AppLike } from '../api.ts';
+import { seedDivisions } from '../registries/village-import-fixtures.ts';
+import { helanStylePolicy } from '../../../local/reward-policy.ts';
+
+/** Helan-style tiers (8/9/10/12 %), minimum income 100,000 yuan; deadlines and threshold as given. */
+export function helanPolicy(overrides: Partial<RewardPolicy['approval']> & { capFen?: number; budgetCeilingFen?: number } = {}): RewardPolicy {
+  const { capFen = 50_000_000, budgetCeilingFen = 200_000_000, ...approval } = overrides;
+  return helanStylePolicy(budgetCeilingFen, { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000, ...approval }, capFen);
+}
+
+export const village = '120225100201';
+export const township = '120225100';
+
+export async function seedVillage(code = village): Promise<void> {
+  await seedDivisions();
+  if (!(await getVillage(code))) {
+    await createVillage({ code, name: `村${code.slice(-3)}`, population: 800, economicallyWeak: false, category: '示范', operatingFundsFen: 16_000_000 }, { sub: 'seed', roles: ['admin'] });
+  }
+}
+
+export interface Actors {
+  admin: string;
+  finance1: string;
+  finance2: string;
+  township: string;
+  villageSubmitter: string;
+  signers: Record<'handler' | 'bookkeeper' | 'head' | 'supervisor', string>;
+}
+
+export async function actors(code = village): Promise<Actors> {
+  const signer = (position: 'handler' | 'bookkeeper' | 'head' | 'supervisor') => tokenFor('village', code, { sub: `v-${position}-${code}`, position });
+  return {
+    admin: await tokenFor('admin', '120225', { sub: 'admin-a' }),
+    finance1: await tokenFor('finance', '120225', { sub: 'finance-a' }),
+    finance2: await tokenFor('finance', '120225', { sub: 'finance-b' }),
+    township: await tokenFor('township', code.slice(0, 9), { sub: 'township-a' }),
+    villageSubmitter: await tokenFor('village', code, { sub: `v-submitter-${code}` }),
+    signers: { handler: await signer('handler'), bookkeeper: await signer('bookkeeper'), head: await signer('head'), supervisor: await signer('supervisor') },
+  };
+}
+
+const today = new Date().toISOString().slice(0, 10);
+
+export async function openProgram(app: AppLike, t: Actors, policy: RewardPolicy, year = 2025): Promise<string> {
+  const res = await call(app, 'POST', '/reward/programs', {
+    token: t.admin,
+    body: { name: `以奖代补 ${year}`, jurisdiction: '120225', year, window: { opensOn: today, closesOn: today }, policy },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+/** An enterprise with accounts for year-1 and year (yuan amounts). */
+export async function enterprise(app: AppLike, t: Actors, accounts: { year: number; incomeYuan: number; profitYuan: number }[], code = village): Promise<string> {
+  const res = await call(app, 'POST', '/reward/enterprises', { token: t.township, body: { name: `合作社${Math.random().toString(36).slice(2, 8)}`, kind: 'cooperative', village: code } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const id = res.body.id as string;
+  for (const a of accounts) {
+    const put = await call(app, 'PUT', `/reward/enterprises/${id}/accounts/${a.year}`, { token: t.township, body: { operatingIncomeFen: a.incomeYuan * 100, netProfitFen: a.profitYuan * 100 } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+  }
+  return id;
+}
+
+export async function submit(app: AppLike, t: Actors, programId: string, entityId: string): Promise<string> {
+  const res = await call(app, 'POST', '/reward/applications', { token: t.villageSubmitter, body: { programId, entityId }, headers: { 'idempotency-key': `submit-${entityId}` } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+/** Polls until the application reaches one of `states` (the test's own timeout bounds it). */
+export async function until(id: string, ...states: ApplicationState[]): Promise<ApplicationRecord> {
+  for (;;) {
+    const app = await getApplication(id);
+    if (app && states.includes(app.status)) return app;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Polls until the decision of `step` is open, and returns its id. */
+export async function openDecision(id: string, step: RewardStep): Promise<string> {
+  for (;;) {
+    const app = await getApplication(id);
+    if (app) {
+      const d = await getDecision(rewardDecisionId(app, step));
+      if (d?.status === 'open') return d.id;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function signAll(app: AppLike, t: Actors, id: string): Promise<void> {
+  await openDecision(id, 'village-signoff');
+  for (const position of ['handler', 'bookkeeper', 'head', 'supervisor'] as const) {
+    const res = await call(app, 'POST', `/reward/applications/${id}/signatures`, { token: t.signers[position], body: { decision: 'sign' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+}
+
+export async function decide(app: AppLike, token: string, decisionId: string, decision: string, comment?: string) {
+  return call(app, 'POST', `/decisions/${decisionId}`, { token, body: { decision, ...(comment ? { comment } : {}) } });
+}
+
+const executionArn = (id: string) => `${stateMachineArn('reward-application').replace(':stateMachine:', ':execution:')}:${id}`;
+
+/** Waits for the execution to end; returns its status and the names of the top-level and branch states entered, in order. */
+export async function finished(id: string): Promise<{ status: string; states: string[]; events: HistoryEvent[] }> {
+  for (;;) {
+    const d = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }));
+    if (d.status !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn().send(new GetExecutionHistoryCommand({ executionArn: executionArn(id), nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const d = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }));
+  return { status: d.status ?? '', states: events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : [])), events };
+}
+
+/** Runs `work` over `items`, `width` at a time. */
+export async function pool<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
+    }),
+  );
+}
+
+/**
+ * Applications that are not what is under test, 16 at a time: for each id an enterprise of
+ * `village` with 2024 and 2025 accounts (+300,000 yuan on 1.2M yuan income → 30,000 yuan), the
+ * application written through the stores, and its execution started as the API starts it.
+ */
+export async function seedApplications(programId: string, ids: readonly string[], enterpriseName: (index: number) => string): Promise<void> {
+  const program = (await getProgram(programId))!;
+  const seeder = { sub: 'seed', roles: ['township' as const] };
+  await pool(ids, 16, async (id, i) => {
+    const ent = await createEnterprise({ name: enterpriseName(i), kind: 'cooperative', village }, seeder);
+    await putAccount({ entityId: ent.id, year: 2024, operatingIncomeFen: 100_000_000, netProfitFen: 10_000_000 }, village, seeder);
+    await putAccount({ entityId: ent.id, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 40_000_000 }, village, seeder);
+    await createApplication(
+      { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.year, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
+      { sub: `v-submitter-${village}`, roles: ['village'] },
+    );
+    await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: id, input: JSON.stringify({ applicationId: id }) }));
+  });
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { actions, authorize, type Action } from '../../../functions/platform/authz.ts';
+import { roles, type Principal, type Role } from '../../../functions/platform/principal.ts';
+
+// The whole policy as an independent table: which roles may do each action inside their
+// jurisdiction (on a resource that is not their own unit). Out of jurisdiction, nobody may.
+const allowedInJurisdiction: Record<Action, readonly Role[]> = {
+  'division:create': ['admin'],
+  'division:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
+  'division:update': ['admin'],
+  'village:create': ['admin'],
+  'village:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
+  'village:update': ['admin'],
+  'unit:create': ['admin'],
+  'unit:read': ['admin', 'finance', 'township', 'auditor'],
+  'unit:update': ['admin'],
+  'audit:read': ['admin', 'auditor'],
+  'import:create': ['admin'],
+  'import:read': ['admin', 'auditor'],
+  'workflow:read': ['admin', 'auditor'],
+  'funding-policy:create': ['admin'],
+  'funding-policy:read': ['admin', 'finance', 'township', 'auditor'],
+  'funding-current:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'funding-current:write': ['admin', 'township'],
+  'funding-run:start': ['admin'],
+  'funding-run:read': ['admin', 'finance', 'auditor'],
+  'funding-run:decide': ['finance'],
+  'reward-program:create': ['admin'],
+  'reward-program:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'reward-program:update': ['admin'],
+  'reward-budget:raise': ['finance'],
+  'reward-enterprise:create': ['admin', 'township'],
+  'reward-enterprise:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'reward-account:write': ['township'],
+  'reward-application:create': ['village'],
+  'reward-application:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'reward-application:sign': ['village'],
+  'decision:answer': ['admin', 'finance', 'township', 'village'],
+};
+
+// On the caller's own unit (registered outside the caller's division), only a unit user reading it.
+const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = { 'unit:read': ['unit'] };
+
+const principal = (role: Role): Principal => ({ sub: `${role}-1`, roles: [role], division: '120225', unitId: 'U1' });
+
+const scopes = {
+  inside: { division: '120225100201', unitId: 'U2' },
+  outside: { division: '120223100201', unitId: 'U2' },
+  ownUnit: { division: '120223', unitId: 'U1' },
+} as const;
+
+const cells = actions.flatMap((action) =>
+  roles.flatMap((role) =>
+    (Object.keys(scopes) as (keyof typeof scopes)[]).map((scope) => {
+      const expected =
+        scope === 'inside'
+          ? allowedInJurisdiction[action].includes(role)
+          : scope === 'ownUnit'
+            ? (allowedOnOwnUnit[action] ?? []).includes(role)
+            : false;
+      return { action, role, scope, expected };
+    }),
+  ),
+);
+
+describe('authorization matrix: action × role × scope', () => {
+  it('covers every action, role and scope', () => {
+    expect(cells).toHaveLength(actions.length * roles.length * 3);
+  });
+
+  it.each(cells)('$action by $role on a resource $scope → allowed: $expected', ({ action, role, scope, expected }) => {
+    expect(authorize(principal(role), action, scopes[scope]).allowed).toBe(expected);
+  });
+});
+
+describe('authorization details', () => {
+  it('treats jurisdiction as a code prefix at every level', () => {
+    const township: Principal = { sub: 't', roles: ['township'], division: '120225100' };
+    expect(authorize(township, 'village:read', { division: '120225100201' }).allowed).toBe(true);
+    expect(authorize(township, 'village:read', { division: '120225101201' }).allowed).toBe(false);
+    expect(authorize(township, 'village:read', { division: '120225' }).allowed).toBe(false);
+    const city: Principal = { sub: 'c', roles: ['admin'], division: '1202' };
+    expect(authorize(city, 'village:update', { division: '120225100201' }).allowed).toBe(true);
+  });
+
+  it('allows when any of several roles allows', () => {
+    const both: Principal = { sub: 'x', roles: ['finance', 'auditor'], division: '120225' };
+    expect(authorize(both, 'audit:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(both, 'village:update', { division: '120225100201' }).allowed).toBe(false);
+  });
+
+  it('never lets a unit user without a unit id read a unit', () => {
+    const noUnit: Principal = { sub: 'u', roles: ['unit'], division: '120225' };
+    expect(authorize(noUnit, 'unit:read', { division: '120225', unitId: 'U1' }).allowed).toBe(false);
+    expect(authorize(noUnit, 'unit:read', { division: '120225' }).allowed).toBe(false);
+  });
+
+  it('says whether the role or the jurisdiction was the reason', () => {
+    const finance = principal('finance');
+    const byRole = authorize(finance, 'village:update', scopes.inside);
+    const byScope = authorize(finance, 'village:read', scopes.outside);
+    expect(byRole.allowed || byRole.reason).toMatch(/not allowed for role finance/);
+    expect(byScope.allowed || byScope.reason).toMatch(/outside your jurisdiction/);
+  });
+});
+
+describe('reading what covers you', () => {
+  const township: Principal = { sub: 't1', roles: ['township'], division: '120225100' };
+  const villageHead: Principal = { sub: 'v1', roles: ['village'], division: '120225100201', position: 'head' };
+
+  it('lets townships and villages read the county program that applies to them, and nothing beside it', () => {
+    expect(authorize(township, 'reward-program:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(villageHead, 'reward-program:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(villageHead, 'reward-program:read', { division: '120225100' }).allowed).toBe(true);
+    expect(authorize(township, 'reward-program:read', { division: '120226' }).allowed).toBe(false);
+    expect(authorize(villageHead, 'reward-program:read', { division: '120225101' }).allowed).toBe(false);
+  });
+
+  it('does not widen other actions: covering is not a licence to change or to read registries above you', () => {
+    expect(authorize(township, 'reward-program:update', { division: '120225' }).allowed).toBe(false);
+    expect(authorize(township, 'funding-policy:read', { division: '120225' }).allowed).toBe(false);
+    expect(authorize(villageHead, 'reward-application:read', { division: '120225' }).allowed).toBe(false);
+  });
+});
