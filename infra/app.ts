@@ -4,7 +4,7 @@ import { deployConfigSchema, parseDeployConfig, resourcePrefix } from './config.
 import { VillageFlowStack, type WorkflowRegistry } from './stacks/village-flow-stack.ts';
 
 export interface DefineAppOptions {
-  /** @default the lists of `workflows/registry.ts` */
+  /** @default every module's workflows and tasks */
   readonly registry?: WorkflowRegistry;
 }
 

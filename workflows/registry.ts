@@ -1,71 +1,110 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { modules as allModules } from '../functions/modules.ts';
+import type { ProgramModule, WorkflowDefinition } from '../functions/platform/module.ts';
+import { executionContextKey, type TaskDefinition } from '../functions/shared/task.ts';
 
 /**
- * The map from workflows to the code their Task states run, read by both hosts:
- * the CDK stack builds one Lambda function per task function and substitutes its ARN into the
- * definition; the local Step Functions endpoint substitutes a local ARN and calls the same handler
- * in-process.
+ * The map from workflows to the code their Task states run, read by both hosts, aggregated from the
+ * modules (functions/modules.ts): the CDK stack builds one Lambda function per task and substitutes
+ * its ARN into the definition; the local Step Functions endpoint substitutes a local ARN and calls the
+ * same handler in-process. The ASL files stay here, flat, and name no module.
  */
-export interface TaskFunction {
-  /** Stable id: Lambda construct id on AWS, function name suffix on both hosts. */
-  readonly id: string;
-  /** Variable in the ASL definition (`${VillageImportValidateFunctionArn}`) replaced by the function's ARN. */
-  readonly substitution: string;
-  /** Source file, relative to the repository root, exporting `handler`. */
-  readonly entry: string;
-  /** Least privilege: what the function does with the table. */
-  readonly tableAccess: 'read' | 'readWrite';
-  /** Whether it calls Step Functions (to answer task tokens or start executions). */
-  readonly usesStepFunctions?: boolean;
-  /** Lambda timeout in seconds (default 30). */
-  readonly timeoutSeconds?: number;
-  /** Lambda memory in MB (default 512). */
-  readonly memoryMb?: number;
+export type Workflow = WorkflowDefinition;
+export type TaskFunction = TaskDefinition;
+
+/** What the stack and the local host deploy: replaceable so tests can pass a fixture module. */
+export interface WorkflowRegistry {
+  readonly workflows: readonly Workflow[];
+  readonly taskFunctions: readonly TaskFunction[];
+  /** The ASL text with `${…}` substitution variables still in place: exactly what CDK deploys. */
+  readonly definitionText: (workflow: Workflow) => string;
 }
 
-export interface Workflow {
-  /** State machine name suffix; also the key used by the API to start executions. */
-  readonly name: string;
-  /** ASL file in this folder. */
-  readonly definitionFile: string;
-  readonly description: string;
-}
-
-export const workflows: readonly Workflow[] = [
-  { name: 'village-import', definitionFile: 'village-import.asl.json', description: 'Validate a village CSV and write its villages in pages, idempotently' },
-  { name: 'reward-application', definitionFile: 'reward-application.asl.json', description: 'Reward instead of subsidy: compute, sign-off, review, approval, reserve, disburse exactly once, notify' },
-  { name: 'funding-run', definitionFile: 'funding-run.asl.json', description: 'Yearly village operating-funds increase: snapshot, allocate in pages, finance approval, paged disbursement' },
-];
-
-export const taskFunctions: readonly TaskFunction[] = [
-  { id: 'village-import-validate', substitution: 'VillageImportValidateFunctionArn', entry: 'functions/platform/registries/tasks/village-import-validate.ts', tableAccess: 'readWrite', timeoutSeconds: 120, memoryMb: 1024 },
-  { id: 'village-import-write-page', substitution: 'VillageImportWritePageFunctionArn', entry: 'functions/platform/registries/tasks/village-import-write-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
-  { id: 'village-import-finish', substitution: 'VillageImportFinishFunctionArn', entry: 'functions/platform/registries/tasks/village-import-finish.ts', tableAccess: 'readWrite' },
-  { id: 'village-import-mark-failed', substitution: 'VillageImportMarkFailedFunctionArn', entry: 'functions/platform/registries/tasks/village-import-mark-failed.ts', tableAccess: 'readWrite' },
-  { id: 'reward-compute', substitution: 'RewardComputeFunctionArn', entry: 'functions/programs/reward/tasks/compute.ts', tableAccess: 'readWrite' },
-  { id: 'reward-await', substitution: 'RewardAwaitFunctionArn', entry: 'functions/programs/reward/tasks/await.ts', tableAccess: 'readWrite', usesStepFunctions: true },
-  { id: 'reward-decision-outcome', substitution: 'RewardDecisionOutcomeFunctionArn', entry: 'functions/programs/reward/tasks/decision-outcome.ts', tableAccess: 'read' },
-  { id: 'reward-escalate', substitution: 'RewardEscalateFunctionArn', entry: 'functions/programs/reward/tasks/escalate.ts', tableAccess: 'readWrite' },
-  { id: 'reward-reserve', substitution: 'RewardReserveFunctionArn', entry: 'functions/programs/reward/tasks/reserve.ts', tableAccess: 'readWrite' },
-  { id: 'reward-disburse', substitution: 'RewardDisburseFunctionArn', entry: 'functions/programs/reward/tasks/disburse.ts', tableAccess: 'readWrite' },
-  { id: 'reward-notify', substitution: 'RewardNotifyFunctionArn', entry: 'functions/programs/reward/tasks/notify.ts', tableAccess: 'readWrite' },
-  { id: 'funding-run-snapshot', substitution: 'FundingRunSnapshotFunctionArn', entry: 'functions/programs/funding/tasks/snapshot.ts', tableAccess: 'readWrite', timeoutSeconds: 900, memoryMb: 1024 },
-  { id: 'funding-run-compute-page', substitution: 'FundingRunComputePageFunctionArn', entry: 'functions/programs/funding/tasks/compute-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
-  { id: 'funding-run-summarise', substitution: 'FundingRunSummariseFunctionArn', entry: 'functions/programs/funding/tasks/summarise.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
-  { id: 'funding-run-request-approval', substitution: 'FundingRunRequestApprovalFunctionArn', entry: 'functions/programs/funding/tasks/request-approval.ts', tableAccess: 'readWrite', usesStepFunctions: true },
-  { id: 'funding-run-disburse-page', substitution: 'FundingRunDisbursePageFunctionArn', entry: 'functions/programs/funding/tasks/disburse-page.ts', tableAccess: 'readWrite', timeoutSeconds: 120 },
-  { id: 'funding-run-mark-paid', substitution: 'FundingRunMarkPaidFunctionArn', entry: 'functions/programs/funding/tasks/mark-paid.ts', tableAccess: 'readWrite' },
-  { id: 'funding-run-mark-failed', substitution: 'FundingRunMarkFailedFunctionArn', entry: 'functions/programs/funding/tasks/mark-failed.ts', tableAccess: 'readWrite' },
-];
+/**
+ * The one Retry policy of every Lambda task, put in front of whatever a state adds for its own
+ * errors (a state lists only those). First the Lambda service errors AWS recommends retrying; then
+ * the transient errors of this codebase: a fault injected by a test, a write that lost a race
+ * (ConflictError, a cancelled or conflicting transaction, a condition that failed because another
+ * writer moved first) and throttling. Every step is idempotent, so a repeat re-reads and converges.
+ */
+export const standardRetry = [
+  {
+    ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+    IntervalSeconds: 1,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+  },
+  {
+    ErrorEquals: [
+      'InjectedFault',
+      'ConflictError',
+      'TransactionConditionFailed',
+      'TransactionCanceledException',
+      'TransactionConflictException',
+      'ProvisionedThroughputExceededException',
+      'ThrottlingException',
+    ],
+    IntervalSeconds: 1,
+    MaxAttempts: 12,
+    BackoffRate: 1.5,
+  },
+] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The raw ASL text with `${…}` substitution variables still in place: exactly what CDK deploys. */
-export function definitionText(workflow: Workflow): string {
+type Json = Record<string, unknown>;
+
+/** Lambda tasks (`arn:aws:states:::lambda:invoke`, with or without `.waitForTaskToken`). */
+export function isLambdaTaskState(state: Json): boolean {
+  return state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke');
+}
+
+function eachState(states: Json, visit: (state: Json) => void): void {
+  for (const state of Object.values(states) as Json[]) {
+    visit(state);
+    for (const branch of (state.Branches as Json[] | undefined) ?? []) eachState(branch.States as Json, visit);
+    const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+    if (processor) eachState(processor.States as Json, visit);
+  }
+}
+
+/**
+ * The platform's conventions, applied to an ASL file as it is read: every Lambda task gets the
+ * standard Retry in front of its own, and its payload gets `"execution.$": "$$.Execution"` so the
+ * task logs with the execution's name and the API request that started it (functions/shared/task.ts).
+ */
+export function withConventions(definition: string): string {
+  const machine = JSON.parse(definition) as Json;
+  eachState(machine.States as Json, (state) => {
+    if (!isLambdaTaskState(state)) return;
+    state.Retry = [...standardRetry, ...((state.Retry as Json[] | undefined) ?? [])];
+    const parameters = state.Parameters as Json | undefined;
+    const payload = parameters?.Payload as Json | undefined;
+    if (payload && typeof payload === 'object') payload[`${executionContextKey}.$`] = '$$.Execution';
+  });
+  return JSON.stringify(machine, null, 2);
+}
+
+/** The raw ASL file as it is in this folder. */
+export function definitionFileText(workflow: Workflow): string {
   return readFileSync(join(here, workflow.definitionFile), 'utf8');
 }
+
+/** The registry of the given modules (default: every module of functions/modules.ts). */
+export function registryOf(modules: readonly ProgramModule[] = allModules): WorkflowRegistry {
+  return {
+    workflows: modules.flatMap((m) => m.workflows),
+    taskFunctions: modules.flatMap((m) => m.tasks),
+    definitionText: (workflow) => withConventions(definitionFileText(workflow)),
+  };
+}
+
+const defaultRegistry = registryOf();
+export const workflows = defaultRegistry.workflows;
+export const taskFunctions = defaultRegistry.taskFunctions;
+export const definitionText = defaultRegistry.definitionText;
 
 /** Replace `${Name}` variables as Step Functions' definitionSubstitutions does; unknown names are an error. */
 export function substitute(definition: string, values: Readonly<Record<string, string>>): string {
@@ -77,6 +116,6 @@ export function substitute(definition: string, values: Readonly<Record<string, s
 }
 
 /** Local (non-AWS) Lambda ARN for a task function; the local endpoint maps it back to the handler. */
-export function localFunctionArn(fn: TaskFunction, region = 'cn-north-1'): string {
+export function localFunctionArn(fn: Pick<TaskFunction, 'id'>, region = 'cn-north-1'): string {
   return `arn:aws:lambda:${region}:000000000000:function:village-flow-${fn.id}`;
 }

@@ -4,44 +4,33 @@ import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth.ts';
-import type { App, AppEnv, RouteModule } from '../platform/http/context.ts';
+import type { AppEnv } from '../platform/http/context.ts';
+import type { MergeSchemaPath } from 'hono/types';
 import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
-import { divisionRoutes } from '../platform/registries/routes/divisions.ts';
-import { villageRoutes } from '../platform/registries/routes/villages.ts';
-import { unitRoutes } from '../platform/registries/routes/units.ts';
 import { auditRoutes } from '../platform/routes/audit.ts';
-import { importRoutes } from '../platform/registries/routes/imports.ts';
 import { workflowRoutes } from '../platform/routes/workflows.ts';
 import { inboxRoutes } from '../platform/decisions/inbox.ts';
 import { decisionRoutes } from '../platform/decisions/routes.ts';
-import { rewardProgramRoutes } from '../programs/reward/routes/programs.ts';
-import { rewardEnterpriseRoutes } from '../programs/reward/routes/enterprises.ts';
-import { rewardApplicationRoutes } from '../programs/reward/routes/applications.ts';
-import { fundingPolicyRoutes } from '../programs/funding/routes/policies.ts';
-import { fundingCurrentRoutes } from '../programs/funding/routes/current.ts';
-import { fundingRunRoutes } from '../programs/funding/routes/runs.ts';
+import { decisionKindsOf, type ProgramModule } from '../platform/module.ts';
+import { modules as allModules } from '../modules.ts';
+
+type SchemaOf<T> = T extends OpenAPIHono<AppEnv, infer S, string> ? S : never;
+type ModuleSchema<M> = M extends { readonly routes: { readonly basePath: infer P extends string; readonly app: infer A } } ? MergeSchemaPath<SchemaOf<A>, P> : unknown;
+type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type PlatformSchema = SchemaOf<typeof auditRoutes> & SchemaOf<ReturnType<typeof workflowRoutes>> & SchemaOf<ReturnType<typeof inboxRoutes>> & SchemaOf<ReturnType<typeof decisionRoutes>>;
 
 /**
- * Every route module of the API, in one list: adding a program's routes is one line here.
- * A module is `(app) => void` and registers its routes with `app.openapi(createRoute(…), handler)`.
+ * The API's routes as one type, for a typed client (`hc<AppType>` from hono/client): the platform's
+ * routes and every module's under its base path, derived from the modules list, so a new program's
+ * routes are typed without an edit here.
  */
-const routeModules: readonly RouteModule[] = [
-  divisionRoutes,
-  villageRoutes,
-  unitRoutes,
-  auditRoutes,
-  importRoutes,
-  workflowRoutes,
-  inboxRoutes,
-  decisionRoutes,
-  rewardProgramRoutes,
-  rewardEnterpriseRoutes,
-  rewardApplicationRoutes,
-  fundingPolicyRoutes,
-  fundingCurrentRoutes,
-  fundingRunRoutes,
-];
+export type AppType = OpenAPIHono<AppEnv, PlatformSchema & Intersect<ModuleSchema<(typeof allModules)[number]>>>;
+
+export interface BuildAppOptions {
+  /** The modules whose routes and decisions the API serves. @default every module (functions/modules.ts) */
+  readonly modules?: readonly ProgramModule[];
+}
 
 /** Paths served without a token. */
 const publicPaths = new Set(['/health', '/openapi.json', '/docs']);
@@ -71,8 +60,10 @@ function problemResponse(c: Context<AppEnv>, err: unknown): Response {
  * The HTTP API, knowing nothing about the runtime it runs in (Lambda through hono/aws-lambda, or
  * @hono/node-server locally). Tests call it with `app.request()`.
  */
-export function buildApp(): App {
-  const app: App = new OpenAPIHono<AppEnv>({
+export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
+  const modules = options.modules ?? allModules;
+  const kinds = decisionKindsOf(modules);
+  const app = new OpenAPIHono<AppEnv>({
     // Every zod failure (body, path, query, headers) becomes one 400 naming all bad fields.
     defaultHook: (result) => {
       if (!result.success) throw new ValidationError(zodFieldErrors(result.error, locationOf[result.target]));
@@ -124,7 +115,12 @@ export function buildApp(): App {
     (c) => c.json({ status: 'ok' as const }, 200),
   );
 
-  for (const register of routeModules) register(app);
+  // The platform's own routes, then each module's sub-app at its base path (OpenAPI definitions merge).
+  app.route('/', auditRoutes);
+  app.route('/', workflowRoutes(modules.flatMap((m) => m.workflows.map((w) => w.name))));
+  app.route('/', inboxRoutes(kinds));
+  app.route('/', decisionRoutes(kinds));
+  for (const module of modules) if (module.routes) app.route(module.routes.basePath, module.routes.app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -5,8 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { Construct as Group } from 'constructs';
-import * as registry from '../../workflows/registry.ts';
-import type { TaskFunction as TaskFunctionEntry, Workflow } from '../../workflows/registry.ts';
+import { registryOf, type Workflow, type WorkflowRegistry } from '../../workflows/registry.ts';
 import { roles } from '../../functions/platform/principal.ts';
 import { resourcePrefix, type DeployConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
@@ -16,16 +15,11 @@ import { VillageFlowTable } from '../constructs/table.ts';
 import { TaskFunction } from '../constructs/task-function.ts';
 import { WorkflowStateMachine } from '../constructs/workflow.ts';
 
-/** What the stack deploys: by default `workflows/registry.ts`, replaceable so tests can pass fixtures. */
-export interface WorkflowRegistry {
-  readonly workflows: readonly Workflow[];
-  readonly taskFunctions: readonly TaskFunctionEntry[];
-  readonly definitionText: (workflow: Workflow) => string;
-}
+export type { WorkflowRegistry };
 
 export interface VillageFlowStackProps extends StackProps {
   readonly config: DeployConfig;
-  /** @default the lists of `workflows/registry.ts` */
+  /** @default every module's workflows and tasks (`registryOf()` in workflows/registry.ts) */
   readonly registry?: WorkflowRegistry;
   /** Folder holding package.json; function entries are relative to it. @default the repository root */
   readonly projectRoot?: string;
@@ -49,8 +43,8 @@ export function stateMachineName(config: Pick<DeployConfig, 'stage'>, workflow: 
 
 /**
  * The whole product on AWS: the table, one function per task handler, one state machine per workflow,
- * the HTTP API with its Cognito user pool, and the alarms. Generic over the registry: a workflow added
- * to `workflows/registry.ts` is deployed without touching this file.
+ * the HTTP API with its Cognito user pool, and the alarms. Generic over the registry: a module's workflow
+ * (functions/programs/index.ts) is deployed without touching this file.
  */
 export class VillageFlowStack extends Stack {
   readonly table: VillageFlowTable;
@@ -64,7 +58,7 @@ export class VillageFlowStack extends Stack {
   constructor(scope: Construct, id: string, props: VillageFlowStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const reg = props.registry ?? registry;
+    const reg = props.registry ?? registryOf();
     const projectRoot = props.projectRoot ?? repositoryRoot;
     const prefix = resourcePrefix(config);
     const isProd = config.stage === 'prod';

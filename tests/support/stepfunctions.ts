@@ -4,6 +4,8 @@ import { resetClients, sfn } from '../../functions/shared/clients.ts';
 import { resetConfig } from '../../functions/shared/config.ts';
 import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
+import { localFunctionArn, type WorkflowRegistry } from '../../workflows/registry.ts';
+import type { TaskHandler } from '../../local/stepfunctions/index.ts';
 
 /**
  * Registers hooks that run the registered workflows (real definitions and handlers) on the local
@@ -11,11 +13,24 @@ import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
  * Hooks run in registration order, so environment a file sets in an earlier `beforeAll` (e.g. a
  * fault setting) is in the config the handlers see.
  */
-export function useLocalStepFunctions(options: { waitScale?: number } = {}): void {
+export interface LocalStepFunctionsOptions {
+  readonly waitScale?: number;
+  /** The workflows and tasks to run (default: every module's). */
+  readonly registry?: WorkflowRegistry;
+  /** Task handlers to use instead of the real ones, by task id (routing tests). */
+  readonly stubs?: Readonly<Record<string, TaskHandler>>;
+}
+
+export function useLocalStepFunctions(options: LocalStepFunctionsOptions = {}): void {
   let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const region = process.env.AWS_REGION ?? 'cn-north-1';
-    const { stateMachines, handlers } = await loadRegisteredWorkflows(region);
+    const { stateMachines, handlers } = await loadRegisteredWorkflows(region, options.registry);
+    for (const [id, stub] of Object.entries(options.stubs ?? {})) {
+      const arn = localFunctionArn({ id }, region);
+      if (!handlers.has(arn)) throw new Error(`No task ${id} to stub`);
+      handlers.set(arn, stub);
+    }
     const running = await startStepFunctionsLocal({
       port: 0,
       region,

@@ -1,11 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../http/context.ts';
 import { principalOf } from '../http/context.ts';
 import { errorResponses, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { roles } from '../principal.ts';
 import { listInbox, type PendingDecision } from './store.ts';
-import { mayStillSign, type Signature } from '../../programs/reward/domain/signoff.ts';
-import type { Principal } from '../principal.ts';
+import type { DecisionKindDefinition } from '../module.ts';
 
 export const inboxItemSchema = z
   .object({
@@ -26,19 +25,14 @@ export const inboxItemSchema = z
   .openapi('InboxItem', { description: 'An open decision waiting for the caller. Task tokens are never part of it.' });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
-const subjectPaths: Readonly<Record<string, (id: string) => string>> = {
-  'reward-application': (id) => `/reward/applications/${id}`,
-  'funding-run': (id) => `/funding/runs/${id}`,
-};
-
 /** The API form of a decision: explicit fields only, so nothing stored beside them (the token) can leak. */
-export function inboxItem(d: PendingDecision): InboxItem {
+export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d: PendingDecision): InboxItem {
   return {
     id: d.id,
     kind: d.kind,
     subjectType: d.subjectType,
     subjectId: d.subjectId,
-    subject: subjectPaths[d.subjectType]?.(d.subjectId) ?? `/${d.subjectType}/${d.subjectId}`,
+    subject: kinds.get(d.kind)?.subjectPath(d.subjectId) ?? `/${d.subjectType}/${d.subjectId}`,
     division: d.division,
     role: d.role,
     createdAt: d.createdAt,
@@ -53,17 +47,12 @@ export function inboxItem(d: PendingDecision): InboxItem {
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * A village user sees a 三签一审 sign-off only while it waits for their position (and them): once
- * the handler has signed, the handler's inbox no longer shows it; a village user without a position
- * cannot sign and does not see it. A page may therefore hold fewer items than `limit`.
+ * `/inbox`: what waits for the caller. A decision kind may narrow what its deciders see (the reward
+ * sign-off is shown only while it waits for the caller's position), so a page may hold fewer items
+ * than `limit`.
  */
-function waitsForCaller(principal: Principal, listedRole: string | undefined, d: PendingDecision): boolean {
-  if (listedRole !== 'village' || d.kind !== 'reward.village-signoff') return true;
-  return principal.position !== undefined && mayStillSign(d.partials as unknown as Signature[], principal.sub, principal.position);
-}
-
-export function inboxRoutes(app: App): void {
-  app.openapi(
+export const inboxRoutes = (kinds: ReadonlyMap<string, DecisionKindDefinition>) => new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'get',
       path: '/inbox',
@@ -87,8 +76,8 @@ export function inboxRoutes(app: App): void {
       // Any role may read its own inbox: the listing is bounded by the caller's role and jurisdiction.
       const principal = principalOf(c);
       const page = await listInbox(principal, { limit, cursor }, { role, county });
-      const items = page.items.filter((d) => waitsForCaller(principal, role ?? principal.roles[0], d));
-      return c.json({ items: items.map(inboxItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+      const listedRole = role ?? principal.roles[0] ?? '';
+      const items = page.items.filter((d) => kinds.get(d.kind)?.visibleTo?.(principal, listedRole, d) ?? true);
+      return c.json({ items: items.map((d) => inboxItem(kinds, d)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
     },
   );
-}

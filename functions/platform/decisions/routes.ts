@@ -1,17 +1,21 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
 import { documented, errorResponses, writeErrorResponses } from '../http/schemas.ts';
-import { answerRewardDecision, type DecisionAnswerInput, type DecisionOutcome } from '../../programs/reward/use-cases.ts';
+import type { DecisionAnswerInput, DecisionKindDefinition, DecisionOutcome } from '../module.ts';
 import { authorize } from '../authz.ts';
 import type { Principal } from '../principal.ts';
-import { AppError, ForbiddenError, NotFoundError, toProblem } from '../../shared/errors.ts';
+import { AppError, ForbiddenError, NotFoundError, ValidationError, toProblem } from '../../shared/errors.ts';
 import { decisionIdSchema, getDecision } from './store.ts';
 import { inboxItem, inboxItemSchema } from './inbox.ts';
+import { runBounded } from '../../shared/pool.ts';
 
 export const answerBody = z
   .strictObject({
-    decision: z.enum(['approve', 'reject', 'return', 'resubmit', 'withdraw', 'close']).openapi({ description: 'Which answers a decision takes depends on its kind (see docs/reward.md)' }),
+    decision: z
+      .string()
+      .regex(/^[a-z][a-z-]{0,39}$/, 'must be an answer such as approve, reject or return')
+      .openapi({ description: 'Which answers a decision takes depends on its kind: approve / reject / return (reward township review), approve / reject (reward finance approval, funding run approval), close (unfunded), resubmit / withdraw (returned application)' }),
     comment: z.string().trim().max(2000).optional(),
   })
   .openapi('DecisionAnswer');
@@ -31,19 +35,39 @@ const bulkResult = z
 const params = z.object({ decisionId: documented(decisionIdSchema, { param: { name: 'decisionId', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** Role and jurisdiction: the caller holds the decision's role and the subject lies in their jurisdiction. */
-async function answer(principal: Principal, decisionId: string, input: DecisionAnswerInput): Promise<DecisionOutcome> {
+type DecisionKinds = ReadonlyMap<string, DecisionKindDefinition>;
+
+function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
+  const definition = kinds.get(kind);
+  // A stored decision of a kind no module declares: a module was removed with decisions still open.
+  if (!definition) throw new Error(`No module declares decision kind ${kind}`);
+  return definition;
+}
+
+/**
+ * Role and jurisdiction first (the caller holds the decision's role and the subject lies in their
+ * jurisdiction), then the answer is one the kind takes, then the kind's module records it.
+ */
+async function answer(kinds: DecisionKinds, principal: Principal, decisionId: string, input: DecisionAnswerInput): Promise<DecisionOutcome> {
   const decision = await getDecision(decisionId);
   if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
   const allowed = authorize(principal, 'decision:answer', { division: decision.division });
   if (!allowed.allowed) throw new ForbiddenError(allowed.reason);
   if (!principal.roles.includes(decision.role)) throw new ForbiddenError(`decision ${decisionId} is for role ${decision.role}`);
-  return answerRewardDecision(principal, decision, input);
+  const definition = kindOf(kinds, decision.kind);
+  if (!definition.answer || definition.answers.length === 0) {
+    throw new ValidationError([{ field: 'decision', message: `${decision.kind} is answered through ${definition.answeredThrough ?? "its program's routes"}`, in: 'body' }]);
+  }
+  if (!definition.answers.includes(input.decision)) {
+    throw new ValidationError([{ field: 'decision', message: `must be one of ${definition.answers.join(', ')} for ${decision.kind}`, in: 'body' }]);
+  }
+  return definition.answer(principal, decision, input);
 }
 
-export function decisionRoutes(app: App): void {
+/** `/decisions`: read and answer any module's decisions, dispatched by the decision's kind. */
+export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>()
   // Registered before /decisions/{decisionId}, which would otherwise take `bulk` as an id.
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
       path: '/decisions/bulk',
@@ -56,28 +80,23 @@ export function decisionRoutes(app: App): void {
       const principal = principalOf(c);
       if (!principal.roles.includes('finance')) throw new ForbiddenError('bulk decisions are for finance users');
       const { items } = c.req.valid('json');
-      const results: z.infer<typeof bulkResult>['items'] = new Array(items.length);
-      let next = 0;
+      type Result = z.infer<typeof bulkResult>['items'][number];
       // A few at a time: each item is its own transaction and its own Step Functions call.
-      const worker = async () => {
-        for (let i = next++; i < items.length; i = next++) {
-          const { decisionId, ...input } = items[i]!;
-          try {
-            results[i] = { decisionId, status: 200, outcome: await answer(principal, decisionId, input) };
-          } catch (err) {
-            const problem = toProblem(err);
-            if (!(err instanceof AppError)) throw err;
-            results[i] = { decisionId, status: problem.status, problem: { type: problem.type, title: problem.title, ...(problem.detail ? { detail: problem.detail } : {}) } };
-          }
+      const results = await runBounded(items, 8, async ({ decisionId, ...input }): Promise<Result> => {
+        try {
+          return { decisionId, status: 200, outcome: await answer(kinds, principal, decisionId, input) };
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          const problem = toProblem(err);
+          return { decisionId, status: problem.status, problem: { type: problem.type, title: problem.title, ...(problem.detail ? { detail: problem.detail } : {}) } };
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker));
+      });
       const succeeded = results.filter((r) => r.status === 200).length;
       return c.json({ items: results, succeeded, failed: results.length - succeeded }, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/decisions/{decisionId}',
@@ -90,12 +109,12 @@ export function decisionRoutes(app: App): void {
       const { decisionId } = c.req.valid('param');
       const decision = await getDecision(decisionId);
       if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
-      requireAllowed(c, 'reward-application:read', { division: decision.division });
-      return c.json({ ...inboxItem(decision), status: decision.status }, 200);
+      requireAllowed(c, kindOf(kinds, decision.kind).readAction, { division: decision.division });
+      return c.json({ ...inboxItem(kinds, decision), status: decision.status }, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
       path: '/decisions/{decisionId}',
@@ -106,8 +125,6 @@ export function decisionRoutes(app: App): void {
     }),
     async (c) => {
       const { decisionId } = c.req.valid('param');
-      return c.json(await answer(principalOf(c), decisionId, c.req.valid('json')), 200);
+      return c.json(await answer(kinds, principalOf(c), decisionId, c.req.valid('json')), 200);
     },
   );
-
-}

@@ -30,15 +30,11 @@ import { TransactionConditionFailed, writeTransaction, type TransactItem } from 
  * answer (same actor, same outcome) delivers it again instead of being refused; a callback step that
  * is retried (new token) finds the answer and delivers it to its own token.
  */
-export const decisionKinds = [
-  'reward.village-signoff',
-  'reward.township-review',
-  'reward.finance-approval',
-  'reward.unfunded',
-  'reward.resubmission',
-  'funding.run-approval',
-] as const;
-export const decisionKindSchema = z.enum(decisionKinds);
+/**
+ * A decision kind is `<module>.<step>` (`reward.township-review`). The platform keeps no list of
+ * them: each program's module declares its kinds, and the API dispatches answers by the prefix.
+ */
+export const decisionKindSchema = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must be <module>.<step>');
 export type DecisionKind = z.infer<typeof decisionKindSchema>;
 
 export const decisionStatuses = ['open', 'answered', 'cancelled'] as const;

@@ -13,13 +13,17 @@ export interface AppEnv {
   };
 }
 
-export type App = OpenAPIHono<AppEnv>;
-
 /**
- * A route module registers its routes on the app (so they share its validation hook and
- * OpenAPI registry). app.ts lists every module in one array.
+ * A sub-app of routes (a module's, or the platform's). Built with `new OpenAPIHono<AppEnv>()` and
+ * chained `.openapi(…)` calls so that its type carries every route for the typed client; mounted by
+ * the composition root with `app.route(basePath, subApp)`, which merges the OpenAPI definitions and
+ * applies the root's validation hook.
  */
-export type RouteModule = (app: App) => void;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the mount point does not care which routes
+export type App = OpenAPIHono<AppEnv, any, any>;
+
+/** The context a route handler gets, for helpers shared by several handlers of one sub-app. */
+export type RouteContext = Context<AppEnv>;
 
 export function principalOf(c: Context<AppEnv>): Principal {
   const principal = c.get('principal');

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
 import { errorResponses, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { divisionCodeSchema } from '../registries/domain/division.ts';
@@ -26,8 +26,8 @@ const entitySchema = z
   .regex(/^[a-z][a-z-]{0,39}:[A-Za-z0-9._\-]{1,100}$/, 'must be <type>:<id>, e.g. village:120225100201')
   .openapi({ description: '<type>:<id>, e.g. village:120225100201, unit:<uuid>, division:120225' });
 
-export function auditRoutes(app: App): void {
-  app.openapi(
+export const auditRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'get',
       path: '/audit',
@@ -66,4 +66,3 @@ export function auditRoutes(app: App): void {
       return c.json(await listDivisionAudit(scope, { limit, cursor }), 200);
     },
   );
-}

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
@@ -8,20 +8,18 @@ import {
   type ExecutionListItem,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import type { App } from '../http/context.ts';
+import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
 import { sfn } from '../../shared/clients.ts';
 import { executionArnFor, executionHistory } from '../../shared/executions.ts';
 import { config, stateMachineArn } from '../../shared/config.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { workflows } from '../../../workflows/registry.ts';
 import { getImport } from '../registries/store/village-import.ts';
 import { authorize } from '../authz.ts';
 
 const problem = { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } };
 
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
-const workflowNames = workflows.map((w) => w.name) as [string, ...string[]];
 
 const executionSummarySchema = z
   .object({
@@ -58,7 +56,7 @@ const executionDetailSchema = executionSummarySchema
   .openapi('ExecutionDetail');
 
 /** Which registered workflow an execution ARN belongs to (undefined: not one of ours). */
-function workflowOf(executionArn: string): string | undefined {
+function workflowOf(workflowNames: readonly string[], executionArn: string): string | undefined {
   const prefix = config().STATE_MACHINE_ARN_PREFIX.replace(':stateMachine:', ':execution:');
   if (!executionArn.startsWith(prefix)) return undefined;
   const rest = executionArn.slice(prefix.length);
@@ -93,120 +91,122 @@ function eventView(e: HistoryEvent) {
   };
 }
 
-const listRoute = createRoute({
-  method: 'get',
-  path: '/workflows/executions',
-  tags: ['workflows'],
-  summary: 'Executions of the workflows, newest first (admin, auditor)',
-  description: 'With `workflow`, pages with `cursor`; without, the newest `limit` of each workflow, merged.',
-  request: {
-    query: z.object({
-      workflow: z.enum(workflowNames).optional(),
-      status: z.enum(executionStatuses).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.string().min(1).max(4096).optional(),
-    }),
-  },
-  responses: {
-    200: { description: 'Executions', content: { 'application/json': { schema: z.object({ items: z.array(executionSummarySchema), nextCursor: z.string().optional() }) } } },
-    400: { description: 'Bad filter', content: problem },
-    403: { description: 'Not allowed', content: problem },
-  },
-});
-
-const getRoute = createRoute({
-  method: 'get',
-  path: '/workflows/executions/{id}',
-  tags: ['workflows'],
-  summary: 'One execution with its history (admin, auditor)',
-  description: '`id` is the execution ARN (URL-encoded) or `<workflow>:<execution name>`, e.g. `village-import:imp-…`.',
-  request: { params: z.object({ id: z.string().min(3).max(2048) }) },
-  responses: {
-    200: { description: 'The execution and its events', content: { 'application/json': { schema: executionDetailSchema } } },
-    400: { description: 'Not an execution id', content: problem },
-    403: { description: 'Not allowed', content: problem },
-    404: { description: 'No such execution', content: problem },
-  },
-});
-
 /** Events returned at most; the Step Functions quota is 25,000 per execution. */
 const maxEvents = 5_000;
 
-export function workflowRoutes(app: App): void {
-  app.openapi(listRoute, async (c) => {
-    const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
-    const { workflow, status, limit, cursor } = c.req.valid('query');
-    if (cursor && !workflow) throw new ValidationError([{ field: 'cursor', message: 'needs workflow: cursors page one workflow', in: 'query' }]);
-    const names = workflow ? [workflow] : workflowNames;
-    const items: z.infer<typeof executionSummarySchema>[] = [];
-    let nextCursor: string | undefined;
-    for (const name of names) {
+/** `/workflows/executions`: the executions of the registered workflows (the composition root names them). */
+export function workflowRoutes(registered: readonly string[]) {
+  const workflowNames = registered as [string, ...string[]];
+  const listRoute = createRoute({
+    method: 'get',
+    path: '/workflows/executions',
+    tags: ['workflows'],
+    summary: 'Executions of the workflows, newest first (admin, auditor)',
+    description: 'With `workflow`, pages with `cursor`; without, the newest `limit` of each workflow, merged.',
+    request: {
+      query: z.object({
+        workflow: z.enum(workflowNames).optional(),
+        status: z.enum(executionStatuses).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().min(1).max(4096).optional(),
+      }),
+    },
+    responses: {
+      200: { description: 'Executions', content: { 'application/json': { schema: z.object({ items: z.array(executionSummarySchema), nextCursor: z.string().optional() }) } } },
+      400: { description: 'Bad filter', content: problem },
+      403: { description: 'Not allowed', content: problem },
+    },
+  });
+
+  const getRoute = createRoute({
+    method: 'get',
+    path: '/workflows/executions/{id}',
+    tags: ['workflows'],
+    summary: 'One execution with its history (admin, auditor)',
+    description: '`id` is the execution ARN (URL-encoded) or `<workflow>:<execution name>`, e.g. `village-import:imp-…`.',
+    request: { params: z.object({ id: z.string().min(3).max(2048) }) },
+    responses: {
+      200: { description: 'The execution and its events', content: { 'application/json': { schema: executionDetailSchema } } },
+      400: { description: 'Not an execution id', content: problem },
+      403: { description: 'Not allowed', content: problem },
+      404: { description: 'No such execution', content: problem },
+    },
+  });
+
+  return new OpenAPIHono<AppEnv>()  .openapi(listRoute, async (c) => {
+      const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
+      const { workflow, status, limit, cursor } = c.req.valid('query');
+      if (cursor && !workflow) throw new ValidationError([{ field: 'cursor', message: 'needs workflow: cursors page one workflow', in: 'query' }]);
+      const names = workflow ? [workflow] : workflowNames;
+      const items: z.infer<typeof executionSummarySchema>[] = [];
+      let nextCursor: string | undefined;
+      for (const name of names) {
+        try {
+          const out = await sfn().send(
+            new ListExecutionsCommand({ stateMachineArn: stateMachineArn(name), statusFilter: status, maxResults: limit, nextToken: cursor }),
+          );
+          items.push(...(out.executions ?? []).map((e) => summary(e, name)));
+          if (workflow) nextCursor = out.nextToken;
+        } catch (err) {
+          if (err instanceof InvalidToken) throw new ValidationError([{ field: 'cursor', message: 'is not a cursor of this listing', in: 'query' }]);
+          throw err;
+        }
+      }
+      items.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? ''));
+      // Executions named after an import are scoped like the import: hide other jurisdictions' (a
+      // page may then be shorter than the limit, as the cursor contract allows).
+      const visible = await Promise.all(
+        items.slice(0, limit).map(async (e) => {
+          if (e.workflow !== 'village-import') return true;
+          const imp = await getImport(e.name);
+          return imp !== undefined && authorize(principal, 'workflow:read', { division: imp.actor.division }).allowed;
+        }),
+      );
+      return c.json({ items: items.slice(0, limit).filter((_, i) => visible[i]), ...(nextCursor ? { nextCursor } : {}) }, 200);
+    })
+
+    .openapi(getRoute, async (c) => {
+      requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
+      const { id } = c.req.valid('param');
+      const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
+      const executionArn = short && workflowNames.includes(short[1]!) ? executionArnFor(short[1]!, short[2]!) : id;
+      const workflow = workflowOf(workflowNames, executionArn);
+      if (!workflow) throw new ValidationError([{ field: 'id', message: 'is not an execution of a village-flow workflow', in: 'path' }]);
+
+      let described;
       try {
-        const out = await sfn().send(
-          new ListExecutionsCommand({ stateMachineArn: stateMachineArn(name), statusFilter: status, maxResults: limit, nextToken: cursor }),
-        );
-        items.push(...(out.executions ?? []).map((e) => summary(e, name)));
-        if (workflow) nextCursor = out.nextToken;
+        described = await sfn().send(new DescribeExecutionCommand({ executionArn }));
       } catch (err) {
-        if (err instanceof InvalidToken) throw new ValidationError([{ field: 'cursor', message: 'is not a cursor of this listing', in: 'query' }]);
+        if (err instanceof ExecutionDoesNotExist) throw new NotFoundError(`Execution ${executionArn} does not exist`);
+        if (err instanceof InvalidArn) throw new ValidationError([{ field: 'id', message: 'is not a valid execution ARN', in: 'path' }]);
         throw err;
       }
-    }
-    items.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? ''));
-    // Executions named after an import are scoped like the import: hide other jurisdictions' (a
-    // page may then be shorter than the limit, as the cursor contract allows).
-    const visible = await Promise.all(
-      items.slice(0, limit).map(async (e) => {
-        if (e.workflow !== 'village-import') return true;
-        const imp = await getImport(e.name);
-        return imp !== undefined && authorize(principal, 'workflow:read', { division: imp.actor.division }).allowed;
-      }),
-    );
-    return c.json({ items: items.slice(0, limit).filter((_, i) => visible[i]), ...(nextCursor ? { nextCursor } : {}) }, 200);
-  });
+      const input = parseJson(described.input);
+      // An import's execution is scoped like the import itself.
+      const importId = typeof input === 'object' && input && 'importId' in input ? String(input.importId) : undefined;
+      if (importId) {
+        const imp = await getImport(importId);
+        if (imp) requireAllowed(c, 'workflow:read', { division: imp.actor.division });
+      }
 
-  app.openapi(getRoute, async (c) => {
-    requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
-    const { id } = c.req.valid('param');
-    const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
-    const executionArn = short && workflowNames.includes(short[1]!) ? executionArnFor(short[1]!, short[2]!) : id;
-    const workflow = workflowOf(executionArn);
-    if (!workflow) throw new ValidationError([{ field: 'id', message: 'is not an execution of a village-flow workflow', in: 'path' }]);
+      const { events, truncated } = await executionHistory(executionArn, { maxEvents });
 
-    let described;
-    try {
-      described = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-    } catch (err) {
-      if (err instanceof ExecutionDoesNotExist) throw new NotFoundError(`Execution ${executionArn} does not exist`);
-      if (err instanceof InvalidArn) throw new ValidationError([{ field: 'id', message: 'is not a valid execution ARN', in: 'path' }]);
-      throw err;
-    }
-    const input = parseJson(described.input);
-    // An import's execution is scoped like the import itself.
-    const importId = typeof input === 'object' && input && 'importId' in input ? String(input.importId) : undefined;
-    if (importId) {
-      const imp = await getImport(importId);
-      if (imp) requireAllowed(c, 'workflow:read', { division: imp.actor.division });
-    }
-
-    const { events, truncated } = await executionHistory(executionArn, { maxEvents });
-
-    return c.json(
-      executionDetailSchema.parse({
-        executionArn,
-        workflow,
-        name: described.name ?? executionArn.split(':').at(-1),
-        status: described.status,
-        startDate: iso(described.startDate),
-        stopDate: iso(described.stopDate),
-        input,
-        output: parseJson(described.output),
-        error: described.error,
-        cause: described.cause,
-        events: events.slice(0, maxEvents).map(eventView),
-        ...(truncated ? { eventsTruncated: true } : {}),
-      }),
-      200,
-    );
-  });
+      return c.json(
+        executionDetailSchema.parse({
+          executionArn,
+          workflow,
+          name: described.name ?? executionArn.split(':').at(-1),
+          status: described.status,
+          startDate: iso(described.startDate),
+          stopDate: iso(described.stopDate),
+          input,
+          output: parseJson(described.output),
+          error: described.error,
+          cause: described.cause,
+          events: events.slice(0, maxEvents).map(eventView),
+          ...(truncated ? { eventsTruncated: true } : {}),
+        }),
+        200,
+      );
+    });
 }

@@ -18,7 +18,8 @@ import type { TransactItem } from './transact.ts';
  * Keys: ledger entry pk `LEDGER#<program>#<programId>`, sk `ENTRY#<sourceId>`;
  * payment instruction pk `PAYMENT#<program>#<programId>`, sk `INSTRUCTION#<sourceId>`.
  */
-export type LedgerProgram = 'reward' | 'funding';
+/** The program's module name (`reward`, `funding` …): the ledger is shared and knows no program. */
+export type LedgerProgram = string;
 
 export interface LedgerEntryInput {
   readonly program: LedgerProgram;

@@ -6,13 +6,15 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../../s
 import {
   applicationChange,
   getApplication,
-  rewardDecisionId,
   type ApplicationRecord,
   type DecisionRecord,
-  type RewardStep,
 } from './store/application.ts';
+import { openStepOf, rewardDecisionId, rewardSteps, stepOfKind, type RewardStep, type RewardStepDefinition } from './steps.ts';
 import { getPolicy } from './store/program.ts';
-import { completeDecision, getDecision, recordPartial, type PendingDecision } from '../../platform/decisions/store.ts';
+import { completeDecision, getDecision, recordPartial, workflowActor, type Actor, type PendingDecision } from '../../platform/decisions/store.ts';
+import { getAccount } from './store/account.ts';
+import type { DecisionAnswerInput, DecisionOutcome } from '../../platform/module.ts';
+import { snapshotStale } from './domain/compute.ts';
 
 /**
  * Human decisions on reward applications, as the API records them: each answer is checked against
@@ -28,36 +30,6 @@ export class SeparationOfDutiesError extends AppError {
   }
 }
 
-export interface DecisionAnswerInput {
-  readonly decision: string;
-  readonly comment?: string | undefined;
-}
-
-export interface DecisionOutcome {
-  readonly decisionId: string;
-  /** `answered`: the step is complete; `partial`: recorded, more answers are needed. */
-  readonly status: 'answered' | 'partial';
-  readonly applicationStatus: string;
-  readonly remaining?: number;
-  readonly delivered?: boolean;
-}
-
-const stepOfKind: Readonly<Record<string, RewardStep>> = {
-  'reward.village-signoff': 'village-signoff',
-  'reward.township-review': 'township-review',
-  'reward.finance-approval': 'finance-approval',
-  'reward.unfunded': 'unfunded',
-  'reward.resubmission': 'resubmission',
-};
-
-const allowed: Readonly<Record<RewardStep, Readonly<Record<string, ApplicationEvent | null>>>> = {
-  'village-signoff': {},
-  'township-review': { approve: 'township-approved', reject: 'township-rejected', return: 'township-returned' },
-  'finance-approval': { approve: null, reject: 'finance-rejected' },
-  unfunded: { close: 'close' },
-  resubmission: { resubmit: 'resubmit', withdraw: 'withdraw' },
-};
-
 async function applicationFor(decision: PendingDecision, step: RewardStep): Promise<ApplicationRecord> {
   const app = await getApplication(decision.subjectId);
   if (!app) throw new NotFoundError(`Application ${decision.subjectId} does not exist`);
@@ -65,18 +37,19 @@ async function applicationFor(decision: PendingDecision, step: RewardStep): Prom
   return app;
 }
 
-function record(step: string, decision: string, principal: Principal, comment: string | undefined): DecisionRecord {
-  return { step, decision, by: principal.sub, at: new Date().toISOString(), ...(comment ? { comment } : {}) };
+function record(step: string, decision: string, actor: Actor, comment: string | undefined): DecisionRecord {
+  return { step, decision, by: actor.sub, at: new Date().toISOString(), ...(comment ? { comment } : {}) };
 }
 
 /** Answer a reward decision (township review, finance approval, unfunded close, resubmission). */
 export async function answerRewardDecision(principal: Principal, decision: PendingDecision, input: DecisionAnswerInput): Promise<DecisionOutcome> {
-  const step = stepOfKind[decision.kind];
+  const step = stepOfKind(decision.kind);
   if (!step) throw new ValidationError([{ field: 'decisionId', message: `${decision.kind} decisions are answered through their program's routes`, in: 'path' }]);
-  if (step === 'village-signoff') {
-    throw new ValidationError([{ field: 'decision', message: 'the village sign-off is given by signatures: POST /reward/applications/{id}/signatures', in: 'body' }]);
+  const definition: RewardStepDefinition = rewardSteps[step];
+  if (definition.answeredThrough) {
+    throw new ValidationError([{ field: 'decision', message: `${decision.kind} is answered through ${definition.answeredThrough}`, in: 'body' }]);
   }
-  const options = allowed[step];
+  const options = definition.answers;
   if (!(input.decision in options)) {
     throw new ValidationError([{ field: 'decision', message: `must be one of ${Object.keys(options).join(', ')} for ${decision.kind}`, in: 'body' }]);
   }
@@ -193,36 +166,54 @@ export async function signApplication(principal: Principal, applicationId: strin
   return { status: refused ? 'refused' : 'complete', missing: [], decisionId: id };
 }
 
-const openSteps: Partial<Record<ApplicationRecord['status'], RewardStep>> = {
-  'awaiting-village-signoff': 'village-signoff',
-  'awaiting-township': 'township-review',
-  'awaiting-finance': 'finance-approval',
-  unfunded: 'unfunded',
-};
+/**
+ * Send an application back for re-computation because its accounts changed: its open decision of
+ * `step` is answered `accounts-changed` (the workflow goes back to Compute) with the status change
+ * and an audit record, in one transaction. Both an account edit (through the API) and the workflow
+ * (when it opens a step that judges the award) call this. Returns false when the decision was
+ * answered meanwhile (by a decider or the other caller): the accounts are recorded either way.
+ */
+export async function sendBackForRecomputation(actor: Actor, app: ApplicationRecord, step: RewardStep, decisionId: string): Promise<boolean> {
+  const change = applicationChange(app, 'accounts-changed', { decisions: [...app.decisions, record(step, 'accounts-changed', actor, undefined)] }, actor, 'reward-application.accounts-changed');
+  try {
+    await completeDecision(decisionId, { actor, completion: { output: { decision: 'accounts-changed' } }, action: 'reward.accounts-changed', extraItems: () => change.items });
+    return true;
+  } catch (err) {
+    if (err instanceof ConflictError) return false;
+    throw err;
+  }
+}
 
 /**
- * An account edit while an application is open returns it for re-computation, visibly: its open
- * decision is answered `accounts-changed` (the workflow goes back to Compute) with the status change
- * and an audit record. Returns the ids of the applications sent back.
+ * An account edit while an application is open returns it for re-computation, visibly. Returns the
+ * ids of the applications sent back.
  */
 export async function returnForRecomputation(principal: Principal, applications: readonly ApplicationRecord[]): Promise<string[]> {
   const returned: string[] = [];
   for (const app of applications) {
-    const step = openSteps[app.status];
+    const step = openStepOf(app.status);
     if (!step) continue;
     const id = rewardDecisionId(app, step);
     const decision = await getDecision(id);
     if (!decision || decision.status !== 'open') continue;
-    const change = applicationChange(app, 'accounts-changed', { decisions: [...app.decisions, record(step, 'accounts-changed', principal, undefined)] }, principal, 'reward-application.accounts-changed');
-    try {
-      await completeDecision(id, { actor: principal, completion: { output: { decision: 'accounts-changed' } }, action: 'reward.accounts-changed', extraItems: () => change.items });
-    } catch (err) {
-      // Answered meanwhile (by a decider, or by the workflow, which compares the accounts itself when
-      // it opens the next step): the account is recorded either way.
-      if (err instanceof ConflictError) continue;
-      throw err;
-    }
-    returned.push(app.id);
+    if (await sendBackForRecomputation(principal, app, step, id)) returned.push(app.id);
   }
   return returned;
+}
+
+/**
+ * When the workflow opens a step that judges the award: compare the stored accounts with the
+ * snapshot and send the application back if they changed. An account edit returns open applications
+ * by answering their open decision; an edit that lands while the next decision is not open yet finds
+ * nothing to answer. Both sides write first and check second (the edit: account, then decision;
+ * the workflow: decision, then accounts), so at least one of them sees the other.
+ */
+export async function returnIfAccountsChanged(app: ApplicationRecord, step: RewardStep, decisionId: string): Promise<void> {
+  const snapshot = app.computation?.snapshot;
+  if (!snapshot) return;
+  const [current, previous] = await Promise.all([getAccount(app.entityId, app.year), getAccount(app.entityId, app.year - 1)]);
+  if (!snapshotStale(snapshot, current, previous)) return;
+  const fresh = await getApplication(app.id);
+  if (!fresh || rewardDecisionId(fresh, step) !== decisionId) return;
+  await sendBackForRecomputation(workflowActor, fresh, step, decisionId);
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { Role } from '../../../functions/platform/principal.ts';
-import { createApplication, rewardDecisionId, type ApplicationRecord, type RewardStep } from '../../../functions/programs/reward/store/application.ts';
+import { createApplication, type ApplicationRecord } from '../../../functions/programs/reward/store/application.ts';
+import { rewardDecisionId, type RewardStep } from '../../../functions/programs/reward/steps.ts';
 import { openDecisionPut } from '../../../functions/platform/decisions/store.ts';
-import { rewardSteps } from '../../../functions/programs/reward/store/application.ts';
+import { rewardSteps } from '../../../functions/programs/reward/steps.ts';
 import { getProgram } from '../../../functions/programs/reward/store/program.ts';
 import { resetClients } from '../../../functions/shared/clients.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
@@ -84,7 +85,7 @@ beforeAll(async () => {
   for (const step of ['township-review', 'finance-approval', 'resubmission', 'unfunded'] as const) {
     const id = rewardDecisionId(application, step);
     const role: Role = step === 'township-review' ? 'township' : step === 'finance-approval' ? 'finance' : step === 'resubmission' ? 'village' : 'admin';
-    await openDecisionPut({ id, kind: rewardSteps[step], subjectType: 'reward-application', subjectId: application.id, division: village, role, taskToken: `authz-token-${step}`, summary: {} });
+    await openDecisionPut({ id, kind: rewardSteps[step].kind, subjectType: 'reward-application', subjectId: application.id, division: village, role, taskToken: `authz-token-${step}`, summary: {} });
     decisions[step] = id;
   }
 });
@@ -214,7 +215,7 @@ describe('reward authorization matrix (route × role × jurisdiction)', () => {
   it('a village user sees a sign-off only while it waits for their position', async () => {
     const id = rewardDecisionId(application, 'village-signoff');
     await openDecisionPut({
-      id, kind: rewardSteps['village-signoff'], subjectType: 'reward-application', subjectId: application.id, division: village, role: 'village', taskToken: 'authz-token-signoff', summary: {},
+      id, kind: rewardSteps['village-signoff'].kind, subjectType: 'reward-application', subjectId: application.id, division: village, role: 'village', taskToken: 'authz-token-signoff', summary: {},
       partials: [{ userId: 'authz-signer-handler', position: 'handler', decision: 'sign' }],
     });
     const ids = async (extra: { sub: string; position?: 'handler' | 'bookkeeper' }) =>

@@ -1,25 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../../infra/app.ts';
 import { callbackActions, tableActions } from '../../../infra/constructs/task-function.ts';
-import type { WorkflowRegistry } from '../../../infra/stacks/village-flow-stack.ts';
+import { registryOf, type WorkflowRegistry } from '../../../workflows/registry.ts';
+import { fixtureModule } from '../../fixtures/program/module.ts';
 import { actionsOf, asList, functionNamed, resourcesOf, roleOfFunction, statementsOfRole, synthesize, type Synthesized } from '../support.ts';
 
-// The stack is generic over the registry: a workflow it has never seen (a fixture here) is deployed
-// with its functions, grants and alarms, without touching infra/. Synthesized once, as a prod stage,
-// so the same file also checks what prod changes (retained data, MFA, e-mail alarms).
-const fixtureDefinition = readFileSync(fileURLToPath(new URL('fixtures/fixture-review.asl.json', import.meta.url)), 'utf8');
-const fixtureRegistry: WorkflowRegistry = {
-  workflows: [{ name: 'fixture-review', definitionFile: 'fixture-review.asl.json', description: 'fixture' }],
-  taskFunctions: [
-    { id: 'fixture-load', substitution: 'FixtureLoadFunctionArn', entry: 'tests/infra/fixtures/handler.ts', tableAccess: 'read', memoryMb: 256 },
-    { id: 'fixture-await', substitution: 'FixtureAwaitFunctionArn', entry: 'tests/infra/fixtures/handler.ts', tableAccess: 'readWrite', usesStepFunctions: true, timeoutSeconds: 10 },
-  ],
-  definitionText: () => fixtureDefinition,
-};
+// The stack is generic over the modules: a program it has never seen (the fixture program, which is
+// only its folder and its module) is deployed with its functions, grants and alarms, without touching
+// infra/. Synthesized once, as a prod stage, so the same file also checks what prod changes
+// (retained data, MFA, e-mail alarms).
+const fixtureRegistry: WorkflowRegistry = registryOf([fixtureModule]);
+const fixtureDefinition = fixtureRegistry.definitionText(fixtureModule.workflows[0]!);
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -29,7 +22,7 @@ beforeAll(() => {
 const prefix = 'village-flow-prod';
 const statementsOf = (fnId: string) => statementsOfRole(synth.json, roleOfFunction(synth.json, functionNamed(synth.json, `${prefix}-${fnId}`)));
 
-describe('a workflow the stack has never seen', () => {
+describe('a program the stack has never seen', () => {
   it('gets its functions, its state machine with the definition unchanged, and its alarms', () => {
     synth.template.resourceCountIs('AWS::Lambda::Function', fixtureRegistry.taskFunctions.length + 1);
     synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { definitionText, workflows } from '../../../workflows/registry.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../../functions/shared/clients.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
@@ -17,7 +17,8 @@ import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
 // and attempt). 300 applications approved by finance must each be paid exactly once.
 //
 // Why the retries suffice: Reserve and Disburse retry InjectedFault (with ConflictError and the
-// transaction errors, one retrier) MaxAttempts 12, i.e. 13 attempts. All 13 fail with probability
+// transaction errors, one retrier of the standard Retry policy that the registry gives every Lambda
+// task) MaxAttempts 12, i.e. 13 attempts. All 13 fail with probability
 // 0.3^13 = 1.59e-7; over 300 applications × 2 steps the chance that any step exhausts its retries is
 // at most 600 × 1.59e-7 = 9.6e-5 (union bound) — and with the seed the draws are fixed anyway. That
 // bound treats every attempt as a fresh 30 % draw; in fact a retry after a fault finds the write
@@ -47,7 +48,8 @@ afterAll(() => {
 
 describe('reward faults', () => {
   it('the state machine retries InjectedFault on Reserve and Disburse often enough for 30 % (13 attempts)', () => {
-    const definition = JSON.parse(readFileSync(new URL('../../workflows/reward-application.asl.json', import.meta.url), 'utf8')) as {
+    // As deployed: the registry puts the standard Retry in front of each state's own.
+    const definition = JSON.parse(definitionText(workflows.find((w) => w.name === 'reward-application')!)) as {
       States: Record<string, { Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[] }>;
     };
     for (const step of ['Reserve', 'Disburse']) {

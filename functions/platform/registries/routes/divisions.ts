@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../http/context.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
@@ -27,8 +27,8 @@ export const divisionUpdateSchema = z.strictObject({ name: registryNameSchema, v
 const codeParams = z.object({ code: documented(registryDivisionCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100' }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export function divisionRoutes(app: App): void {
-  app.openapi(
+export const divisionRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
       path: '/divisions',
@@ -43,9 +43,9 @@ export function divisionRoutes(app: App): void {
       const outcome = await idempotentCreate<DivisionRecord>(c, input, (extraItems) => createDivision(input, actor, { extraItems }));
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/divisions/{code}',
@@ -62,9 +62,9 @@ export function divisionRoutes(app: App): void {
       c.header('etag', etag(division.version));
       return c.json(division, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'put',
       path: '/divisions/{code}',
@@ -81,9 +81,9 @@ export function divisionRoutes(app: App): void {
       c.header('etag', etag(division.version));
       return c.json(division, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/divisions',
@@ -114,4 +114,3 @@ export function divisionRoutes(app: App): void {
       return c.json(await listDivisions(parent, { limit, cursor }), 200);
     },
   );
-}

@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { createHash, randomUUID } from 'node:crypto';
-import type { App } from '../../http/context.ts';
+import type { AppEnv } from '../../http/context.ts';
 import { csvBytes, csvSizeLimit } from '../../http/csv-upload.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { startNamedExecution } from '../../../shared/executions.ts';
@@ -113,8 +113,8 @@ const getRoute = createRoute({
   },
 });
 
-export function importRoutes(app: App): void {
-  app.openapi(postRoute, async (c) => {
+export const importRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(postRoute, async (c) => {
     const principal = requireAllowed(c, 'import:create', { division: principalOf(c).division });
     const csv = await csvBytes(c);
 
@@ -150,9 +150,9 @@ export function importRoutes(app: App): void {
     const executionArn = await ensureStarted(imp);
     c.header('location', `/imports/${id}`);
     return c.json(acceptedSchema.parse({ ...accepted, executionArn, links: links({ id, executionArn }) }), 202);
-  });
+  })
 
-  app.openapi(getRoute, async (c) => {
+  .openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { errorPage } = c.req.valid('query');
     principalOf(c);
@@ -185,4 +185,3 @@ export function importRoutes(app: App): void {
       200,
     );
   });
-}

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../http/context.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
@@ -13,8 +13,8 @@ const unitRecordSchema = unitSchema.extend({ version: z.number().int(), createdA
 const idParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export function unitRoutes(app: App): void {
-  app.openapi(
+export const unitRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
       path: '/units',
@@ -29,9 +29,9 @@ export function unitRoutes(app: App): void {
       const outcome = await idempotentCreate<UnitRecord>(c, input, (extraItems) => createUnit(input, actor, { extraItems }));
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/units/{id}',
@@ -48,9 +48,9 @@ export function unitRoutes(app: App): void {
       c.header('etag', etag(unit.version));
       return c.json(unit, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'put',
       path: '/units/{id}',
@@ -69,9 +69,9 @@ export function unitRoutes(app: App): void {
       c.header('etag', etag(unit.version));
       return c.json(unit, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/units',
@@ -94,4 +94,3 @@ export function unitRoutes(app: App): void {
       return c.json(await listUnits(scope, { level, kind }, { limit, cursor }), 200);
     },
   );
-}

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../http/context.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import {
@@ -29,8 +29,8 @@ const villageRecordSchema = villageSchema
 const codeParams = z.object({ code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100201' }) });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export function villageRoutes(app: App): void {
-  app.openapi(
+export const villageRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
       path: '/villages',
@@ -45,9 +45,9 @@ export function villageRoutes(app: App): void {
       const outcome = await idempotentCreate<VillageRecord>(c, input, (extraItems) => createVillage(input, actor, { extraItems }));
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/villages/{code}',
@@ -64,9 +64,9 @@ export function villageRoutes(app: App): void {
       c.header('etag', etag(village.version));
       return c.json(village, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'put',
       path: '/villages/{code}',
@@ -84,9 +84,9 @@ export function villageRoutes(app: App): void {
       c.header('etag', etag(village.version));
       return c.json(village, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
       path: '/villages',
@@ -113,4 +113,3 @@ export function villageRoutes(app: App): void {
       return c.json(page, 200);
     },
   );
-}

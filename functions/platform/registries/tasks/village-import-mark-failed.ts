@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { finalStatuses, getImport, importIdSchema, transition, type ImportStatus } from '../store/village-import.ts';
 
@@ -11,8 +12,7 @@ export type MarkFailedInput = z.infer<typeof markFailedInputSchema>;
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** Record why the workflow failed on the import, so `GET /imports/{id}` explains it. */
-export async function handler(event: unknown): Promise<{ importId: string; status: ImportStatus }> {
-  const { importId, error } = markFailedInputSchema.parse(event);
+async function run({ importId, error }: z.infer<typeof markFailedInputSchema>): Promise<{ importId: string; status: ImportStatus }> {
   const imp = await getImport(importId);
   if (!imp) throw new Error(`Import ${importId} does not exist`);
   if (finalStatuses.includes(imp.status)) return { importId, status: imp.status };
@@ -20,3 +20,6 @@ export async function handler(event: unknown): Promise<{ importId: string; statu
   const next = await transition(imp, ['received', 'validating', 'writing'], 'failed', { failure });
   return { importId, status: next?.status ?? (await getImport(importId))!.status };
 }
+
+export const villageImportMarkFailedTask = defineTask({ id: 'village-import-mark-failed', file: import.meta.url, input: markFailedInputSchema, tableAccess: 'readWrite', run });
+export const handler = villageImportMarkFailedTask.handler;

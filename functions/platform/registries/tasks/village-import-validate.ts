@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { parseVillageCsv, pages } from '../domain/village-csv.ts';
 import { getDivision, listDivisions } from '../store/division.ts';
@@ -36,8 +37,7 @@ function outcome(imp: VillageImport): ValidateOutput {
  * its errors stored; a good one is staged in pages for the Map state. Nothing touches the village
  * registry here, so a rejected import has written no village.
  */
-export async function handler(event: unknown): Promise<ValidateOutput> {
-  const { importId } = validateInputSchema.parse(event);
+async function run({ importId }: z.infer<typeof validateInputSchema>): Promise<ValidateOutput> {
   let imp = await getImport(importId);
   if (!imp) throw new Error(`Import ${importId} does not exist`);
   // A retried or replayed step finds its own result recorded and returns it unchanged.
@@ -92,3 +92,6 @@ async function knownTownships(scope: string): Promise<ReadonlySet<string>> {
   }
   return found;
 }
+
+export const villageImportValidateTask = defineTask({ id: 'village-import-validate', file: import.meta.url, input: validateInputSchema, tableAccess: 'readWrite', timeoutSeconds: 120, memoryMb: 1024, run });
+export const handler = villageImportValidateTask.handler;

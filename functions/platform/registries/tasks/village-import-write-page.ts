@@ -1,3 +1,5 @@
+import { defineTask } from '../../../shared/task.ts';
+import { runBounded } from '../../../shared/pool.ts';
 import * as z from 'zod';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -36,21 +38,13 @@ const chunkConcurrency = 2;
  * transactions of 49 villages that also mark their chunk done. Safe to repeat: finished chunks are
  * skipped and report the counts they recorded; unchanged villages are not written at all.
  */
-export async function handler(event: unknown): Promise<WritePageOutput> {
-  const { importId, page } = writePageInputSchema.parse(event);
+async function run({ importId, page }: z.infer<typeof writePageInputSchema>): Promise<WritePageOutput> {
   const imp = await getImport(importId);
   if (!imp) throw new Error(`Import ${importId} does not exist`);
   const chunks = pages(await getPage(importId, page), villagesPerTransaction);
   const done = await getDoneChunks(importId, page);
 
-  const results: ImportTally[] = new Array<ImportTally>(chunks.length);
-  let next = 0;
-  const worker = async () => {
-    for (let n = next++; n < chunks.length; n = next++) {
-      results[n] = done.get(n) ?? (await writeChunk(importId, page, n, chunks[n]!, imp.actor));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(chunkConcurrency, chunks.length) }, worker));
+  const results = await runBounded(chunks, chunkConcurrency, async (villages, n) => done.get(n) ?? (await writeChunk(importId, page, n, villages, imp.actor)));
   return { page, ...sumTallies(results) };
 }
 
@@ -85,3 +79,6 @@ async function writeChunk(importId: string, page: number, chunk: number, village
     );
   }
 }
+
+export const villageImportWritePageTask = defineTask({ id: 'village-import-write-page', file: import.meta.url, input: writePageInputSchema, tableAccess: 'readWrite', timeoutSeconds: 120, run });
+export const handler = villageImportWritePageTask.handler;

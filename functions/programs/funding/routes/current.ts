@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../../platform/http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
 import { documented, errorResponses, ifMatchHeaders, expectedVersion, versionField, writeErrorResponses } from '../../../platform/http/schemas.ts';
@@ -31,11 +31,11 @@ const params = z.object({
 });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export function fundingCurrentRoutes(app: App): void {
-  app.openapi(
+export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/current/{code}/{year}',
+      path: '/current/{code}/{year}',
       tags: ['funding'],
       summary: 'A village’s current funding for a year (recorded, else the registry’s figure)',
       request: { params },
@@ -46,12 +46,12 @@ export function fundingCurrentRoutes(app: App): void {
       requireAllowed(c, 'funding-current:read', { division: code });
       return c.json(await getCurrentFunding(code, year), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'put',
-      path: '/funding/current/{code}/{year}',
+      path: '/current/{code}/{year}',
       tags: ['funding'],
       summary: 'Record a village’s current funding for a year (township, admin)',
       request: { params, headers: ifMatchHeaders, body: { required: true, content: json(currentFundingBodySchema) } },
@@ -64,12 +64,12 @@ export function fundingCurrentRoutes(app: App): void {
       const record = await recordFunding({ code, year, amountFen }, actor, { expectedVersion: expectedVersion(c.req.valid('header')['if-match'], version) });
       return c.json({ code, year, amountFen: record.amountFen, source: 'recorded' as const, version: record.version, updatedAt: record.updatedAt }, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/current/{year}',
+      path: '/current/{year}',
       tags: ['funding'],
       summary: 'Record many villages’ current funding from a CSV (township, admin): code,currentFundsYuan (or 村代码,运转经费(元))',
       description: 'Synchronous, at most 10,000 rows. Every row is checked first (line and column named, 422); then all are written. Repeating the file changes nothing.',
@@ -95,4 +95,3 @@ export function fundingCurrentRoutes(app: App): void {
       return c.json({ rowCount: parsed.rowCount, ...counts }, 200);
     },
   );
-}

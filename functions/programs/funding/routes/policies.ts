@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import type { App } from '../../../platform/http/context.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
@@ -28,11 +28,11 @@ const problemsSchema = z
   .openapi('FundingPolicyValidation');
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export function fundingPolicyRoutes(app: App): void {
-  app.openapi(
+export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/policies',
+      path: '/policies',
       tags: ['funding'],
       summary: 'Create a budget policy for a county or township and a year (admin); policies are immutable',
       request: { headers: idempotencyHeaders, body: { required: true, content: json(fundingPolicyBodySchema) } },
@@ -46,12 +46,12 @@ export function fundingPolicyRoutes(app: App): void {
       );
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/policies/validate',
+      path: '/policies/validate',
       tags: ['funding'],
       summary: 'Check a policy without saving it: every problem, field named',
       request: { body: { required: true, content: json(fundingPolicyValidateBodySchema) } },
@@ -63,12 +63,12 @@ export function fundingPolicyRoutes(app: App): void {
       const problems = parsed.success ? [] : zodFieldErrors(parsed.error).map(({ field, message }) => ({ field, message }));
       return c.json({ valid: parsed.success, problems }, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/policies/{id}',
+      path: '/policies/{id}',
       tags: ['funding'],
       summary: 'Read a budget policy',
       request: { params: z.object({ id: documented(fundingPolicyIdSchema, { param: { name: 'id', in: 'path' } }) }) },
@@ -82,12 +82,12 @@ export function fundingPolicyRoutes(app: App): void {
       requireAllowed(c, 'funding-policy:read', { division: policy.division });
       return c.json(policy, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/policies',
+      path: '/policies',
       tags: ['funding'],
       summary: 'Policies of a county (default: yours), by year',
       request: {
@@ -107,4 +107,3 @@ export function fundingPolicyRoutes(app: App): void {
       return c.json(await listFundingPolicies(county, year, { limit, cursor }), 200);
     },
   );
-}

@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
-import type { App } from '../../../platform/http/context.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionHistory, startNamedExecution } from '../../../shared/executions.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
@@ -21,15 +22,13 @@ import {
   listAllocations,
   listRuns,
   mustGetRun,
-  runTransitionItems,
   setRunExecutionArn,
   setRunTransitions,
   type AllocationRecord,
   type FundingRun,
 } from '../store/run.ts';
-import { fundingClaimConflict, fundingClaimItems } from '../store/claim.ts';
-import { completeDecision, getDecision } from '../../../platform/decisions/store.ts';
-import { runApprovalDecisionId } from '../tasks/request-approval.ts';
+import { decideRun } from '../use-cases.ts';
+import { runApprovalDecisionId } from '../steps.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
@@ -164,18 +163,25 @@ function exportCells(a: AllocationRecord): XlsxCell[] {
 const csvCell = (value: string) => (/[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 const cellText = (cell: XlsxCell) => ('text' in cell ? cell.text : 'decimal' in cell ? cell.decimal : String(cell.integer));
 
-async function readableRun(c: Parameters<Parameters<App['openapi']>[1]>[0], id: string): Promise<FundingRun> {
+async function readableRun(c: Context<AppEnv>, id: string): Promise<FundingRun> {
   principalOf(c);
   const run = await mustGetRun(id);
   requireAllowed(c, 'funding-run:read', { division: run.division });
   return run;
 }
 
-export function fundingRunRoutes(app: App): void {
-  app.openapi(
+async function decideRouted(c: Context<AppEnv>, id: string, outcome: 'approved' | 'rejected', text: string | undefined) {
+  principalOf(c);
+  const run = await mustGetRun(id);
+  const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
+  return view(await decideRun(actor, run, outcome, text));
+}
+
+export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/runs',
+      path: '/runs',
       tags: ['funding'],
       summary: 'Start a run of a policy (admin): real (the same policy, jurisdiction and year always give the same run) or dry',
       request: { body: { required: true, content: json(fundingRunStartSchema) } },
@@ -218,12 +224,12 @@ export function fundingRunRoutes(app: App): void {
       c.header('location', `/funding/runs/${run.id}`);
       return c.json(await view({ ...run, executionArn }), created ? 201 : 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/runs',
+      path: '/runs',
       tags: ['funding'],
       summary: 'Runs of a county (default: yours), newest first',
       request: { query: z.object({ division: z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)').optional(), ...pageQueryShape }) },
@@ -238,24 +244,24 @@ export function fundingRunRoutes(app: App): void {
       const items = await Promise.all(page.items.map((r) => view({ ...r, executionArn: undefined })));
       return c.json({ items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/runs/{id}',
+      path: '/runs/{id}',
       tags: ['funding'],
       summary: 'A run: status, summary, exclusions, progress, and its Step Functions history events and state transitions',
       request: { params: idParams },
       responses: { 200: { description: 'The run', content: json(runViewSchema) }, ...errorResponses },
     }),
     async (c) => c.json(await view(await readableRun(c, c.req.valid('param').id)), 200),
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/runs/{id}/allocations',
+      path: '/runs/{id}/allocations',
       tags: ['funding'],
       summary: 'A run’s allocations in village-code order, filtered and paged',
       request: {
@@ -279,12 +285,12 @@ export function fundingRunRoutes(app: App): void {
       }
       return c.json(await listAllocations(run.id, { division, floorApplied, capApplied, excluded, tier }, { limit, cursor }), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/runs/{id}/exclusions',
+      path: '/runs/{id}/exclusions',
       tags: ['funding'],
       summary: 'Exclude one village from the run with a reason (finance, before approving)',
       request: { params: idParams, body: { required: true, content: json(fundingExclusionSchema) } },
@@ -300,65 +306,37 @@ export function fundingRunRoutes(app: App): void {
       if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; villages can only be excluded while it awaits approval`);
       return c.json(await excludeVillage(run, code, reason, actor), 201);
     },
-  );
+  )
 
-  const decide = async (c: Parameters<Parameters<App['openapi']>[1]>[0], id: string, outcome: 'approved' | 'rejected', text: string | undefined) => {
-    principalOf(c);
-    const run = await mustGetRun(id);
-    const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
-    if (run.dryRun) throw new ConflictError(`Funding run ${id} is a dry run: it is never approved or paid`);
-    const decisionId = runApprovalDecisionId(id);
-    const decision = await getDecision(decisionId);
-    if (!decision || (run.status !== 'awaiting-approval' && decision.status === 'open')) {
-      throw new ConflictError(`Funding run ${id} is ${run.status}; it is not waiting for approval${run.status === 'computing' || run.status === 'snapshotting' ? ' yet' : ''}`);
-    }
-    if (outcome === 'approved') {
-      const overlap = await fundingClaimConflict(run.division, run.year, run.id);
-      if (overlap) throw new ConflictError(`Funding run ${id} cannot be approved: ${overlap}`);
-    }
-    const at = new Date();
-    const record = { outcome, by: actor.sub, at: at.toISOString(), ...(text ? { comment: text } : {}) };
-    await completeDecision(decisionId, {
-      actor,
-      action: `fundingRun.${outcome === 'approved' ? 'approve' : 'reject'}`,
-      completion: outcome === 'approved' ? { output: { approved: true, by: actor.sub } } : { failure: { error: 'FundingRunRejected', cause: text ?? 'rejected' } },
-      extraItems: () => [
-        ...runTransitionItems(run, ['awaiting-approval'], outcome === 'approved' ? 'disbursing' : 'rejected', { decision: record }, actor, at),
-        ...(outcome === 'approved' ? fundingClaimItems(run.division, run.year, run.id) : []),
-      ],
-      now: at,
-    });
-    return c.json(await view(await mustGetRun(id)), 200);
-  };
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/runs/{id}/approve',
+      path: '/runs/{id}/approve',
       tags: ['funding'],
       summary: 'Approve the run (finance, in jurisdiction): disbursement starts; a repeat of the same approval is harmless',
       request: { params: idParams, body: { required: true, content: json(fundingApproveSchema) } },
       responses: { 200: { description: 'Approved', content: json(runViewSchema) }, ...writeErrorResponses },
     }),
-    async (c) => decide(c, c.req.valid('param').id, 'approved', c.req.valid('json').comment),
-  );
+    async (c) => c.json(await decideRouted(c, c.req.valid('param').id, 'approved', c.req.valid('json').comment), 200),
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/funding/runs/{id}/reject',
+      path: '/runs/{id}/reject',
       tags: ['funding'],
       summary: 'Reject the run with a reason (finance, in jurisdiction): it ends, nothing is paid',
       request: { params: idParams, body: { required: true, content: json(fundingRejectSchema) } },
       responses: { 200: { description: 'Rejected', content: json(runViewSchema) }, ...writeErrorResponses },
     }),
-    async (c) => decide(c, c.req.valid('param').id, 'rejected', c.req.valid('json').reason),
-  );
+    async (c) => c.json(await decideRouted(c, c.req.valid('param').id, 'rejected', c.req.valid('json').reason), 200),
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/runs/{id}/allocations.csv',
+      path: '/runs/{id}/allocations.csv',
       tags: ['funding'],
       summary: 'The run’s allocations as CSV (UTF-8 with BOM, Chinese headers, amounts in yuan with 2 decimals)',
       request: { params: idParams },
@@ -390,12 +368,12 @@ export function fundingRunRoutes(app: App): void {
       });
       return c.body(stream, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${run.id}.csv"` });
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/funding/runs/{id}/allocations.xlsx',
+      path: '/runs/{id}/allocations.xlsx',
       tags: ['funding'],
       summary: 'The run’s allocations as an Excel workbook (Chinese headers, amounts in yuan with 2 decimals)',
       request: { params: idParams },
@@ -410,4 +388,3 @@ export function fundingRunRoutes(app: App): void {
       return c.body(new Uint8Array(body), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="${run.id}.xlsx"` });
     },
   );
-}

@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from '../../../shared/clients.ts';
+import { runBounded } from '../../../shared/pool.ts';
 import { fenSchema } from '../../../platform/money.ts';
 import { roleSchema, type Principal } from '../../../platform/principal.ts';
 import { fundingPolicySchema, fundingVillageSchema } from '../domain/policy.ts';
@@ -280,18 +281,14 @@ export function allocationItem(id: string, record: AllocationRecord): Record<str
 export async function batchPutItems(items: readonly object[], concurrency = 8): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25) as Record<string, unknown>[]);
-  let next = 0;
-  const worker = async () => {
-    for (let n = next++; n < batches.length; n = next++) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[n]!.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-        requests = out.UnprocessedItems?.[tableName()] as typeof requests;
-      }
+  await runBounded(batches, concurrency, async (batch) => {
+    let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+      requests = out.UnprocessedItems?.[tableName()] as typeof requests;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { computeAllocation } from '../domain/allocate.ts';
 import { addAllocation, emptySummary } from '../domain/summary.ts';
@@ -17,8 +18,7 @@ export interface ComputePageOutput {
  * function of the snapshot and the run's policy, so a repeated write puts the same items again),
  * then record the page's summary with the run's counter in one transaction, exactly once.
  */
-export async function handler(event: unknown): Promise<ComputePageOutput> {
-  const { runId, page } = computePageInputSchema.parse(event);
+async function run({ runId, page }: z.infer<typeof computePageInputSchema>): Promise<ComputePageOutput> {
   const [run, villages] = await Promise.all([mustGetRun(runId), getSnapshotPage(runId, page)]);
   if (run.status !== 'computing') return { page, villages: villages.length };
   const summary = emptySummary();
@@ -31,3 +31,6 @@ export async function handler(event: unknown): Promise<ComputePageOutput> {
   await recordComputedPage(runId, page, summary);
   return { page, villages: villages.length };
 }
+
+export const computePageTask = defineTask({ id: 'funding-run-compute-page', file: import.meta.url, input: computePageInputSchema, tableAccess: 'readWrite', timeoutSeconds: 120, run });
+export const handler = computePageTask.handler;

@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
 import { sumFen } from '../../../platform/money.ts';
@@ -21,8 +22,7 @@ export class FundingRunNotApproved extends Error {
  * keyed `<runId>#<code>` (a repeat puts the identical entry again, never a second one), then the
  * page's marker and the run's progress counters in one transaction, exactly once.
  */
-export async function handler(event: unknown): Promise<DisbursePageOutput> {
-  const { runId, page } = disbursePageInputSchema.parse(event);
+async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Promise<DisbursePageOutput> {
   const [done, run, snapshot] = await Promise.all([getPaidPage(runId, page), mustGetRun(runId), getSnapshotPage(runId, page)]);
   if (done) return { page, villages: done.villages };
   if (run.status !== 'disbursing' || run.decision?.outcome !== 'approved') throw new FundingRunNotApproved(`run ${runId} is ${run.status}`);
@@ -39,3 +39,6 @@ export async function handler(event: unknown): Promise<DisbursePageOutput> {
   const counts = await recordPaidPage(runId, page, { villages: payable.length, amountFen: sumFen(payable.map((a) => a.topUpFen)), skipped: allocations.length - payable.length });
   return { page, villages: counts.villages };
 }
+
+export const disbursePageTask = defineTask({ id: 'funding-run-disburse-page', file: import.meta.url, input: disbursePageInputSchema, tableAccess: 'readWrite', timeoutSeconds: 120, run });
+export const handler = disbursePageTask.handler;

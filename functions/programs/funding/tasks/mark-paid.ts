@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
 import { mustGetRun, transitionRun } from '../store/run.ts';
@@ -10,8 +11,7 @@ export class FundingRunNotFullyPaid extends Error {
 }
 
 /** Mark the run paid once every page recorded its disbursement. */
-export async function handler(event: unknown): Promise<{ runId: string; status: string; paidVillages: number; paidFen: number }> {
-  const { runId } = markPaidInputSchema.parse(event);
+async function run({ runId }: z.infer<typeof markPaidInputSchema>): Promise<{ runId: string; status: string; paidVillages: number; paidFen: number }> {
   const run = await mustGetRun(runId);
   if (run.status === 'disbursing' && run.paidPages !== (run.pageCount ?? 0)) {
     throw new FundingRunNotFullyPaid(`run ${runId}: ${run.paidPages} of ${run.pageCount ?? 0} pages paid`);
@@ -19,3 +19,6 @@ export async function handler(event: unknown): Promise<{ runId: string; status: 
   const next = (await transitionRun(run, ['disbursing'], 'paid')) ?? (await mustGetRun(runId));
   return { runId, status: next.status, paidVillages: next.paidVillages, paidFen: next.paidFen };
 }
+
+export const markPaidTask = defineTask({ id: 'funding-run-mark-paid', file: import.meta.url, input: markPaidInputSchema, tableAccess: 'readWrite', run });
+export const handler = markPaidTask.handler;

@@ -1,29 +1,27 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
-import { decisionId, openDecisionPut } from '../../../platform/decisions/store.ts';
+import { openDecisionPut } from '../../../platform/decisions/store.ts';
+import { fundingSteps, runApprovalDecisionId } from '../steps.ts';
 import { mustGetRun } from '../store/run.ts';
 
 export const requestApprovalInputSchema = z.object({ runId: fundingRunIdSchema, taskToken: z.string().min(1) });
-
-/** The pending decision of a run's approval: one per run (a run is approved or rejected once). */
-export const runApprovalDecisionId = (runId: string) => decisionId('funding.run-approval', runId, 1);
 
 /**
  * Callback step (`.waitForTaskToken`): put the run's approval in finance's inbox with the task
  * token; the approve / reject routes answer it. A retried step replaces the token (and gets an
  * answer given meanwhile delivered).
  */
-export async function handler(event: unknown): Promise<{ decisionId: string }> {
-  const { runId, taskToken } = requestApprovalInputSchema.parse(event);
+async function run({ runId, taskToken }: z.infer<typeof requestApprovalInputSchema>): Promise<{ decisionId: string }> {
   const run = await mustGetRun(runId);
   const id = runApprovalDecisionId(runId);
   await openDecisionPut({
     id,
-    kind: 'funding.run-approval',
+    kind: fundingSteps['run-approval'].kind,
     subjectType: 'funding-run',
     subjectId: runId,
     division: run.division,
-    role: 'finance',
+    role: fundingSteps['run-approval'].role,
     summary: {
       policyName: run.policyName,
       year: run.year,
@@ -36,3 +34,6 @@ export async function handler(event: unknown): Promise<{ decisionId: string }> {
   });
   return { decisionId: id };
 }
+
+export const requestApprovalTask = defineTask({ id: 'funding-run-request-approval', file: import.meta.url, input: requestApprovalInputSchema, tableAccess: 'readWrite', usesStepFunctions: true, run });
+export const handler = requestApprovalTask.handler;

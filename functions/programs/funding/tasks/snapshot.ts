@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
 import { queryPage, type Page } from '../../../platform/store/pagination.ts';
@@ -37,8 +38,7 @@ function outcome(run: FundingRun): SnapshotOutput {
  * A repeat after the snapshot was recorded returns it unchanged; a repeat of an interrupted
  * snapshot starts over and overwrites its own pages (the page count is recorded only at the end).
  */
-export async function handler(event: unknown): Promise<SnapshotOutput> {
-  const { runId } = snapshotInputSchema.parse(event);
+async function run({ runId }: z.infer<typeof snapshotInputSchema>): Promise<SnapshotOutput> {
   const run = await mustGetRun(runId);
   if (run.status !== 'snapshotting') return outcome(run);
 
@@ -73,3 +73,6 @@ export async function handler(event: unknown): Promise<SnapshotOutput> {
   const next = (await transitionRun(run, ['snapshotting'], 'computing', { pageCount: page, villageCount: villages })) ?? (await mustGetRun(runId));
   return outcome(next);
 }
+
+export const snapshotTask = defineTask({ id: 'funding-run-snapshot', file: import.meta.url, input: snapshotInputSchema, tableAccess: 'readWrite', timeoutSeconds: 900, memoryMb: 1024, run });
+export const handler = snapshotTask.handler;

@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { mergeSummaries } from '../domain/summary.ts';
 import { fundingRunIdSchema } from '../domain/run.ts';
@@ -21,8 +22,7 @@ export class FundingRunIncomplete extends Error {
  * totals), folding one page at a time, and move the run on: a dry run is complete, a real run
  * now waits for finance.
  */
-export async function handler(event: unknown): Promise<SummariseOutput> {
-  const { runId } = summariseInputSchema.parse(event);
+async function run({ runId }: z.infer<typeof summariseInputSchema>): Promise<SummariseOutput> {
   const run = await mustGetRun(runId);
   if (run.status !== 'computing') return { runId, dryRun: run.dryRun, status: run.status };
   let summary = mergeSummaries();
@@ -36,3 +36,6 @@ export async function handler(event: unknown): Promise<SummariseOutput> {
   const next = (await transitionRun(run, ['computing'], to, { summary })) ?? (await mustGetRun(runId));
   return { runId, dryRun: run.dryRun, status: next.status };
 }
+
+export const summariseTask = defineTask({ id: 'funding-run-summarise', file: import.meta.url, input: summariseInputSchema, tableAccess: 'readWrite', timeoutSeconds: 120, run });
+export const handler = summariseTask.handler;

@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ExecutionDoesNotExist, type HistoryEvent } from '@aws-sdk/client-sfn';
-import type { App } from '../../../platform/http/context.ts';
+import type { AppEnv } from '../../../platform/http/context.ts';
 import { requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
@@ -74,11 +74,11 @@ async function timeline(id: string): Promise<z.infer<typeof timelineEntry>[]> {
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-export function rewardApplicationRoutes(app: App): void {
-  app.openapi(
+export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/reward/applications',
+      path: '/applications',
       tags: ['reward'],
       summary: 'Submit an application for an enterprise of your village (starts its workflow); use an Idempotency-Key',
       request: { headers: idempotencyHeaders, body: { required: true, content: json(submitBody) } },
@@ -119,12 +119,12 @@ export function rewardApplicationRoutes(app: App): void {
       await startNamedExecution(rewardWorkflowName, outcome.body.id, { applicationId: outcome.body.id });
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/applications/{id}',
+      path: '/applications/{id}',
       tags: ['reward'],
       summary: 'Read an application with its timeline (audit trail and workflow history merged)',
       request: { params: idParams },
@@ -137,12 +137,12 @@ export function rewardApplicationRoutes(app: App): void {
       requireAllowed(c, 'reward-application:read', { division: application.village });
       return c.json({ ...application, timeline: await timeline(id) }, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/applications',
+      path: '/applications',
       tags: ['reward'],
       summary: "A program's applications in submission order, filtered by status, division (default: your jurisdiction) and enterprise",
       request: {
@@ -166,12 +166,12 @@ export function rewardApplicationRoutes(app: App): void {
       requireAllowed(c, 'reward-application:read', { division: scope });
       return c.json(await listApplications({ programId, status, division: scope, entityId }, { limit, cursor }), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/reward/applications/{id}/signatures',
+      path: '/applications/{id}/signatures',
       tags: ['reward'],
       summary: '三签一审: sign or refuse in your village position (handler, bookkeeper, head, supervisor)',
       request: { params: idParams, body: { required: true, content: json(signatureBody) } },
@@ -191,4 +191,3 @@ export function rewardApplicationRoutes(app: App): void {
       return c.json({ ...result, status: result.status as 'pending' | 'complete' | 'refused' }, 200);
     },
   );
-}

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../../platform/http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
@@ -65,11 +65,11 @@ async function recordAccount(principal: Principal, enterprise: EnterpriseRecord,
 // Room for the 2,000 rows a file may hold, with long enterprise ids and Chinese headers.
 const maxAccountsCsvBytes = 512 * 1024;
 
-export function rewardEnterpriseRoutes(app: App): void {
-  app.openapi(
+export const rewardEnterpriseRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/reward/enterprises',
+      path: '/enterprises',
       tags: ['reward'],
       summary: 'Register a village enterprise (township or admin)',
       request: { headers: idempotencyHeaders, body: { required: true, content: json(enterpriseBody) } },
@@ -81,12 +81,12 @@ export function rewardEnterpriseRoutes(app: App): void {
       const outcome = await idempotentCreate<EnterpriseRecord>(c, input, (extraItems) => createEnterprise(input, actor, { extraItems }));
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/enterprises/{id}',
+      path: '/enterprises/{id}',
       tags: ['reward'],
       summary: 'Read an enterprise',
       request: { params: idParams },
@@ -97,12 +97,12 @@ export function rewardEnterpriseRoutes(app: App): void {
       requireAllowed(c, 'reward-enterprise:read', { division: enterprise.village });
       return c.json(enterprise, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/enterprises',
+      path: '/enterprises',
       tags: ['reward'],
       summary: 'Enterprises of a county, township or village (default: your jurisdiction)',
       request: { query: z.object({ division: z.string().regex(/^(\d{6}|\d{9}|\d{12})$/, 'must be a county, township or village code').optional(), ...pageQueryShape }) },
@@ -115,12 +115,12 @@ export function rewardEnterpriseRoutes(app: App): void {
       requireAllowed(c, 'reward-enterprise:read', { division: scope });
       return c.json(await listEnterprises(scope, { limit, cursor }), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/enterprises/{id}/accounts/{year}',
+      path: '/enterprises/{id}/accounts/{year}',
       tags: ['reward'],
       summary: "Read an enterprise's account of a year",
       request: { params: accountParams },
@@ -134,12 +134,12 @@ export function rewardEnterpriseRoutes(app: App): void {
       if (!account) throw new NotFoundError(`No ${year} account of ${id}`);
       return c.json(account, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'put',
-      path: '/reward/enterprises/{id}/accounts/{year}',
+      path: '/enterprises/{id}/accounts/{year}',
       tags: ['reward'],
       summary: 'Record or correct a year’s account (township, 村账镇管); open applications using it are returned for re-computation',
       request: { params: accountParams, body: { required: true, content: json(accountPutBody) } },
@@ -152,12 +152,12 @@ export function rewardEnterpriseRoutes(app: App): void {
       const principal = requireAllowed(c, 'reward-account:write', { division: enterprise.village });
       return c.json((await recordAccount(principal, enterprise, { entityId: id, year, ...input }, version)).view, 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/reward/accounts',
+      path: '/accounts',
       tags: ['reward'],
       summary: 'Record accounts in bulk from a CSV (township): entityId,year,operatingIncomeYuan,netProfitYuan; all rows or none',
       middleware: [csvSizeLimit(maxAccountsCsvBytes)] as const,
@@ -195,4 +195,3 @@ export function rewardEnterpriseRoutes(app: App): void {
       return c.json({ rowCount: parsed.accounts.length, changed, unchanged: parsed.accounts.length - changed, returnedApplications }, 200);
     },
   );
-}

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { App } from '../../../platform/http/context.ts';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
@@ -65,11 +65,11 @@ async function wakeUnfunded(program: ProgramRecord, actor: ReturnType<typeof pri
   return woken;
 }
 
-export function rewardProgramRoutes(app: App): void {
-  app.openapi(
+export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/reward/programs',
+      path: '/programs',
       tags: ['reward'],
       summary: 'Open a reward program for a jurisdiction and year (admin)',
       request: { headers: idempotencyHeaders, body: { required: true, content: json(programBody) } },
@@ -81,12 +81,12 @@ export function rewardProgramRoutes(app: App): void {
       const outcome = await idempotentCreate<ProgramRecord>(c, input, (extraItems) => createProgram(input, actor, { extraItems }));
       return c.json(createdBody(c, outcome), 201);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/programs/{id}',
+      path: '/programs/{id}',
       tags: ['reward'],
       summary: 'Read a program with its current policy and budget figures',
       request: { params: idParams },
@@ -99,12 +99,12 @@ export function rewardProgramRoutes(app: App): void {
       requireAllowed(c, 'reward-program:read', { division: program.jurisdiction });
       return c.json(await withPolicy(program), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'get',
-      path: '/reward/programs',
+      path: '/programs',
       tags: ['reward'],
       summary: 'Programs of a county (default: your own)',
       request: { query: z.object({ county: z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)').optional(), ...pageQueryShape }) },
@@ -117,12 +117,12 @@ export function rewardProgramRoutes(app: App): void {
       requireAllowed(c, 'reward-program:read', { division: scope });
       return c.json(await listPrograms(scope, { limit, cursor }), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'put',
-      path: '/reward/programs/{id}/policy',
+      path: '/programs/{id}/policy',
       tags: ['reward'],
       summary: 'Change the policy for new applications (admin): a frozen version is kept and a new one made',
       request: { params: idParams, body: { required: true, content: json(policyBody) } },
@@ -137,12 +137,12 @@ export function rewardProgramRoutes(app: App): void {
       const updated = await updatePolicy(id, policy, actor, { expectedPolicyVersion: policyVersion });
       return c.json(await withPolicy(updated), 200);
     },
-  );
+  )
 
-  app.openapi(
+  .openapi(
     createRoute({
       method: 'post',
-      path: '/reward/programs/{id}/budget',
+      path: '/programs/{id}/budget',
       tags: ['reward'],
       summary: 'Raise the appropriation (finance); unfunded applications are woken oldest first',
       request: { params: idParams, body: { required: true, content: json(raiseBody) } },
@@ -159,4 +159,3 @@ export function rewardProgramRoutes(app: App): void {
       return c.json({ ...(await withPolicy(raised)), woken }, 200);
     },
   );
-}

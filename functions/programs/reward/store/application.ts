@@ -8,7 +8,6 @@ import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
 import { freezePolicyUpdate } from './program.ts';
-import { decisionId, type DecisionKind } from '../../../platform/decisions/store.ts';
 import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
 
 /**
@@ -229,20 +228,3 @@ export async function listApplications(filter: ApplicationFilter, page: PageRequ
   );
 }
 
-/** The human steps of the workflow and the decision kind each opens. */
-export const rewardSteps = {
-  'village-signoff': 'reward.village-signoff',
-  'township-review': 'reward.township-review',
-  'finance-approval': 'reward.finance-approval',
-  unfunded: 'reward.unfunded',
-  resubmission: 'reward.resubmission',
-} as const satisfies Record<string, DecisionKind>;
-export type RewardStep = keyof typeof rewardSteps;
-
-/**
- * The id of the decision of `step` for the application as it is now: per round (a recomputation
- * starts a new round), and for the unfunded wait per time it became unfunded.
- */
-export function rewardDecisionId(app: Pick<ApplicationRecord, 'id' | 'round' | 'unfundedCount'>, step: RewardStep): string {
-  return decisionId(rewardSteps[step], app.id, step === 'unfunded' ? app.round * 1000 + app.unfundedCount : app.round);
-}

@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { computeRewardFromAccounts } from '../domain/compute.ts';
 import { applicationIdSchema } from '../domain/entities.ts';
@@ -26,8 +27,7 @@ const day = 86_400;
  * keep the snapshot. Starts a new round. Safe to repeat: an application no longer `computing`
  * reports the outcome already recorded.
  */
-export async function handler(event: unknown): Promise<ComputeOutput> {
-  const { applicationId } = computeInputSchema.parse(event);
+async function run({ applicationId }: z.infer<typeof computeInputSchema>): Promise<ComputeOutput> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const policy = (await getPolicy(app.programId, app.policyVersion))?.policy;
@@ -52,3 +52,6 @@ export async function handler(event: unknown): Promise<ComputeOutput> {
   await changeApplication(app, eligible ? 'eligible' : 'ineligible', changes, workflowActor, eligible ? 'reward-application.computed' : 'reward-application.ineligible');
   return { applicationId, eligible, round, ...deadlines };
 }
+
+export const computeTask = defineTask({ id: 'reward-compute', file: import.meta.url, input: computeInputSchema, tableAccess: 'readWrite', run });
+export const handler = computeTask.handler;

@@ -1,6 +1,8 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
-import { getApplication, rewardDecisionId } from '../store/application.ts';
+import { getApplication } from '../store/application.ts';
+import { rewardDecisionId } from '../steps.ts';
 import { getDecision } from '../../../platform/decisions/store.ts';
 
 export const outcomeInputSchema = z.object({ applicationId: applicationIdSchema, step: z.enum(['township-review', 'finance-approval']) });
@@ -9,8 +11,7 @@ export const outcomeInputSchema = z.object({ applicationId: applicationIdSchema,
  * After a human step with a deadline (a Parallel of the wait and its deadline, ended by the answer),
  * read the recorded answer: the routing of the state machine depends only on what is stored.
  */
-export async function handler(event: unknown): Promise<{ decision: string }> {
-  const { applicationId, step } = outcomeInputSchema.parse(event);
+async function run({ applicationId, step }: z.infer<typeof outcomeInputSchema>): Promise<{ decision: string }> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const decision = await getDecision(rewardDecisionId(app, step));
@@ -18,3 +19,6 @@ export async function handler(event: unknown): Promise<{ decision: string }> {
   if (decision?.status !== 'answered' || typeof answer !== 'string') throw new Error(`Decision ${rewardDecisionId(app, step)} has no answer`);
   return { decision: answer };
 }
+
+export const decisionOutcomeTask = defineTask({ id: 'reward-decision-outcome', file: import.meta.url, input: outcomeInputSchema, tableAccess: 'read', run });
+export const handler = decisionOutcomeTask.handler;

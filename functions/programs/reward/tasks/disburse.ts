@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
@@ -15,8 +16,7 @@ export const disburseInputSchema = z.object({ applicationId: applicationIdSchema
  * instruction are keyed by the application id, so a repeated step cannot pay twice: a repeat finds
  * the application paid, or has its whole transaction cancelled by the existing entry.
  */
-export async function handler(event: unknown): Promise<{ paid: boolean; amountFen: number }> {
-  const { applicationId } = disburseInputSchema.parse(event);
+async function run({ applicationId }: z.infer<typeof disburseInputSchema>): Promise<{ paid: boolean; amountFen: number }> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const amountFen = app.amountFen ?? 0;
@@ -34,3 +34,6 @@ export async function handler(event: unknown): Promise<{ paid: boolean; amountFe
   maybeFail('reward-disburse', faultRandom('reward-disburse', applicationId));
   return { paid: true, amountFen };
 }
+
+export const disburseTask = defineTask({ id: 'reward-disburse', file: import.meta.url, input: disburseInputSchema, tableAccess: 'readWrite', run });
+export const handler = disburseTask.handler;

@@ -1,6 +1,8 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
-import { getApplication, rewardDecisionId } from '../store/application.ts';
+import { getApplication } from '../store/application.ts';
+import { rewardDecisionId } from '../steps.ts';
 import { markEscalated, workflowActor } from '../../../platform/decisions/store.ts';
 import { outboxItems } from '../../../platform/store/outbox.ts';
 
@@ -23,8 +25,7 @@ export function escalationKey(step: string, period: number): string {
  * decision is brought up once per period, not once and then forgotten. Nothing happens when it was
  * answered meanwhile; a repeat of the same period records nothing twice.
  */
-export async function handler(event: unknown): Promise<{ escalated: boolean; nextPeriod: number }> {
-  const { applicationId, step, period } = escalateInputSchema.parse(event);
+async function run({ applicationId, step, period }: z.infer<typeof escalateInputSchema>): Promise<{ escalated: boolean; nextPeriod: number }> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const id = rewardDecisionId(app, step);
@@ -41,3 +42,6 @@ export async function handler(event: unknown): Promise<{ escalated: boolean; nex
   });
   return { escalated, nextPeriod: period + 1 };
 }
+
+export const escalateTask = defineTask({ id: 'reward-escalate', file: import.meta.url, input: escalateInputSchema, tableAccess: 'readWrite', run });
+export const handler = escalateTask.handler;

@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { formatYuan } from '../../../platform/money.ts';
@@ -13,8 +14,7 @@ export const notifyInputSchema = z.object({ applicationId: applicationIdSchema }
  * ineligible application is closed, and one that ends without a payout gives its entity's year back.
  * Safe to repeat: the outbox records are keyed by application and outcome.
  */
-export async function handler(event: unknown): Promise<{ status: string }> {
-  const { applicationId } = notifyInputSchema.parse(event);
+async function run({ applicationId }: z.infer<typeof notifyInputSchema>): Promise<{ status: string }> {
   let app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const items: TransactItem[] = [];
@@ -41,3 +41,6 @@ export async function handler(event: unknown): Promise<{ status: string }> {
   }
   return { status: app.status };
 }
+
+export const notifyTask = defineTask({ id: 'reward-notify', file: import.meta.url, input: notifyInputSchema, tableAccess: 'readWrite', run });
+export const handler = notifyTask.handler;

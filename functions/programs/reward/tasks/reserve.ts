@@ -1,3 +1,4 @@
+import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
@@ -14,8 +15,7 @@ export const reserveInputSchema = z.object({ applicationId: applicationIdSchema 
  * Not enough budget: the application becomes (or stays) unfunded. Safe to repeat: an application
  * already reserved or paid reports `reserved` without holding the money again.
  */
-export async function handler(event: unknown): Promise<{ reserved: boolean }> {
-  const { applicationId } = reserveInputSchema.parse(event);
+async function run({ applicationId }: z.infer<typeof reserveInputSchema>): Promise<{ reserved: boolean }> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   if (app.status === 'reserved' || app.status === 'paid') return { reserved: true };
@@ -35,3 +35,6 @@ export async function handler(event: unknown): Promise<{ reserved: boolean }> {
   maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
   return { reserved: false };
 }
+
+export const reserveTask = defineTask({ id: 'reward-reserve', file: import.meta.url, input: reserveInputSchema, tableAccess: 'readWrite', run });
+export const handler = reserveTask.handler;

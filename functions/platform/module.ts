@@ -1,0 +1,82 @@
+import type { App } from './http/context.ts';
+import type { TaskDefinition } from '../shared/task.ts';
+import type { Principal } from './principal.ts';
+import type { Action } from './authz.ts';
+import type { PendingDecision } from './decisions/store.ts';
+
+/**
+ * What a module (a program, or the platform's own registries) declares, and the only thing the
+ * composition roots read: the API mounts its routes, the decision routes and the inbox dispatch on
+ * its decision kinds, and the workflow registry (so the CDK stack and the local host) builds its
+ * workflows and task functions. Adding a program is its folder plus one line in
+ * functions/programs/index.ts.
+ */
+export interface ProgramModule {
+  /** Lower-case name: the prefix of its decision kinds, its ledger entries and its API paths. */
+  readonly name: string;
+  /** What users call it. */
+  readonly title: string;
+  /** Its API, mounted at `basePath` (its paths are relative to it). */
+  readonly routes?: { readonly basePath: string; readonly app: App };
+  readonly workflows: readonly WorkflowDefinition[];
+  readonly tasks: readonly TaskDefinition[];
+  readonly decisions: readonly DecisionKindDefinition[];
+}
+
+export interface WorkflowDefinition {
+  /** State machine name suffix; also the key used by the API to start executions. */
+  readonly name: string;
+  /** ASL file in workflows/ (flat: both hosts read it from there). */
+  readonly definitionFile: string;
+  readonly description: string;
+}
+
+/** The answer a user gives to a decision, as the API takes it. */
+export interface DecisionAnswerInput {
+  readonly decision: string;
+  readonly comment?: string | undefined;
+}
+
+export interface DecisionOutcome {
+  readonly decisionId: string;
+  /** `answered`: the step is complete; `partial`: recorded, more answers are needed. */
+  readonly status: 'answered' | 'partial';
+  /** The subject's status after the answer (named for the first program's subject, kept for clients). */
+  readonly applicationStatus: string;
+  readonly remaining?: number;
+  readonly delivered?: boolean;
+}
+
+/** One kind of human decision a module's workflows open (`<module>.<step>`). */
+export interface DecisionKindDefinition {
+  readonly kind: string;
+  /** What the decision is about (`reward-application`) and where the API shows it. */
+  readonly subjectType: string;
+  readonly subjectPath: (subjectId: string) => string;
+  /** What a caller must be allowed on the subject's division to read the decision. */
+  readonly readAction: Action;
+  /** Answers `POST /decisions/{id}` takes (empty: answered through the module's own routes). */
+  readonly answers: readonly string[];
+  /** Where it is answered when not through `/decisions` (the 400 names it). */
+  readonly answeredThrough?: string;
+  /**
+   * Record an answer (the route has checked the caller's role and jurisdiction and that the answer
+   * is one of `answers`). Absent when `answers` is empty.
+   */
+  readonly answer?: (principal: Principal, decision: PendingDecision, input: DecisionAnswerInput) => Promise<DecisionOutcome>;
+  /** Whether an open decision is shown in the caller's inbox (default: always). */
+  readonly visibleTo?: (principal: Principal, listedRole: string, decision: PendingDecision) => boolean;
+}
+
+/** Every decision kind of the given modules, by kind; a kind declared twice is a programming error. */
+export function decisionKindsOf(modules: readonly ProgramModule[]): ReadonlyMap<string, DecisionKindDefinition> {
+  const kinds = new Map<string, DecisionKindDefinition>();
+  for (const module of modules) {
+    for (const definition of module.decisions) {
+      if (!definition.kind.startsWith(`${module.name}.`)) throw new Error(`Decision kind ${definition.kind} of module ${module.name} must start with "${module.name}."`);
+      if (kinds.has(definition.kind)) throw new Error(`Decision kind ${definition.kind} is declared twice`);
+      kinds.set(definition.kind, definition);
+    }
+  }
+  return kinds;
+}

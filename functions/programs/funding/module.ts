@@ -1,0 +1,49 @@
+import type { ProgramModule } from '../../platform/module.ts';
+import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
+import { fundingRoutes } from './routes/index.ts';
+import { fundingSteps } from './steps.ts';
+import { decideRun } from './use-cases.ts';
+import { mustGetRun } from './store/run.ts';
+import { snapshotTask } from './tasks/snapshot.ts';
+import { computePageTask } from './tasks/compute-page.ts';
+import { summariseTask } from './tasks/summarise.ts';
+import { requestApprovalTask } from './tasks/request-approval.ts';
+import { disbursePageTask } from './tasks/disburse-page.ts';
+import { markPaidTask } from './tasks/mark-paid.ts';
+import { markFailedTask } from './tasks/mark-failed.ts';
+import { authorize } from '../../platform/authz.ts';
+
+const approval = fundingSteps['run-approval'];
+
+/** 村级组织运转经费: the yearly rule-based increase of villages' operating funds. */
+export const fundingModule = {
+  name: 'funding',
+  title: '村级组织运转经费',
+  routes: { basePath: '/funding' as const, app: fundingRoutes },
+  workflows: [
+    {
+      name: 'funding-run',
+      definitionFile: 'funding-run.asl.json',
+      description: 'Yearly village operating-funds increase: snapshot, allocate in pages, finance approval, paged disbursement',
+    },
+  ],
+  tasks: [snapshotTask, computePageTask, summariseTask, requestApprovalTask, disbursePageTask, markPaidTask, markFailedTask],
+  decisions: [
+    {
+      kind: approval.kind,
+      subjectType: 'funding-run',
+      subjectPath: (id) => `/funding/runs/${id}`,
+      readAction: 'funding-run:read',
+      answers: Object.keys(approval.answers),
+      answer: async (principal, decision, input) => {
+        const allowed = authorize(principal, 'funding-run:decide', { division: decision.division });
+        if (!allowed.allowed) throw new ForbiddenError(allowed.reason);
+        const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
+        // A refusal needs a reason, as on POST /funding/runs/{id}/reject.
+        if (outcome === 'rejected' && !input.comment) throw new ValidationError([{ field: 'comment', message: 'a rejection needs a reason', in: 'body' }]);
+        const run = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);
+        return { decisionId: decision.id, status: 'answered', applicationStatus: run.status };
+      },
+    },
+  ],
+} satisfies ProgramModule;
