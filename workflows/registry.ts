@@ -72,8 +72,9 @@ function eachState(states: Json, visit: (state: Json) => void): void {
 
 /**
  * The platform's conventions, applied to an ASL file as it is read: every Lambda task gets the
- * standard Retry in front of its own, and its payload gets `"execution.$": "$$.Execution"` so the
- * task logs with the execution's name and the API request that started it (functions/shared/task.ts).
+ * standard Retry in front of its own, and its payload gets `execution` (the execution's name and
+ * input) so the task logs with the execution's name and the API request that started it
+ * (functions/shared/task.ts).
  */
 export function withConventions(definition: string): string {
   const machine = JSON.parse(definition) as Json;
@@ -82,7 +83,9 @@ export function withConventions(definition: string): string {
     state.Retry = [...standardRetry, ...((state.Retry as Json[] | undefined) ?? [])];
     const parameters = state.Parameters as Json | undefined;
     const payload = parameters?.Payload as Json | undefined;
-    if (payload && typeof payload === 'object') payload[`${executionContextKey}.$`] = '$$.Execution';
+    // Named fields, not the whole `$$.Execution`: its StartTime differs on every run of the local
+    // interpreter, and the local host keys a replayed step by its payload.
+    if (payload && typeof payload === 'object') payload[executionContextKey] = { 'Name.$': '$$.Execution.Name', 'Input.$': '$$.Execution.Input' };
   });
   return JSON.stringify(machine, null, 2);
 }

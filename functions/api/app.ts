@@ -8,6 +8,7 @@ import type { AppEnv } from '../platform/http/context.ts';
 import type { MergeSchemaPath } from 'hono/types';
 import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { withRequestContext } from '../shared/request-context.ts';
 import { auditRoutes } from '../platform/routes/audit.ts';
 import { workflowRoutes } from '../platform/routes/workflows.ts';
 import { inboxRoutes } from '../platform/decisions/inbox.ts';
@@ -75,7 +76,7 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
     const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     const started = performance.now();
-    await next();
+    await withRequestContext({ requestId }, next);
     c.res.headers.set('x-request-id', requestId);
     logger.info('request', {
       requestId,

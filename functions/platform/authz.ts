@@ -105,7 +105,7 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'funding-run:read': { admin: 'jurisdiction', finance: 'jurisdiction', auditor: 'jurisdiction' },
   'funding-run:decide': { finance: 'jurisdiction' },
   // Reward (以奖代补). Unit users have no part in it. Who answers a given decision is further narrowed
-  // to the decision's own role; separation of duties lives in domain/reward/decisions.ts.
+  // to the decision's own role; separation of duties lives in each program (programs/reward/domain/decisions.ts).
   'reward-program:create': adminOnly,
   'reward-program:read': { ...rewardReaders, township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering' },
   'reward-program:update': adminOnly,

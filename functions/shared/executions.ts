@@ -1,6 +1,7 @@
 import { ExecutionAlreadyExists, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfn } from './clients.ts';
 import { stateMachineArn } from './config.ts';
+import { currentRequestId } from './request-context.ts';
 
 /**
  * Executions named after the thing they work on (an import, an application, a funding run): the
@@ -18,9 +19,12 @@ export function executionArnFor(workflow: string, name: string): string {
  * answers a repeat with the same input while it runs with the original execution, and with
  * ExecutionAlreadyExists once it has ended; either way the execution is the one named `name`.
  */
-export async function startNamedExecution(workflow: string, name: string, input: unknown): Promise<string> {
+export async function startNamedExecution(workflow: string, name: string, input: Record<string, unknown>): Promise<string> {
+  // The request that starts it, for the tasks' logs; states read only the fields they name.
+  const requestId = currentRequestId();
+  const body = requestId === undefined ? input : { ...input, requestId };
   try {
-    const out = await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(input) }));
+    const out = await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(body) }));
     if (!out.executionArn) throw new Error('StartExecution returned no executionArn');
     return out.executionArn;
   } catch (err) {

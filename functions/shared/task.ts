@@ -8,8 +8,8 @@ import { logger } from './logger.ts';
  * local host) is built from these objects, and the function's `handler` parses its input, so a
  * Task state that passes the wrong payload fails at once with the field named.
  *
- * Every Task state of a registered workflow also receives `"execution.$": "$$.Execution"` (the
- * registry adds it, see workflows/registry.ts): the handler logs with the execution's name and the
+ * Every Task state of a registered workflow also receives `execution` (`$$.Execution`'s name and
+ * input; the registry adds it, see workflows/registry.ts): the handler logs with the execution's name and the
  * API's request id that started it, so one grep follows a request from the API into the workflow.
  */
 export interface TaskSpec<S extends z.ZodObject, O> {

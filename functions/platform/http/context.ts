@@ -31,7 +31,7 @@ export function principalOf(c: Context<AppEnv>): Principal {
   return principal;
 }
 
-/** Throws 403 unless the caller may do `action` on `resource` (the rules live in domain/authz.ts). */
+/** Throws 403 unless the caller may do `action` on `resource` (the rules live in platform/authz.ts). */
 export function requireAllowed(c: Context<AppEnv>, action: Action, resource: Resource): Principal {
   const principal = principalOf(c);
   const decision = authorize(principal, action, resource);

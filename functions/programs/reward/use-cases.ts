@@ -5,21 +5,29 @@ import type { Principal } from '../../platform/principal.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import {
   applicationChange,
+  createApplication,
   getApplication,
   type ApplicationRecord,
   type DecisionRecord,
 } from './store/application.ts';
 import { openStepOf, rewardDecisionId, rewardSteps, stepOfKind, type RewardStep, type RewardStepDefinition } from './steps.ts';
-import { getPolicy } from './store/program.ts';
+
 import { completeDecision, getDecision, recordPartial, workflowActor, type Actor, type PendingDecision } from '../../platform/decisions/store.ts';
 import { getAccount } from './store/account.ts';
+import { getEnterprise, type EnterpriseRecord } from './store/enterprise.ts';
+import { getPolicy, getProgram, type ProgramRecord } from './store/program.ts';
+import { withinWindow, type ApplicationInput } from './domain/entities.ts';
+import { withinJurisdiction } from '../../platform/registries/domain/division.ts';
+import { beijingDate } from '../../platform/calendar.ts';
+import { startNamedExecution } from '../../shared/executions.ts';
+import { randomUUID } from 'node:crypto';
 import type { DecisionAnswerInput, DecisionOutcome } from '../../platform/module.ts';
 import { snapshotStale } from './domain/compute.ts';
 
 /**
  * Human decisions on reward applications, as the API records them: each answer is checked against
- * separation of duties (domain/reward/decisions.ts, signoff.ts) and the state table, then written
- * with the application's change in the decision's own transaction (store/pending-decision.ts), which
+ * separation of duties (domain/decisions.ts, domain/signoff.ts) and the step table (steps.ts), then written
+ * with the application's change in the decision's own transaction (platform/decisions/store.ts), which
  * also wakes the workflow.
  */
 
@@ -216,4 +224,46 @@ export async function returnIfAccountsChanged(app: ApplicationRecord, step: Rewa
   const fresh = await getApplication(app.id);
   if (!fresh || rewardDecisionId(fresh, step) !== decisionId) return;
   await sendBackForRecomputation(workflowActor, fresh, step, decisionId);
+}
+
+/** The reward workflow, as the module registers it. */
+export const rewardWorkflowName = 'reward-application';
+
+/** The program and enterprise an application names; 400 naming the field when one does not exist. */
+export async function submissionTarget(input: ApplicationInput): Promise<{ program: ProgramRecord; enterprise: EnterpriseRecord }> {
+  const [program, enterprise] = await Promise.all([getProgram(input.programId), getEnterprise(input.entityId)]);
+  if (!program) throw new ValidationError([{ field: 'programId', message: `program ${input.programId} does not exist`, in: 'body' }]);
+  if (!enterprise) throw new ValidationError([{ field: 'entityId', message: `enterprise ${input.entityId} does not exist`, in: 'body' }]);
+  return { program, enterprise };
+}
+
+/** The program must cover the enterprise's village, and take applications today (Beijing time). */
+export function checkSubmission(program: ProgramRecord, enterprise: EnterpriseRecord, now: Date): void {
+  if (!withinJurisdiction(program.jurisdiction, enterprise.village)) {
+    throw new ValidationError([{ field: 'programId', message: `the program covers ${program.jurisdiction}, not village ${enterprise.village}`, in: 'body' }]);
+  }
+  if (!withinWindow(program.window, beijingDate(now))) {
+    throw new ValidationError([{ field: 'programId', message: `applications are taken from ${program.window.opensOn} to ${program.window.closesOn}`, in: 'body' }]);
+  }
+}
+
+/** A new application of `enterprise` to `program`, submitted by `actor`: computed by its workflow. */
+export function newApplication(program: ProgramRecord, enterprise: EnterpriseRecord, actor: Actor, now: Date): Parameters<typeof createApplication>[0] {
+  return {
+    id: `ra-${randomUUID()}`,
+    programId: program.id,
+    policyVersion: program.policyVersion,
+    jurisdiction: program.jurisdiction,
+    entityId: enterprise.id,
+    entityName: enterprise.name,
+    village: enterprise.village,
+    year: program.year,
+    submitter: actor.sub,
+    createdAt: now.toISOString(),
+  };
+}
+
+/** Start (or find) the application's workflow: named after the application, so safe to repeat. */
+export async function startApplicationWorkflow(applicationId: string): Promise<string> {
+  return startNamedExecution(rewardWorkflowName, applicationId, { applicationId });
 }

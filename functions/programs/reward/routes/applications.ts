@@ -4,19 +4,14 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { signApplication } from '../use-cases.ts';
-import { applicationIdSchema, applicationInputSchema, programIdSchema, withinWindow } from '../domain/entities.ts';
+import { checkSubmission, newApplication, rewardWorkflowName, signApplication, startApplicationWorkflow, submissionTarget } from '../use-cases.ts';
+import { applicationIdSchema, applicationInputSchema, programIdSchema } from '../domain/entities.ts';
 import { applicationStates } from '../domain/state.ts';
-import { withinJurisdiction } from '../../../platform/registries/domain/division.ts';
-import { executionArnFor, executionHistory, startNamedExecution } from '../../../shared/executions.ts';
+import { executionArnFor, executionHistory } from '../../../shared/executions.ts';
 import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { listEntityAudit } from '../../../platform/store/audit.ts';
 import { createApplication, getApplication, listApplications, type ApplicationRecord } from '../store/application.ts';
-import { getEnterprise } from '../store/enterprise.ts';
 import { getProgram } from '../store/program.ts';
-import { randomUUID } from 'node:crypto';
-
-export const rewardWorkflowName = 'reward-application';
 
 const applicationView = z
   .object({
@@ -86,37 +81,13 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const [program, enterprise] = await Promise.all([getProgram(input.programId), getEnterprise(input.entityId)]);
-      if (!program) throw new ValidationError([{ field: 'programId', message: `program ${input.programId} does not exist`, in: 'body' }]);
-      if (!enterprise) throw new ValidationError([{ field: 'entityId', message: `enterprise ${input.entityId} does not exist`, in: 'body' }]);
+      const { program, enterprise } = await submissionTarget(input);
       const actor = requireAllowed(c, 'reward-application:create', { division: enterprise.village });
-      if (!withinJurisdiction(program.jurisdiction, enterprise.village)) {
-        throw new ValidationError([{ field: 'programId', message: `the program covers ${program.jurisdiction}, not village ${enterprise.village}`, in: 'body' }]);
-      }
-      const today = new Date().toISOString().slice(0, 10);
-      if (!withinWindow(program.window, today)) {
-        throw new ValidationError([{ field: 'programId', message: `applications are taken from ${program.window.opensOn} to ${program.window.closesOn}`, in: 'body' }]);
-      }
-      const outcome = await idempotentCreate<ApplicationRecord>(c, input, (extraItems) =>
-        createApplication(
-          {
-            id: `ra-${randomUUID()}`,
-            programId: program.id,
-            policyVersion: program.policyVersion,
-            jurisdiction: program.jurisdiction,
-            entityId: enterprise.id,
-            entityName: enterprise.name,
-            village: enterprise.village,
-            year: program.year,
-            submitter: actor.sub,
-            createdAt: new Date().toISOString(),
-          },
-          actor,
-          { extraItems },
-        ),
-      );
+      const now = new Date();
+      checkSubmission(program, enterprise, now);
+      const outcome = await idempotentCreate<ApplicationRecord>(c, input, (extraItems) => createApplication(newApplication(program, enterprise, actor, now), actor, { extraItems }));
       // Also on a replay: the first request may have stopped between its write and the start.
-      await startNamedExecution(rewardWorkflowName, outcome.body.id, { applicationId: outcome.body.id });
+      await startApplicationWorkflow(outcome.body.id);
       return c.json(createdBody(c, outcome), 201);
     },
   )
