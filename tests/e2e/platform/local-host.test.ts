@@ -9,7 +9,7 @@ import { parseVillageCsv, toVillageCsv } from '../../../functions/platform/regis
 import type { Village } from '../../../functions/platform/registries/domain/village.ts';
 import { demoTownships, demoVillages } from '../../../local/demo-data.ts';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 type Host = LocalHost & { readonly adminToken: string };
 
