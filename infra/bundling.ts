@@ -1,4 +1,6 @@
 import type { BuildOptions } from 'esbuild';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
@@ -24,8 +26,39 @@ export const lambdaBundle = {
   external: ['@aws-sdk/*'] as string[],
 } as const;
 
-/** `NodejsFunction` bundling options built from {@link lambdaBundle}; always bundles locally. */
-export function nodejsBundling(): BundlingOptions {
+/**
+ * Files of npm packages that a function reads at run time instead of bundling them, by package name
+ * (the API's docs UI: about 1.9 MB of Swagger UI that only `/docs` needs). They are copied beside the
+ * bundle under `node_modules/<package>/`, where Node resolves them exactly as it does in the project.
+ */
+export type RuntimeFiles = Readonly<Record<string, readonly string[]>>;
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/** Shell commands copying `files` from the project's node_modules into a bundle's output folder. */
+export function copyRuntimeFilesCommands(files: RuntimeFiles, projectRoot: string, outputDir: string): string[] {
+  return Object.entries(files).flatMap(([pkg, names]) => {
+    const to = join(outputDir, 'node_modules', pkg);
+    return [`mkdir -p ${shellQuote(to)}`, `cp ${names.map((n) => shellQuote(join(projectRoot, 'node_modules', pkg, n))).join(' ')} ${shellQuote(to)}/`];
+  });
+}
+
+/** The same copy as {@link copyRuntimeFilesCommands}, done in-process (for the bundle benchmark); returns the bytes copied. */
+export function copyRuntimeFiles(files: RuntimeFiles, projectRoot: string, outputDir: string): number {
+  let bytes = 0;
+  for (const [pkg, names] of Object.entries(files)) {
+    const to = join(outputDir, 'node_modules', pkg);
+    mkdirSync(to, { recursive: true });
+    for (const name of names) {
+      copyFileSync(join(projectRoot, 'node_modules', pkg, name), join(to, name));
+      bytes += statSync(join(to, name)).size;
+    }
+  }
+  return bytes;
+}
+
+/** `NodejsFunction` bundling options built from {@link lambdaBundle}, plus `runtimeFiles` copied beside the bundle; always bundles locally. */
+export function nodejsBundling(runtimeFiles: RuntimeFiles = {}): BundlingOptions {
   return {
     target: lambdaBundle.target,
     format: OutputFormat.ESM,
@@ -37,6 +70,15 @@ export function nodejsBundling(): BundlingOptions {
     banner: lambdaBundle.banner,
     externalModules: [...lambdaBundle.external],
     forceDockerBundling: false,
+    ...(Object.keys(runtimeFiles).length > 0
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => copyRuntimeFilesCommands(runtimeFiles, inputDir, outputDir),
+          },
+        }
+      : {}),
   };
 }
 

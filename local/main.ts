@@ -115,6 +115,11 @@ async function ensurePortFree(port: number, host: string, flag: string): Promise
   });
 }
 
+/** `word` as one shell word: quoted only when it has characters a shell would act on. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 function ensureJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
@@ -156,7 +161,8 @@ async function main(): Promise<void> {
   }
 
   // The handlers read their configuration from the environment, so it is set before they load.
-  const { ensureJwtSecret, signToken } = await import('./jwt.ts');
+  const { hostJwtSecret, signToken } = await import('./jwt.ts');
+  const jwt = hostJwtSecret(o.dataDir, o.memory);
   const region = process.env.AWS_REGION ?? 'cn-north-1';
   const sfnEndpoint = `http://127.0.0.1:${o.sfnPort}`;
   Object.assign(process.env, {
@@ -165,7 +171,7 @@ async function main(): Promise<void> {
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     SFN_ENDPOINT: sfnEndpoint,
     STATE_MACHINE_ARN_PREFIX: `arn:aws:states:${region}:000000000000:stateMachine:village-flow-`,
-    JWT_SECRET: ensureJwtSecret(o.memory ? undefined : o.dataDir),
+    JWT_SECRET: jwt.secret,
   });
   const { config } = await import('../functions/shared/config.ts');
   const { ensureTable } = await import('./table.ts');
@@ -222,7 +228,7 @@ async function main(): Promise<void> {
       `  Step Functions endpoint  ${sfnEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${sfnEndpoint})`,
       `  DynamoDB Local           ${dynamo.endpoint}   (aws dynamodb scan --table-name ${config().TABLE_NAME} --endpoint-url ${dynamo.endpoint})`,
       '',
-      'Tokens for the demo district, valid 12 h (new ones: npm run token -- --role finance --division 120225 --sub f1):',
+      `Tokens for the demo district, valid 12 h (new ones: ${['npm run token -- --role finance --division 120225 --sub f1', ...jwt.tokenArgs.map(shellWord)].join(' ')}):`,
       ...tokens,
       '',
       'Try (as the admin):',

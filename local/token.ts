@@ -4,10 +4,13 @@ import { ensureJwtSecret, signToken } from './jwt.ts';
 import { principalSchema, roleSchema } from '../functions/platform/principal.ts';
 
 // `npm run token -- --role finance --division 120225 --sub f1 [--unit U1] [--position head]
-// [--ttl 3600] [--data-dir .data]`: prints one HS256 token signed with the local host's secret.
+// [--ttl 3600] [--data-dir .data | --secret <s>]`: prints one HS256 token signed with the local host's
+// secret: the one in the data folder, or the one `--secret` gives (what `npm start -- --memory` prints
+// when it runs with a secret of its own).
 const usage =
   'usage: npm run token -- --role <admin|finance|township|village|unit|auditor>[,<role>…] --division <code> --sub <user id>\n' +
-  '                        [--unit <unit id>] [--position <handler|bookkeeper|head|supervisor>] [--ttl <seconds>] [--data-dir .data]';
+  '                        [--unit <unit id>] [--position <handler|bookkeeper|head|supervisor>] [--ttl <seconds>]\n' +
+  '                        [--data-dir .data | --secret <the secret npm start printed>]';
 
 const argsSchema = z.object({
   role: z.string().transform((s, ctx) => {
@@ -24,6 +27,7 @@ const argsSchema = z.object({
   position: principalSchema.shape.position,
   ttl: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(3600),
   'data-dir': z.string().min(1).default('.data'),
+  secret: z.string().min(32, 'must be the secret the local host printed (at least 32 characters)').optional(),
 });
 type TokenArgs = z.infer<typeof argsSchema>;
 
@@ -43,6 +47,7 @@ try {
       position: { type: 'string' },
       ttl: { type: 'string' },
       'data-dir': { type: 'string' },
+      secret: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -59,8 +64,9 @@ const parsed = argsSchema.safeParse(values);
 if (!parsed.success) fail(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
 const args: TokenArgs = parsed.data;
 if (args.role.includes('unit') && !args.unit) fail('--unit: required for the unit role');
+if (args.secret && values['data-dir'] !== undefined) fail('--secret and --data-dir: give one of them');
 
-const secret = ensureJwtSecret(args['data-dir']);
+const secret = args.secret ?? ensureJwtSecret(args['data-dir']);
 const token = await signToken(
   { sub: args.sub, roles: args.role, division: args.division, unitId: args.unit, position: args.position },
   secret,

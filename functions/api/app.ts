@@ -1,9 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth.ts';
+import { docs, docsPaths } from './docs.ts';
 import type { AppEnv } from '../platform/http/context.ts';
 import type { MergeSchemaPath } from 'hono/types';
 import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
@@ -34,7 +34,7 @@ export interface BuildAppOptions {
 }
 
 /** Paths served without a token. */
-const publicPaths = new Set(['/health', '/openapi.json', '/docs']);
+const publicPaths = new Set(['/health', '/openapi.json', ...docsPaths]);
 
 const requestIdPattern = /^[A-Za-z0-9._:\-]{1,128}$/;
 
@@ -133,7 +133,7 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
     },
     security: [{ bearerAuth: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docs);
 
   return app;
 }

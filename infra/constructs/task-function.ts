@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { nodejsBundling } from '../bundling.ts';
+import { nodejsBundling, type RuntimeFiles } from '../bundling.ts';
 import type { VillageFlowTable } from './table.ts';
 
 /** What a function does with the table; each level maps to an explicit list of actions. */
@@ -58,6 +58,8 @@ export interface TaskFunctionProps {
   readonly timeout?: Duration;
   /** Added to the common environment (table, ARN prefix, log level, source maps, keep-alive). @default - none */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Package files the handler reads at run time, shipped beside its bundle. @default - none */
+  readonly runtimeFiles?: RuntimeFiles;
   /** Prefix of state machine ARNs, as `config.ts` reads it. */
   readonly stateMachineArnPrefix: string;
   /** @default 'INFO' */
@@ -105,7 +107,7 @@ export class TaskFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,
-      bundling: nodejsBundling(),
+      bundling: nodejsBundling(props.runtimeFiles),
       environment: {
         TABLE_NAME: props.table.table.tableName,
         STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix,

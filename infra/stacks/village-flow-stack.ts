@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { Construct as Group } from 'constructs';
 import { registryOf, type Workflow, type WorkflowRegistry } from '../../workflows/registry.ts';
 import { roles } from '../../functions/platform/principal.ts';
+import { docsRuntimeFiles } from '../../functions/api/docs.ts';
 import { resourcePrefix, type DeployConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { Auth } from '../constructs/auth.ts';
@@ -135,6 +136,8 @@ export class VillageFlowStack extends Stack {
       stepFunctions: { level: 'operator', stateMachineNames },
       memorySize: 1024,
       timeout: Duration.seconds(29),
+      // Swagger UI for /docs, read from files beside the bundle rather than bundled into it.
+      runtimeFiles: docsRuntimeFiles,
       environment: {
         JWKS_URL: this.auth.jwksUrl,
         JWT_ISSUER: this.auth.issuer,

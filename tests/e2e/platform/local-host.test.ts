@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { cleanUpLocalHosts, freePorts, spawnLocalHost, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
@@ -9,7 +11,7 @@ import { parseVillageCsv, toVillageCsv } from '../../../functions/platform/regis
 import type { Village } from '../../../functions/platform/registries/domain/village.ts';
 import { demoTownships, demoVillages } from '../../../local/demo-data.ts';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 type Host = LocalHost & { readonly adminToken: string };
 
@@ -25,6 +27,19 @@ async function api(host: Host, method: string, path: string, body?: string, head
     ...(body !== undefined ? { body } : {}),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * Run the `npm run token` command the banner offers ("new ones: …") the way a user pastes it into a
+ * shell in the project folder, and return the token it prints.
+ */
+async function tokenFromBannerCommand(host: Host): Promise<{ command: string; token: string }> {
+  const command = /\(new ones: (npm run token -- .+)\):$/m.exec(host.output())?.[1];
+  if (!command) throw new Error(`no token command in the banner:\n${host.output()}`);
+  const { stdout } = await promisify(execFile)('sh', ['-c', command], { cwd: root });
+  const token = stdout.trim().split('\n').at(-1)!.trim();
+  expect(token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+  return { command, token };
 }
 
 async function waitForImport(host: Host, id: string): Promise<Record<string, unknown>> {
@@ -109,6 +124,10 @@ describe('the local host (npm start) as a child process', () => {
 
     const second = await startHost(p, ['--data-dir', dataDir]);
     expect(second.output()).not.toMatch(/demo data seeded/);
+    // The token command of the banner names this data folder, and its token is accepted.
+    const made = await tokenFromBannerCommand(second);
+    expect(made.command).toContain(`--data-dir ${dataDir}`);
+    expect((await fetch(`${second.api}/villages?division=120225104`, { headers: { authorization: `Bearer ${made.token}` } })).status).toBe(200);
     const bigDone = await waitForImport(second, String(big.body.id));
     expect(bigDone).toMatchObject({ status: 'succeeded', rowCount: 5_000, counts: { created: 5_000, updated: 0, unchanged: 0 } });
 
@@ -123,13 +142,21 @@ describe('the local host (npm start) as a child process', () => {
     expect(existsSync(join(dataDir, 'dynamodb.pid'))).toBe(false);
   });
 
-  it('--memory comes up, serves the demo data, writes nothing to disk, and stops on SIGTERM', async () => {
+  it('--memory comes up, serves the demo data, accepts the tokens the banner says how to make, writes nothing to disk, and stops on SIGTERM', async () => {
     const dataDir = join(tmpDataDir(), 'never');
     const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir]);
     expect(host.output()).toMatch(/in memory/);
     const village = await fetch(`${host.api}/villages/${demoVillages[0]!.code}`, { headers: { authorization: `Bearer ${host.adminToken}` } });
     expect(village.status).toBe(200);
     expect(await village.json()).toMatchObject({ code: demoVillages[0]!.code, name: demoVillages[0]!.name });
+
+    // No secret file to share: the command hands npm run token this run's own secret.
+    const made = await tokenFromBannerCommand(host);
+    expect(made.command).toMatch(/ --secret [\w-]{32,}$/);
+    const asFinance = await fetch(`${host.api}/villages?division=120225104`, { headers: { authorization: `Bearer ${made.token}` } });
+    expect(asFinance.status).toBe(200);
+    const forged = await fetch(`${host.api}/villages?division=120225104`, { headers: { authorization: `Bearer ${made.token.slice(0, -4)}AAAA` } });
+    expect(forged.status).toBe(401);
     host.child.kill('SIGTERM');
     expect(await host.exited).toBe(0);
     expect(existsSync(dataDir)).toBe(false);

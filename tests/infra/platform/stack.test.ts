@@ -1,4 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { docsRuntimeFiles } from '../../../functions/api/docs.ts';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { tableDefinition } from '../../../functions/platform/store/table.ts';
@@ -162,6 +166,17 @@ describe('functions', () => {
     expect(api.JWT_ISSUER).toEqual(issuer);
     expect(api.JWKS_URL).toEqual({ 'Fn::Join': ['', [...issuerParts, '/.well-known/jwks.json']] });
     expect(api.JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^AuthUserPoolConsoleClient/) as unknown });
+  });
+
+  it('ship Swagger UI beside the API bundle for /docs (resolvable from node_modules), and beside no task bundle', () => {
+    const outdir = (synth.stack.node.root as App).outdir;
+    const assetDir = (name: string) => join(outdir, `asset.${(byName(name).Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+    const api = assetDir(apiFunctionName);
+    expect(existsSync(join(api, 'index.mjs'))).toBe(true);
+    for (const [pkg, files] of Object.entries(docsRuntimeFiles)) {
+      for (const file of files) expect(existsSync(join(api, 'node_modules', pkg, file)), `${pkg}/${file}`).toBe(true);
+    }
+    for (const fn of taskFunctions) expect(existsSync(join(assetDir(`${prefix}-${fn.id}`), 'node_modules')), fn.id).toBe(false);
   });
 });
 
