@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf } from '../http/context.ts';
-import { errorResponses, pageOf, pageQueryShape } from '../http/schemas.ts';
+import { errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { roles } from '../principal.ts';
 import { listInbox, type PendingDecision } from './store.ts';
 import type { DecisionKindDefinition } from '../module.ts';
@@ -44,7 +44,6 @@ export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d:
   };
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
  * `/inbox`: what waits for the caller. A decision kind may narrow what its deciders see (the reward

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
-import { documented, errorResponses, writeErrorResponses } from '../http/schemas.ts';
+import { documented, errorResponses, json, writeErrorResponses } from '../http/schemas.ts';
 import type { DecisionAnswerInput, DecisionKindDefinition, DecisionOutcome } from '../module.ts';
 import { authorize } from '../authz.ts';
 import type { Principal } from '../principal.ts';
@@ -33,7 +33,6 @@ const bulkResult = z
   })
   .openapi('BulkDecisionResult');
 const params = z.object({ decisionId: documented(decisionIdSchema, { param: { name: 'decisionId', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 type DecisionKinds = ReadonlyMap<string, DecisionKindDefinition>;
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { NotFoundError, ValidationError, zodFieldErrors } from '../../../shared/errors.ts';
 import {
   createFundingPolicy,
@@ -26,7 +26,6 @@ const recordSchema = documented(fundingPolicyRecordSchema, {
 const problemsSchema = z
   .object({ valid: z.boolean(), problems: z.array(z.object({ field: z.string(), message: z.string() })) })
   .openapi('FundingPolicyValidation');
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

@@ -5,7 +5,7 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionHistory, startNamedExecution } from '../../../shared/executions.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
-import { booleanQuery, documented, errorResponses, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { booleanQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { formatYuan } from '../../../platform/money.ts';
@@ -30,7 +30,6 @@ import {
 import { decideRun } from '../use-cases.ts';
 import { runApprovalDecisionId } from '../steps.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const fundingRunStartSchema = z
   .strictObject({

@@ -3,7 +3,7 @@ import { ExecutionDoesNotExist, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { signApplication } from '../use-cases.ts';
 import { applicationIdSchema, applicationInputSchema, programIdSchema, withinWindow } from '../domain/entities.ts';
 import { applicationStates } from '../domain/state.ts';
@@ -49,7 +49,6 @@ export const signatureBody = z
   .strictObject({ decision: z.enum(['sign', 'refuse']), reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('RewardSignature', { description: 'Your signature in your village position (from your token)' });
 const idParams = z.object({ id: documented(applicationIdSchema, { param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 async function history(id: string): Promise<HistoryEvent[]> {
   try {

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { programIdSchema, programInputSchema } from '../domain/entities.ts';
 import { rewardPolicySchema } from '../domain/policy.ts';
 import { fenSchema } from '../../../platform/money.ts';
@@ -31,7 +31,6 @@ const programView = z
   })
   .openapi('RewardProgram', { description: 'A reward program with its budget figures (fen): appropriated = reserved + paid + available.' });
 const idParams = z.object({ id: documented(programIdSchema, { param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 async function withPolicy(program: ProgramRecord) {
   return { ...program, policy: (await getPolicy(program.id, program.policyVersion))?.policy };
