@@ -1,7 +1,7 @@
 import { checkTownshipDecision, decideFinance } from './domain/decisions.ts';
 import { checkSignature, signOffState, type Signature } from './domain/signoff.ts';
 import type { ApplicationEvent } from './domain/state.ts';
-import type { Principal } from '../../platform/principal.ts';
+import type { Actor, Principal } from '../../platform/principal.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import {
   applicationChange,
@@ -11,7 +11,7 @@ import {
 } from './store/application.ts';
 import { openStepOf, rewardDecisionId, rewardSteps, stepOfKind, type RewardStep, type RewardStepDefinition } from './steps.ts';
 import { getPolicy } from './store/program.ts';
-import { completeDecision, getDecision, recordPartial, workflowActor, type Actor, type PendingDecision } from '../../platform/decisions/store.ts';
+import { completeDecision, getDecision, recordPartial, workflowActor, type PendingDecision } from '../../platform/decisions/store.ts';
 import { getAccount } from './store/account.ts';
 import type { DecisionAnswerInput, DecisionOutcome } from '../../platform/module.ts';
 import { snapshotStale } from './domain/compute.ts';
