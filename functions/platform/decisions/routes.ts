@@ -9,6 +9,7 @@ import { AppError, ForbiddenError, NotFoundError, ValidationError, toProblem } f
 import { decisionIdSchema, getDecision } from './store.ts';
 import { inboxItem, inboxItemSchema } from './inbox.ts';
 import { runBounded } from '../../shared/pool.ts';
+import { reasonRequiredMessage, refusedWithoutReason } from './reason.ts';
 
 export const answerBody = z
   .strictObject({
@@ -45,7 +46,8 @@ function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
 
 /**
  * Role and jurisdiction first (the caller holds the decision's role and the subject lies in their
- * jurisdiction), then the answer is one the kind takes, then the kind's module records it.
+ * jurisdiction), then the answer is one the kind takes and a refusal says why, then the kind's
+ * module records it.
  */
 async function answer(kinds: DecisionKinds, principal: Principal, decisionId: string, input: DecisionAnswerInput): Promise<DecisionOutcome> {
   const decision = await getDecision(decisionId);
@@ -59,6 +61,9 @@ async function answer(kinds: DecisionKinds, principal: Principal, decisionId: st
   }
   if (!definition.answers.includes(input.decision)) {
     throw new ValidationError([{ field: 'decision', message: `must be one of ${definition.answers.join(', ')} for ${decision.kind}`, in: 'body' }]);
+  }
+  if (refusedWithoutReason(input.decision, definition.refusals ?? [], input.comment)) {
+    throw new ValidationError([{ field: 'comment', message: reasonRequiredMessage, in: 'body' }]);
   }
   return definition.answer(principal, decision, input);
 }

@@ -1,5 +1,5 @@
 import type { ProgramModule } from '../../platform/module.ts';
-import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
+import { ForbiddenError } from '../../shared/errors.ts';
 import { fundingRoutes } from './routes/index.ts';
 import { fundingSteps } from './steps.ts';
 import { decideRun } from './use-cases.ts';
@@ -35,12 +35,11 @@ export const fundingModule = {
       subjectPath: (id) => `/funding/runs/${id}`,
       readAction: 'funding-run:read',
       answers: Object.keys(approval.answers),
+      refusals: approval.refusals,
       answer: async (principal, decision, input) => {
         const allowed = authorize(principal, 'funding-run:decide', { division: decision.division });
         if (!allowed.allowed) throw new ForbiddenError(allowed.reason);
         const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
-        // A refusal needs a reason, as on POST /funding/runs/{id}/reject.
-        if (outcome === 'rejected' && !input.comment) throw new ValidationError([{ field: 'comment', message: 'a rejection needs a reason', in: 'body' }]);
         const run = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);
         return { decisionId: decision.id, status: 'answered', applicationStatus: run.status };
       },

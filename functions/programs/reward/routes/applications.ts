@@ -7,6 +7,8 @@ import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQuery
 import { signApplication } from '../use-cases.ts';
 import { applicationIdSchema, applicationInputSchema, programIdSchema, withinWindow } from '../domain/entities.ts';
 import { applicationStates } from '../domain/state.ts';
+import { signOffRefusals } from '../domain/signoff.ts';
+import { reasonRequiredMessage, refusedWithoutReason } from '../../../platform/decisions/reason.ts';
 import { withinJurisdiction } from '../../../platform/registries/domain/division.ts';
 import { executionArnFor, executionHistory, startNamedExecution } from '../../../shared/executions.ts';
 import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
@@ -182,7 +184,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      if (body.decision === 'refuse' && !body.reason) throw new ValidationError([{ field: 'reason', message: 'is required when refusing', in: 'body' }]);
+      if (refusedWithoutReason(body.decision, signOffRefusals, body.reason)) throw new ValidationError([{ field: 'reason', message: reasonRequiredMessage, in: 'body' }]);
       const application = await getApplication(id);
       if (!application) throw new NotFoundError(`Application ${id} does not exist`);
       const principal = requireAllowed(c, 'reward-application:sign', { division: application.village });
