@@ -86,4 +86,7 @@ export function expectedVersion(ifMatch: string | undefined, bodyVersion: number
 
 export const etag = (version: number) => `"${version}"`;
 
+/** A query parameter naming a county, for the lists kept per county. */
+export const countyQuery = z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)');
+
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
