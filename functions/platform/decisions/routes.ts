@@ -3,7 +3,7 @@ import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
 import { documented, errorResponses, json, writeErrorResponses } from '../http/schemas.ts';
 import type { DecisionAnswerInput, DecisionKindDefinition, DecisionOutcome } from '../module.ts';
-import { authorize } from '../authz.ts';
+import { assertAllowed } from '../authz.ts';
 import type { Principal } from '../principal.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError, toProblem } from '../../shared/errors.ts';
 import { decisionIdSchema, getDecision } from './store.ts';
@@ -52,8 +52,7 @@ function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
 async function answer(kinds: DecisionKinds, principal: Principal, decisionId: string, input: DecisionAnswerInput): Promise<DecisionOutcome> {
   const decision = await getDecision(decisionId);
   if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
-  const allowed = authorize(principal, 'decision:answer', { division: decision.division });
-  if (!allowed.allowed) throw new ForbiddenError(allowed.reason);
+  assertAllowed(principal, 'decision:answer', { division: decision.division });
   if (!principal.roles.includes(decision.role)) throw new ForbiddenError(`decision ${decisionId} is for role ${decision.role}`);
   const definition = kindOf(kinds, decision.kind);
   if (!definition.answer || definition.answers.length === 0) {

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../principal.ts';
-import { authorize, type Action, type Resource } from '../authz.ts';
-import { ForbiddenError, UnauthorizedError, ValidationError } from '../../shared/errors.ts';
+import { assertAllowed, type Action, type Resource } from '../authz.ts';
+import { UnauthorizedError, ValidationError } from '../../shared/errors.ts';
 
 /** What middleware puts on the request context for the routes. */
 export interface AppEnv {
@@ -31,11 +31,10 @@ export function principalOf(c: Context<AppEnv>): Principal {
   return principal;
 }
 
-/** Throws 403 unless the caller may do `action` on `resource` (the rules live in domain/authz.ts). */
+/** Throws 403 unless the caller may do `action` on `resource` (the rules live in platform/authz.ts). */
 export function requireAllowed(c: Context<AppEnv>, action: Action, resource: Resource): Principal {
   const principal = principalOf(c);
-  const decision = authorize(principal, action, resource);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  assertAllowed(principal, action, resource);
   return principal;
 }
 
