@@ -6,7 +6,7 @@ import type { DecisionAnswerInput, DecisionKindDefinition, DecisionOutcome } fro
 import { assertAllowed } from '../authz.ts';
 import type { Principal } from '../principal.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError, toProblem } from '../../shared/errors.ts';
-import { decisionIdSchema, getDecision } from './store.ts';
+import { decisionIdSchema, getDecision, type PendingDecision } from './store.ts';
 import { inboxItem, inboxItemSchema } from './inbox.ts';
 import { runBounded } from '../../shared/pool.ts';
 import { reasonRequiredMessage, refusedWithoutReason } from './reason.ts';
@@ -37,6 +37,12 @@ const params = z.object({ decisionId: documented(decisionIdSchema, { param: { na
 
 type DecisionKinds = ReadonlyMap<string, DecisionKindDefinition>;
 
+async function decisionOr404(decisionId: string): Promise<PendingDecision> {
+  const decision = await getDecision(decisionId);
+  if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
+  return decision;
+}
+
 function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
   const definition = kinds.get(kind);
   // A stored decision of a kind no module declares: a module was removed with decisions still open.
@@ -50,8 +56,7 @@ function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
  * module records it.
  */
 async function answer(kinds: DecisionKinds, principal: Principal, decisionId: string, input: DecisionAnswerInput): Promise<DecisionOutcome> {
-  const decision = await getDecision(decisionId);
-  if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
+  const decision = await decisionOr404(decisionId);
   assertAllowed(principal, 'decision:answer', { division: decision.division });
   if (!principal.roles.includes(decision.role)) throw new ForbiddenError(`decision ${decisionId} is for role ${decision.role}`);
   const definition = kindOf(kinds, decision.kind);
@@ -110,8 +115,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
     }),
     async (c) => {
       const { decisionId } = c.req.valid('param');
-      const decision = await getDecision(decisionId);
-      if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
+      const decision = await decisionOr404(decisionId);
       requireAllowed(c, kindOf(kinds, decision.kind).readAction, { division: decision.division });
       return c.json({ ...inboxItem(kinds, decision), status: decision.status }, 200);
     },

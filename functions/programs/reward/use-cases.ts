@@ -30,9 +30,15 @@ export class SeparationOfDutiesError extends AppError {
   }
 }
 
+/** The application, or a 404 (for the routes too, so that every missing application reads the same). */
+export async function applicationOr404(id: string): Promise<ApplicationRecord> {
+  const app = await getApplication(id);
+  if (!app) throw new NotFoundError(`Application ${id} does not exist`);
+  return app;
+}
+
 async function applicationFor(decision: PendingDecision, step: RewardStep): Promise<ApplicationRecord> {
-  const app = await getApplication(decision.subjectId);
-  if (!app) throw new NotFoundError(`Application ${decision.subjectId} does not exist`);
+  const app = await applicationOr404(decision.subjectId);
   if (rewardDecisionId(app, step) !== decision.id) throw new ConflictError(`Decision ${decision.id} belongs to an earlier round of ${app.id}`);
   return app;
 }
@@ -126,8 +132,7 @@ export interface SignatureInput {
  * a refusal ends it (the application is returned to the village).
  */
 export async function signApplication(principal: Principal, applicationId: string, input: SignatureInput): Promise<{ status: string; missing: string[]; decisionId: string }> {
-  const app = await getApplication(applicationId);
-  if (!app) throw new NotFoundError(`Application ${applicationId} does not exist`);
+  const app = await applicationOr404(applicationId);
   if (!principal.position) throw new SeparationOfDutiesError('position-required', 'your token carries no village position (handler, bookkeeper, head, supervisor)');
   if (app.status !== 'awaiting-village-signoff') throw new ConflictError(`Application ${applicationId} is ${app.status}, not awaiting the village sign-off`);
   const id = rewardDecisionId(app, 'village-signoff');

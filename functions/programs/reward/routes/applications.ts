@@ -4,16 +4,16 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { signApplication } from '../use-cases.ts';
+import { applicationOr404, signApplication } from '../use-cases.ts';
 import { applicationIdSchema, applicationInputSchema, programIdSchema, withinWindow } from '../domain/entities.ts';
 import { applicationStates } from '../domain/state.ts';
 import { signOffRefusals } from '../domain/signoff.ts';
 import { reasonRequiredMessage, refusedWithoutReason } from '../../../platform/decisions/reason.ts';
 import { withinJurisdiction } from '../../../platform/registries/domain/division.ts';
 import { executionArnFor, executionHistory, startNamedExecution } from '../../../shared/executions.ts';
-import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
+import { ValidationError } from '../../../shared/errors.ts';
 import { listEntityAudit } from '../../../platform/store/audit.ts';
-import { createApplication, getApplication, listApplications, type ApplicationRecord } from '../store/application.ts';
+import { createApplication, listApplications, type ApplicationRecord } from '../store/application.ts';
 import { getEnterprise } from '../store/enterprise.ts';
 import { getProgram } from '../store/program.ts';
 import { randomUUID } from 'node:crypto';
@@ -133,8 +133,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const application = await getApplication(id);
-      if (!application) throw new NotFoundError(`Application ${id} does not exist`);
+      const application = await applicationOr404(id);
       requireAllowed(c, 'reward-application:read', { division: application.village });
       return c.json({ ...application, timeline: await timeline(id) }, 200);
     },
@@ -185,8 +184,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       if (refusedWithoutReason(body.decision, signOffRefusals, body.reason)) throw new ValidationError([{ field: 'reason', message: reasonRequiredMessage, in: 'body' }]);
-      const application = await getApplication(id);
-      if (!application) throw new NotFoundError(`Application ${id} does not exist`);
+      const application = await applicationOr404(id);
       const principal = requireAllowed(c, 'reward-application:sign', { division: application.village });
       const result = await signApplication(principal, id, body);
       return c.json({ ...result, status: result.status as 'pending' | 'complete' | 'refused' }, 200);

@@ -32,6 +32,12 @@ const programView = z
   .openapi('RewardProgram', { description: 'A reward program with its budget figures (fen): appropriated = reserved + paid + available.' });
 const idParams = z.object({ id: documented(programIdSchema, { param: { name: 'id', in: 'path' } }) });
 
+async function programOr404(id: string): Promise<ProgramRecord> {
+  const program = await getProgram(id);
+  if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+  return program;
+}
+
 async function withPolicy(program: ProgramRecord) {
   return { ...program, policy: (await getPolicy(program.id, program.policyVersion))?.policy };
 }
@@ -93,8 +99,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const program = await getProgram(id);
-      if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+      const program = await programOr404(id);
       requireAllowed(c, 'reward-program:read', { division: program.jurisdiction });
       return c.json(await withPolicy(program), 200);
     },
@@ -129,8 +134,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param');
       const { policy, policyVersion } = c.req.valid('json');
-      const program = await getProgram(id);
-      if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+      const program = await programOr404(id);
       const actor = requireAllowed(c, 'reward-program:update', { division: program.jurisdiction });
       const updated = await updatePolicy(id, policy, actor, { expectedPolicyVersion: policyVersion });
       return c.json(await withPolicy(updated), 200);
@@ -149,8 +153,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param');
       const { appropriatedFen } = c.req.valid('json');
-      const program = await getProgram(id);
-      if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+      const program = await programOr404(id);
       const actor = requireAllowed(c, 'reward-budget:raise', { division: program.jurisdiction });
       const raised = await raiseBudget(id, appropriatedFen, actor);
       const woken = await wakeUnfunded(raised, actor);
