@@ -81,7 +81,9 @@ const boundaryRule = {
     const check = (source) => {
       if (!source || typeof source.value !== 'string') return;
       const specifier = source.value;
-      const target = { specifier, path: specifier.startsWith('.') ? repoPath(resolve(dirname(context.filename), specifier)) : undefined };
+      // The code base names `.ts` files; a `.js` or extension-less specifier means the same file.
+      const resolved = specifier.startsWith('.') ? repoPath(resolve(dirname(context.filename), specifier)) : undefined;
+      const target = { specifier, path: resolved?.replace(/\.js$/, '.ts').replace(/(\/[^./]+)$/, '$1.ts') };
       for (const boundary of binding) {
         if (boundary.crosses(file, target)) {
           context.report({ node: source, messageId: 'crossed', data: { boundary: boundary.name, file, target: target.path ?? specifier, why: boundary.why } });

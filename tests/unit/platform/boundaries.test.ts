@@ -18,6 +18,7 @@ describe('lint refuses imports across boundaries, naming the boundary', () => {
   it.each([
     ['functions/platform/decisions/routes.ts', "import { answerRewardDecision } from '../../programs/reward/use-cases.ts';", 'platform/shared → programs, module list, API', 'functions/programs/reward/use-cases.ts'],
     ['functions/platform/registries/module.ts', "import { modules } from '../../modules.ts';", 'platform/shared → programs, module list, API', 'functions/modules.ts'],
+    ['functions/platform/registries/module.ts', "import { modules } from '../../modules.js';", 'platform/shared → programs, module list, API', 'functions/modules.ts'],
     ['functions/platform/http/context.ts', "import type { AppEnv } from '../../api/app.ts';", 'platform/shared → programs, module list, API', 'functions/api/app.ts'],
     ['functions/shared/task.ts', "import { rewardSteps } from '../programs/reward/steps.ts';", 'platform/shared → programs, module list, API', 'functions/programs/reward/steps.ts'],
     ['functions/shared/task.ts', "import { authorize } from '../platform/authz.ts';", 'shared → platform', 'functions/platform/authz.ts'],
