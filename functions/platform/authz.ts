@@ -1,5 +1,6 @@
 import type { Principal, Role } from './principal.ts';
 import { withinJurisdiction } from './registries/domain/division.ts';
+import { ForbiddenError } from '../shared/errors.ts';
 
 /**
  * Every authorization decision of the product, as data plus one pure function.
@@ -139,4 +140,10 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   }
   if (!roleMatched) return { allowed: false, reason: `${action} is not allowed for role ${principal.roles.join(', ')}` };
   return { allowed: false, reason: `${action} on ${resource.unitId ? `unit ${resource.unitId}` : `division ${resource.division}`} is outside your jurisdiction` };
+}
+
+/** Throws 403 naming the reason unless `principal` may do `action` on `resource`. */
+export function assertAllowed(principal: Principal, action: Action, resource: Resource): void {
+  const decision = authorize(principal, action, resource);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
 }

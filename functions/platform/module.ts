@@ -57,6 +57,8 @@ export interface DecisionKindDefinition {
   readonly readAction: Action;
   /** Answers `POST /decisions/{id}` takes (empty: answered through the module's own routes). */
   readonly answers: readonly string[];
+  /** Answers that refuse (reject, return …): `POST /decisions/{id}` takes them only with a `comment` saying why. */
+  readonly refusals?: readonly string[];
   /** Where it is answered when not through `/decisions` (the 400 names it). */
   readonly answeredThrough?: string;
   /**

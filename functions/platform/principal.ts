@@ -22,3 +22,10 @@ export const principalSchema = z.object({
   position: villagePositionSchema.optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;
+
+/**
+ * Who did something, as audit records and decision records name them: a principal, or the workflow
+ * acting on its own (no user, no role). Only these two fields are kept, so a stored record never
+ * carries the rest of a token.
+ */
+export type Actor = Pick<Principal, 'sub' | 'roles'>;

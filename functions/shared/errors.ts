@@ -61,30 +61,27 @@ export class ValidationError extends AppError {
   }
 }
 
-export class UnauthorizedError extends AppError {
-  constructor(detail = 'A valid bearer token is required') {
-    super(401, 'unauthorized', 'Unauthorized', detail);
-  }
+/**
+ * The errors below differ only in status, slug, title and default detail, so they share one body;
+ * each stays a named class of its own, since callers and retry rules tell errors apart by class and
+ * by `name`.
+ */
+function fixedStatusError(status: number, slug: string, title: string, defaultDetail: string) {
+  return class extends AppError {
+    constructor(detail = defaultDetail) {
+      super(status, slug, title, detail);
+    }
+  };
 }
 
-export class ForbiddenError extends AppError {
-  constructor(detail = 'Not allowed for your role or jurisdiction') {
-    super(403, 'forbidden', 'Forbidden', detail);
-  }
-}
+export class UnauthorizedError extends fixedStatusError(401, 'unauthorized', 'Unauthorized', 'A valid bearer token is required') {}
 
-export class NotFoundError extends AppError {
-  constructor(detail = 'Not found') {
-    super(404, 'not-found', 'Not Found', detail);
-  }
-}
+export class ForbiddenError extends fixedStatusError(403, 'forbidden', 'Forbidden', 'Not allowed for your role or jurisdiction') {}
+
+export class NotFoundError extends fixedStatusError(404, 'not-found', 'Not Found', 'Not found') {}
 
 /** 409: the item exists already, or changed since the caller read it (version mismatch). */
-export class ConflictError extends AppError {
-  constructor(detail = 'Conflict with the current state') {
-    super(409, 'conflict', 'Conflict', detail);
-  }
-}
+export class ConflictError extends fixedStatusError(409, 'conflict', 'Conflict', 'Conflict with the current state') {}
 
 /** 422: well-formed but not processable, e.g. an Idempotency-Key reused with another body. */
 export class UnprocessableError extends AppError {

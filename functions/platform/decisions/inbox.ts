@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf } from '../http/context.ts';
-import { errorResponses, pageOf, pageQueryShape } from '../http/schemas.ts';
+import { countyQuery, errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { roles } from '../principal.ts';
 import { listInbox, type PendingDecision } from './store.ts';
 import type { DecisionKindDefinition } from '../module.ts';
@@ -44,7 +44,6 @@ export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d:
   };
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
  * `/inbox`: what waits for the caller. A decision kind may narrow what its deciders see (the reward
@@ -61,11 +60,7 @@ export const inboxRoutes = (kinds: ReadonlyMap<string, DecisionKindDefinition>) 
       request: {
         query: z.object({
           role: z.enum(roles).optional().openapi({ description: 'Which of your roles to list for (default: your first role)' }),
-          county: z
-            .string()
-            .regex(/^\d{6}$/, 'must be a county code (6 digits)')
-            .optional()
-            .openapi({ description: 'Needed only when your jurisdiction is above county level' }),
+          county: countyQuery.optional().openapi({ description: 'Needed only when your jurisdiction is above county level' }),
           ...pageQueryShape,
         }),
       },

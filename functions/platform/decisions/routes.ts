@@ -1,14 +1,15 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
-import { documented, errorResponses, writeErrorResponses } from '../http/schemas.ts';
+import { documented, errorResponses, json, writeErrorResponses } from '../http/schemas.ts';
 import type { DecisionAnswerInput, DecisionKindDefinition, DecisionOutcome } from '../module.ts';
-import { authorize } from '../authz.ts';
+import { assertAllowed } from '../authz.ts';
 import type { Principal } from '../principal.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError, toProblem } from '../../shared/errors.ts';
-import { decisionIdSchema, getDecision } from './store.ts';
+import { decisionIdSchema, getDecision, type PendingDecision } from './store.ts';
 import { inboxItem, inboxItemSchema } from './inbox.ts';
 import { runBounded } from '../../shared/pool.ts';
+import { reasonRequiredMessage, refusedWithoutReason } from './reason.ts';
 
 export const answerBody = z
   .strictObject({
@@ -33,9 +34,14 @@ const bulkResult = z
   })
   .openapi('BulkDecisionResult');
 const params = z.object({ decisionId: documented(decisionIdSchema, { param: { name: 'decisionId', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 type DecisionKinds = ReadonlyMap<string, DecisionKindDefinition>;
+
+async function decisionOr404(decisionId: string): Promise<PendingDecision> {
+  const decision = await getDecision(decisionId);
+  if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
+  return decision;
+}
 
 function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
   const definition = kinds.get(kind);
@@ -46,13 +52,12 @@ function kindOf(kinds: DecisionKinds, kind: string): DecisionKindDefinition {
 
 /**
  * Role and jurisdiction first (the caller holds the decision's role and the subject lies in their
- * jurisdiction), then the answer is one the kind takes, then the kind's module records it.
+ * jurisdiction), then the answer is one the kind takes and a refusal says why, then the kind's
+ * module records it.
  */
 async function answer(kinds: DecisionKinds, principal: Principal, decisionId: string, input: DecisionAnswerInput): Promise<DecisionOutcome> {
-  const decision = await getDecision(decisionId);
-  if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
-  const allowed = authorize(principal, 'decision:answer', { division: decision.division });
-  if (!allowed.allowed) throw new ForbiddenError(allowed.reason);
+  const decision = await decisionOr404(decisionId);
+  assertAllowed(principal, 'decision:answer', { division: decision.division });
   if (!principal.roles.includes(decision.role)) throw new ForbiddenError(`decision ${decisionId} is for role ${decision.role}`);
   const definition = kindOf(kinds, decision.kind);
   if (!definition.answer || definition.answers.length === 0) {
@@ -60,6 +65,9 @@ async function answer(kinds: DecisionKinds, principal: Principal, decisionId: st
   }
   if (!definition.answers.includes(input.decision)) {
     throw new ValidationError([{ field: 'decision', message: `must be one of ${definition.answers.join(', ')} for ${decision.kind}`, in: 'body' }]);
+  }
+  if (refusedWithoutReason(input.decision, definition.refusals ?? [], input.comment)) {
+    throw new ValidationError([{ field: 'comment', message: reasonRequiredMessage, in: 'body' }]);
   }
   return definition.answer(principal, decision, input);
 }
@@ -107,8 +115,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
     }),
     async (c) => {
       const { decisionId } = c.req.valid('param');
-      const decision = await getDecision(decisionId);
-      if (!decision) throw new NotFoundError(`Decision ${decisionId} does not exist`);
+      const decision = await decisionOr404(decisionId);
       requireAllowed(c, kindOf(kinds, decision.kind).readAction, { division: decision.division });
       return c.json({ ...inboxItem(kinds, decision), status: decision.status }, 200);
     },

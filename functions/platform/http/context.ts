@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../principal.ts';
-import { authorize, type Action, type Resource } from '../authz.ts';
-import { ForbiddenError, UnauthorizedError } from '../../shared/errors.ts';
+import { assertAllowed, type Action, type Resource } from '../authz.ts';
+import { UnauthorizedError, ValidationError } from '../../shared/errors.ts';
 
 /** What middleware puts on the request context for the routes. */
 export interface AppEnv {
@@ -34,7 +34,16 @@ export function principalOf(c: Context<AppEnv>): Principal {
 /** Throws 403 unless the caller may do `action` on `resource` (the rules live in platform/authz.ts). */
 export function requireAllowed(c: Context<AppEnv>, action: Action, resource: Resource): Principal {
   const principal = principalOf(c);
-  const decision = authorize(principal, action, resource);
-  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  assertAllowed(principal, action, resource);
   return principal;
+}
+
+/**
+ * The county a per-county list is for: the one named in query parameter `field`, else the caller's
+ * own. Such lists are kept per county, so a caller above county level has to name one.
+ */
+export function listedCounty(c: Context<AppEnv>, named: string | undefined, field: string): string {
+  const county = named ?? principalOf(c).division.slice(0, 6);
+  if (county.length !== 6) throw new ValidationError([{ field, message: 'name a county (6 digits)', in: 'query' }]);
+  return county;
 }

@@ -15,19 +15,23 @@ export const problemSchema = z
   })
   .openapi('Problem');
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+/** A JSON request or response body of `schema`, as createRoute's `content` takes it. */
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+/** An error response: a problem document (RFC 9457) with what the status means on this route. */
+export const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
 
 export const errorResponses = {
-  400: problem('Invalid request: `errors` names every bad field'),
-  401: problem('Missing, invalid or expired bearer token'),
-  403: problem('Not allowed for your role or outside your jurisdiction'),
-  404: problem('Not found'),
+  400: problemResponse('Invalid request: `errors` names every bad field'),
+  401: problemResponse('Missing, invalid or expired bearer token'),
+  403: problemResponse('Not allowed for your role or outside your jurisdiction'),
+  404: problemResponse('Not found'),
 } as const;
 
 export const writeErrorResponses = {
   ...errorResponses,
-  409: problem('Exists already, or changed since you read it (version mismatch)'),
-  422: problem('Idempotency-Key reused with a different request'),
+  409: problemResponse('Exists already, or changed since you read it (version mismatch)'),
+  422: problemResponse('Idempotency-Key reused with a different request'),
 } as const;
 
 /**
@@ -81,5 +85,8 @@ export function expectedVersion(ifMatch: string | undefined, bodyVersion: number
 }
 
 export const etag = (version: number) => `"${version}"`;
+
+/** A query parameter naming a county, for the lists kept per county. */
+export const countyQuery = z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)');
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
-import { errorResponses, pageOf, pageQueryShape } from '../http/schemas.ts';
+import { errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { divisionCodeSchema } from '../registries/domain/division.ts';
 import { authorize } from '../authz.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
@@ -40,7 +40,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>()
           ...pageQueryShape,
         }),
       },
-      responses: { 200: { description: 'One page', content: { 'application/json': { schema: pageOf(auditRecordSchema, 'AuditPage') } } }, ...errorResponses },
+      responses: { 200: { description: 'One page', content: json(pageOf(auditRecordSchema, 'AuditPage')) }, ...errorResponses },
     }),
     async (c) => {
       const { entity, division, limit, cursor } = c.req.valid('query');

@@ -9,6 +9,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { AppEnv } from '../http/context.ts';
+import { json, problemResponse } from '../http/schemas.ts';
 import { principalOf, requireAllowed } from '../http/context.ts';
 import { sfn } from '../../shared/clients.ts';
 import { executionArnFor, executionHistory } from '../../shared/executions.ts';
@@ -16,8 +17,6 @@ import { config, stateMachineArn } from '../../shared/config.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { getImport } from '../registries/store/village-import.ts';
 import { authorize } from '../authz.ts';
-
-const problem = { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } };
 
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
@@ -112,9 +111,9 @@ export function workflowRoutes(registered: readonly string[]) {
       }),
     },
     responses: {
-      200: { description: 'Executions', content: { 'application/json': { schema: z.object({ items: z.array(executionSummarySchema), nextCursor: z.string().optional() }) } } },
-      400: { description: 'Bad filter', content: problem },
-      403: { description: 'Not allowed', content: problem },
+      200: { description: 'Executions', content: json(z.object({ items: z.array(executionSummarySchema), nextCursor: z.string().optional() })) },
+      400: problemResponse('Bad filter'),
+      403: problemResponse('Not allowed'),
     },
   });
 
@@ -126,10 +125,10 @@ export function workflowRoutes(registered: readonly string[]) {
     description: '`id` is the execution ARN (URL-encoded) or `<workflow>:<execution name>`, e.g. `village-import:imp-…`.',
     request: { params: z.object({ id: z.string().min(3).max(2048) }) },
     responses: {
-      200: { description: 'The execution and its events', content: { 'application/json': { schema: executionDetailSchema } } },
-      400: { description: 'Not an execution id', content: problem },
-      403: { description: 'Not allowed', content: problem },
-      404: { description: 'No such execution', content: problem },
+      200: { description: 'The execution and its events', content: json(executionDetailSchema) },
+      400: problemResponse('Not an execution id'),
+      403: problemResponse('Not allowed'),
+      404: problemResponse('No such execution'),
     },
   });
 

@@ -1,5 +1,4 @@
 import type { ProgramModule } from '../../platform/module.ts';
-import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
 import { fundingRoutes } from './routes/index.ts';
 import { fundingSteps } from './steps.ts';
 import { decideRun } from './use-cases.ts';
@@ -11,7 +10,7 @@ import { requestApprovalTask } from './tasks/request-approval.ts';
 import { disbursePageTask } from './tasks/disburse-page.ts';
 import { markPaidTask } from './tasks/mark-paid.ts';
 import { markFailedTask } from './tasks/mark-failed.ts';
-import { authorize } from '../../platform/authz.ts';
+import { assertAllowed } from '../../platform/authz.ts';
 
 const approval = fundingSteps['run-approval'];
 
@@ -35,12 +34,10 @@ export const fundingModule = {
       subjectPath: (id) => `/funding/runs/${id}`,
       readAction: 'funding-run:read',
       answers: Object.keys(approval.answers),
+      refusals: approval.refusals,
       answer: async (principal, decision, input) => {
-        const allowed = authorize(principal, 'funding-run:decide', { division: decision.division });
-        if (!allowed.allowed) throw new ForbiddenError(allowed.reason);
+        assertAllowed(principal, 'funding-run:decide', { division: decision.division });
         const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
-        // A refusal needs a reason, as on POST /funding/runs/{id}/reject.
-        if (outcome === 'rejected' && !input.comment) throw new ValidationError([{ field: 'comment', message: 'a rejection needs a reason', in: 'body' }]);
         const run = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);
         return { decisionId: decision.id, status: 'answered', applicationStatus: run.status };
       },

@@ -11,6 +11,8 @@ export const fundingSteps = {
     kind: 'funding.run-approval',
     role: 'finance' satisfies Role,
     answers: { approve: 'approved', reject: 'rejected' },
+    /** Answers that must say why: in `comment` on /decisions (the reject route requires its `reason`). */
+    refusals: ['reject'],
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { ConflictError } from '../../shared/errors.ts';
-import { completeDecision, getDecision, type Actor } from '../../platform/decisions/store.ts';
+import { completeDecision, getDecision } from '../../platform/decisions/store.ts';
+import type { Actor } from '../../platform/principal.ts';
 import { fundingClaimConflict, fundingClaimItems } from './store/claim.ts';
 import { mustGetRun, runTransitionItems, type FundingRun } from './store/run.ts';
 import { runApprovalDecisionId } from './steps.ts';

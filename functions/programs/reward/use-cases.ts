@@ -1,7 +1,7 @@
 import { checkTownshipDecision, decideFinance } from './domain/decisions.ts';
 import { checkSignature, signOffState, type Signature } from './domain/signoff.ts';
 import type { ApplicationEvent } from './domain/state.ts';
-import type { Principal } from '../../platform/principal.ts';
+import type { Actor, Principal } from '../../platform/principal.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import {
   applicationChange,
@@ -11,8 +11,7 @@ import {
   type DecisionRecord,
 } from './store/application.ts';
 import { openStepOf, rewardDecisionId, rewardSteps, stepOfKind, type RewardStep, type RewardStepDefinition } from './steps.ts';
-
-import { completeDecision, getDecision, recordPartial, workflowActor, type Actor, type PendingDecision } from '../../platform/decisions/store.ts';
+import { completeDecision, getDecision, recordPartial, workflowActor, type PendingDecision } from '../../platform/decisions/store.ts';
 import { getAccount } from './store/account.ts';
 import { getEnterprise, type EnterpriseRecord } from './store/enterprise.ts';
 import { getPolicy, getProgram, type ProgramRecord } from './store/program.ts';
@@ -38,9 +37,15 @@ export class SeparationOfDutiesError extends AppError {
   }
 }
 
+/** The application, or a 404 (for the routes too, so that every missing application reads the same). */
+export async function applicationOr404(id: string): Promise<ApplicationRecord> {
+  const app = await getApplication(id);
+  if (!app) throw new NotFoundError(`Application ${id} does not exist`);
+  return app;
+}
+
 async function applicationFor(decision: PendingDecision, step: RewardStep): Promise<ApplicationRecord> {
-  const app = await getApplication(decision.subjectId);
-  if (!app) throw new NotFoundError(`Application ${decision.subjectId} does not exist`);
+  const app = await applicationOr404(decision.subjectId);
   if (rewardDecisionId(app, step) !== decision.id) throw new ConflictError(`Decision ${decision.id} belongs to an earlier round of ${app.id}`);
   return app;
 }
@@ -134,8 +139,7 @@ export interface SignatureInput {
  * a refusal ends it (the application is returned to the village).
  */
 export async function signApplication(principal: Principal, applicationId: string, input: SignatureInput): Promise<{ status: string; missing: string[]; decisionId: string }> {
-  const app = await getApplication(applicationId);
-  if (!app) throw new NotFoundError(`Application ${applicationId} does not exist`);
+  const app = await applicationOr404(applicationId);
   if (!principal.position) throw new SeparationOfDutiesError('position-required', 'your token carries no village position (handler, bookkeeper, head, supervisor)');
   if (app.status !== 'awaiting-village-signoff') throw new ConflictError(`Application ${applicationId} is ${app.status}, not awaiting the village sign-off`);
   const id = rewardDecisionId(app, 'village-signoff');

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
-import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
+import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, json, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
 import { divisionCodeSchema, divisionInputSchema, divisionLevels, registryDivisionCodeSchema, registryNameSchema } from '../domain/division.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { createDivision, getDivision, listDivisions, updateDivision, type DivisionRecord } from '../store/division.ts';
@@ -25,7 +25,6 @@ type DivisionView = z.infer<typeof divisionRecordSchema>;
 export const divisionBodySchema = documented(divisionInputSchema, 'DivisionInput');
 export const divisionUpdateSchema = z.strictObject({ name: registryNameSchema, version: versionField }).openapi('DivisionUpdate');
 const codeParams = z.object({ code: documented(registryDivisionCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100' }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const divisionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../http/context.ts';
 import { csvBytes, csvSizeLimit } from '../../http/csv-upload.ts';
+import { json, problemResponse } from '../../http/schemas.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { startNamedExecution } from '../../../shared/executions.ts';
 import { NotFoundError, UnprocessableError } from '../../../shared/errors.ts';
@@ -24,8 +25,6 @@ import {
  * 6 MB request payload limit, so both hosts accept the same files.
  */
 export const maxCsvBytes = 5 * 1024 * 1024;
-
-const problem = { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } };
 
 const linksSchema = z.object({ self: z.string(), execution: z.string().optional() });
 
@@ -87,12 +86,12 @@ const postRoute = createRoute({
     body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: 'code,name,population,economicallyWeak,category,operatingFundsYuan\n120225104201,常州村,1860,否,示范,160000\n' }) } } },
   },
   responses: {
-    202: { description: 'Accepted: the workflow runs', content: { 'application/json': { schema: acceptedSchema } } },
-    400: { description: 'Empty body or bad header', content: problem },
-    403: { description: 'Not an admin', content: problem },
-    413: { description: 'CSV too large', content: problem },
-    415: { description: 'Not text/csv', content: problem },
-    422: { description: 'Idempotency-Key reused with another file', content: problem },
+    202: { description: 'Accepted: the workflow runs', content: json(acceptedSchema) },
+    400: problemResponse('Empty body or bad header'),
+    403: problemResponse('Not an admin'),
+    413: problemResponse('CSV too large'),
+    415: problemResponse('Not text/csv'),
+    422: problemResponse('Idempotency-Key reused with another file'),
   },
 });
 
@@ -106,10 +105,10 @@ const getRoute = createRoute({
     query: z.object({ errorPage: z.coerce.number().int().min(0).max(1000).default(0).openapi({ description: `errors come ${errorsPerPage} to a page` }) }),
   },
   responses: {
-    200: { description: 'The import', content: { 'application/json': { schema: importViewSchema } } },
-    400: { description: 'Malformed id', content: problem },
-    403: { description: 'Outside your jurisdiction', content: problem },
-    404: { description: 'No such import', content: problem },
+    200: { description: 'The import', content: json(importViewSchema) },
+    400: problemResponse('Malformed id'),
+    403: problemResponse('Outside your jurisdiction'),
+    404: problemResponse('No such import'),
   },
 });
 

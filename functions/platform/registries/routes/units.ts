@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
 import { principalOf, requireAllowed } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
-import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
+import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, json, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
 import { unitInputSchema, unitKinds, unitLevels, unitSchema } from '../domain/unit.ts';
 import { divisionCodeSchema } from '../domain/division.ts';
 import { createUnit, listUnits, requireUnit, updateUnit, type UnitRecord } from '../store/unit.ts';
@@ -11,7 +11,6 @@ export const unitBodySchema = documented(unitInputSchema, 'UnitInput');
 export const unitUpdateSchema = z.strictObject({ ...unitInputSchema.shape, version: versionField }).openapi('UnitUpdate');
 const unitRecordSchema = unitSchema.extend({ version: z.number().int(), createdAt: z.string(), updatedAt: z.string() }).openapi('Unit');
 const idParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const unitRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

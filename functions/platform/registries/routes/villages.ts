@@ -10,6 +10,7 @@ import {
   expectedVersion,
   idempotencyHeaders,
   ifMatchHeaders,
+  json,
   pageOf,
   pageQueryShape,
   versionField,
@@ -27,7 +28,6 @@ const villageRecordSchema = villageSchema
   .extend({ version: z.number().int(), createdAt: z.string(), updatedAt: z.string() })
   .openapi('Village', { description: 'A village. Money (operatingFundsFen) is integer fen.' });
 const codeParams = z.object({ code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100201' }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const villageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
+import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
 
 /**
  * Budget policy for the yearly increase of village operating funds (村级组织运转经费), validated as
@@ -41,14 +42,7 @@ export const fundingPolicySchema = z
   .superRefine((policy, ctx) => {
     const labels = new Set<string>();
     policy.floors.forEach((floor, index) => {
-      const previous = policy.floors[index - 1];
-      if (previous && floor.minPopulation <= previous.minPopulation) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['floors', index, 'minPopulation'],
-          message: `must be greater than floors[${index - 1}].minPopulation (${previous.minPopulation}): tiers are ascending and do not overlap`,
-        });
-      }
+      refineAscendingTier(ctx, policy.floors, index, { field: 'floors', key: 'minPopulation' });
       // A floor above the cap would be a rule that cannot be kept; refuse it instead of picking a winner.
       if (policy.capFen !== undefined && floor.floorFen > policy.capFen) {
         ctx.addIssue({ code: 'custom', path: ['capFen'], message: `must be at least floors[${index}].floorFen (${floor.floorFen} fen)` });
@@ -81,10 +75,5 @@ export function tierLabel(floors: readonly PopulationFloor[], index: number): st
 
 /** Index of the population tier of `population`, or undefined when it is below every tier. */
 export function tierIndexFor(floors: readonly PopulationFloor[], population: number): number | undefined {
-  let found: number | undefined;
-  for (const [index, floor] of floors.entries()) {
-    if (population >= floor.minPopulation) found = index;
-    else break;
-  }
-  return found;
+  return tierIndexAt(floors, 'minPopulation', population);
 }

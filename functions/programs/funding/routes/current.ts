@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
-import { documented, errorResponses, ifMatchHeaders, expectedVersion, versionField, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { documented, errorResponses, expectedVersion, ifMatchHeaders, json, versionField, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { fenSchema } from '../../../platform/money.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { parseCurrentFundingCsv } from '../domain/current-csv.ts';
@@ -29,7 +29,6 @@ const params = z.object({
   code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225104201' }),
   year: z.coerce.number().pipe(documented(budgetYearSchema, { param: { name: 'year', in: 'path' }, example: 2026 })),
 });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

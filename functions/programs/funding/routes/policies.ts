@@ -1,10 +1,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { listedCounty, principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { NotFoundError, ValidationError, zodFieldErrors } from '../../../shared/errors.ts';
+import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { NotFoundError, zodFieldErrors } from '../../../shared/errors.ts';
 import {
   createFundingPolicy,
   fundingPolicyIdSchema,
@@ -26,7 +26,6 @@ const recordSchema = documented(fundingPolicyRecordSchema, {
 const problemsSchema = z
   .object({ valid: z.boolean(), problems: z.array(z.object({ field: z.string(), message: z.string() })) })
   .openapi('FundingPolicyValidation');
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -92,7 +91,7 @@ export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
       summary: 'Policies of a county (default: yours), by year',
       request: {
         query: z.object({
-          division: z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)').optional(),
+          division: countyQuery.optional(),
           year: z.coerce.number().pipe(documented(budgetYearSchema, { description: 'Budget year' })).optional(),
           ...pageQueryShape,
         }),
@@ -101,8 +100,7 @@ export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { division, year, limit, cursor } = c.req.valid('query');
-      const county = division ?? principalOf(c).division.slice(0, 6);
-      if (county.length !== 6) throw new ValidationError([{ field: 'division', message: 'name a county (6 digits)', in: 'query' }]);
+      const county = listedCounty(c, division, 'division');
       requireAllowed(c, 'funding-policy:read', { division: county });
       return c.json(await listFundingPolicies(county, year, { limit, cursor }), 200);
     },

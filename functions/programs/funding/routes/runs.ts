@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionHistory, startNamedExecution } from '../../../shared/executions.ts';
-import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
-import { booleanQuery, documented, errorResponses, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { listedCounty, principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { sfn } from '../../../shared/clients.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
+import { ConflictError, ValidationError } from '../../../shared/errors.ts';
 import { formatYuan } from '../../../platform/money.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
@@ -30,7 +30,6 @@ import {
 import { decideRun } from '../use-cases.ts';
 import { runApprovalDecisionId } from '../steps.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const fundingRunStartSchema = z
   .strictObject({
@@ -170,6 +169,13 @@ async function readableRun(c: Context<AppEnv>, id: string): Promise<FundingRun> 
   return run;
 }
 
+/** A run whose allocations can be exported: the caller may read it and it has computed them. */
+async function exportableRun(c: Context<AppEnv>, id: string): Promise<FundingRun> {
+  const run = await readableRun(c, id);
+  if (run.status === 'snapshotting' || run.status === 'computing') throw new ConflictError(`Funding run ${run.id} is still ${run.status}`);
+  return run;
+}
+
 async function decideRouted(c: Context<AppEnv>, id: string, outcome: 'approved' | 'rejected', text: string | undefined) {
   principalOf(c);
   const run = await mustGetRun(id);
@@ -232,13 +238,12 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       path: '/runs',
       tags: ['funding'],
       summary: 'Runs of a county (default: yours), newest first',
-      request: { query: z.object({ division: z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)').optional(), ...pageQueryShape }) },
+      request: { query: z.object({ division: countyQuery.optional(), ...pageQueryShape }) },
       responses: { 200: { description: 'One page', content: json(pageOf(runViewSchema, 'FundingRunPage')) }, ...errorResponses },
     }),
     async (c) => {
       const { division, limit, cursor } = c.req.valid('query');
-      const county = division ?? principalOf(c).division.slice(0, 6);
-      if (county.length !== 6) throw new ValidationError([{ field: 'division', message: 'name a county (6 digits)', in: 'query' }]);
+      const county = listedCounty(c, division, 'division');
       requireAllowed(c, 'funding-run:read', { division: county });
       const page = await listRuns(county, { limit, cursor });
       const items = await Promise.all(page.items.map((r) => view({ ...r, executionArn: undefined })));
@@ -343,8 +348,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
     }),
     async (c) => {
-      const run = await readableRun(c, c.req.valid('param').id);
-      if (run.status === 'snapshotting' || run.status === 'computing') throw new ConflictError(`Funding run ${run.id} is still ${run.status}`);
+      const run = await exportableRun(c, c.req.valid('param').id);
       const encoder = new TextEncoder();
       const rows = allAllocations(run.id);
       // Streamed a DynamoDB page at a time: an export of 100,000 villages never sits in memory.
@@ -380,8 +384,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       responses: { 200: { description: 'XLSX', content: { [xlsxContentType]: { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses },
     }),
     async (c) => {
-      const run = await readableRun(c, c.req.valid('param').id);
-      if (run.status === 'snapshotting' || run.status === 'computing') throw new ConflictError(`Funding run ${run.id} is still ${run.status}`);
+      const run = await exportableRun(c, c.req.valid('param').id);
       const rows = [rowXml(1, exportHeaders.map((text) => ({ text })), true)];
       for await (const allocation of allAllocations(run.id)) rows.push(rowXml(rows.length + 1, exportCells(allocation)));
       const body = xlsxWorkbook(`${run.year}年运转经费`, rows);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { basisPointsSchema, fenSchema, formatYuan, signedFenSchema } from '../../../platform/money.ts';
+import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
 
 /**
  * Policy of a "reward instead of subsidy" (以奖代补) program: how much of the year-on-year increase
@@ -42,16 +43,7 @@ export const rewardPolicySchema = z
     approval: rewardApprovalSchema,
   })
   .superRefine((policy, ctx) => {
-    policy.tiers.forEach((tier, index) => {
-      const previous = policy.tiers[index - 1];
-      if (previous && tier.fromOperatingIncomeFen <= previous.fromOperatingIncomeFen) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tiers', index, 'fromOperatingIncomeFen'],
-          message: `must be greater than tiers[${index - 1}].fromOperatingIncomeFen (${previous.fromOperatingIncomeFen} fen): tiers are ascending and do not overlap`,
-        });
-      }
-    });
+    for (const index of policy.tiers.keys()) refineAscendingTier(ctx, policy.tiers, index, { field: 'tiers', key: 'fromOperatingIncomeFen', unit: 'fen' });
     const first = policy.tiers[0];
     // Otherwise an eligible income between the minimum and the first tier would have no rate.
     if (first && first.fromOperatingIncomeFen > policy.minOperatingIncomeFen) {
@@ -84,12 +76,8 @@ export type AnnualAccount = z.infer<typeof annualAccountSchema>;
  * income is below every tier.
  */
 export function rateFor(policy: Pick<RewardPolicy, 'tiers'>, operatingIncomeFen: number): number | undefined {
-  let rate: number | undefined;
-  for (const tier of policy.tiers) {
-    if (operatingIncomeFen >= tier.fromOperatingIncomeFen) rate = tier.rateBp;
-    else break;
-  }
-  return rate;
+  const index = tierIndexAt(policy.tiers, 'fromOperatingIncomeFen', operatingIncomeFen);
+  return index === undefined ? undefined : policy.tiers[index]?.rateBp;
 }
 
 /** Human-readable description of a tier table, for messages and documentation. */

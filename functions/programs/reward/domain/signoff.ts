@@ -1,11 +1,15 @@
 import * as z from 'zod';
 import { villagePositions, villagePositionSchema, type VillagePosition } from '../../../platform/principal.ts';
+import { reasonRequiredMessage, refusedWithoutReason } from '../../../platform/decisions/reason.ts';
 
 /**
  * The village sign-off 三签一审: the handler (经手人), the bookkeeper (报账员) and the head of the
  * village committees sign, the village affairs supervision committee audits. Four distinct users in
  * the four positions, in any order; any of them may refuse with a reason, which ends the sign-off.
  */
+
+/** The answers of the sign-off that refuse, and so need a reason. */
+export const signOffRefusals = ['refuse'] as const;
 
 export const signatureSchema = z
   .object({
@@ -15,8 +19,8 @@ export const signatureSchema = z
     reason: z.string().trim().max(2000).optional(),
   })
   .superRefine((signature, ctx) => {
-    if (signature.decision === 'refuse' && !signature.reason) {
-      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required when refusing' });
+    if (refusedWithoutReason(signature.decision, signOffRefusals, signature.reason)) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: reasonRequiredMessage });
     }
   });
 export type Signature = z.infer<typeof signatureSchema>;
@@ -55,8 +59,8 @@ function refusalFor(state: SignOffState, candidate: Signature): SignOffRefusal |
   if (otherPosition) {
     return { code: 'user-already-signed', message: `${candidate.userId} already signed as ${otherPosition}; the four signatures must come from four different people` };
   }
-  if (candidate.decision === 'refuse' && !candidate.reason?.trim()) {
-    return { code: 'reason-required', message: 'a refusal needs a reason' };
+  if (refusedWithoutReason(candidate.decision, signOffRefusals, candidate.reason)) {
+    return { code: 'reason-required', message: reasonRequiredMessage };
   }
   return undefined;
 }

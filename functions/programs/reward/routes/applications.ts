@@ -3,14 +3,16 @@ import { ExecutionDoesNotExist, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { checkSubmission, newApplication, rewardWorkflowName, signApplication, startApplicationWorkflow, submissionTarget } from '../use-cases.ts';
+import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { applicationOr404, checkSubmission, newApplication, rewardWorkflowName, signApplication, startApplicationWorkflow, submissionTarget } from '../use-cases.ts';
 import { applicationIdSchema, applicationInputSchema, programIdSchema } from '../domain/entities.ts';
 import { applicationStates } from '../domain/state.ts';
+import { signOffRefusals } from '../domain/signoff.ts';
+import { reasonRequiredMessage, refusedWithoutReason } from '../../../platform/decisions/reason.ts';
 import { executionArnFor, executionHistory } from '../../../shared/executions.ts';
-import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
+import { ValidationError } from '../../../shared/errors.ts';
 import { listEntityAudit } from '../../../platform/store/audit.ts';
-import { createApplication, getApplication, listApplications, type ApplicationRecord } from '../store/application.ts';
+import { createApplication, listApplications, type ApplicationRecord } from '../store/application.ts';
 import { getProgram } from '../store/program.ts';
 
 const applicationView = z
@@ -44,7 +46,6 @@ export const signatureBody = z
   .strictObject({ decision: z.enum(['sign', 'refuse']), reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('RewardSignature', { description: 'Your signature in your village position (from your token)' });
 const idParams = z.object({ id: documented(applicationIdSchema, { param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 async function history(id: string): Promise<HistoryEvent[]> {
   try {
@@ -103,8 +104,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const application = await getApplication(id);
-      if (!application) throw new NotFoundError(`Application ${id} does not exist`);
+      const application = await applicationOr404(id);
       requireAllowed(c, 'reward-application:read', { division: application.village });
       return c.json({ ...application, timeline: await timeline(id) }, 200);
     },
@@ -154,9 +154,8 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      if (body.decision === 'refuse' && !body.reason) throw new ValidationError([{ field: 'reason', message: 'is required when refusing', in: 'body' }]);
-      const application = await getApplication(id);
-      if (!application) throw new NotFoundError(`Application ${id} does not exist`);
+      if (refusedWithoutReason(body.decision, signOffRefusals, body.reason)) throw new ValidationError([{ field: 'reason', message: reasonRequiredMessage, in: 'body' }]);
+      const application = await applicationOr404(id);
       const principal = requireAllowed(c, 'reward-application:sign', { division: application.village });
       const result = await signApplication(principal, id, body);
       return c.json({ ...result, status: result.status as 'pending' | 'complete' | 'refused' }, 200);

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { returnForRecomputation } from '../use-cases.ts';
 import { accountInputSchema, enterpriseIdSchema, enterpriseInputSchema, parseAccountsCsv, yearSchema } from '../domain/entities.ts';
 import type { CsvError } from '../../../platform/csv-table.ts';
@@ -36,7 +36,6 @@ const accountView = z
 const idParams = z.object({ id: documented(enterpriseIdSchema, { param: { name: 'id', in: 'path' } }) });
 export const accountPutBody = accountBody.extend({ version: z.number().int().min(0).optional() });
 const accountParams = idParams.extend({ year: documented(yearSchema, { param: { name: 'year', in: 'path' }, example: 2025 }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 async function enterpriseOr404(id: string): Promise<EnterpriseRecord> {
   const enterprise = await getEnterprise(id);

@@ -1,12 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { listedCounty, principalOf, requireAllowed } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { documented, errorResponses, idempotencyHeaders, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { programIdSchema, programInputSchema } from '../domain/entities.ts';
 import { rewardPolicySchema } from '../domain/policy.ts';
 import { fenSchema } from '../../../platform/money.ts';
-import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
+import { NotFoundError } from '../../../shared/errors.ts';
 import { createProgram, getPolicy, getProgram, listPrograms, raiseBudget, updatePolicy, type ProgramRecord } from '../store/program.ts';
 import { completeDecision, listQueue } from '../../../platform/decisions/store.ts';
 import { logger } from '../../../shared/logger.ts';
@@ -31,7 +31,12 @@ const programView = z
   })
   .openapi('RewardProgram', { description: 'A reward program with its budget figures (fen): appropriated = reserved + paid + available.' });
 const idParams = z.object({ id: documented(programIdSchema, { param: { name: 'id', in: 'path' } }) });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+async function programOr404(id: string): Promise<ProgramRecord> {
+  const program = await getProgram(id);
+  if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+  return program;
+}
 
 async function withPolicy(program: ProgramRecord) {
   return { ...program, policy: (await getPolicy(program.id, program.policyVersion))?.policy };
@@ -94,8 +99,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const program = await getProgram(id);
-      if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+      const program = await programOr404(id);
       requireAllowed(c, 'reward-program:read', { division: program.jurisdiction });
       return c.json(await withPolicy(program), 200);
     },
@@ -107,13 +111,12 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
       path: '/programs',
       tags: ['reward'],
       summary: 'Programs of a county (default: your own)',
-      request: { query: z.object({ county: z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)').optional(), ...pageQueryShape }) },
+      request: { query: z.object({ county: countyQuery.optional(), ...pageQueryShape }) },
       responses: { 200: { description: 'One page', content: json(pageOf(programView, 'RewardProgramPage')) }, ...errorResponses },
     }),
     async (c) => {
       const { county, limit, cursor } = c.req.valid('query');
-      const scope = county ?? principalOf(c).division.slice(0, 6);
-      if (scope.length !== 6) throw new ValidationError([{ field: 'county', message: 'name a county (6 digits)', in: 'query' }]);
+      const scope = listedCounty(c, county, 'county');
       requireAllowed(c, 'reward-program:read', { division: scope });
       return c.json(await listPrograms(scope, { limit, cursor }), 200);
     },
@@ -131,8 +134,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param');
       const { policy, policyVersion } = c.req.valid('json');
-      const program = await getProgram(id);
-      if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+      const program = await programOr404(id);
       const actor = requireAllowed(c, 'reward-program:update', { division: program.jurisdiction });
       const updated = await updatePolicy(id, policy, actor, { expectedPolicyVersion: policyVersion });
       return c.json(await withPolicy(updated), 200);
@@ -151,8 +153,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid('param');
       const { appropriatedFen } = c.req.valid('json');
-      const program = await getProgram(id);
-      if (!program) throw new NotFoundError(`Program ${id} does not exist`);
+      const program = await programOr404(id);
       const actor = requireAllowed(c, 'reward-budget:raise', { division: program.jurisdiction });
       const raised = await raiseBudget(id, appropriatedFen, actor);
       const woken = await wakeUnfunded(raised, actor);
