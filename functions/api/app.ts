@@ -118,7 +118,7 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
 
   // The platform's own routes, then each module's sub-app at its base path (OpenAPI definitions merge).
   app.route('/', auditRoutes);
-  app.route('/', workflowRoutes(modules.flatMap((m) => m.workflows.map((w) => w.name))));
+  app.route('/', workflowRoutes(modules.flatMap((m) => m.workflows)));
   app.route('/', inboxRoutes(kinds));
   app.route('/', decisionRoutes(kinds));
   for (const module of modules) if (module.routes) app.route(module.routes.basePath, module.routes.app);

@@ -29,6 +29,12 @@ export interface WorkflowDefinition {
   /** ASL file in workflows/ (flat: both hosts read it from there). */
   readonly definitionFile: string;
   readonly description: string;
+  /**
+   * The division of the thing an execution works on, from the execution's name (executions are
+   * named after their subject: an import, an application, a run). Executions, their input and their
+   * history are scoped by it like the subject itself; undefined when the subject does not exist.
+   */
+  readonly subjectDivision: (executionName: string) => Promise<string | undefined>;
 }
 
 /** The answer a user gives to a decision, as the API takes it. */

@@ -14,8 +14,9 @@ import { principalOf, requireAllowed } from '../http/context.ts';
 import { sfn } from '../../shared/clients.ts';
 import { executionArnFor, executionHistory } from '../../shared/executions.ts';
 import { config, stateMachineArn } from '../../shared/config.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { getImport } from '../registries/store/village-import.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import type { WorkflowDefinition } from '../module.ts';
+import type { Principal } from '../principal.ts';
 import { authorize } from '../authz.ts';
 
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
@@ -94,8 +95,20 @@ function eventView(e: HistoryEvent) {
 const maxEvents = 5_000;
 
 /** `/workflows/executions`: the executions of the registered workflows (the composition root names them). */
-export function workflowRoutes(registered: readonly string[]) {
-  const workflowNames = registered as [string, ...string[]];
+export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
+  const workflowNames = registered.map((w) => w.name) as [string, ...string[]];
+  const byName = new Map(registered.map((w) => [w.name, w]));
+  /**
+   * Whether the caller may read an execution: through its subject's jurisdiction, as they may read
+   * the subject. `missing`: the subject does not exist (executions are named after their subject, so
+   * there is nothing to show either way).
+   */
+  const access = async (principal: Principal, workflow: string, executionName: string): Promise<'allowed' | 'denied' | 'missing'> => {
+    const division = await byName.get(workflow)?.subjectDivision(executionName);
+    if (division === undefined) return 'missing';
+    return authorize(principal, 'workflow:read', { division }).allowed ? 'allowed' : 'denied';
+  };
+
   const listRoute = createRoute({
     method: 'get',
     path: '/workflows/executions',
@@ -132,7 +145,8 @@ export function workflowRoutes(registered: readonly string[]) {
     },
   });
 
-  return new OpenAPIHono<AppEnv>()  .openapi(listRoute, async (c) => {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(listRoute, async (c) => {
       const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
       const { workflow, status, limit, cursor } = c.req.valid('query');
       if (cursor && !workflow) throw new ValidationError([{ field: 'cursor', message: 'needs workflow: cursors page one workflow', in: 'query' }]);
@@ -152,25 +166,25 @@ export function workflowRoutes(registered: readonly string[]) {
         }
       }
       items.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? ''));
-      // Executions named after an import are scoped like the import: hide other jurisdictions' (a
-      // page may then be shorter than the limit, as the cursor contract allows).
-      const visible = await Promise.all(
-        items.slice(0, limit).map(async (e) => {
-          if (e.workflow !== 'village-import') return true;
-          const imp = await getImport(e.name);
-          return imp !== undefined && authorize(principal, 'workflow:read', { division: imp.actor.division }).allowed;
-        }),
-      );
+      // Every execution is scoped through its subject: others' are left out (a page may then be
+      // shorter than the limit, as the cursor contract allows).
+      const visible = await Promise.all(items.slice(0, limit).map(async (e) => (await access(principal, e.workflow, e.name)) === 'allowed'));
       return c.json({ items: items.slice(0, limit).filter((_, i) => visible[i]), ...(nextCursor ? { nextCursor } : {}) }, 200);
     })
 
     .openapi(getRoute, async (c) => {
-      requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
+      const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
       const { id } = c.req.valid('param');
       const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
       const executionArn = short && workflowNames.includes(short[1]!) ? executionArnFor(short[1]!, short[2]!) : id;
       const workflow = workflowOf(workflowNames, executionArn);
       if (!workflow) throw new ValidationError([{ field: 'id', message: 'is not an execution of a village-flow workflow', in: 'path' }]);
+      // Decided on the subject named in the id, before anything is read of the execution: whether an
+      // execution exists is not told to a caller who may not read it.
+      const name = executionArn.split(':').at(-1) ?? '';
+      const allowed = await access(principal, workflow, name);
+      if (allowed === 'missing') throw new NotFoundError(`Execution ${executionArn} does not exist`);
+      if (allowed === 'denied') throw new ForbiddenError(`execution ${name} is outside your jurisdiction`);
 
       let described;
       try {
@@ -181,13 +195,6 @@ export function workflowRoutes(registered: readonly string[]) {
         throw err;
       }
       const input = parseJson(described.input);
-      // An import's execution is scoped like the import itself.
-      const importId = typeof input === 'object' && input && 'importId' in input ? String(input.importId) : undefined;
-      if (importId) {
-        const imp = await getImport(importId);
-        if (imp) requireAllowed(c, 'workflow:read', { division: imp.actor.division });
-      }
-
       const { events, truncated } = await executionHistory(executionArn, { maxEvents });
 
       return c.json(

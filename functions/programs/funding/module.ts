@@ -2,7 +2,7 @@ import type { ProgramModule } from '../../platform/module.ts';
 import { fundingRoutes } from './routes/index.ts';
 import { fundingSteps } from './steps.ts';
 import { decideRun } from './use-cases.ts';
-import { mustGetRun } from './store/run.ts';
+import { getRun, mustGetRun } from './store/run.ts';
 import { snapshotTask } from './tasks/snapshot.ts';
 import { computePageTask } from './tasks/compute-page.ts';
 import { summariseTask } from './tasks/summarise.ts';
@@ -24,6 +24,7 @@ export const fundingModule = {
       name: 'funding-run',
       definitionFile: 'funding-run.asl.json',
       description: 'Yearly village operating-funds increase: snapshot, allocate in pages, finance approval, paged disbursement',
+      subjectDivision: async (runId) => (await getRun(runId))?.division,
     },
   ],
   tasks: [snapshotTask, computePageTask, summariseTask, requestApprovalTask, disbursePageTask, markPaidTask, markFailedTask],

@@ -1,5 +1,6 @@
 import type { DecisionKindDefinition, ProgramModule } from '../../platform/module.ts';
 import { rewardRoutes } from './routes/index.ts';
+import { getApplication } from './store/application.ts';
 import { answerRewardDecision } from './use-cases.ts';
 import { rewardStepNames, rewardSteps, type RewardStepDefinition } from './steps.ts';
 import { mayStillSign, type Signature } from './domain/signoff.ts';
@@ -29,6 +30,7 @@ export const rewardModule = {
       name: 'reward-application',
       definitionFile: 'reward-application.asl.json',
       description: 'Reward instead of subsidy: compute, sign-off, review, approval, reserve, disburse exactly once, notify',
+      subjectDivision: async (applicationId) => (await getApplication(applicationId))?.village,
     },
   ],
   tasks: [computeTask, awaitTask, decisionOutcomeTask, escalateTask, reserveTask, disburseTask, notifyTask],
