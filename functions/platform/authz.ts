@@ -128,6 +128,11 @@ function permits(principal: Principal, scope: Scope, resource: Resource): boolea
   return withinJurisdiction(principal.division, resource.division);
 }
 
+/** Whether any of the caller's roles may do `action` at all (somewhere): the check made before a lookup. */
+export function mayEverDo(principal: Pick<Principal, 'roles'>, action: Action): boolean {
+  return principal.roles.some((role) => policy[action][role] !== undefined);
+}
+
 /** Whether `principal` may do `action` on `resource`; allowed when any of the caller's roles allows it. */
 export function authorize(principal: Principal, action: Action, resource: Resource): Decision {
   const rule = policy[action];

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
-import { principalOf, requireAllowed } from '../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../http/context.ts';
 import { documented, errorResponses, json, writeErrorResponses } from '../http/schemas.ts';
 import type { DecisionAnswerInput, DecisionKindDefinition, DecisionOutcome } from '../module.ts';
 import { assertAllowed } from '../authz.ts';
@@ -124,6 +124,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('decision:answer')] as const,
       path: '/decisions/{decisionId}',
       tags: ['decisions'],
       summary: 'Answer a decision from your inbox: approve / reject / return (with a comment); 403 names a separation-of-duties rule, 409 if already decided',

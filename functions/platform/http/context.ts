@@ -1,8 +1,8 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../principal.ts';
-import { assertAllowed, type Action, type Resource } from '../authz.ts';
-import { UnauthorizedError, ValidationError } from '../../shared/errors.ts';
+import { assertAllowed, mayEverDo, type Action, type Resource } from '../authz.ts';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../../shared/errors.ts';
 
 /** What middleware puts on the request context for the routes. */
 export interface AppEnv {
@@ -46,4 +46,18 @@ export function listedCounty(c: Context<AppEnv>, named: string | undefined, fiel
   const county = named ?? principalOf(c).division.slice(0, 6);
   if (county.length !== 6) throw new ValidationError([{ field, message: 'name a county (6 digits)', in: 'query' }]);
   return county;
+}
+
+/**
+ * A route's first check, before it reads what it acts on: 403 unless one of the caller's roles may
+ * do `action` somewhere. So a caller who could never act (a unit user on reward programs) learns
+ * nothing of what exists: a missing and an existing program answer the same 403. The handler then
+ * checks the jurisdiction on the thing itself (`requireAllowed`).
+ */
+export function roleGate(action: Action): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = principalOf(c);
+    if (!mayEverDo(principal, action)) throw new ForbiddenError(`${action} is not allowed for role ${principal.roles.join(', ')}`);
+    await next();
+  };
 }

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
-import { principalOf, requireAllowed } from '../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../http/context.ts';
 import { errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { divisionCodeSchema } from '../registries/domain/division.ts';
 import { authorize } from '../authz.ts';
@@ -30,6 +30,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('audit:read')] as const,
       path: '/audit',
       tags: ['audit'],
       summary: 'Audit trail, newest first (admin, auditor): of one entity, or of a jurisdiction (default: yours)',

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
-import { principalOf, requireAllowed } from '../../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, json, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
 import { divisionCodeSchema, divisionInputSchema, divisionLevels, registryDivisionCodeSchema, registryNameSchema } from '../domain/division.ts';
@@ -30,6 +30,7 @@ export const divisionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('division:create')] as const,
       path: '/divisions',
       tags: ['divisions'],
       summary: 'Register a province, city, county or township (admin); its parent must be registered unless it is your own root',
@@ -47,6 +48,7 @@ export const divisionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('division:read')] as const,
       path: '/divisions/{code}',
       tags: ['divisions'],
       summary: 'Read a registered division',
@@ -66,6 +68,7 @@ export const divisionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'put',
+      middleware: [roleGate('division:update')] as const,
       path: '/divisions/{code}',
       tags: ['divisions'],
       summary: 'Rename a division (admin); optimistic concurrency via If-Match or version',
@@ -85,6 +88,7 @@ export const divisionRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('division:read')] as const,
       path: '/divisions',
       tags: ['divisions'],
       summary: 'Children of a division (default: of your own division); a township’s children are its villages',

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../http/context.ts';
 import { csvBytes, csvSizeLimit } from '../../http/csv-upload.ts';
 import { json, problemResponse } from '../../http/schemas.ts';
-import { principalOf, requireAllowed } from '../../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../http/context.ts';
 import { startNamedExecution } from '../../../shared/executions.ts';
 import { NotFoundError, UnprocessableError } from '../../../shared/errors.ts';
 import { csvErrorSchema } from '../../csv-table.ts';
@@ -97,6 +97,7 @@ const postRoute = createRoute({
 
 const getRoute = createRoute({
   method: 'get',
+  middleware: [roleGate('import:read')] as const,
   path: '/imports/{id}',
   tags: ['imports'],
   summary: 'Status, counts and row/column errors of an import (admin, auditor)',

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
-import { principalOf, requireAllowed } from '../../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, json, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
 import { unitInputSchema, unitKinds, unitLevels, unitSchema } from '../domain/unit.ts';
@@ -16,6 +16,7 @@ export const unitRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('unit:create')] as const,
       path: '/units',
       tags: ['units'],
       summary: 'Register an assisting unit (admin); the id is generated',
@@ -33,6 +34,7 @@ export const unitRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('unit:read')] as const,
       path: '/units/{id}',
       tags: ['units'],
       summary: 'Read an assisting unit (a unit user: only its own)',
@@ -52,6 +54,7 @@ export const unitRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'put',
+      middleware: [roleGate('unit:update')] as const,
       path: '/units/{id}',
       tags: ['units'],
       summary: 'Replace an assisting unit’s fields (admin, in both the old and the new division)',
@@ -73,6 +76,7 @@ export const unitRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('unit:read')] as const,
       path: '/units',
       tags: ['units'],
       summary: 'List the assisting units kept in a jurisdiction (default: yours)',

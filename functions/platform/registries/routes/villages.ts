@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.ts';
-import { principalOf, requireAllowed } from '../../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import {
   booleanQuery,
@@ -33,6 +33,7 @@ export const villageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('village:create')] as const,
       path: '/villages',
       tags: ['villages'],
       summary: 'Register a village (admin); its township must be registered',
@@ -50,6 +51,7 @@ export const villageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('village:read')] as const,
       path: '/villages/{code}',
       tags: ['villages'],
       summary: 'Read a village',
@@ -69,6 +71,7 @@ export const villageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'put',
+      middleware: [roleGate('village:update')] as const,
       path: '/villages/{code}',
       tags: ['villages'],
       summary: 'Replace a village’s fields (admin); optimistic concurrency via If-Match or version',
@@ -89,6 +92,7 @@ export const villageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('village:read')] as const,
       path: '/villages',
       tags: ['villages'],
       summary: 'List villages of a county or township (default: your jurisdiction), in code order',

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
 import { documented, errorResponses, expectedVersion, ifMatchHeaders, json, versionField, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { fenSchema } from '../../../platform/money.ts';
@@ -34,6 +34,7 @@ export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-current:read')] as const,
       path: '/current/{code}/{year}',
       tags: ['funding'],
       summary: 'A village’s current funding for a year (recorded, else the registry’s figure)',
@@ -50,6 +51,7 @@ export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'put',
+      middleware: [roleGate('funding-current:write')] as const,
       path: '/current/{code}/{year}',
       tags: ['funding'],
       summary: 'Record a village’s current funding for a year (township, admin)',

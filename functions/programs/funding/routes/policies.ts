@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { listedCounty, principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { NotFoundError, zodFieldErrors } from '../../../shared/errors.ts';
@@ -31,6 +31,7 @@ export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('funding-policy:create')] as const,
       path: '/policies',
       tags: ['funding'],
       summary: 'Create a budget policy for a county or township and a year (admin); policies are immutable',
@@ -50,6 +51,7 @@ export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('funding-policy:read')] as const,
       path: '/policies/validate',
       tags: ['funding'],
       summary: 'Check a policy without saving it: every problem, field named',
@@ -67,6 +69,7 @@ export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-policy:read')] as const,
       path: '/policies/{id}',
       tags: ['funding'],
       summary: 'Read a budget policy',
@@ -86,6 +89,7 @@ export const fundingPolicyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-policy:read')] as const,
       path: '/policies',
       tags: ['funding'],
       summary: 'Policies of a county (default: yours), by year',

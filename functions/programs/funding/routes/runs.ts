@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionHistory, startNamedExecution } from '../../../shared/executions.ts';
-import { listedCounty, principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
@@ -187,6 +187,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('funding-run:start')] as const,
       path: '/runs',
       tags: ['funding'],
       summary: 'Start a run of a policy (admin): real (the same policy, jurisdiction and year always give the same run) or dry',
@@ -235,6 +236,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-run:read')] as const,
       path: '/runs',
       tags: ['funding'],
       summary: 'Runs of a county (default: yours), newest first',
@@ -254,6 +256,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-run:read')] as const,
       path: '/runs/{id}',
       tags: ['funding'],
       summary: 'A run: status, summary, exclusions, progress, and its Step Functions history events and state transitions',
@@ -266,6 +269,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-run:read')] as const,
       path: '/runs/{id}/allocations',
       tags: ['funding'],
       summary: 'A run’s allocations in village-code order, filtered and paged',
@@ -295,6 +299,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('funding-run:decide')] as const,
       path: '/runs/{id}/exclusions',
       tags: ['funding'],
       summary: 'Exclude one village from the run with a reason (finance, before approving)',
@@ -317,6 +322,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('funding-run:decide')] as const,
       path: '/runs/{id}/approve',
       tags: ['funding'],
       summary: 'Approve the run (finance, in jurisdiction): disbursement starts; a repeat of the same approval is harmless',
@@ -329,6 +335,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('funding-run:decide')] as const,
       path: '/runs/{id}/reject',
       tags: ['funding'],
       summary: 'Reject the run with a reason (finance, in jurisdiction): it ends, nothing is paid',
@@ -341,6 +348,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-run:read')] as const,
       path: '/runs/{id}/allocations.csv',
       tags: ['funding'],
       summary: 'The run’s allocations as CSV (UTF-8 with BOM, Chinese headers, amounts in yuan with 2 decimals)',
@@ -377,6 +385,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('funding-run:read')] as const,
       path: '/runs/{id}/allocations.xlsx',
       tags: ['funding'],
       summary: 'The run’s allocations as an Excel workbook (Chinese headers, amounts in yuan with 2 decimals)',

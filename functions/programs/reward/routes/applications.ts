@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { ExecutionDoesNotExist, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { requireAllowed } from '../../../platform/http/context.ts';
+import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { applicationOr404, checkSubmission, newApplication, rewardWorkflowName, signApplication, startApplicationWorkflow, submissionTarget } from '../use-cases.ts';
@@ -74,6 +74,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('reward-application:create')] as const,
       path: '/applications',
       tags: ['reward'],
       summary: 'Submit an application for an enterprise of your village (starts its workflow); use an Idempotency-Key',
@@ -96,6 +97,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-application:read')] as const,
       path: '/applications/{id}',
       tags: ['reward'],
       summary: 'Read an application with its timeline (audit trail and workflow history merged)',
@@ -113,6 +115,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-application:read')] as const,
       path: '/applications',
       tags: ['reward'],
       summary: "A program's applications in submission order, filtered by status, division (default: your jurisdiction) and enterprise",
@@ -142,6 +145,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('reward-application:sign')] as const,
       path: '/applications/{id}/signatures',
       tags: ['reward'],
       summary: '三签一审: sign or refuse in your village position (handler, bookkeeper, head, supervisor)',

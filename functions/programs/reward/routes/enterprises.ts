@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
@@ -68,6 +68,7 @@ export const rewardEnterpriseRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('reward-enterprise:create')] as const,
       path: '/enterprises',
       tags: ['reward'],
       summary: 'Register a village enterprise (township or admin)',
@@ -85,6 +86,7 @@ export const rewardEnterpriseRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-enterprise:read')] as const,
       path: '/enterprises/{id}',
       tags: ['reward'],
       summary: 'Read an enterprise',
@@ -101,6 +103,7 @@ export const rewardEnterpriseRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-enterprise:read')] as const,
       path: '/enterprises',
       tags: ['reward'],
       summary: 'Enterprises of a county, township or village (default: your jurisdiction)',
@@ -119,6 +122,7 @@ export const rewardEnterpriseRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-enterprise:read')] as const,
       path: '/enterprises/{id}/accounts/{year}',
       tags: ['reward'],
       summary: "Read an enterprise's account of a year",
@@ -138,6 +142,7 @@ export const rewardEnterpriseRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'put',
+      middleware: [roleGate('reward-account:write')] as const,
       path: '/enterprises/{id}/accounts/{year}',
       tags: ['reward'],
       summary: 'Record or correct a year’s account (township, 村账镇管); open applications using it are returned for re-computation',

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { listedCounty, principalOf, requireAllowed } from '../../../platform/http/context.ts';
+import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { programIdSchema, programInputSchema } from '../domain/entities.ts';
@@ -74,6 +74,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('reward-program:create')] as const,
       path: '/programs',
       tags: ['reward'],
       summary: 'Open a reward program for a jurisdiction and year (admin)',
@@ -91,6 +92,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-program:read')] as const,
       path: '/programs/{id}',
       tags: ['reward'],
       summary: 'Read a program with its current policy and budget figures',
@@ -108,6 +110,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
+      middleware: [roleGate('reward-program:read')] as const,
       path: '/programs',
       tags: ['reward'],
       summary: 'Programs of a county (default: your own)',
@@ -125,6 +128,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'put',
+      middleware: [roleGate('reward-program:update')] as const,
       path: '/programs/{id}/policy',
       tags: ['reward'],
       summary: 'Change the policy for new applications (admin): a frozen version is kept and a new one made',
@@ -144,6 +148,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'post',
+      middleware: [roleGate('reward-budget:raise')] as const,
       path: '/programs/{id}/budget',
       tags: ['reward'],
       summary: 'Raise the appropriation (finance); unfunded applications are woken oldest first',
