@@ -9,7 +9,7 @@ import { logger } from '../../shared/logger.ts';
 import type { Principal, Role } from '../principal.ts';
 import { auditPut } from '../store/audit.ts';
 import { queryPage, type Page, type PageRequest } from '../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type TransactItem } from '../store/transact.ts';
 
 /**
  * Human steps of a workflow waiting on a Step Functions task token (`.waitForTaskToken`).
@@ -203,12 +203,12 @@ export async function openDecisionPut(input: OpenDecisionInput): Promise<{ creat
   const decision = view(item);
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('decision', { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }),
       decisionAudit(decision, 'decision.open', workflowActor, { kind: input.kind, role: input.role, deadline: input.deadline, summary: input.summary }, now),
     ]);
     return { created: true, decision };
   } catch (err) {
-    if (!(err instanceof TransactionConditionFailed && err.failed.includes(0))) throw err;
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('decision'))) throw err;
   }
   // It exists: store the new token (a token is not a state change of the decision, so no audit).
   const updated = await ddb().send(
@@ -293,7 +293,7 @@ export async function recordPartial(id: string, input: PartialInput): Promise<Pe
   if (before.version !== input.expectedVersion) throw new ConflictError(`Decision ${id} is at version ${before.version}, not ${input.expectedVersion}`);
   try {
     await writeTransaction([
-      {
+      named('decision', {
         Update: {
           TableName: tableName(),
           Key: decisionKey(id),
@@ -302,7 +302,7 @@ export async function recordPartial(id: string, input: PartialInput): Promise<Pe
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':p': [input.partial], ':one': 1, ':open': 'open', ':v': input.expectedVersion },
         },
-      },
+      }),
       decisionAudit(before, input.action, input.actor, input.partial, now),
       ...(input.extraItems ?? []),
     ]);
@@ -363,7 +363,7 @@ export async function completeDecision(id: string, input: CompleteInput): Promis
   const extra = input.extraItems?.(before) ?? [];
   try {
     await writeTransaction([
-      {
+      named('decision', {
         Update: {
           TableName: tableName(),
           Key: decisionKey(id),
@@ -372,13 +372,13 @@ export async function completeDecision(id: string, input: CompleteInput): Promis
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':answered': 'answered', ':a': answer, ':one': 1, ':false': false, ':open': 'open', ':v': before.version },
         },
-      },
+      }),
       decisionAudit(before, input.action ?? 'decision.answer', input.actor, { answer: answer.output ?? answer.failure }, now, { status: 'open', version: before.version }),
       ...extra,
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) {
+      if (err.failed.includes('decision')) {
         const current = await readItem(id);
         if (current && view(current).status !== 'open') return repeatOrRefuse(current, fp);
         throw new ConflictError(`Decision ${id} changed concurrently; read it again`);
@@ -455,7 +455,7 @@ export async function markEscalated(id: string, input: EscalationInput): Promise
   const escalation: Escalation = { key: input.key, at: now.toISOString(), notified: input.notified, note: input.note };
   try {
     await writeTransaction([
-      {
+      named('decision', {
         Update: {
           TableName: tableName(),
           Key: decisionKey(id),
@@ -464,12 +464,12 @@ export async function markEscalated(id: string, input: EscalationInput): Promise
           ExpressionAttributeNames: { '#status': 'status', '#k': input.key },
           ExpressionAttributeValues: { ':e': [escalation], ':true': true, ':one': 1, ':open': 'open' },
         },
-      },
+      }),
       decisionAudit(before, 'decision.escalate', input.actor ?? workflowActor, escalation, now),
       ...(input.extraItems ?? []),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return false;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('decision')) return false;
     throw err;
   }
   return true;

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ddb, tableName } from '../../shared/clients.ts';
-import type { TransactItem } from './transact.ts';
+import { named, type TransactItem } from './transact.ts';
 
 /**
  * Idempotency records for creating POSTs (`Idempotency-Key` header). The stored response is put
@@ -67,7 +67,7 @@ export async function getIdempotencyRecord(sub: string, key: string, now: Date =
 /** The transaction item that stores `response` under the caller's key; fails if the key is in use. */
 export function idempotencyPut(scope: IdempotencyScope, response: StoredResponse, now: Date = new Date()): TransactItem {
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  return {
+  return named('idempotency', {
     Put: {
       TableName: tableName(),
       Item: {
@@ -83,5 +83,5 @@ export function idempotencyPut(scope: IdempotencyScope, response: StoredResponse
       ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
       ExpressionAttributeValues: { ':now': nowSeconds },
     },
-  };
+  });
 }

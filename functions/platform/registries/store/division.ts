@@ -5,7 +5,7 @@ import { divisionLevel, parentDivision, parentRequired, type DivisionInput, type
 import type { Principal } from '../../principal.ts';
 import { auditPut } from '../../store/audit.ts';
 import { queryPage, type Page, type PageRequest } from '../../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../store/transact.ts';
 
 /**
  * Division registry entries (province, city, county, township; villages are their own entity).
@@ -73,19 +73,17 @@ export async function createDivision(
   const parent = parentDivision(input.code);
   const record: DivisionRecord = { code: input.code, name: input.name, level, ...(parent ? { parent } : {}), version: 1, createdAt: at, updatedAt: at };
   const checkParent = parent !== undefined && parentRequired(input.code, actor.division);
-  const items: TransactItem[] = [
-    { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-    auditPut({ entityType: 'division', entityId: record.code, division: record.code, action: 'division.create', actor, after: businessFields(record), at: now }),
-    ...(checkParent ? [divisionExistsCheck(parent)] : []),
-  ];
-  const own = items.length;
-  items.push(...(options.extraItems?.(record) ?? []));
   try {
-    await writeTransaction(items);
+    await writeTransaction([
+      named('division', { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } }),
+      auditPut({ entityType: 'division', entityId: record.code, division: record.code, action: 'division.create', actor, after: businessFields(record), at: now }),
+      ...(checkParent ? [named('parent', divisionExistsCheck(parent))] : []),
+      ...(options.extraItems?.(record) ?? []),
+    ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Division ${input.code} already exists`);
-      if (checkParent && err.failed.includes(own - 1)) {
+      if (err.failed.includes('division')) throw new ConflictError(`Division ${input.code} already exists`);
+      if (err.failed.includes('parent')) {
         throw new ValidationError([{ field: 'code', message: `parent division ${parent} is not registered`, in: 'body' }]);
       }
     }

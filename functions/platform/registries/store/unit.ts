@@ -6,7 +6,7 @@ import type { Unit, UnitInput } from '../domain/unit.ts';
 import { auditPut } from '../../store/audit.ts';
 import type { Actor } from './division.ts';
 import { queryPage, whereAll, type Page, type PageRequest } from '../../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
 
 /**
  * Assisting units. Keys: pk `UNIT#<id>`, sk `UNIT`; gsi1 `UNITS#<province of the division>` /
@@ -66,12 +66,12 @@ export async function createUnit(
   const record: UnitRecord = { ...input, id: options.id ?? randomUUID(), version: 1, createdAt: at, updatedAt: at };
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('unit', { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } }),
       auditPut({ entityType: 'unit', entityId: record.id, division: record.division, action: 'unit.create', actor, after: unitFields(record), at: now }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) throw new ConflictError(`Unit ${record.id} already exists`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('unit')) throw new ConflictError(`Unit ${record.id} already exists`);
     throw err;
   }
   return record;

@@ -3,12 +3,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type QueryCommandOutput,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from '../../../shared/clients.ts';
 import { roleSchema } from '../../principal.ts';
@@ -16,7 +13,7 @@ import { divisionCodeSchema } from '../domain/division.ts';
 import { villageSchema, type Village } from '../domain/village.ts';
 import { csvErrorSchema, type CsvError } from '../../csv-table.ts';
 import { auditPut } from '../../store/audit.ts';
-import type { TransactItem } from '../../store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type TransactItem } from '../../store/transact.ts';
 
 /**
  * A village import job and everything it stages, all under one partition `IMPORT#<id>`:
@@ -145,18 +142,14 @@ export async function createImport(input: {
     updatedAt: at,
   };
   try {
-    await ddb().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName(), Item: toItem(imp), ConditionExpression: 'attribute_not_exists(pk)' } },
-          audit(imp, 'villageImport.create', undefined, { ...summary(imp), csvBytes: imp.csvBytes }),
-          ...(input.extraItems ?? []),
-        ],
-      }),
-    );
+    await writeTransaction([
+      named('import', { Put: { TableName: tableName(), Item: toItem(imp), ConditionExpression: 'attribute_not_exists(pk)' } }),
+      audit(imp, 'villageImport.create', undefined, { ...summary(imp), csvBytes: imp.csvBytes }),
+      ...(input.extraItems ?? []),
+    ]);
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+    if (err instanceof TransactionConditionFailed) return false;
     throw err;
   }
 }
@@ -216,8 +209,8 @@ export async function transition(
     values[`:from${i}`] = s;
     return `:from${i}`;
   });
-  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-    {
+  const items: TransactItem[] = [
+    named('import', {
       Update: {
         TableName: tableName(),
         Key: metaKey(imp.id),
@@ -226,14 +219,14 @@ export async function transition(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
-    },
+    }),
     audit(imp, `villageImport.${to}`, summary(imp), summary(next)),
   ];
   try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+    await writeTransaction(items);
     return next;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return undefined;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('import')) return undefined;
     throw err;
   }
 }
@@ -269,14 +262,14 @@ export async function getDoneChunks(id: string, page: number): Promise<Map<numbe
 }
 
 /** The transaction element that marks a chunk of a page as written; fails if it was already. */
-export function doneMarkerPut(id: string, page: number, chunk: number, counts: ImportCounts) {
-  return {
+export function doneMarkerPut(id: string, page: number, chunk: number, counts: ImportCounts): TransactItem {
+  return named('done', {
     Put: {
       TableName: tableName(),
       Item: { pk: partition(id), sk: `DONE#${pad(page)}#${pad(chunk)}`, type: 'villageImportDone', counts },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
-  };
+  });
 }
 
 /** Imports of a county, newest first. */

@@ -7,7 +7,7 @@ import type { Principal } from '../../principal.ts';
 import { auditPut } from '../../store/audit.ts';
 import { divisionExistsCheck } from './division.ts';
 import { queryPage, whereAll, type Page, type PageRequest } from '../../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 
 /**
@@ -115,7 +115,7 @@ export function villageWrite(
       }
     : { Put: { TableName: tableName(), Item: toVillageItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
   return [
-    put,
+    named('village', put),
     auditPut({
       entityType: 'village',
       entityId: next.code,
@@ -145,11 +145,11 @@ export async function createVillage(
   const record = fromVillageItem((put!.Put!.Item ?? {}) as Record<string, unknown>);
   const township = village.code.slice(0, 9);
   try {
-    await writeTransaction([put!, audit!, divisionExistsCheck(township), ...(options.extraItems?.(record) ?? [])]);
+    await writeTransaction([put!, audit!, named('township', divisionExistsCheck(township)), ...(options.extraItems?.(record) ?? [])]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Village ${village.code} already exists`);
-      if (err.failed.includes(2)) throw new ValidationError([{ field: 'code', message: `township ${township} is not registered`, in: 'body' }]);
+      if (err.failed.includes('village')) throw new ConflictError(`Village ${village.code} already exists`);
+      if (err.failed.includes('township')) throw new ValidationError([{ field: 'code', message: `township ${township} is not registered`, in: 'body' }]);
     }
     throw err;
   }

@@ -11,7 +11,7 @@ import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } fro
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 
 /**
  * A funding run and everything it stages, under one partition `FUNDRUN#<id>`:
@@ -125,19 +125,19 @@ export const runWorkflowActor: Actor = { sub: 'system:workflow', roles: [] };
 export async function createRun(run: FundingRun, extraItems: readonly TransactItem[] = []): Promise<{ created: boolean; run: FundingRun }> {
   try {
     await writeTransaction([
-      {
+      named('run', {
         Put: {
           TableName: tableName(),
           Item: { ...runKey(run.id), gsi1pk: `FUNDRUNS#${run.division.slice(0, 6)}`, gsi1sk: `${run.createdAt}#${run.id}`, type: 'fundingRun', ...run },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
+      }),
       runAudit(run, 'fundingRun.start', run.actor, undefined, { ...auditView(run), policyId: run.policyId, dryRun: run.dryRun }),
       ...extraItems,
     ]);
     return { created: true, run };
   } catch (err) {
-    if (!(err instanceof TransactionConditionFailed && err.failed.includes(0))) throw err;
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('run'))) throw err;
     const existing = await getRun(run.id);
     if (!existing) throw err;
     return { created: false, run: existing };
@@ -164,7 +164,7 @@ type RunChanges = Partial<Pick<FundingRun, 'pageCount' | 'villageCount' | 'summa
 
 /**
  * The transaction items that move a run from one of `from` to `to` with its audit record; the
- * update fails its condition (index 0) when the run is in another status.
+ * update (named `run`) fails its condition when the run is in another status.
  */
 export function runTransitionItems(run: FundingRun, from: readonly FundingRunStatus[], to: FundingRunStatus, changes: RunChanges, actor: Actor, now = new Date()): TransactItem[] {
   const names: Record<string, string> = { '#status': 'status' };
@@ -181,7 +181,7 @@ export function runTransitionItems(run: FundingRun, from: readonly FundingRunSta
     return `:from${i}`;
   });
   return [
-    {
+    named('run', {
       Update: {
         TableName: tableName(),
         Key: runKey(run.id),
@@ -190,7 +190,7 @@ export function runTransitionItems(run: FundingRun, from: readonly FundingRunSta
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
-    },
+    }),
     runAudit(run, `fundingRun.${to}`, actor, auditView(run), auditView({ ...run, ...changes, status: to })),
   ];
 }
@@ -200,7 +200,7 @@ export async function transitionRun(run: FundingRun, from: readonly FundingRunSt
   try {
     await writeTransaction(runTransitionItems(run, from, to, changes, actor));
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return undefined;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('run')) return undefined;
     throw err;
   }
   return getRun(run.id);
@@ -298,12 +298,12 @@ export async function batchPutItems(items: readonly object[], concurrency = 8): 
 export async function recordComputedPage(id: string, page: number, summary: FundingSummary): Promise<boolean> {
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `SUM#${pad(page)}`, type: 'fundingRunPageSummary', summary }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('summary', { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `SUM#${pad(page)}`, type: 'fundingRunPageSummary', summary }, ConditionExpression: 'attribute_not_exists(pk)' } }),
       { Update: { TableName: tableName(), Key: runKey(id), UpdateExpression: 'ADD computedPages :one', ExpressionAttributeValues: { ':one': 1 } } },
     ]);
     return true;
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return false;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('summary')) return false;
     throw err;
   }
 }
@@ -385,7 +385,7 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
   const excluded = { reason, by: actor.sub, at: now.toISOString() };
   try {
     await writeTransaction([
-      {
+      named('allocation', {
         Update: {
           TableName: tableName(),
           Key: allocKey(run.id, code),
@@ -393,7 +393,7 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(excluded)',
           ExpressionAttributeValues: { ':e': excluded },
         },
-      },
+      }),
       {
         Update: {
           TableName: tableName(),
@@ -408,7 +408,7 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Village ${code} is already excluded from run ${run.id}`);
+      if (err.failed.includes('allocation')) throw new ConflictError(`Village ${code} is already excluded from run ${run.id}`);
       throw new ConflictError(`Funding run ${run.id} is not awaiting approval; villages can only be excluded before it is approved`);
     }
     throw err;
@@ -433,7 +433,7 @@ export async function getPaidPage(id: string, page: number): Promise<PaidPage | 
 export async function recordPaidPage(id: string, page: number, counts: PaidPage): Promise<PaidPage> {
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `PAID#${pad(page)}`, type: 'fundingRunPaidPage', counts }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('paid', { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `PAID#${pad(page)}`, type: 'fundingRunPaidPage', counts }, ConditionExpression: 'attribute_not_exists(pk)' } }),
       {
         Update: {
           TableName: tableName(),
@@ -445,7 +445,7 @@ export async function recordPaidPage(id: string, page: number, counts: PaidPage)
     ]);
     return counts;
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return (await getPaidPage(id, page)) ?? counts;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('paid')) return (await getPaidPage(id, page)) ?? counts;
     throw err;
   }
 }

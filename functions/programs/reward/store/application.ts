@@ -8,7 +8,7 @@ import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
 import { freezePolicyUpdate } from './program.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
 
 /**
  * Reward application. Keys: pk `REWARD_APP#<id>`, sk `APPLICATION`; gsi1 `REWARD_APPS#<programId>` /
@@ -113,24 +113,24 @@ export async function createApplication(
   const record: ApplicationRecord = { ...app, status: 'computing', round: 0, unfundedCount: 0, signatures: [], financeApprovals: [], decisions: [], version: 1, updatedAt: app.createdAt };
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
+      named('application', { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } }),
+      named('claim', {
         Put: {
           TableName: tableName(),
           Item: { ...claimKey(app.jurisdiction, app.entityId, app.year), type: 'reward-claim', applicationId: app.id, released: false, at: app.createdAt },
           ConditionExpression: 'attribute_not_exists(pk) OR released = :true',
           ExpressionAttributeValues: { ':true': true },
         },
-      },
+      }),
       freezePolicyUpdate(app.programId, app.policyVersion),
       auditPut({ entityType: 'reward-application', entityId: app.id, division: app.village, action: 'reward-application.submit', actor, after: { programId: app.programId, policyVersion: app.policyVersion, entityId: app.entityId, year: app.year }, at: new Date(app.createdAt) }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Application ${app.id} exists already`);
-      if (err.failed.includes(1)) throw new ConflictError(`${app.entityId} already has an application or a reward for ${app.year} in this jurisdiction`);
-      if (err.failed.includes(2)) throw new ConflictError(`The policy of ${app.programId} changed while submitting; submit again`);
+      if (err.failed.includes('application')) throw new ConflictError(`Application ${app.id} exists already`);
+      if (err.failed.includes('claim')) throw new ConflictError(`${app.entityId} already has an application or a reward for ${app.year} in this jurisdiction`);
+      if (err.failed.includes('policy')) throw new ConflictError(`The policy of ${app.programId} changed while submitting; submit again`);
     }
     throw err;
   }
@@ -160,7 +160,7 @@ export function applicationChange(
   return {
     next,
     items: [
-      { Put: { TableName: tableName(), Item: toItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } },
+      named('application', { Put: { TableName: tableName(), Item: toItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } }),
       auditPut({
         entityType: 'reward-application',
         entityId: before.id,
@@ -188,7 +188,7 @@ export async function changeApplication(
   try {
     await writeTransaction([...items, ...extra]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) throw new ConflictError(`Application ${before.id} changed concurrently; read it again`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('application')) throw new ConflictError(`Application ${before.id} changed concurrently; read it again`);
     throw err;
   }
   return next;
@@ -196,7 +196,7 @@ export async function changeApplication(
 
 /** Transaction item: give the entity's year back (the application ended without a payout). */
 export function releaseClaimUpdate(app: ApplicationRecord): TransactItem {
-  return {
+  return named('claim', {
     Update: {
       TableName: tableName(),
       Key: claimKey(app.jurisdiction, app.entityId, app.year),
@@ -204,7 +204,7 @@ export function releaseClaimUpdate(app: ApplicationRecord): TransactItem {
       ConditionExpression: 'applicationId = :id',
       ExpressionAttributeValues: { ':true': true, ':id': app.id },
     },
-  };
+  });
 }
 
 export interface ApplicationFilter {

@@ -6,7 +6,7 @@ import type { EnterpriseInput } from '../domain/entities.ts';
 import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../../platform/store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../../platform/store/transact.ts';
 import { villageKey } from '../../../platform/registries/store/village.ts';
 
 /**
@@ -42,21 +42,21 @@ export async function createEnterprise(
   const record: EnterpriseRecord = { id: options.id ?? `ent-${randomUUID()}`, ...input, version: 1, createdAt: now.toISOString() };
   try {
     await writeTransaction([
-      {
+      named('enterprise', {
         Put: {
           TableName: tableName(),
           Item: { ...enterpriseKey(record.id), gsi1pk: `ENTERPRISES#${record.village.slice(0, 6)}`, gsi1sk: `${record.village}#${record.id}`, type: 'reward-enterprise', ...record },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
-      { ConditionCheck: { TableName: tableName(), Key: villageKey(input.village), ConditionExpression: 'attribute_exists(pk)' } },
+      }),
+      named('village', { ConditionCheck: { TableName: tableName(), Key: villageKey(input.village), ConditionExpression: 'attribute_exists(pk)' } }),
       auditPut({ entityType: 'reward-enterprise', entityId: record.id, division: record.village, action: 'reward-enterprise.create', actor, after: input, at: now }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(1)) throw new ValidationError([{ field: 'village', message: `village ${input.village} is not registered`, in: 'body' }]);
-      if (err.failed.includes(0)) throw new ConflictError(`Enterprise ${record.id} exists already`);
+      if (err.failed.includes('village')) throw new ValidationError([{ field: 'village', message: `village ${input.village} is not registered`, in: 'body' }]);
+      if (err.failed.includes('enterprise')) throw new ConflictError(`Enterprise ${record.id} exists already`);
     }
     throw err;
   }

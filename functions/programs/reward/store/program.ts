@@ -8,7 +8,7 @@ import type { RewardPolicy } from '../domain/policy.ts';
 import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
+import { named, TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
 
 /**
  * Reward program (以奖代补). Keys: pk `REWARD_PROGRAM#<id>`, sk `PROGRAM`; gsi1
@@ -84,7 +84,7 @@ export async function createProgram(input: ProgramInput, actor: Actor, options: 
   const record: ProgramRecord = { id, ...fields, policyVersion: 1, policyFrozen: false, budget, version: 1, createdAt: now, updatedAt: now };
   try {
     await writeTransaction([
-      {
+      named('program', {
         Put: {
           TableName: tableName(),
           Item: {
@@ -103,13 +103,13 @@ export async function createProgram(input: ProgramInput, actor: Actor, options: 
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
+      }),
       { Put: { TableName: tableName(), Item: policyItem(id, 1, policy, actor, now), ConditionExpression: 'attribute_not_exists(pk)' } },
       auditPut({ entityType: 'reward-program', entityId: id, division: input.jurisdiction, action: 'reward-program.create', actor, after: input, at: new Date(now) }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) throw new ConflictError(`Program ${id} exists already`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('program')) throw new ConflictError(`Program ${id} exists already`);
     throw err;
   }
   return record;
@@ -176,7 +176,7 @@ export async function updatePolicy(programId: string, policy: RewardPolicy, acto
 
 /** Transaction item: freeze policy version `n` (the first application using it does this). Fails if the program moved on to another version. */
 export function freezePolicyUpdate(programId: string, policyVersion: number): TransactItem {
-  return {
+  return named('policy', {
     Update: {
       TableName: tableName(),
       Key: programKey(programId),
@@ -184,12 +184,12 @@ export function freezePolicyUpdate(programId: string, policyVersion: number): Tr
       ConditionExpression: 'policyVersion = :n',
       ExpressionAttributeValues: { ':true': true, ':n': policyVersion },
     },
-  };
+  });
 }
 
 /** Transaction item: hold `amountFen` of the budget; fails when less is available. */
 export function reserveUpdate(programId: string, amountFen: number): TransactItem {
-  return {
+  return named('budget', {
     Update: {
       TableName: tableName(),
       Key: programKey(programId),
@@ -197,12 +197,12 @@ export function reserveUpdate(programId: string, amountFen: number): TransactIte
       ConditionExpression: 'availableFen >= :a',
       ExpressionAttributeValues: { ':a': amountFen },
     },
-  };
+  });
 }
 
 /** Transaction item: move a reserved amount to paid. */
 export function settleUpdate(programId: string, amountFen: number): TransactItem {
-  return {
+  return named('budget', {
     Update: {
       TableName: tableName(),
       Key: programKey(programId),
@@ -210,7 +210,7 @@ export function settleUpdate(programId: string, amountFen: number): TransactItem
       ConditionExpression: 'reservedFen >= :a',
       ExpressionAttributeValues: { ':a': amountFen },
     },
-  };
+  });
 }
 
 /** Raise the appropriation (never lower it): 400 naming the field when it is not a raise, 409 on a concurrent raise. */
