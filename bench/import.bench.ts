@@ -37,7 +37,7 @@ export default async function (): Promise<void> {
 
   const { toVillageCsv } = await import('../functions/platform/registries/domain/village-csv.ts');
   const { toVillageItem } = await import('../functions/platform/registries/store/village.ts');
-  const { auditRecord } = await import('../functions/platform/store/audit.ts');
+  const { auditItem } = await import('../functions/platform/store/audit.ts');
   const { signToken } = await import('../local/jwt.ts');
   const token = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, process.env.JWT_SECRET!);
 
@@ -78,7 +78,7 @@ export default async function (): Promise<void> {
   const itemsWithAudit = (vs: Village[]) =>
     vs.flatMap((v) => [
       toVillageItem({ ...v, version: 1, createdAt: now, updatedAt: now }) as Record<string, unknown>,
-      auditRecord({ entityType: 'village', entityId: v.code, division: v.code, action: 'village.create', actor, after: v }) as unknown as Record<string, unknown>,
+      auditItem({ entityType: 'village', entityId: v.code, division: v.code, action: 'village.create', actor, after: v }),
     ]);
 
   // Warm both paths up (JIT in Node and in DynamoDB Local's JVM) on villages not measured below.
