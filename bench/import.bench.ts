@@ -36,7 +36,7 @@ export default async function (): Promise<void> {
   for (let t = 0; t < townshipCount; t++) await createDivision({ code: `120225${100 + t}`, name: `基准${t}镇` }, seeder);
 
   const { toVillageCsv } = await import('../functions/platform/registries/domain/village-csv.ts');
-  const { toVillageItem } = await import('../functions/platform/registries/store/village.ts');
+  const { villages: villageEntity } = await import('../functions/platform/registries/store/village.ts');
   const { auditItem } = await import('../functions/platform/store/audit.ts');
   const { signToken } = await import('../local/jwt.ts');
   const token = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, process.env.JWT_SECRET!);
@@ -72,12 +72,12 @@ export default async function (): Promise<void> {
     return performance.now() - t0;
   }
   const now = new Date().toISOString();
-  const itemsOf = (vs: Village[]) => vs.map((v) => toVillageItem({ ...v, version: 1, createdAt: now, updatedAt: now }) as Record<string, unknown>);
+  const itemsOf = (vs: Village[]) => vs.map((v) => villageEntity.item({ ...v, version: 1, createdAt: now, updatedAt: now }));
   // The same items the import writes: every village and its audit record.
   const actor = { sub: 'bench', roles: ['admin' as const] };
   const itemsWithAudit = (vs: Village[]) =>
     vs.flatMap((v) => [
-      toVillageItem({ ...v, version: 1, createdAt: now, updatedAt: now }) as Record<string, unknown>,
+      villageEntity.item({ ...v, version: 1, createdAt: now, updatedAt: now }),
       auditItem({ entityType: 'village', entityId: v.code, division: v.code, action: 'village.create', actor, after: v }),
     ]);
 

@@ -7,7 +7,7 @@ import type { Principal } from '../../../platform/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
-import { getVillage, villageKey } from '../../../platform/registries/store/village.ts';
+import { getVillage, villagePartition } from '../../../platform/registries/store/village.ts';
 
 /**
  * Current funding of a village for a budget year (operating funds from all sources), as recorded
@@ -45,7 +45,7 @@ export interface CurrentFundingView {
   readonly updatedAt?: string;
 }
 
-export const fundingKey = (code: string, year: number) => ({ pk: villageKey(code).pk, sk: `FUNDING#${year}` });
+export const fundingKey = (code: string, year: number) => ({ pk: villagePartition(code), sk: `FUNDING#${year}` });
 export const fundingListPartition = (county: string, year: number) => `FUNDINGS#${county}#${year}`;
 
 type Actor = Pick<Principal, 'sub' | 'roles'>;

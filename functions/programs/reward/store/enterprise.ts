@@ -7,7 +7,7 @@ import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
 import { named, TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../../platform/store/transact.ts';
-import { villageKey } from '../../../platform/registries/store/village.ts';
+import { villages } from '../../../platform/registries/store/village.ts';
 
 /**
  * Village enterprise (村级经营性实体). Keys: pk `REWARD_ENTERPRISE#<id>`, sk `ENTERPRISE`; gsi1
@@ -49,7 +49,7 @@ export async function createEnterprise(
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       }),
-      named('village', { ConditionCheck: { TableName: tableName(), Key: villageKey(input.village), ConditionExpression: 'attribute_exists(pk)' } }),
+      named('village', { ConditionCheck: { TableName: tableName(), Key: villages.keyOf({ code: input.village }), ConditionExpression: 'attribute_exists(pk)' } }),
       auditPut({ entityType: 'reward-enterprise', entityId: record.id, division: record.village, action: 'reward-enterprise.create', actor, after: input, at: now }),
       ...(options.extraItems?.(record) ?? []),
     ]);
