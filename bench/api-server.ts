@@ -4,7 +4,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../functions/api/app.ts';
 import { ddb, tableName } from '../functions/shared/clients.ts';
-import { villageKey } from '../functions/platform/registries/store/village.ts';
+import { villages } from '../functions/platform/registries/store/village.ts';
 
 // One API server for bench/api.bench.ts, in its own process so that the load generator does not
 // share its event loop. `app`: the real API. `bare`: the same GetItem behind a bare Hono route,
@@ -14,7 +14,7 @@ const mode = process.argv[2];
 function bare(): Hono {
   const app = new Hono();
   app.get('/villages/:code', async (c) => {
-    const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: villageKey(c.req.param('code')) }));
+    const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: villages.keyOf({ code: c.req.param('code') }) }));
     return Item ? c.json(Item) : c.notFound();
   });
   return app;

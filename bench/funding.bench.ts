@@ -64,7 +64,7 @@ export default async function (): Promise<void> {
   const { createDivision } = await import('../functions/platform/registries/store/division.ts');
   const { villageWrite } = await import('../functions/platform/registries/store/village.ts');
   const { computeAllocation } = await import('../functions/programs/funding/domain/allocate.ts');
-  const { allocationItem, allocationRecord } = await import('../functions/programs/funding/store/run.ts');
+  const { allocations, allocationRecord } = await import('../functions/programs/funding/store/run.ts');
   const { ledgerEntryItem } = await import('../functions/platform/store/ledger.ts');
   const { signToken } = await import('../local/jwt.ts');
   const admin = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '1202' }, process.env.JWT_SECRET!);
@@ -155,8 +155,8 @@ export default async function (): Promise<void> {
           const snap = { code: v.code, name: v.name, population: v.population, economicallyWeak: v.economicallyWeak, currentFen: v.operatingFundsFen, source: 'registry' as const };
           const a = computeAllocation(rule, snap);
           return [
-            allocationItem(runId, allocationRecord(a, snap, Math.floor(i / 1000))),
-            ledgerEntryItem({ program: 'funding', programId: runId, sourceId: `${runId}#${v.code}`, division: v.code, amountFen: a.topUpFen, purpose: 'floor', at }) as unknown as Record<string, unknown>,
+            allocations.item(allocationRecord(a, snap, Math.floor(i / 1000)), { runId }),
+            ledgerEntryItem({ program: 'funding', programId: runId, sourceId: `${runId}#${v.code}`, division: v.code, amountFen: a.topUpFen, purpose: 'floor', at }),
           ];
         });
         for (let k = 0; k < items.length; k += 25) {

@@ -36,8 +36,8 @@ export default async function (): Promise<void> {
   for (let t = 0; t < townshipCount; t++) await createDivision({ code: `120225${100 + t}`, name: `基准${t}镇` }, seeder);
 
   const { toVillageCsv } = await import('../functions/platform/registries/domain/village-csv.ts');
-  const { toVillageItem } = await import('../functions/platform/registries/store/village.ts');
-  const { auditRecord } = await import('../functions/platform/store/audit.ts');
+  const { villages: villageEntity } = await import('../functions/platform/registries/store/village.ts');
+  const { auditItem } = await import('../functions/platform/store/audit.ts');
   const { signToken } = await import('../local/jwt.ts');
   const token = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '120225' }, process.env.JWT_SECRET!);
 
@@ -72,13 +72,13 @@ export default async function (): Promise<void> {
     return performance.now() - t0;
   }
   const now = new Date().toISOString();
-  const itemsOf = (vs: Village[]) => vs.map((v) => toVillageItem({ ...v, version: 1, createdAt: now, updatedAt: now }) as Record<string, unknown>);
+  const itemsOf = (vs: Village[]) => vs.map((v) => villageEntity.item({ ...v, version: 1, createdAt: now, updatedAt: now }));
   // The same items the import writes: every village and its audit record.
   const actor = { sub: 'bench', roles: ['admin' as const] };
   const itemsWithAudit = (vs: Village[]) =>
     vs.flatMap((v) => [
-      toVillageItem({ ...v, version: 1, createdAt: now, updatedAt: now }) as Record<string, unknown>,
-      auditRecord({ entityType: 'village', entityId: v.code, division: v.code, action: 'village.create', actor, after: v }) as unknown as Record<string, unknown>,
+      villageEntity.item({ ...v, version: 1, createdAt: now, updatedAt: now }),
+      auditItem({ entityType: 'village', entityId: v.code, division: v.code, action: 'village.create', actor, after: v }),
     ]);
 
   // Warm both paths up (JIT in Node and in DynamoDB Local's JVM) on villages not measured below.

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
@@ -6,10 +6,11 @@ import * as z from 'zod';
 import { ddb, sfn, tableName } from '../../shared/clients.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { logger } from '../../shared/logger.ts';
-import type { Principal, Role } from '../principal.ts';
+import { roleSchema, type Actor, type Principal, type Role } from '../principal.ts';
 import { auditPut } from '../store/audit.ts';
-import { queryPage, type Page, type PageRequest } from '../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../store/transact.ts';
+import { defineEntity } from '../store/entity.ts';
+import { whereAll, type Page, type PageRequest } from '../store/pagination.ts';
+import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, writeTransaction, type TransactItem } from '../store/transact.ts';
 
 /**
  * Human steps of a workflow waiting on a Step Functions task token (`.waitForTaskToken`).
@@ -43,59 +44,96 @@ export type DecisionStatus = (typeof decisionStatuses)[number];
 /** Decision ids appear in URLs (`/decisions/{id}`): letters, digits and `._:-` only. */
 export const decisionIdSchema = z.string().min(1).max(300).regex(/^[A-Za-z0-9._:-]+$/, 'must be a decision id');
 
-export type Actor = Pick<Principal, 'sub' | 'roles'>;
+/** Who acts (the one Actor type of platform/principal.ts, re-exported for the decision helpers' callers). */
+export type { Actor };
 
 /** The actor recorded for writes made by workflow steps. */
 export const workflowActor: Actor = { sub: 'system:workflow', roles: [] };
 
 export type JsonObject = Record<string, unknown>;
+const jsonObjectSchema = z.record(z.string(), z.unknown());
 
 export type Completion = { readonly output: JsonObject } | { readonly failure: { readonly error: string; readonly cause: string } };
 
-export interface Escalation {
-  readonly key: string;
-  readonly at: string;
-  /** Who was notified (e.g. the role above the deciding one). */
-  readonly notified: string;
-  readonly note: string;
-}
+const failureSchema = z.object({ error: z.string(), cause: z.string() });
 
-export interface DecisionAnswer {
-  readonly actor: string;
-  readonly roles: string[];
-  readonly at: string;
-  readonly output?: JsonObject;
-  readonly failure?: { readonly error: string; readonly cause: string };
+export const escalationSchema = z.object({
+  key: z.string(),
+  at: z.string(),
+  /** Who was notified (e.g. the role above the deciding one). */
+  notified: z.string(),
+  note: z.string(),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
+
+export const decisionAnswerSchema = z.object({
+  actor: z.string(),
+  roles: z.array(z.string()),
+  at: z.string(),
+  output: jsonObjectSchema.optional(),
+  failure: failureSchema.optional(),
   /** Hash of actor and outcome: a repeat of the same answer is recognised (and re-delivered). */
-  readonly fingerprint: string;
-}
+  fingerprint: z.string(),
+});
+export type DecisionAnswer = z.infer<typeof decisionAnswerSchema>;
 
 /** A pending decision as every exported reader returns it: never with its task token. */
-export interface PendingDecision {
-  readonly id: string;
-  readonly kind: DecisionKind;
-  readonly subjectType: string;
-  readonly subjectId: string;
+export const pendingDecisionSchema = z.object({
+  id: z.string(),
+  kind: decisionKindSchema,
+  subjectType: z.string(),
+  subjectId: z.string(),
   /** Division of the subject (the applying village's code …): jurisdiction of whoever decides. */
-  readonly division: string;
+  division: z.string(),
   /** The role that decides. */
-  readonly role: Role;
-  readonly createdAt: string;
+  role: roleSchema,
+  createdAt: z.string(),
   /** ISO time after which the step escalates. */
-  readonly deadline?: string;
-  readonly status: DecisionStatus;
-  readonly version: number;
+  deadline: z.string().optional(),
+  status: z.enum(decisionStatuses),
+  version: z.number().int(),
   /** Partial answers so far (signatures, first approvals), in order. */
-  readonly partials: JsonObject[];
+  partials: z.array(jsonObjectSchema).default([]),
   /** Display fields for inboxes (names, amounts). */
-  readonly summary: JsonObject;
-  readonly escalations: Escalation[];
+  summary: jsonObjectSchema.default({}),
+  escalations: z.array(escalationSchema).default([]),
   /** Optional waiting queue (gsi2) this decision belongs to while open. */
-  readonly queue?: string;
-  readonly answer?: DecisionAnswer;
+  queue: z.string().optional(),
+  answer: decisionAnswerSchema.optional(),
   /** Whether Step Functions has been told the answer. */
-  readonly delivered?: boolean;
-}
+  delivered: z.boolean().optional(),
+});
+export type PendingDecision = z.infer<typeof pendingDecisionSchema>;
+
+/** What is stored: the decision with the token and the escalations already recorded (by key). */
+const storedDecisionSchema = pendingDecisionSchema.extend({
+  taskToken: z.string(),
+  escalationKeys: z.record(z.string(), z.boolean()).default({}),
+});
+type StoredDecision = z.infer<typeof storedDecisionSchema>;
+
+// Oldest first in either listing.
+const waitingSince = (d: { createdAt: string; id: string }) => `${d.createdAt}#${d.id}`;
+
+const decisions = defineEntity({
+  type: 'decision',
+  schema: storedDecisionSchema,
+  key: (p: { id: string }) => ({ pk: `DECISION#${p.id}`, sk: 'DECISION' }),
+  indexes: (pattern) => ({
+    /** What a role may decide in a county. */
+    inbox: pattern({
+      index: 'gsi1',
+      partition: (p: { role: string; county: string }) => `INBOX#${p.role}#${p.county}`,
+      place: (d) => (d.status === 'open' ? { partition: { role: d.role, county: d.division.slice(0, 6) }, sort: waitingSince(d) } : undefined),
+    }),
+    /** The waiters of a queue (the unfunded applications of a program …). */
+    queue: pattern({
+      index: 'gsi2',
+      partition: (queue: string) => `QUEUE#${queue}`,
+      place: (d) => (d.status === 'open' && d.queue !== undefined ? { partition: d.queue, sort: waitingSince(d) } : undefined),
+    }),
+  }),
+});
 
 export interface OpenDecisionInput {
   readonly id: string;
@@ -121,45 +159,18 @@ export function decisionId(kind: DecisionKind, subjectId: string, round: number)
   return decisionIdSchema.parse(`${kind}.${subjectId}.r${round}`);
 }
 
-const decisionKey = (id: string) => ({ pk: `DECISION#${id}`, sk: 'DECISION' });
-
-function inboxPartition(role: string, division: string): string {
-  return `INBOX#${role}#${division.slice(0, 6)}`;
+function view({ taskToken: _token, escalationKeys: _keys, ...decision }: StoredDecision): PendingDecision {
+  return decision;
 }
 
-function view(item: Record<string, unknown>): PendingDecision {
-  const decision: PendingDecision = {
-    id: String(item.id),
-    kind: item.kind as DecisionKind,
-    subjectType: String(item.subjectType),
-    subjectId: String(item.subjectId),
-    division: String(item.division),
-    role: item.role as Role,
-    createdAt: String(item.createdAt),
-    status: item.status as DecisionStatus,
-    version: Number(item.version),
-    partials: (item.partials as JsonObject[] | undefined) ?? [],
-    summary: (item.summary as JsonObject | undefined) ?? {},
-    escalations: (item.escalations as Escalation[] | undefined) ?? [],
-  };
-  return {
-    ...decision,
-    ...(item.deadline !== undefined ? { deadline: String(item.deadline) } : {}),
-    ...(item.queue !== undefined ? { queue: String(item.queue) } : {}),
-    ...(item.answer !== undefined ? { answer: item.answer as DecisionAnswer } : {}),
-    ...(item.delivered !== undefined ? { delivered: Boolean(item.delivered) } : {}),
-  };
-}
-
-async function readItem(id: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: decisionKey(id), ConsistentRead: true }));
-  return Item;
+async function readStored(id: string): Promise<StoredDecision | undefined> {
+  return decisions.get({ id }, { consistent: true });
 }
 
 /** A decision (strongly consistent), without its token. */
 export async function getDecision(id: string): Promise<PendingDecision | undefined> {
-  const item = await readItem(id);
-  return item ? view(item) : undefined;
+  const stored = await readStored(id);
+  return stored ? view(stored) : undefined;
 }
 
 function decisionAudit(decision: Pick<PendingDecision, 'id' | 'division'>, action: string, actor: Actor, after: unknown, now: Date, before?: unknown) {
@@ -174,9 +185,7 @@ function decisionAudit(decision: Pick<PendingDecision, 'id' | 'division'>, actio
 export async function openDecisionPut(input: OpenDecisionInput): Promise<{ created: boolean; decision: PendingDecision }> {
   const now = input.now ?? new Date();
   const createdAt = now.toISOString();
-  const item: Record<string, unknown> = {
-    ...decisionKey(input.id),
-    type: 'decision',
+  const stored: StoredDecision = {
     id: input.id,
     kind: input.kind,
     subjectType: input.subjectType,
@@ -191,30 +200,24 @@ export async function openDecisionPut(input: OpenDecisionInput): Promise<{ creat
     escalations: [],
     escalationKeys: {},
     taskToken: input.taskToken,
-    gsi1pk: inboxPartition(input.role, input.division),
-    gsi1sk: `${createdAt}#${input.id}`,
+    ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
+    ...(input.queue !== undefined ? { queue: input.queue } : {}),
   };
-  if (input.deadline !== undefined) item.deadline = input.deadline;
-  if (input.queue !== undefined) {
-    item.queue = input.queue;
-    item.gsi2pk = `QUEUE#${input.queue}`;
-    item.gsi2sk = `${createdAt}#${input.id}`;
-  }
-  const decision = view(item);
+  const decision = view(stored);
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('decision', putItem(decisions.item(stored), ifAbsent)),
       decisionAudit(decision, 'decision.open', workflowActor, { kind: input.kind, role: input.role, deadline: input.deadline, summary: input.summary }, now),
     ]);
     return { created: true, decision };
   } catch (err) {
-    if (!(err instanceof TransactionConditionFailed && err.failed.includes(0))) throw err;
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('decision'))) throw err;
   }
   // It exists: store the new token (a token is not a state change of the decision, so no audit).
   const updated = await ddb().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: decisionKey(input.id),
+      Key: decisions.keyOf({ id: input.id }),
       UpdateExpression: 'SET taskToken = :t, tokenAt = :now',
       ConditionExpression: '#status <> :cancelled AND (attribute_not_exists(delivered) OR delivered = :false)',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -225,9 +228,10 @@ export async function openDecisionPut(input: OpenDecisionInput): Promise<{ creat
     if (e instanceof ConditionalCheckFailedException) return undefined;
     throw e;
   });
-  const current = updated?.Attributes ? view(updated.Attributes) : await getDecision(input.id);
+  const renewed = updated?.Attributes ? decisions.parse(updated.Attributes) : undefined;
+  const current = renewed ? view(renewed) : await getDecision(input.id);
   if (!current) throw new Error(`Decision ${input.id} vanished`);
-  if (current.status === 'answered' && !current.delivered && updated?.Attributes) await deliver(updated.Attributes);
+  if (current.status === 'answered' && !current.delivered && renewed) await deliver(renewed);
   return { created: false, decision: (await getDecision(input.id)) ?? current };
 }
 
@@ -253,22 +257,16 @@ export async function listInbox(principal: Pick<Principal, 'roles' | 'division'>
     }
     scope = options.county;
   }
-  return queryPage(
-    {
-      index: 'gsi1',
-      partition: inboxPartition(role, scope),
-      ...(scope.length > 6
-        ? { filter: { expression: 'begins_with(#division, :division)', names: { '#division': 'division' }, values: { ':division': scope } } }
-        : {}),
-    },
-    page,
-    view,
-  );
+  const listed = await decisions.query.inbox.page({ role, county: scope.slice(0, 6) }, page, {
+    filter: scope.length > 6 ? whereAll({ division: { beginsWith: scope } }) : undefined,
+  });
+  return { ...listed, items: listed.items.map(view) };
 }
 
 /** Open decisions of a waiting queue (gsi2), oldest first. */
 export async function listQueue(queue: string, page: PageRequest): Promise<Page<PendingDecision>> {
-  return queryPage({ index: 'gsi2', partition: `QUEUE#${queue}` }, page, view);
+  const listed = await decisions.query.queue.page(queue, page);
+  return { ...listed, items: listed.items.map(view) };
 }
 
 export interface PartialInput {
@@ -293,16 +291,15 @@ export async function recordPartial(id: string, input: PartialInput): Promise<Pe
   if (before.version !== input.expectedVersion) throw new ConflictError(`Decision ${id} is at version ${before.version}, not ${input.expectedVersion}`);
   try {
     await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: decisionKey(id),
+      named(
+        'decision',
+        updateItem(decisions.keyOf({ id }), {
           UpdateExpression: 'SET partials = list_append(partials, :p), version = version + :one',
           ConditionExpression: '#status = :open AND version = :v',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':p': [input.partial], ':one': 1, ':open': 'open', ':v': input.expectedVersion },
-        },
-      },
+        }),
+      ),
       decisionAudit(before, input.action, input.actor, input.partial, now),
       ...(input.extraItems ?? []),
     ]);
@@ -346,10 +343,10 @@ function fingerprint(actor: Actor, completion: Completion): string {
 export async function completeDecision(id: string, input: CompleteInput): Promise<CompleteResult> {
   const now = input.now ?? new Date();
   const fp = fingerprint(input.actor, input.completion);
-  const item = await readItem(id);
-  if (!item) throw new NotFoundError(`Decision ${id} does not exist`);
-  const before = view(item);
-  if (before.status !== 'open') return repeatOrRefuse(item, fp);
+  const stored = await readStored(id);
+  if (!stored) throw new NotFoundError(`Decision ${id} does not exist`);
+  const before = view(stored);
+  if (before.status !== 'open') return repeatOrRefuse(stored, fp);
   if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
     throw new ConflictError(`Decision ${id} is at version ${before.version}, not ${input.expectedVersion}`);
   }
@@ -363,39 +360,39 @@ export async function completeDecision(id: string, input: CompleteInput): Promis
   const extra = input.extraItems?.(before) ?? [];
   try {
     await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: decisionKey(id),
+      named(
+        'decision',
+        updateItem(decisions.keyOf({ id }), {
+          // Out of the inbox and the queue: an answered decision is in no listing.
           UpdateExpression: 'SET #status = :answered, answer = :a, version = version + :one, delivered = :false REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
           ConditionExpression: '#status = :open AND version = :v',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':answered': 'answered', ':a': answer, ':one': 1, ':false': false, ':open': 'open', ':v': before.version },
-        },
-      },
+        }),
+      ),
       decisionAudit(before, input.action ?? 'decision.answer', input.actor, { answer: answer.output ?? answer.failure }, now, { status: 'open', version: before.version }),
       ...extra,
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) {
-        const current = await readItem(id);
-        if (current && view(current).status !== 'open') return repeatOrRefuse(current, fp);
+      if (err.failed.includes('decision')) {
+        const current = await readStored(id);
+        if (current && current.status !== 'open') return repeatOrRefuse(current, fp);
         throw new ConflictError(`Decision ${id} changed concurrently; read it again`);
       }
       throw new ConflictError(`The subject of decision ${id} changed concurrently; read it again`);
     }
     throw err;
   }
-  const answered = { ...item, status: 'answered', answer, version: before.version + 1, delivered: false };
+  const answered: StoredDecision = { ...stored, status: 'answered', answer, version: before.version + 1, delivered: false };
   const delivered = await deliver(answered);
   return { decision: { ...view(answered), delivered }, delivered, replayed: false };
 }
 
-async function repeatOrRefuse(item: Record<string, unknown>, fp: string): Promise<CompleteResult> {
-  const current = view(item);
+async function repeatOrRefuse(stored: StoredDecision, fp: string): Promise<CompleteResult> {
+  const current = view(stored);
   if (current.status === 'answered' && current.answer?.fingerprint === fp) {
-    const delivered = current.delivered === true || (await deliver(item));
+    const delivered = current.delivered === true || (await deliver(stored));
     return { decision: { ...current, delivered }, delivered, replayed: true };
   }
   throw new ConflictError(`Decision ${current.id} is already ${current.status}${current.answer ? ` (by ${current.answer.actor})` : ''}`);
@@ -405,10 +402,7 @@ async function repeatOrRefuse(item: Record<string, unknown>, fp: string): Promis
 const deadTokenErrors = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /** Tell Step Functions the stored answer with the stored token, then mark it delivered. */
-async function deliver(item: Record<string, unknown>): Promise<boolean> {
-  const answer = item.answer as DecisionAnswer | undefined;
-  const taskToken = String(item.taskToken);
-  const id = String(item.id);
+async function deliver({ answer, taskToken, id }: StoredDecision): Promise<boolean> {
   if (!answer) return false;
   try {
     if (answer.failure) {
@@ -426,7 +420,7 @@ async function deliver(item: Record<string, unknown>): Promise<boolean> {
   await ddb().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: decisionKey(id),
+      Key: decisions.keyOf({ id }),
       UpdateExpression: 'SET delivered = :true, deliveredAt = :now',
       ExpressionAttributeValues: { ':true': true, ':now': new Date().toISOString() },
     }),
@@ -455,21 +449,20 @@ export async function markEscalated(id: string, input: EscalationInput): Promise
   const escalation: Escalation = { key: input.key, at: now.toISOString(), notified: input.notified, note: input.note };
   try {
     await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: decisionKey(id),
+      named(
+        'decision',
+        updateItem(decisions.keyOf({ id }), {
           UpdateExpression: 'SET escalations = list_append(escalations, :e), escalationKeys.#k = :true, version = version + :one',
           ConditionExpression: '#status = :open AND attribute_not_exists(escalationKeys.#k)',
           ExpressionAttributeNames: { '#status': 'status', '#k': input.key },
           ExpressionAttributeValues: { ':e': [escalation], ':true': true, ':one': 1, ':open': 'open' },
-        },
-      },
+        }),
+      ),
       decisionAudit(before, 'decision.escalate', input.actor ?? workflowActor, escalation, now),
       ...(input.extraItems ?? []),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return false;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('decision')) return false;
     throw err;
   }
   return true;

@@ -1,25 +1,13 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf, requireAllowed, roleGate } from '../http/context.ts';
-import { errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
+import { documented, errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
 import { divisionCodeSchema } from '../registries/domain/division.ts';
 import { authorize } from '../authz.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
-import { listDivisionAudit, listEntityAudit } from '../store/audit.ts';
+import { auditRecordSchema as auditRecordStoreSchema, listDivisionAudit, listEntityAudit } from '../store/audit.ts';
 
-const auditRecordSchema = z
-  .object({
-    entityType: z.string(),
-    entityId: z.string(),
-    division: z.string(),
-    action: z.string(),
-    actor: z.string(),
-    roles: z.array(z.string()),
-    at: z.string(),
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-  })
-  .openapi('AuditRecord');
+const auditRecordSchema = documented(auditRecordStoreSchema, 'AuditRecord');
 
 const entitySchema = z
   .string()

@@ -1,7 +1,9 @@
-import type { Principal } from '../principal.ts';
-import { tableName } from '../../shared/clients.ts';
 import { randomUUID } from 'node:crypto';
-import { queryPage, type Page, type PageRequest } from './pagination.ts';
+import * as z from 'zod';
+import type { Principal } from '../principal.ts';
+import { defineEntity } from './entity.ts';
+import { whereAll, type Page, type PageRequest } from './pagination.ts';
+import { ifAbsent, putItem, type TransactItem } from './transact.ts';
 
 /**
  * Append-only audit records. Every state change puts one in the same TransactWriteItems call as
@@ -23,68 +25,61 @@ export interface AuditEntry {
   readonly at?: Date;
 }
 
-export interface AuditRecord {
-  pk: string;
-  sk: string;
-  gsi1pk: string;
-  gsi1sk: string;
-  type: 'audit';
-  entityType: string;
-  entityId: string;
-  division: string;
-  action: string;
-  actor: string;
-  roles: string[];
-  at: string;
-  before?: unknown;
-  after?: unknown;
-}
+export const auditRecordSchema = z.object({
+  entityType: z.string(),
+  entityId: z.string(),
+  division: z.string(),
+  action: z.string(),
+  actor: z.string(),
+  roles: z.array(z.string()),
+  at: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
 
-export function auditRecord(entry: AuditEntry): AuditRecord {
-  const at = (entry.at ?? new Date()).toISOString();
-  const sk = `${at}#${randomUUID()}`;
-  return {
-    pk: `AUDIT#${entry.entityType}#${entry.entityId}`,
-    sk,
-    gsi1pk: `AUDITDIV#${entry.division.slice(0, 6)}`,
-    gsi1sk: sk,
-    type: 'audit',
+const historyPartition = (p: { entityType: string; entityId: string }) => `AUDIT#${p.entityType}#${p.entityId}`;
+// The uuid only makes two records of the same instant distinct; it is kept in the keys alone.
+const auditSort = (p: { at: string; uuid: string }) => `${p.at}#${p.uuid}`;
+
+export const auditRecords = defineEntity({
+  type: 'audit',
+  schema: auditRecordSchema,
+  key: (p: { entityType: string; entityId: string; at: string; uuid: string }) => ({ pk: historyPartition(p), sk: auditSort(p) }),
+  indexes: (pattern) => ({
+    /** One entity's history, in time order. */
+    history: pattern({ index: 'table', partition: historyPartition }),
+    /** A jurisdiction's trail, per county, in time order. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `AUDITDIV#${county}`, place: (r) => ({ partition: r.division.slice(0, 6), sort: auditSort(r) }) }),
+  }),
+});
+
+/** The stored audit item of `entry` (also for benchmarks that write the same items in bulk). */
+export function auditItem(entry: AuditEntry): Record<string, unknown> {
+  const record: AuditRecord = {
     entityType: entry.entityType,
     entityId: entry.entityId,
     division: entry.division,
     action: entry.action,
     actor: entry.actor.sub,
     roles: [...entry.actor.roles],
-    at,
+    at: (entry.at ?? new Date()).toISOString(),
     before: entry.before,
     after: entry.after,
   };
+  return auditRecords.item(record, { uuid: randomUUID() });
 }
 
 /** The TransactWriteItems element that appends an audit record (never overwrites one). */
-export function auditPut(entry: AuditEntry) {
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: auditRecord(entry),
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+export function auditPut(entry: AuditEntry): TransactItem {
+  return putItem(auditItem(entry), ifAbsent);
 }
 
 // ---- Reading the trail (GET /audit). ----
 
-/** An audit record as shown to readers (keys stripped). */
-export type AuditView = Omit<AuditRecord, 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'type'>;
-
-function auditView(item: Record<string, unknown>): AuditView {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
-  return rest as unknown as AuditView;
-}
-
 /** One entity's history, newest first. */
-export async function listEntityAudit(entityType: string, entityId: string, page: PageRequest): Promise<Page<AuditView>> {
-  return queryPage({ partition: `AUDIT#${entityType}#${entityId}`, newestFirst: true }, page, auditView);
+export async function listEntityAudit(entityType: string, entityId: string, page: PageRequest): Promise<Page<AuditRecord>> {
+  return auditRecords.query.history.page({ entityType, entityId }, page, { newestFirst: true });
 }
 
 /**
@@ -92,17 +87,9 @@ export async function listEntityAudit(entityType: string, entityId: string, page
  * the entity's division), so `division` must be a county or below; below a county it is narrowed
  * with a filter on the record's division.
  */
-export async function listDivisionAudit(division: string, page: PageRequest): Promise<Page<AuditView>> {
-  return queryPage(
-    {
-      index: 'gsi1',
-      partition: `AUDITDIV#${division.slice(0, 6)}`,
-      newestFirst: true,
-      ...(division.length > 6
-        ? { filter: { expression: 'begins_with(#division, :division)', names: { '#division': 'division' }, values: { ':division': division } } }
-        : {}),
-    },
-    page,
-    auditView,
-  );
+export async function listDivisionAudit(division: string, page: PageRequest): Promise<Page<AuditRecord>> {
+  return auditRecords.query.byCounty.page(division.slice(0, 6), page, {
+    newestFirst: true,
+    filter: division.length > 6 ? whereAll({ division: { beginsWith: division } }) : undefined,
+  });
 }

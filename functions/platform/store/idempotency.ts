@@ -1,8 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ddb, tableName } from '../../shared/clients.ts';
-import type { TransactItem } from './transact.ts';
+import { defineEntity } from './entity.ts';
+import { named, putItem, type TransactItem } from './transact.ts';
 
 /**
  * Idempotency records for creating POSTs (`Idempotency-Key` header). The stored response is put
@@ -30,13 +29,23 @@ export interface StoredResponse {
   readonly body: unknown;
 }
 
-export interface IdempotencyRecord extends StoredResponse {
-  readonly fingerprint: string;
-  readonly createdAt: string;
-  readonly expiresAt: number;
-}
+const storedIdempotencySchema = z.object({
+  fingerprint: z.string(),
+  status: z.number().int(),
+  // Stored as text: the response is replayed byte for byte and never queried.
+  body: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.number().int(),
+});
 
-const idempotencyKey = (sub: string, key: string) => ({ pk: `IDEMPOTENCY#${sub}#${key}`, sk: 'IDEMPOTENCY' });
+const idempotencyRecordSchema = storedIdempotencySchema.omit({ body: true }).extend({ body: z.unknown() });
+export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
+
+const idempotencyRecords = defineEntity({
+  type: 'idempotency',
+  schema: storedIdempotencySchema,
+  key: (p: { sub: string; key: string }) => ({ pk: `IDEMPOTENCY#${p.sub}#${p.key}`, sk: 'IDEMPOTENCY' }),
+});
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -53,35 +62,23 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 
 /** The unexpired record for a caller's key, if any (strongly consistent, so a just-finished create is seen). */
 export async function getIdempotencyRecord(sub: string, key: string, now: Date = new Date()): Promise<IdempotencyRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: idempotencyKey(sub, key), ConsistentRead: true }));
-  if (!Item || Number(Item.expiresAt) <= Math.floor(now.getTime() / 1000)) return undefined;
-  return {
-    fingerprint: String(Item.fingerprint),
-    status: Number(Item.status),
-    body: JSON.parse(String(Item.body)) as unknown,
-    createdAt: String(Item.createdAt),
-    expiresAt: Number(Item.expiresAt),
-  };
+  const stored = await idempotencyRecords.get({ sub, key }, { consistent: true });
+  if (!stored || stored.expiresAt <= Math.floor(now.getTime() / 1000)) return undefined;
+  return { fingerprint: stored.fingerprint, status: stored.status, body: JSON.parse(stored.body) as unknown, createdAt: stored.createdAt, expiresAt: stored.expiresAt };
 }
 
 /** The transaction item that stores `response` under the caller's key; fails if the key is in use. */
 export function idempotencyPut(scope: IdempotencyScope, response: StoredResponse, now: Date = new Date()): TransactItem {
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: {
-        ...idempotencyKey(scope.sub, scope.key),
-        type: 'idempotency',
-        fingerprint: scope.fingerprint,
-        status: response.status,
-        // Stored as text: the response is replayed byte for byte and never queried.
-        body: JSON.stringify(response.body),
-        createdAt: now.toISOString(),
-        expiresAt: nowSeconds + idempotencyTtlSeconds,
-      },
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-      ExpressionAttributeValues: { ':now': nowSeconds },
+  const item = idempotencyRecords.item(
+    {
+      fingerprint: scope.fingerprint,
+      status: response.status,
+      body: JSON.stringify(response.body),
+      createdAt: now.toISOString(),
+      expiresAt: nowSeconds + idempotencyTtlSeconds,
     },
-  };
+    { sub: scope.sub, key: scope.key },
+  );
+  return named('idempotency', putItem(item, { expression: 'attribute_not_exists(pk) OR expiresAt <= :now', values: { ':now': nowSeconds } }));
 }

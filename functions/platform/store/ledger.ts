@@ -1,7 +1,7 @@
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../shared/clients.ts';
-import { sumFen } from '../money.ts';
-import type { TransactItem } from './transact.ts';
+import * as z from 'zod';
+import { fenSchema, sumFen } from '../money.ts';
+import { defineEntity } from './entity.ts';
+import { ifAbsent, putItem, type TransactItem } from './transact.ts';
 
 /**
  * The ledger of money paid out by a program, and the payment instructions sent to the treasury.
@@ -35,44 +35,62 @@ export interface LedgerEntryInput {
   readonly at?: Date;
 }
 
-export interface LedgerEntryItem {
-  pk: string;
-  sk: string;
-  type: 'ledger-entry';
-  program: LedgerProgram;
-  programId: string;
-  sourceId: string;
-  division: string;
-  amountFen: number;
-  purpose: string;
-  at: string;
-}
+export const ledgerEntrySchema = z.object({
+  program: z.string(),
+  programId: z.string(),
+  sourceId: z.string(),
+  division: z.string(),
+  amountFen: fenSchema,
+  purpose: z.string(),
+  at: z.string(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
 export interface PaymentInstructionInput extends LedgerEntryInput {
   /** The payee's name as the treasury prints it (village or entity name). */
   readonly payeeName?: string;
 }
 
-export interface PaymentInstructionItem {
-  pk: string;
-  sk: string;
-  type: 'payment-instruction';
-  program: LedgerProgram;
-  programId: string;
+export const paymentInstructionSchema = z.object({
+  program: z.string(),
+  programId: z.string(),
   /** The reference the treasury quotes back: the source id, so a payment is traceable to its cause. */
-  reference: string;
-  payeeDivision: string;
-  payeeName?: string;
-  amountFen: number;
-  purpose: string;
-  status: 'issued';
-  at: string;
-}
+  reference: z.string(),
+  payeeDivision: z.string(),
+  payeeName: z.string().optional(),
+  amountFen: fenSchema,
+  purpose: z.string(),
+  status: z.literal('issued'),
+  at: z.string(),
+});
+export type PaymentInstruction = z.infer<typeof paymentInstructionSchema>;
 
-export const ledgerKey = (program: LedgerProgram, programId: string, sourceId: string) => ({ pk: `LEDGER#${program}#${programId}`, sk: `ENTRY#${sourceId}` });
-export const paymentInstructionKey = (program: LedgerProgram, programId: string, sourceId: string) => ({
-  pk: `PAYMENT#${program}#${programId}`,
-  sk: `INSTRUCTION#${sourceId}`,
+type ProgramParts = { program: LedgerProgram; programId: string };
+
+const ledgerPartition = (p: ProgramParts) => `LEDGER#${p.program}#${p.programId}`;
+const entryPrefix = 'ENTRY#';
+
+export const ledgerEntries = defineEntity({
+  type: 'ledger-entry',
+  schema: ledgerEntrySchema,
+  key: (p: ProgramParts & { sourceId: string }) => ({ pk: ledgerPartition(p), sk: entryPrefix + p.sourceId }),
+  indexes: (pattern) => ({
+    /** Every entry of a program. */
+    ofProgram: pattern({ index: 'table', partition: ledgerPartition, sortPrefix: entryPrefix }),
+  }),
+});
+
+const paymentPartition = (p: ProgramParts) => `PAYMENT#${p.program}#${p.programId}`;
+const instructionPrefix = 'INSTRUCTION#';
+
+export const paymentInstructions = defineEntity({
+  type: 'payment-instruction',
+  schema: paymentInstructionSchema,
+  key: (p: ProgramParts & { reference: string }) => ({ pk: paymentPartition(p), sk: instructionPrefix + p.reference }),
+  indexes: (pattern) => ({
+    /** Every instruction of a program. */
+    ofProgram: pattern({ index: 'table', partition: paymentPartition, sortPrefix: instructionPrefix }),
+  }),
 });
 
 function checkAmount(amountFen: number): void {
@@ -80,11 +98,9 @@ function checkAmount(amountFen: number): void {
 }
 
 /** The plain ledger item (for BatchWriteItem pages, where an identical re-put is harmless). */
-export function ledgerEntryItem(entry: LedgerEntryInput): LedgerEntryItem {
+export function ledgerEntryItem(entry: LedgerEntryInput): Record<string, unknown> {
   checkAmount(entry.amountFen);
-  return {
-    ...ledgerKey(entry.program, entry.programId, entry.sourceId),
-    type: 'ledger-entry',
+  return ledgerEntries.item({
     program: entry.program,
     programId: entry.programId,
     sourceId: entry.sourceId,
@@ -92,36 +108,33 @@ export function ledgerEntryItem(entry: LedgerEntryInput): LedgerEntryItem {
     amountFen: entry.amountFen,
     purpose: entry.purpose,
     at: (entry.at ?? new Date()).toISOString(),
-  };
+  });
 }
 
 /** TransactWriteItems element: the ledger entry, only if none exists for this source (see module doc). */
 export function ledgerEntryPut(entry: LedgerEntryInput): TransactItem {
-  return { Put: { TableName: tableName(), Item: ledgerEntryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } };
+  return putItem(ledgerEntryItem(entry), ifAbsent);
 }
 
 /** The plain payment instruction item (reference = sourceId). */
-export function paymentInstructionItem(instruction: PaymentInstructionInput): PaymentInstructionItem {
+function paymentInstructionItem(instruction: PaymentInstructionInput): Record<string, unknown> {
   checkAmount(instruction.amountFen);
-  const item: PaymentInstructionItem = {
-    ...paymentInstructionKey(instruction.program, instruction.programId, instruction.sourceId),
-    type: 'payment-instruction',
+  return paymentInstructions.item({
     program: instruction.program,
     programId: instruction.programId,
     reference: instruction.sourceId,
     payeeDivision: instruction.division,
+    ...(instruction.payeeName !== undefined ? { payeeName: instruction.payeeName } : {}),
     amountFen: instruction.amountFen,
     purpose: instruction.purpose,
     status: 'issued',
     at: (instruction.at ?? new Date()).toISOString(),
-  };
-  if (instruction.payeeName !== undefined) item.payeeName = instruction.payeeName;
-  return item;
+  });
 }
 
 /** TransactWriteItems element: the payment instruction, only if none exists for this source. */
 export function paymentInstructionPut(instruction: PaymentInstructionInput): TransactItem {
-  return { Put: { TableName: tableName(), Item: paymentInstructionItem(instruction), ConditionExpression: 'attribute_not_exists(pk)' } };
+  return putItem(paymentInstructionItem(instruction), ifAbsent);
 }
 
 export interface LedgerTotals {
@@ -129,36 +142,20 @@ export interface LedgerTotals {
   readonly totalFen: number;
 }
 
-async function sumPartition(pk: string, skPrefix: string): Promise<LedgerTotals> {
-  let count = 0;
-  const amounts: number[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': pk, ':sk': skPrefix },
-        ProjectionExpression: 'amountFen',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      count++;
-      amounts.push(Number(item.amountFen));
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return { count, totalFen: sumFen(amounts) };
+const amountOnly = z.object({ amountFen: fenSchema });
+
+async function totals(amounts: AsyncIterable<{ amountFen: number }>): Promise<LedgerTotals> {
+  const all: number[] = [];
+  for await (const { amountFen } of amounts) all.push(amountFen);
+  return { count: all.length, totalFen: sumFen(all) };
 }
 
 /** Number and sum of a program's ledger entries (pages through the whole partition, consistently). */
 export async function ledgerTotals(program: LedgerProgram, programId: string): Promise<LedgerTotals> {
-  return sumPartition(`LEDGER#${program}#${programId}`, 'ENTRY#');
+  return totals(ledgerEntries.query.ofProgram.select({ program, programId }, amountOnly, { consistent: true }));
 }
 
 /** Number and sum of a program's payment instructions; equal to `ledgerTotals` when all is well. */
 export async function paymentInstructionTotals(program: LedgerProgram, programId: string): Promise<LedgerTotals> {
-  return sumPartition(`PAYMENT#${program}#${programId}`, 'INSTRUCTION#');
+  return totals(paymentInstructions.query.ofProgram.select({ program, programId }, amountOnly, { consistent: true }));
 }

@@ -91,18 +91,35 @@ export function whereAll(conditions: Readonly<Record<string, FilterCondition | u
 /** How many Query calls one page may take when a filter discards items, before returning a short page. */
 const maxCallsPerPage = 10;
 
+/** The sort-key part of a key condition: a prefix, or an inclusive range. */
+export type SortCondition = { readonly beginsWith: string } | { readonly between: readonly [string, string] };
+
+function keyCondition(index: IndexName | undefined, partition: string, sort: SortCondition | undefined) {
+  const names: Record<string, string> = { '#pk': index ? `${index}pk` : 'pk' };
+  const values: Record<string, unknown> = { ':pk': partition };
+  if (!sort) return { expression: '#pk = :pk', names, values };
+  names['#sk'] = index ? `${index}sk` : 'sk';
+  if ('beginsWith' in sort) {
+    values[':sk'] = sort.beginsWith;
+    return { expression: '#pk = :pk AND begins_with(#sk, :sk)', names, values };
+  }
+  values[':first'] = sort.between[0];
+  values[':last'] = sort.between[1];
+  return { expression: '#pk = :pk AND #sk BETWEEN :first AND :last', names, values };
+}
+
 /** One page of a partition, `map` applied to each item. Walk `nextCursor` until it is absent to see every item. */
 export async function queryPage<T>(query: ListQuery, page: PageRequest, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
   const names = keyNames(query.index);
   const pkName = query.index ? `${query.index}pk` : 'pk';
-  const skName = query.index ? `${query.index}sk` : 'sk';
   let start: Key | undefined = page.cursor ? decodeCursor(page.cursor, names, pkName, query.partition) : undefined;
+  const key = keyCondition(query.index, query.partition, query.sortPrefix ? { beginsWith: query.sortPrefix } : undefined);
   const input: QueryCommandInput = {
     TableName: tableName(),
     IndexName: query.index,
-    KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :sk)' : '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': pkName, ...(query.sortPrefix ? { '#sk': skName } : {}), ...query.filter?.names },
-    ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortPrefix ? { ':sk': query.sortPrefix } : {}), ...query.filter?.values },
+    KeyConditionExpression: key.expression,
+    ExpressionAttributeNames: { ...key.names, ...query.filter?.names },
+    ExpressionAttributeValues: { ...key.values, ...query.filter?.values },
     FilterExpression: query.filter?.expression,
     ScanIndexForward: !query.newestFirst,
     Limit: page.limit,
@@ -120,4 +137,40 @@ export async function queryPage<T>(query: ListQuery, page: PageRequest, map: (it
     return { items: kept.map(map), nextCursor: encodeCursor(kept[kept.length - 1]!, names) };
   }
   return start ? { items: raw.map(map), nextCursor: encodeCursor(start, names) } : { items: raw.map(map) };
+}
+
+export interface PartitionQuery {
+  readonly index?: IndexName | undefined;
+  /** Partition key value. */
+  readonly partition: string;
+  readonly sort?: SortCondition | undefined;
+  /** Only these attributes (a sum or a lookup that needs two fields of every item). */
+  readonly projection?: readonly string[] | undefined;
+  /** Strongly consistent (the table only: an index is always eventually consistent). */
+  readonly consistent?: boolean | undefined;
+}
+
+/**
+ * Every item of a partition in key order, read a DynamoDB page at a time: for work that needs the
+ * whole partition (sums, reassembling chunks, exports), where memory should hold one page at once.
+ * API listings use {@link queryPage} instead, which hands the caller a cursor.
+ */
+export async function* queryPartition(query: PartitionQuery): AsyncGenerator<Record<string, unknown>> {
+  const key = keyCondition(query.index, query.partition, query.sort);
+  const projected = query.projection?.map((name, i) => [`#p${i}`, name] as const) ?? [];
+  const input: QueryCommandInput = {
+    TableName: tableName(),
+    IndexName: query.index,
+    KeyConditionExpression: key.expression,
+    ExpressionAttributeNames: { ...key.names, ...Object.fromEntries(projected) },
+    ExpressionAttributeValues: key.values,
+    ...(projected.length > 0 ? { ProjectionExpression: projected.map(([placeholder]) => placeholder).join(', ') } : {}),
+    ...(query.consistent ? { ConsistentRead: true } : {}),
+  };
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) yield item;
+    start = out.LastEvaluatedKey;
+  } while (start);
 }

@@ -5,7 +5,7 @@ import { ddb, tableName } from '../../../functions/shared/clients.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
-import { ledgerKey, ledgerTotals, paymentInstructionKey, paymentInstructionTotals } from '../../../functions/platform/store/ledger.ts';
+import { ledgerEntries, ledgerTotals, paymentInstructions, paymentInstructionTotals } from '../../../functions/platform/store/ledger.ts';
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { getProgram } from '../../../functions/programs/reward/store/program.ts';
 import { call } from '../../support/api.ts';
@@ -98,8 +98,8 @@ describe('reward faults', () => {
     for (const id of ids) {
       const a = (await getApplication(id))!;
       expect(a.status).toBe('paid');
-      const entry = await ddb().send(new GetCommand({ TableName: tableName(), Key: ledgerKey('reward', programId, id), ConsistentRead: true }));
-      const instruction = await ddb().send(new GetCommand({ TableName: tableName(), Key: paymentInstructionKey('reward', programId, id), ConsistentRead: true }));
+      const entry = await ddb().send(new GetCommand({ TableName: tableName(), Key: ledgerEntries.keyOf({ program: 'reward', programId, sourceId: id }), ConsistentRead: true }));
+      const instruction = await ddb().send(new GetCommand({ TableName: tableName(), Key: paymentInstructions.keyOf({ program: 'reward', programId, reference: id }), ConsistentRead: true }));
       expect(entry.Item?.amountFen).toBe(a.amountFen);
       expect(instruction.Item?.amountFen).toBe(a.amountFen);
     }

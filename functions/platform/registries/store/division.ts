@@ -1,59 +1,60 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../../shared/clients.ts';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
-import { divisionLevel, parentDivision, parentRequired, type DivisionInput, type DivisionLevel } from '../domain/division.ts';
+import { divisionLevel, parentDivision, parentRequired, type DivisionInput } from '../domain/division.ts';
 import type { Principal } from '../../principal.ts';
 import { auditPut } from '../../store/audit.ts';
-import { queryPage, type Page, type PageRequest } from '../../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../store/transact.ts';
+import { defineEntity } from '../../store/entity.ts';
+import type { Page, PageRequest } from '../../store/pagination.ts';
+import {
+  checkItem,
+  ifAbsent,
+  ifPresent,
+  ifVersion,
+  named,
+  putItem,
+  TransactionConditionFailed,
+  writeTransaction,
+  type ExtraItems,
+  type TransactItem,
+} from '../../store/transact.ts';
 
 /**
  * Division registry entries (province, city, county, township; villages are their own entity).
  * Keys: pk `DIVISION#<code>`, sk `DIVISION`; gsi1 `DIVISIONS#<parent code or ROOT>` / `<code>`
  * lists a division's children in code order.
  */
-export interface DivisionRecord {
-  readonly code: string;
-  readonly name: string;
-  readonly level: Exclude<DivisionLevel, 'village'>;
-  readonly parent?: string;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export const divisionRecordSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: z.enum(['province', 'city', 'county', 'township']),
+  parent: z.string().optional(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DivisionRecord = z.infer<typeof divisionRecordSchema>;
 
 export type Actor = Pick<Principal, 'sub' | 'roles' | 'division'>;
 
-export const divisionKey = (code: string) => ({ pk: `DIVISION#${code}`, sk: 'DIVISION' });
-const childrenPartition = (parent: string | undefined) => `DIVISIONS#${parent ?? 'ROOT'}`;
-
-function toItem(record: DivisionRecord) {
-  return { ...divisionKey(record.code), gsi1pk: childrenPartition(record.parent), gsi1sk: record.code, type: 'division', ...record };
-}
-
-function fromItem(item: Record<string, unknown>): DivisionRecord {
-  const parent = typeof item.parent === 'string' ? item.parent : undefined;
-  return {
-    code: String(item.code),
-    name: String(item.name),
-    level: item.level as DivisionRecord['level'],
-    ...(parent ? { parent } : {}),
-    version: Number(item.version),
-    createdAt: String(item.createdAt),
-    updatedAt: String(item.updatedAt),
-  };
-}
+export const divisions = defineEntity({
+  type: 'division',
+  schema: divisionRecordSchema,
+  key: (p: { code: string }) => ({ pk: `DIVISION#${p.code}`, sk: 'DIVISION' }),
+  indexes: (pattern) => ({
+    /** A division's children (the top level: no parent), in code order. */
+    children: pattern({ index: 'gsi1', partition: (parent: string | undefined) => `DIVISIONS#${parent ?? 'ROOT'}`, place: (d) => ({ partition: d.parent, sort: d.code }) }),
+  }),
+});
 
 const businessFields = (d: Pick<DivisionRecord, 'code' | 'name' | 'level'>) => ({ code: d.code, name: d.name, level: d.level });
 
 /** A transaction item that fails unless the division `code` is registered (used by villages, children). */
 export function divisionExistsCheck(code: string): TransactItem {
-  return { ConditionCheck: { TableName: tableName(), Key: divisionKey(code), ConditionExpression: 'attribute_exists(pk)' } };
+  return checkItem(divisions.keyOf({ code }), ifPresent);
 }
 
 export async function getDivision(code: string, consistent = false): Promise<DivisionRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: divisionKey(code), ConsistentRead: consistent }));
-  return Item ? fromItem(Item) : undefined;
+  return divisions.get({ code }, { consistent });
 }
 
 /**
@@ -73,19 +74,17 @@ export async function createDivision(
   const parent = parentDivision(input.code);
   const record: DivisionRecord = { code: input.code, name: input.name, level, ...(parent ? { parent } : {}), version: 1, createdAt: at, updatedAt: at };
   const checkParent = parent !== undefined && parentRequired(input.code, actor.division);
-  const items: TransactItem[] = [
-    { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-    auditPut({ entityType: 'division', entityId: record.code, division: record.code, action: 'division.create', actor, after: businessFields(record), at: now }),
-    ...(checkParent ? [divisionExistsCheck(parent)] : []),
-  ];
-  const own = items.length;
-  items.push(...(options.extraItems?.(record) ?? []));
   try {
-    await writeTransaction(items);
+    await writeTransaction([
+      named('division', putItem(divisions.item(record), ifAbsent)),
+      auditPut({ entityType: 'division', entityId: record.code, division: record.code, action: 'division.create', actor, after: businessFields(record), at: now }),
+      ...(checkParent ? [named('parent', divisionExistsCheck(parent))] : []),
+      ...(options.extraItems?.(record) ?? []),
+    ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Division ${input.code} already exists`);
-      if (checkParent && err.failed.includes(own - 1)) {
+      if (err.failed.includes('division')) throw new ConflictError(`Division ${input.code} already exists`);
+      if (err.failed.includes('parent')) {
         throw new ValidationError([{ field: 'code', message: `parent division ${parent} is not registered`, in: 'body' }]);
       }
     }
@@ -114,14 +113,7 @@ export async function updateDivision(
   const record: DivisionRecord = { ...before, name: changes.name, version: before.version + 1, updatedAt: now.toISOString() };
   try {
     await writeTransaction([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: toItem(record),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': before.version },
-        },
-      },
+      putItem(divisions.item(record), ifVersion(before.version)),
       auditPut({ entityType: 'division', entityId: code, division: code, action: 'division.update', actor, before: businessFields(before), after: businessFields(record), at: now }),
     ]);
   } catch (err) {
@@ -133,5 +125,5 @@ export async function updateDivision(
 
 /** Registered children of `parent` (undefined: the top level), in code order. */
 export async function listDivisions(parent: string | undefined, page: PageRequest): Promise<Page<DivisionRecord>> {
-  return queryPage({ index: 'gsi1', partition: childrenPartition(parent) }, page, fromItem);
+  return divisions.query.children.page(parent, page);
 }

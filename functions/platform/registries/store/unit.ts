@@ -1,45 +1,40 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { ddb, tableName } from '../../../shared/clients.ts';
+import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
-import type { Unit, UnitInput } from '../domain/unit.ts';
+import { unitKinds, unitLevels, type Unit, type UnitInput } from '../domain/unit.ts';
 import { auditPut } from '../../store/audit.ts';
 import type { Actor } from './division.ts';
-import { queryPage, whereAll, type Page, type PageRequest } from '../../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
+import { defineEntity } from '../../store/entity.ts';
+import { whereAll, type Page, type PageRequest } from '../../store/pagination.ts';
+import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
 
 /**
  * Assisting units. Keys: pk `UNIT#<id>`, sk `UNIT`; gsi1 `UNITS#<province of the division>` /
  * `<division>#<id>`, so `begins_with(<jurisdiction>)` lists the units a jurisdiction keeps.
  * (One partition per province: Tianjin has about a thousand units, far below any partition limit.)
  */
-export interface UnitRecord extends Unit {
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export const unitRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  level: z.enum(unitLevels),
+  kind: z.enum(unitKinds),
+  division: z.string(),
+  contact: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type UnitRecord = z.infer<typeof unitRecordSchema>;
 
-export const unitKey = (id: string) => ({ pk: `UNIT#${id}`, sk: 'UNIT' });
-const listPartition = (division: string) => `UNITS#${division.slice(0, 2)}`;
-
-function toItem(record: UnitRecord) {
-  return { ...unitKey(record.id), gsi1pk: listPartition(record.division), gsi1sk: `${record.division}#${record.id}`, type: 'unit', ...record };
-}
-
-function fromItem(item: Record<string, unknown>): UnitRecord {
-  const contact = item.contact as UnitRecord['contact'];
-  return {
-    id: String(item.id),
-    name: String(item.name),
-    level: item.level as UnitRecord['level'],
-    kind: item.kind as UnitRecord['kind'],
-    division: String(item.division),
-    ...(contact ? { contact } : {}),
-    version: Number(item.version),
-    createdAt: String(item.createdAt),
-    updatedAt: String(item.updatedAt),
-  };
-}
+export const units = defineEntity({
+  type: 'unit',
+  schema: unitRecordSchema,
+  key: (p: { id: string }) => ({ pk: `UNIT#${p.id}`, sk: 'UNIT' }),
+  indexes: (pattern) => ({
+    /** The units a province keeps, in division then id order (a jurisdiction is a sort-key prefix). */
+    byProvince: pattern({ index: 'gsi1', partition: (province: string) => `UNITS#${province}`, place: (u) => ({ partition: u.division.slice(0, 2), sort: `${u.division}#${u.id}` }) }),
+  }),
+});
 
 /** The business fields only, for audit before/after and change detection. */
 function unitFields(u: Unit): Unit {
@@ -47,8 +42,7 @@ function unitFields(u: Unit): Unit {
 }
 
 export async function getUnit(id: string, consistent = false): Promise<UnitRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: unitKey(id), ConsistentRead: consistent }));
-  return Item ? fromItem(Item) : undefined;
+  return units.get({ id }, { consistent });
 }
 
 /**
@@ -66,12 +60,12 @@ export async function createUnit(
   const record: UnitRecord = { ...input, id: options.id ?? randomUUID(), version: 1, createdAt: at, updatedAt: at };
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('unit', putItem(units.item(record), ifAbsent)),
       auditPut({ entityType: 'unit', entityId: record.id, division: record.division, action: 'unit.create', actor, after: unitFields(record), at: now }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) throw new ConflictError(`Unit ${record.id} already exists`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('unit')) throw new ConflictError(`Unit ${record.id} already exists`);
     throw err;
   }
   return record;
@@ -96,14 +90,7 @@ export async function updateUnit(
   const record: UnitRecord = { ...unitFields(next), version: before.version + 1, createdAt: before.createdAt, updatedAt: now.toISOString() };
   try {
     await writeTransaction([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: toItem(record),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': before.version },
-        },
-      },
+      putItem(units.item(record), ifVersion(before.version)),
       auditPut({ entityType: 'unit', entityId: before.id, division: record.division, action: 'unit.update', actor, before: unitFields(before), after: unitFields(record), at: now }),
     ]);
   } catch (err) {
@@ -126,14 +113,5 @@ export async function listUnits(
   filter: { level?: Unit['level'] | undefined; kind?: Unit['kind'] | undefined },
   page: PageRequest,
 ): Promise<Page<UnitRecord>> {
-  return queryPage(
-    {
-      index: 'gsi1',
-      partition: listPartition(jurisdiction),
-      sortPrefix: jurisdiction,
-      filter: whereAll({ level: filter.level, kind: filter.kind }),
-    },
-    page,
-    fromItem,
-  );
+  return units.query.byProvince.page(jurisdiction.slice(0, 2), page, { sortPrefix: jurisdiction, filter: whereAll({ level: filter.level, kind: filter.kind }) });
 }

@@ -1,22 +1,12 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type QueryCommandOutput,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { ddb, tableName } from '../../../shared/clients.ts';
 import { roleSchema } from '../../principal.ts';
 import { divisionCodeSchema } from '../domain/division.ts';
 import { villageSchema, type Village } from '../domain/village.ts';
 import { csvErrorSchema, type CsvError } from '../../csv-table.ts';
 import { auditPut } from '../../store/audit.ts';
-import type { TransactItem } from '../../store/transact.ts';
+import { batchPut } from '../../store/batch.ts';
+import { defineEntity, defineSequence, sequenceNumber, setOnce } from '../../store/entity.ts';
+import { ifAbsent, named, putItem, TransactionConditionFailed, transitionUpdate, writeTransaction, type TransactItem } from '../../store/transact.ts';
 
 /**
  * A village import job and everything it stages, all under one partition `IMPORT#<id>`:
@@ -83,17 +73,38 @@ export const villagesPerTransaction = 49;
 export const errorsPerPage = 500;
 const csvChunkBytes = 300 * 1024;
 
-const pad = (n: number) => String(n).padStart(5, '0');
-const partition = (id: string) => `IMPORT#${id}`;
-const metaKey = (id: string) => ({ pk: partition(id), sk: 'IMPORT' });
+const importPartition = (id: string) => `IMPORT#${id}`;
 
-function listKey(imp: Pick<VillageImport, 'actor' | 'createdAt' | 'id'>) {
-  return { gsi2pk: `IMPORTS#${imp.actor.division.slice(0, 6)}`, gsi2sk: `${imp.createdAt}#${imp.id}` };
-}
+export const villageImports = defineEntity({
+  type: 'villageImport',
+  schema: villageImportSchema,
+  key: (p: { id: string }) => ({ pk: importPartition(p.id), sk: 'IMPORT' }),
+  indexes: (pattern) => ({
+    /** The imports of a county (the importing admin's), in time order. */
+    byCounty: pattern({ index: 'gsi2', partition: (county: string) => `IMPORTS#${county}`, place: (imp) => ({ partition: imp.actor.division.slice(0, 6), sort: `${imp.createdAt}#${imp.id}` }) }),
+  }),
+});
 
-function toItem(imp: VillageImport) {
-  return { ...metaKey(imp.id), ...listKey(imp), type: 'villageImport', ...imp };
-}
+// What an import stages under its partition (parent: the import id), each kind a numbered sequence.
+const csvChunks = defineSequence({
+  type: 'villageImportCsv',
+  schema: z.object({ data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be binary') }),
+  partition: importPartition,
+  prefix: 'CSV#',
+});
+const villagePages = defineSequence({ type: 'villageImportPage', schema: z.object({ villages: z.array(villageSchema) }), partition: importPartition, prefix: 'PAGE#' });
+const errorPages = defineSequence({ type: 'villageImportErrors', schema: z.object({ errors: z.array(csvErrorSchema) }), partition: importPartition, prefix: 'ERRORS#' });
+
+const donePrefix = 'DONE#';
+const donePagePrefix = (page: number) => `${sequenceNumber(page)}#`;
+
+/** The marker of a chunk of a page whose villages are written, with the counts it recorded. */
+const doneMarkers = defineEntity({
+  type: 'villageImportDone',
+  schema: z.object({ counts: importCountsSchema }),
+  key: (p: { importId: string; page: number; chunk: number }) => ({ pk: importPartition(p.importId), sk: donePrefix + donePagePrefix(p.page) + sequenceNumber(p.chunk) }),
+  indexes: (pattern) => ({ ofImport: pattern({ index: 'table', partition: importPartition, sortPrefix: donePrefix }) }),
+});
 
 function audit(imp: VillageImport, action: string, before: unknown, after: unknown, actor: ImportActor = imp.actor) {
   return auditPut({
@@ -132,7 +143,7 @@ export async function createImport(input: {
   const at = (input.now ?? new Date()).toISOString();
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < input.csv.byteLength; i += csvChunkBytes) chunks.push(input.csv.subarray(i, i + csvChunkBytes));
-  await batchPut(chunks.map((data, n) => ({ pk: partition(input.id), sk: `CSV#${pad(n)}`, type: 'villageImportCsv', data })));
+  await batchPut(chunks.map((data, n) => csvChunks.item({ data }, { parent: input.id, n })));
   const imp: VillageImport = {
     id: input.id,
     workflow: 'village-import',
@@ -145,49 +156,33 @@ export async function createImport(input: {
     updatedAt: at,
   };
   try {
-    await ddb().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName(), Item: toItem(imp), ConditionExpression: 'attribute_not_exists(pk)' } },
-          audit(imp, 'villageImport.create', undefined, { ...summary(imp), csvBytes: imp.csvBytes }),
-          ...(input.extraItems ?? []),
-        ],
-      }),
-    );
+    await writeTransaction([
+      named('import', putItem(villageImports.item(imp), ifAbsent)),
+      audit(imp, 'villageImport.create', undefined, { ...summary(imp), csvBytes: imp.csvBytes }),
+      ...(input.extraItems ?? []),
+    ]);
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+    if (err instanceof TransactionConditionFailed) return false;
     throw err;
   }
 }
 
 export async function getImport(id: string): Promise<VillageImport | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: metaKey(id), ConsistentRead: true }));
-  return Item ? villageImportSchema.parse(Item) : undefined;
+  return villageImports.get({ id }, { consistent: true });
 }
 
 /** Record the execution that runs the import (set once; a repeat with the same ARN is a no-op). */
 export async function setExecutionArn(id: string, executionArn: string): Promise<void> {
-  try {
-    await ddb().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: metaKey(id),
-        UpdateExpression: 'SET executionArn = :arn',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(executionArn) OR executionArn = :arn)',
-        ExpressionAttributeValues: { ':arn': executionArn },
-      }),
-    );
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+  if (!(await setOnce(villageImports.keyOf({ id }), 'executionArn', executionArn))) {
     throw new Error(`Import ${id} is missing or already runs as another execution`);
   }
 }
 
 /** The uploaded file, reassembled from its chunks. */
 export async function getImportCsv(imp: VillageImport): Promise<Uint8Array> {
-  const parts = await queryPrefix(imp.id, 'CSV#');
-  const buffers = parts.map((p) => p.data as Uint8Array);
+  const buffers: Uint8Array[] = [];
+  for await (const chunk of csvChunks.query.ofParent.all(imp.id, { consistent: true })) buffers.push(chunk.data);
   if (buffers.length !== imp.csvChunks) throw new Error(`Import ${imp.id}: expected ${imp.csvChunks} CSV chunks, found ${buffers.length}`);
   return Buffer.concat(buffers);
 }
@@ -204,126 +199,57 @@ export async function transition(
   now: Date = new Date(),
 ): Promise<VillageImport | undefined> {
   const next: VillageImport = villageImportSchema.parse({ ...imp, ...changes, status: to, updatedAt: now.toISOString() });
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':to': to, ':at': next.updatedAt };
-  const sets = ['#status = :to', 'updatedAt = :at'];
-  for (const [k, v] of Object.entries(changes)) {
-    names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    sets.push(`#${k} = :${k}`);
-  }
-  const fromNames = from.map((s, i) => {
-    values[`:from${i}`] = s;
-    return `:from${i}`;
-  });
-  const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: metaKey(imp.id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `#status IN (${fromNames.join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-    audit(imp, `villageImport.${to}`, summary(imp), summary(next)),
-  ];
   try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+    await writeTransaction([
+      named('import', transitionUpdate(villageImports.keyOf({ id: imp.id }), { from, to, changes, at: next.updatedAt })),
+      audit(imp, `villageImport.${to}`, summary(imp), summary(next)),
+    ]);
     return next;
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return undefined;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('import')) return undefined;
     throw err;
   }
 }
 
 /** Stage validated villages in pages (deterministic keys: a repeated validation overwrites its own). */
-export async function putPages(id: string, villagePages: readonly (readonly Village[])[]): Promise<void> {
-  await batchPut(villagePages.map((villages, n) => ({ pk: partition(id), sk: `PAGE#${pad(n)}`, type: 'villageImportPage', villages })));
+export async function putPages(id: string, pages: readonly (readonly Village[])[]): Promise<void> {
+  await batchPut(pages.map((villages, n) => villagePages.item({ villages: [...villages] }, { parent: id, n })));
 }
 
 export async function getPage(id: string, page: number): Promise<Village[]> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: { pk: partition(id), sk: `PAGE#${pad(page)}` }, ConsistentRead: true }));
-  if (!Item) throw new Error(`Import ${id} has no page ${page}`);
-  return z.array(villageSchema).parse(Item.villages);
+  const stored = await villagePages.get({ parent: id, n: page }, { consistent: true });
+  if (!stored) throw new Error(`Import ${id} has no page ${page}`);
+  return stored.villages;
 }
 
 export async function putErrors(id: string, errors: readonly CsvError[]): Promise<number> {
   const chunks: CsvError[][] = [];
   for (let i = 0; i < errors.length; i += errorsPerPage) chunks.push(errors.slice(i, i + errorsPerPage));
-  await batchPut(chunks.map((errs, n) => ({ pk: partition(id), sk: `ERRORS#${pad(n)}`, type: 'villageImportErrors', errors: errs })));
+  await batchPut(chunks.map((errs, n) => errorPages.item({ errors: errs }, { parent: id, n })));
   return chunks.length;
 }
 
 /** One stored page of errors (0-based); empty past the end. */
 export async function getErrors(id: string, page: number): Promise<CsvError[]> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: { pk: partition(id), sk: `ERRORS#${pad(page)}` } }));
-  return Item ? z.array(csvErrorSchema).parse(Item.errors) : [];
+  return (await errorPages.get({ parent: id, n: page }))?.errors ?? [];
 }
 
 /** Counts recorded by the chunks of a page that already committed, by chunk number. */
 export async function getDoneChunks(id: string, page: number): Promise<Map<number, ImportCounts>> {
-  const items = await queryPrefix(id, `DONE#${pad(page)}#`);
-  return new Map(items.map((i) => [Number(String(i.sk).split('#')[2]), importCountsSchema.parse(i.counts)]));
+  const done = new Map<number, ImportCounts>();
+  for await (const { key, record } of doneMarkers.query.ofImport.entries(id, { sort: { beginsWith: donePagePrefix(page) }, consistent: true })) {
+    // The chunk number is kept in the key only: DONE#<page>#<chunk>.
+    done.set(Number(key.sk.split('#')[2]), record.counts);
+  }
+  return done;
 }
 
 /** The transaction element that marks a chunk of a page as written; fails if it was already. */
-export function doneMarkerPut(id: string, page: number, chunk: number, counts: ImportCounts) {
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: { pk: partition(id), sk: `DONE#${pad(page)}#${pad(chunk)}`, type: 'villageImportDone', counts },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+export function doneMarkerPut(id: string, page: number, chunk: number, counts: ImportCounts): TransactItem {
+  return named('done', putItem(doneMarkers.item({ counts }, { importId: id, page, chunk }), ifAbsent));
 }
 
 /** Imports of a county, newest first. */
 export async function listImports(county: string, limit = 20): Promise<VillageImport[]> {
-  const out = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `IMPORTS#${county}` },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (out.Items ?? []).map((i) => villageImportSchema.parse(i));
-}
-
-async function queryPrefix(id: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition(id), ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
-async function batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
-  if (items.length === 1) {
-    await ddb().send(new PutCommand({ TableName: tableName(), Item: items[0] }));
-    return;
-  }
-  for (let i = 0; i < items.length; i += 25) {
-    let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-      requests = out.UnprocessedItems?.[tableName()] as typeof requests;
-    }
-  }
+  return (await villageImports.query.byCounty.page(county, { limit }, { newestFirst: true })).items;
 }

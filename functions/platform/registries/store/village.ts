@@ -1,13 +1,12 @@
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../../shared/clients.ts';
+import * as z from 'zod';
 import { villageSchema, type Village } from '../domain/village.ts';
 import { countyOf } from '../domain/division.ts';
 import type { Principal } from '../../principal.ts';
 import { auditPut } from '../../store/audit.ts';
+import { defineEntity } from '../../store/entity.ts';
 import { divisionExistsCheck } from './division.ts';
-import { queryPage, whereAll, type Page, type PageRequest } from '../../store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems } from '../../store/transact.ts';
+import { whereAll, type Page, type PageRequest } from '../../store/pagination.ts';
+import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../store/transact.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 
 /**
@@ -15,33 +14,25 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../shared/e
  * lists a county's villages in code order, and `begins_with` on gsi1sk narrows to a township.
  * `version` increases by one with every change and guards concurrent updates.
  */
-export type VillageTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export const villageRecordSchema = villageSchema.extend({
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type VillageRecord = z.infer<typeof villageRecordSchema>;
 
-export interface VillageRecord extends Village {
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** The partition of a village: other entities keep their items of the village next to it. */
+export const villagePartition = (code: string) => `VILLAGE#${code}`;
 
-export const villageKey = (code: string) => ({ pk: `VILLAGE#${code}`, sk: 'VILLAGE' });
-
-export function villageListKey(code: string) {
-  return { gsi1pk: `VILLAGES#${countyOf(code)}`, gsi1sk: code };
-}
-
-export function toVillageItem(record: VillageRecord) {
-  return { ...villageKey(record.code), ...villageListKey(record.code), type: 'village', ...record };
-}
-
-export function fromVillageItem(item: Record<string, unknown>): VillageRecord {
-  const village = villageSchema.parse(item);
-  return {
-    ...village,
-    version: Number(item.version),
-    createdAt: String(item.createdAt),
-    updatedAt: String(item.updatedAt),
-  };
-}
+export const villages = defineEntity({
+  type: 'village',
+  schema: villageRecordSchema,
+  key: (p: { code: string }) => ({ pk: villagePartition(p.code), sk: 'VILLAGE' }),
+  indexes: (pattern) => ({
+    /** A county's villages in code order; a township is a sort-key prefix. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `VILLAGES#${county}`, place: (v) => ({ partition: countyOf(v.code), sort: v.code }) }),
+  }),
+});
 
 /** The business fields only, for comparing and for audit before/after. */
 export function villageFields(v: Village): Village {
@@ -60,29 +51,18 @@ export function sameVillage(a: Village, b: Village): boolean {
 }
 
 export async function getVillage(code: string, consistent = false): Promise<VillageRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: villageKey(code), ConsistentRead: consistent }));
-  return Item ? fromVillageItem(Item) : undefined;
+  return villages.get({ code }, { consistent });
 }
 
-/** Batch-read villages (100 keys a request, unprocessed keys retried); missing ones are absent from the map. */
+/** Batch-read villages (strongly consistent); missing ones are absent from the map. */
 export async function getVillages(codes: readonly string[]): Promise<Map<string, VillageRecord>> {
-  const found = new Map<string, VillageRecord>();
-  const unique = [...new Set(codes)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(villageKey);
-    for (let attempt = 0; keys && keys.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out: BatchGetCommandOutput = await ddb().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[tableName()] ?? []) {
-        const v = fromVillageItem(item);
-        found.set(v.code, v);
-      }
-      keys = out.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  }
-  return found;
+  return new Map((await villages.getMany(codes.map((code) => ({ code })))).map((v) => [v.code, v]));
+}
+
+/** The record `villageWrite` stores for `next`. */
+function villageRecord(next: Village, before: VillageRecord | undefined, now: Date): VillageRecord {
+  const at = now.toISOString();
+  return { ...villageFields(next), version: (before?.version ?? 0) + 1, createdAt: before?.createdAt ?? at, updatedAt: at };
 }
 
 /**
@@ -96,26 +76,9 @@ export function villageWrite(
   actor: Pick<Principal, 'sub' | 'roles'>,
   action: string,
   now: Date = new Date(),
-): VillageTransactItem[] {
-  const at = now.toISOString();
-  const record: VillageRecord = {
-    ...villageFields(next),
-    version: (before?.version ?? 0) + 1,
-    createdAt: before?.createdAt ?? at,
-    updatedAt: at,
-  };
-  const put: VillageTransactItem = before
-    ? {
-        Put: {
-          TableName: tableName(),
-          Item: toVillageItem(record),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': before.version },
-        },
-      }
-    : { Put: { TableName: tableName(), Item: toVillageItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
+): TransactItem[] {
   return [
-    put,
+    named('village', putItem(villages.item(villageRecord(next, before, now)), before ? ifVersion(before.version) : ifAbsent)),
     auditPut({
       entityType: 'village',
       entityId: next.code,
@@ -141,15 +104,15 @@ export async function createVillage(
   options: { extraItems?: ExtraItems<VillageRecord>; now?: Date } = {},
 ): Promise<VillageRecord> {
   const now = options.now ?? new Date();
-  const [put, audit] = villageWrite(village, undefined, actor, 'village.create', now);
-  const record = fromVillageItem((put!.Put!.Item ?? {}) as Record<string, unknown>);
+  const items = villageWrite(village, undefined, actor, 'village.create', now);
+  const record = villages.schema.parse(villageRecord(village, undefined, now));
   const township = village.code.slice(0, 9);
   try {
-    await writeTransaction([put!, audit!, divisionExistsCheck(township), ...(options.extraItems?.(record) ?? [])]);
+    await writeTransaction([...items, named('township', divisionExistsCheck(township)), ...(options.extraItems?.(record) ?? [])]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Village ${village.code} already exists`);
-      if (err.failed.includes(2)) throw new ValidationError([{ field: 'code', message: `township ${township} is not registered`, in: 'body' }]);
+      if (err.failed.includes('village')) throw new ConflictError(`Village ${village.code} already exists`);
+      if (err.failed.includes('township')) throw new ValidationError([{ field: 'code', message: `township ${township} is not registered`, in: 'body' }]);
     }
     throw err;
   }
@@ -172,14 +135,14 @@ export async function updateVillage(
     throw new ConflictError(`Village ${next.code} is at version ${before.version}, not ${options.expectedVersion}`);
   }
   if (sameVillage(before, next)) return before;
-  const items = villageWrite(next, before, actor, 'village.update', options.now);
+  const now = options.now ?? new Date();
   try {
-    await writeTransaction(items);
+    await writeTransaction(villageWrite(next, before, actor, 'village.update', now));
   } catch (err) {
     if (err instanceof TransactionConditionFailed) throw new ConflictError(`Village ${next.code} was changed concurrently; read it again`);
     throw err;
   }
-  return fromVillageItem((items[0]!.Put!.Item ?? {}) as Record<string, unknown>);
+  return villages.schema.parse(villageRecord(next, before, now));
 }
 
 export interface VillageFilter {
@@ -191,15 +154,8 @@ export interface VillageFilter {
 
 /** Villages of a county, or of a township by code prefix, in code order, optionally filtered. */
 export async function listVillages(filter: VillageFilter, page: PageRequest): Promise<Page<VillageRecord>> {
-  const { gsi1pk } = villageListKey(filter.division);
-  return queryPage(
-    {
-      index: 'gsi1',
-      partition: gsi1pk,
-      ...(filter.division.length > 6 ? { sortPrefix: filter.division } : {}),
-      filter: whereAll({ category: filter.category, economicallyWeak: filter.economicallyWeak }),
-    },
-    page,
-    fromVillageItem,
-  );
+  return villages.query.byCounty.page(countyOf(filter.division), page, {
+    sortPrefix: filter.division.length > 6 ? filter.division : undefined,
+    filter: whereAll({ category: filter.category, economicallyWeak: filter.economicallyWeak }),
+  });
 }

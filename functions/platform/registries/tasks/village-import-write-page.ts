@@ -1,9 +1,9 @@
 import { defineTask } from '../../../shared/task.ts';
 import { runBounded } from '../../../shared/pool.ts';
 import * as z from 'zod';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ddb } from '../../../shared/clients.ts';
+import { ConflictError } from '../../../shared/errors.ts';
+import { TransactionConditionFailed, writeTransaction } from '../../store/transact.ts';
 import { classifyVillages, sumTallies, tally, type ImportTally } from '../domain/village-import.ts';
 import { pages } from '../domain/village-csv.ts';
 import type { Village } from '../domain/village.ts';
@@ -64,19 +64,19 @@ async function writeChunk(importId: string, page: number, chunk: number, village
   );
   items.push(doneMarkerPut(importId, page, chunk, counts));
   try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+    await writeTransaction(items);
     return counts;
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw err;
-    const reasons = err.CancellationReasons ?? [];
     // The marker failed its condition: another run of this step finished the chunk first.
-    if (reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
+    if (err instanceof TransactionConditionFailed && err.failed.includes('done')) {
       const recorded = (await getDoneChunks(importId, page)).get(chunk);
       if (recorded) return recorded;
     }
-    throw new VillageChangedDuringImport(
-      `Page ${page} chunk ${chunk}: ${reasons.map((r) => r.Code ?? 'None').join(',')}; a village changed while importing, retry`,
-    );
+    // A village's condition, a collision with the other run, or any other cancellation: retry the page.
+    if (err instanceof TransactionConditionFailed || err instanceof ConflictError || err instanceof TransactionCanceledException) {
+      throw new VillageChangedDuringImport(`Page ${page} chunk ${chunk}: ${err.message}; a village changed while importing, retry`);
+    }
+    throw err;
   }
 }
 

@@ -1,7 +1,7 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../../shared/clients.ts';
+import * as z from 'zod';
 import { parentDivision } from '../../../platform/registries/domain/division.ts';
-import type { TransactItem } from '../../../platform/store/transact.ts';
+import { defineEntity } from '../../../platform/store/entity.ts';
+import { named, updateItem, type TransactItem } from '../../../platform/store/transact.ts';
 
 /**
  * Which approved real funding run pays a jurisdiction in a year. Different policies give different
@@ -14,7 +14,22 @@ import type { TransactItem } from '../../../platform/store/transact.ts';
  * ancestor of D (only if the ancestor itself has no run) — all in the approval's transaction, so
  * overlapping approvals cannot both succeed, whatever the order or timing.
  */
-const claimKey = (year: number, division: string) => ({ pk: `FUNDCLAIM#${year}#${division}`, sk: 'CLAIM' });
+export const fundingClaimSchema = z.object({
+  division: z.string(),
+  year: z.number().int(),
+  /** The approved run of exactly this division. */
+  runId: z.string().optional(),
+  /** Approved runs strictly below this division. */
+  subClaims: z.number().int().min(0).optional(),
+});
+export type FundingClaim = z.infer<typeof fundingClaimSchema>;
+
+// Written by updates only (a claim moves by ADD and SET), so `item()` is never used: the type is set by hand.
+const fundingClaims = defineEntity({
+  type: 'fundingClaim',
+  schema: fundingClaimSchema,
+  key: (p: { year: number; division: string }) => ({ pk: `FUNDCLAIM#${p.year}#${p.division}`, sk: 'CLAIM' }),
+});
 
 function ancestors(division: string): string[] {
   const out: string[] = [];
@@ -25,27 +40,25 @@ function ancestors(division: string): string[] {
 /** The transaction items that claim `division` for `runId` in `year` (see the module comment). */
 export function fundingClaimItems(division: string, year: number, runId: string): TransactItem[] {
   return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: claimKey(year, division),
+    named(
+      'claim',
+      updateItem(fundingClaims.keyOf({ year, division }), {
         UpdateExpression: 'SET runId = :run, #type = :type, division = :division, #year = :year',
         ConditionExpression: '(attribute_not_exists(runId) OR runId = :run) AND (attribute_not_exists(subClaims) OR subClaims = :zero)',
         ExpressionAttributeNames: { '#type': 'type', '#year': 'year' },
-        ExpressionAttributeValues: { ':run': runId, ':type': 'fundingClaim', ':division': division, ':year': year, ':zero': 0 },
-      },
-    },
-    ...ancestors(division).map(
-      (ancestor): TransactItem => ({
-        Update: {
-          TableName: tableName(),
-          Key: claimKey(year, ancestor),
+        ExpressionAttributeValues: { ':run': runId, ':type': fundingClaims.type, ':division': division, ':year': year, ':zero': 0 },
+      }),
+    ),
+    ...ancestors(division).map((ancestor) =>
+      named(
+        'ancestor-claim',
+        updateItem(fundingClaims.keyOf({ year, division: ancestor }), {
           UpdateExpression: 'ADD subClaims :one SET #type = :type, division = :division, #year = :year',
           ConditionExpression: 'attribute_not_exists(runId)',
           ExpressionAttributeNames: { '#type': 'type', '#year': 'year' },
-          ExpressionAttributeValues: { ':one': 1, ':type': 'fundingClaim', ':division': ancestor, ':year': year },
-        },
-      }),
+          ExpressionAttributeValues: { ':one': 1, ':type': fundingClaims.type, ':division': ancestor, ':year': year },
+        }),
+      ),
     ),
   ];
 }
@@ -56,17 +69,14 @@ export function fundingClaimItems(division: string, year: number, runId: string)
  */
 export async function fundingClaimConflict(division: string, year: number, runId: string): Promise<string | undefined> {
   const codes = [division, ...ancestors(division)];
-  const out = await ddb().send(
-    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: codes.map((c) => claimKey(year, c)), ConsistentRead: true } } }),
-  );
-  const found = new Map((out.Responses?.[tableName()] ?? []).map((item) => [String(item.division), item]));
+  const found = new Map((await fundingClaims.getMany(codes.map((code) => ({ year, division: code })))).map((claim) => [claim.division, claim]));
   for (const code of codes) {
     const claimed = found.get(code)?.runId;
-    if (typeof claimed === 'string' && claimed !== runId) {
+    if (claimed !== undefined && claimed !== runId) {
       return `run ${claimed} is already approved for ${code} in ${year}, which ${code === division ? 'is' : 'contains'} ${division}`;
     }
   }
-  const below = Number(found.get(division)?.subClaims ?? 0);
+  const below = found.get(division)?.subClaims ?? 0;
   if (below > 0) return `${below} run(s) for parts of ${division} are already approved in ${year}`;
   return undefined;
 }

@@ -1,11 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ddb, tableName } from '../../../shared/clients.ts';
 import { fundingPolicySchema } from '../domain/policy.ts';
 import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { queryPage, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
-import { writeTransaction, type ExtraItems } from '../../../platform/store/transact.ts';
+import { defineEntity } from '../../../platform/store/entity.ts';
+import type { Page, PageRequest } from '../../../platform/store/pagination.ts';
+import { ifAbsent, named, putItem, writeTransaction, type ExtraItems } from '../../../platform/store/transact.ts';
 import { budgetYearSchema } from './village-funding.ts';
 
 /**
@@ -35,12 +34,15 @@ export const fundingPolicyRecordSchema = fundingPolicyInputSchema.extend({
 });
 export type FundingPolicyRecord = z.infer<typeof fundingPolicyRecordSchema>;
 
-const key = (id: string) => ({ pk: `FUNDPOLICY#${id}`, sk: 'POLICY' });
-
-function fromItem(item: Record<string, unknown>): FundingPolicyRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
-  return fundingPolicyRecordSchema.parse(rest);
-}
+const fundingPolicies = defineEntity({
+  type: 'fundingPolicy',
+  schema: fundingPolicyRecordSchema,
+  key: (p: { id: string }) => ({ pk: `FUNDPOLICY#${p.id}`, sk: 'POLICY' }),
+  indexes: (pattern) => ({
+    /** A county's policies (a township's are its county's), by year then id. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `FUNDPOLICIES#${county}`, place: (p) => ({ partition: p.division.slice(0, 6), sort: `${p.year}#${p.id}` }) }),
+  }),
+});
 
 export async function createFundingPolicy(
   input: FundingPolicyInput,
@@ -49,13 +51,7 @@ export async function createFundingPolicy(
 ): Promise<FundingPolicyRecord> {
   const record: FundingPolicyRecord = { ...input, id: options.id, version: 1, createdAt: (options.now ?? new Date()).toISOString(), createdBy: actor.sub };
   await writeTransaction([
-    {
-      Put: {
-        TableName: tableName(),
-        Item: { ...key(record.id), gsi1pk: `FUNDPOLICIES#${record.division.slice(0, 6)}`, gsi1sk: `${record.year}#${record.id}`, type: 'fundingPolicy', ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    named('policy', putItem(fundingPolicies.item(record), ifAbsent)),
     auditPut({ entityType: 'fundingPolicy', entityId: record.id, division: record.division, action: 'fundingPolicy.create', actor, after: record }),
     ...(options.extraItems?.(record) ?? []),
   ]);
@@ -63,11 +59,10 @@ export async function createFundingPolicy(
 }
 
 export async function getFundingPolicy(id: string): Promise<FundingPolicyRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: key(id), ConsistentRead: true }));
-  return Item ? fromItem(Item) : undefined;
+  return fundingPolicies.get({ id }, { consistent: true });
 }
 
 /** A county's policies, by year then id; `year` narrows to one year. */
 export async function listFundingPolicies(county: string, year: number | undefined, page: PageRequest): Promise<Page<FundingPolicyRecord>> {
-  return queryPage({ index: 'gsi1', partition: `FUNDPOLICIES#${county}`, ...(year !== undefined ? { sortPrefix: `${year}#` } : {}) }, page, fromItem);
+  return fundingPolicies.query.byCounty.page(county, page, { sortPrefix: year !== undefined ? `${year}#` : undefined });
 }

@@ -1,17 +1,25 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ddb, tableName } from '../../../shared/clients.ts';
-import { runBounded } from '../../../shared/pool.ts';
 import { fenSchema } from '../../../platform/money.ts';
-import { roleSchema, type Principal } from '../../../platform/principal.ts';
+import { roleSchema, type Actor, type Principal } from '../../../platform/principal.ts';
 import { fundingPolicySchema, fundingVillageSchema } from '../domain/policy.ts';
 import type { Allocation } from '../domain/allocate.ts';
 import { fundingSummarySchema, type FundingSummary } from '../domain/summary.ts';
 import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } from '../domain/run.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { queryPage, whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
+import { batchPut } from '../../../platform/store/batch.ts';
+import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
+import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
+import {
+  ifAbsent,
+  named,
+  putItem,
+  TransactionConditionFailed,
+  transitionUpdate,
+  updateItem,
+  writeTransaction,
+  type TransactItem,
+} from '../../../platform/store/transact.ts';
 
 /**
  * A funding run and everything it stages, under one partition `FUNDRUN#<id>`:
@@ -88,17 +96,36 @@ export const allocationRecordSchema = z.object({
 });
 export type AllocationRecord = z.infer<typeof allocationRecordSchema>;
 
-const pad = (n: number) => String(n).padStart(5, '0');
-const partition = (id: string) => `FUNDRUN#${id}`;
-export const runKey = (id: string) => ({ pk: partition(id), sk: 'RUN' });
-const allocKey = (id: string, code: string) => ({ pk: partition(id), sk: `ALLOC#${code}` });
+export const paidPageSchema = z.object({ villages: z.number().int().min(0), amountFen: fenSchema, skipped: z.number().int().min(0) });
+export type PaidPage = z.infer<typeof paidPageSchema>;
 
-type Actor = Pick<Principal, 'sub' | 'roles'>;
+const runPartition = (runId: string) => `FUNDRUN#${runId}`;
 
-function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
-  return rest;
-}
+const runs = defineEntity({
+  type: 'fundingRun',
+  schema: fundingRunSchema,
+  key: (p: { id: string }) => ({ pk: runPartition(p.id), sk: 'RUN' }),
+  indexes: (pattern) => ({
+    /** The runs of a county, in time order. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `FUNDRUNS#${county}`, place: (r) => ({ partition: r.division.slice(0, 6), sort: `${r.createdAt}#${r.id}` }) }),
+  }),
+});
+
+// What a run stages per page, under the run's partition (parent: the run id, n: the page).
+const snapshotPages = defineSequence({ type: 'fundingRunSnapshot', schema: z.object({ villages: z.array(snapshotVillageSchema) }), partition: runPartition, prefix: 'SNAP#' });
+const summaryPages = defineSequence({ type: 'fundingRunPageSummary', schema: z.object({ summary: fundingSummarySchema }), partition: runPartition, prefix: 'SUM#' });
+const paidPages = defineSequence({ type: 'fundingRunPaidPage', schema: z.object({ counts: paidPageSchema }), partition: runPartition, prefix: 'PAID#' });
+
+const allocationPrefix = 'ALLOC#';
+
+/** One village's allocation, in code order under the run (so a township is a sort-key prefix). */
+export const allocations = defineEntity({
+  type: 'fundingAllocation',
+  schema: allocationRecordSchema,
+  key: (p: { runId: string; code: string }) => ({ pk: runPartition(p.runId), sk: allocationPrefix + p.code }),
+  indexes: (pattern) => ({ ofRun: pattern({ index: 'table', partition: runPartition, sortPrefix: allocationPrefix }) }),
+});
+
 
 const auditView = (run: Partial<FundingRun>) => ({
   status: run.status,
@@ -125,19 +152,13 @@ export const runWorkflowActor: Actor = { sub: 'system:workflow', roles: [] };
 export async function createRun(run: FundingRun, extraItems: readonly TransactItem[] = []): Promise<{ created: boolean; run: FundingRun }> {
   try {
     await writeTransaction([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: { ...runKey(run.id), gsi1pk: `FUNDRUNS#${run.division.slice(0, 6)}`, gsi1sk: `${run.createdAt}#${run.id}`, type: 'fundingRun', ...run },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      named('run', putItem(runs.item(run), ifAbsent)),
       runAudit(run, 'fundingRun.start', run.actor, undefined, { ...auditView(run), policyId: run.policyId, dryRun: run.dryRun }),
       ...extraItems,
     ]);
     return { created: true, run };
   } catch (err) {
-    if (!(err instanceof TransactionConditionFailed && err.failed.includes(0))) throw err;
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('run'))) throw err;
     const existing = await getRun(run.id);
     if (!existing) throw err;
     return { created: false, run: existing };
@@ -145,8 +166,7 @@ export async function createRun(run: FundingRun, extraItems: readonly TransactIt
 }
 
 export async function getRun(id: string): Promise<FundingRun | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: runKey(id), ConsistentRead: true }));
-  return Item ? fundingRunSchema.parse(strip(Item)) : undefined;
+  return runs.get({ id }, { consistent: true });
 }
 
 export async function mustGetRun(id: string): Promise<FundingRun> {
@@ -157,40 +177,18 @@ export async function mustGetRun(id: string): Promise<FundingRun> {
 
 /** Runs of a county, newest first. */
 export async function listRuns(county: string, page: PageRequest): Promise<Page<FundingRun>> {
-  return queryPage({ index: 'gsi1', partition: `FUNDRUNS#${county}`, newestFirst: true }, page, (i) => fundingRunSchema.parse(strip(i)));
+  return runs.query.byCounty.page(county, page, { newestFirst: true });
 }
 
 type RunChanges = Partial<Pick<FundingRun, 'pageCount' | 'villageCount' | 'summary' | 'decision' | 'failure' | 'historyEvents' | 'stateTransitions'>>;
 
 /**
  * The transaction items that move a run from one of `from` to `to` with its audit record; the
- * update fails its condition (index 0) when the run is in another status.
+ * update (named `run`) fails its condition when the run is in another status.
  */
 export function runTransitionItems(run: FundingRun, from: readonly FundingRunStatus[], to: FundingRunStatus, changes: RunChanges, actor: Actor, now = new Date()): TransactItem[] {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':to': to, ':at': now.toISOString() };
-  const sets = ['#status = :to', 'updatedAt = :at'];
-  for (const [k, v] of Object.entries(changes)) {
-    if (v === undefined) continue;
-    names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    sets.push(`#${k} = :${k}`);
-  }
-  const fromNames = from.map((s, i) => {
-    values[`:from${i}`] = s;
-    return `:from${i}`;
-  });
   return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: runKey(run.id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `#status IN (${fromNames.join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
+    named('run', transitionUpdate(runs.keyOf({ id: run.id }), { from, to, changes, at: now.toISOString() })),
     runAudit(run, `fundingRun.${to}`, actor, auditView(run), auditView({ ...run, ...changes, status: to })),
   ];
 }
@@ -200,7 +198,7 @@ export async function transitionRun(run: FundingRun, from: readonly FundingRunSt
   try {
     await writeTransaction(runTransitionItems(run, from, to, changes, actor));
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return undefined;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('run')) return undefined;
     throw err;
   }
   return getRun(run.id);
@@ -208,48 +206,26 @@ export async function transitionRun(run: FundingRun, from: readonly FundingRunSt
 
 /** Record the execution that runs the run (set once). */
 export async function setRunExecutionArn(id: string, executionArn: string): Promise<void> {
-  try {
-    await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: runKey(id),
-          UpdateExpression: 'SET executionArn = :arn',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(executionArn) OR executionArn = :arn)',
-          ExpressionAttributeValues: { ':arn': executionArn },
-        },
-      },
-    ]);
-  } catch (err) {
-    if (err instanceof TransactionConditionFailed) throw new ConflictError(`Funding run ${id} already runs as another execution`);
-    throw err;
-  }
+  if (!(await setOnce(runs.keyOf({ id }), 'executionArn', executionArn))) throw new ConflictError(`Funding run ${id} already runs as another execution`);
 }
 
 /** Store how many history events / state transitions the run's execution took (once it ended). */
 export async function setRunTransitions(id: string, historyEvents: number, stateTransitions: number): Promise<void> {
   await writeTransaction([
-    {
-      Update: {
-        TableName: tableName(),
-        Key: runKey(id),
-        UpdateExpression: 'SET historyEvents = :h, stateTransitions = :s',
-        ExpressionAttributeValues: { ':h': historyEvents, ':s': stateTransitions },
-      },
-    },
+    updateItem(runs.keyOf({ id }), { UpdateExpression: 'SET historyEvents = :h, stateTransitions = :s', ExpressionAttributeValues: { ':h': historyEvents, ':s': stateTransitions } }),
   ]);
 }
 
 // ---- Snapshot pages ----
 
 export async function putSnapshotPage(id: string, page: number, villages: readonly SnapshotVillage[]): Promise<void> {
-  await ddb().send(new PutCommand({ TableName: tableName(), Item: { pk: partition(id), sk: `SNAP#${pad(page)}`, type: 'fundingRunSnapshot', villages } }));
+  await batchPut([snapshotPages.item({ villages: [...villages] }, { parent: id, n: page })]);
 }
 
 export async function getSnapshotPage(id: string, page: number): Promise<SnapshotVillage[]> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: { pk: partition(id), sk: `SNAP#${pad(page)}` }, ConsistentRead: true }));
-  if (!Item) throw new Error(`Funding run ${id} has no snapshot page ${page}`);
-  return z.array(snapshotVillageSchema).parse(Item.villages);
+  const stored = await snapshotPages.get({ parent: id, n: page }, { consistent: true });
+  if (!stored) throw new Error(`Funding run ${id} has no snapshot page ${page}`);
+  return stored.villages;
 }
 
 // ---- Allocations ----
@@ -273,24 +249,6 @@ export function allocationRecord(allocation: Allocation, village: SnapshotVillag
   };
 }
 
-export function allocationItem(id: string, record: AllocationRecord): Record<string, unknown> {
-  return { ...allocKey(id, record.code), type: 'fundingAllocation', ...record };
-}
-
-/** Batch-write plain items (25 a request, unprocessed items retried), `concurrency` requests in flight. */
-export async function batchPutItems(items: readonly object[], concurrency = 8): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25) as Record<string, unknown>[]);
-  await runBounded(batches, concurrency, async (batch) => {
-    let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-      requests = out.UnprocessedItems?.[tableName()] as typeof requests;
-    }
-  });
-}
-
 /**
  * The transaction that records page n as computed: its summary (condition: not yet recorded) and
  * the run's counter. Returns false when the page was recorded before (a repeated step).
@@ -298,48 +256,31 @@ export async function batchPutItems(items: readonly object[], concurrency = 8): 
 export async function recordComputedPage(id: string, page: number, summary: FundingSummary): Promise<boolean> {
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `SUM#${pad(page)}`, type: 'fundingRunPageSummary', summary }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Update: { TableName: tableName(), Key: runKey(id), UpdateExpression: 'ADD computedPages :one', ExpressionAttributeValues: { ':one': 1 } } },
+      named('summary', putItem(summaryPages.item({ summary }, { parent: id, n: page }), ifAbsent)),
+      updateItem(runs.keyOf({ id }), { UpdateExpression: 'ADD computedPages :one', ExpressionAttributeValues: { ':one': 1 } }),
     ]);
     return true;
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return false;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('summary')) return false;
     throw err;
   }
 }
 
 /** Page summaries in page order, read a DynamoDB page at a time. */
 export async function* pageSummaries(id: string): AsyncGenerator<FundingSummary> {
-  for await (const item of queryPrefix(id, 'SUM#')) yield fundingSummarySchema.parse(item.summary);
-}
-
-async function* queryPrefix(id: string, prefix: string, between?: { first: string; last: string }): AsyncGenerator<Record<string, unknown>> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: between ? 'pk = :pk AND sk BETWEEN :first AND :last' : 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: between ? { ':pk': partition(id), ':first': `${prefix}${between.first}`, ':last': `${prefix}${between.last}` } : { ':pk': partition(id), ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) yield item;
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const { summary } of summaryPages.query.ofParent.all(id, { consistent: true })) yield summary;
 }
 
 /** Allocations with codes from `first` to `last` (one snapshot page), in code order. */
 export async function allocationsBetween(id: string, first: string, last: string): Promise<AllocationRecord[]> {
   const found: AllocationRecord[] = [];
-  for await (const item of queryPrefix(id, 'ALLOC#', { first, last })) found.push(allocationRecordSchema.parse(strip(item)));
+  for await (const allocation of allocations.query.ofRun.all(id, { sort: { between: [first, last] }, consistent: true })) found.push(allocation);
   return found;
 }
 
 /** Every allocation of a run in code order, a DynamoDB page at a time (for exports). */
-export async function* allAllocations(id: string): AsyncGenerator<AllocationRecord> {
-  for await (const item of queryPrefix(id, 'ALLOC#')) yield allocationRecordSchema.parse(strip(item));
+export function allAllocations(id: string): AsyncGenerator<AllocationRecord> {
+  return allocations.query.ofRun.all(id, { consistent: true });
 }
 
 export interface AllocationFilter {
@@ -352,25 +293,19 @@ export interface AllocationFilter {
 }
 
 export async function listAllocations(id: string, filter: AllocationFilter, page: PageRequest): Promise<Page<AllocationRecord>> {
-  return queryPage(
-    {
-      partition: partition(id),
-      sortPrefix: `ALLOC#${filter.division ?? ''}`,
-      filter: whereAll({
-        floorApplied: filter.floorApplied,
-        capApplied: filter.capApplied,
-        tier: filter.tier,
-        excluded: filter.excluded === undefined ? undefined : { exists: filter.excluded },
-      }),
-    },
-    page,
-    (i) => allocationRecordSchema.parse(strip(i)),
-  );
+  return allocations.query.ofRun.page(id, page, {
+    sortPrefix: filter.division,
+    filter: whereAll({
+      floorApplied: filter.floorApplied,
+      capApplied: filter.capApplied,
+      tier: filter.tier,
+      excluded: filter.excluded === undefined ? undefined : { exists: filter.excluded },
+    }),
+  });
 }
 
 export async function getAllocation(id: string, code: string): Promise<AllocationRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: allocKey(id, code), ConsistentRead: true }));
-  return Item ? allocationRecordSchema.parse(strip(Item)) : undefined;
+  return allocations.get({ runId: id, code }, { consistent: true });
 }
 
 /**
@@ -385,30 +320,28 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
   const excluded = { reason, by: actor.sub, at: now.toISOString() };
   try {
     await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: allocKey(run.id, code),
+      named(
+        'allocation',
+        updateItem(allocations.keyOf({ runId: run.id, code }), {
           UpdateExpression: 'SET excluded = :e',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(excluded)',
           ExpressionAttributeValues: { ':e': excluded },
-        },
-      },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: runKey(run.id),
+        }),
+      ),
+      named(
+        'run',
+        updateItem(runs.keyOf({ id: run.id }), {
           UpdateExpression: 'ADD excludedVillages :one, excludedTopUpFen :fen SET updatedAt = :at',
           ConditionExpression: '#status = :awaiting',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':one': 1, ':fen': allocation.topUpFen, ':at': excluded.at, ':awaiting': 'awaiting-approval' },
-        },
-      },
+        }),
+      ),
       auditPut({ entityType: 'fundingRun', entityId: run.id, division: code, action: 'fundingRun.exclude', actor, after: { code, reason, topUpFen: allocation.topUpFen }, at: now }),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Village ${code} is already excluded from run ${run.id}`);
+      if (err.failed.includes('allocation')) throw new ConflictError(`Village ${code} is already excluded from run ${run.id}`);
       throw new ConflictError(`Funding run ${run.id} is not awaiting approval; villages can only be excluded before it is approved`);
     }
     throw err;
@@ -418,12 +351,8 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
 
 // ---- Disbursement ----
 
-export const paidPageSchema = z.object({ villages: z.number().int().min(0), amountFen: fenSchema, skipped: z.number().int().min(0) });
-export type PaidPage = z.infer<typeof paidPageSchema>;
-
 export async function getPaidPage(id: string, page: number): Promise<PaidPage | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: { pk: partition(id), sk: `PAID#${pad(page)}` }, ConsistentRead: true }));
-  return Item ? paidPageSchema.parse(Item.counts) : undefined;
+  return (await paidPages.get({ parent: id, n: page }, { consistent: true }))?.counts;
 }
 
 /**
@@ -433,19 +362,15 @@ export async function getPaidPage(id: string, page: number): Promise<PaidPage | 
 export async function recordPaidPage(id: string, page: number, counts: PaidPage): Promise<PaidPage> {
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: { pk: partition(id), sk: `PAID#${pad(page)}`, type: 'fundingRunPaidPage', counts }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: runKey(id),
-          UpdateExpression: 'ADD paidPages :one, paidVillages :v, paidFen :fen',
-          ExpressionAttributeValues: { ':one': 1, ':v': counts.villages, ':fen': counts.amountFen },
-        },
-      },
+      named('paid', putItem(paidPages.item({ counts }, { parent: id, n: page }), ifAbsent)),
+      updateItem(runs.keyOf({ id }), {
+        UpdateExpression: 'ADD paidPages :one, paidVillages :v, paidFen :fen',
+        ExpressionAttributeValues: { ':one': 1, ':v': counts.villages, ':fen': counts.amountFen },
+      }),
     ]);
     return counts;
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) return (await getPaidPage(id, page)) ?? counts;
+    if (err instanceof TransactionConditionFailed && err.failed.includes('paid')) return (await getPaidPage(id, page)) ?? counts;
     throw err;
   }
 }

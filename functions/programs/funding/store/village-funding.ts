@@ -1,13 +1,12 @@
-import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ddb, tableName } from '../../../shared/clients.ts';
 import { countyOf } from '../../../platform/registries/domain/division.ts';
 import { fenSchema } from '../../../platform/money.ts';
-import type { Principal } from '../../../platform/principal.ts';
+import type { Actor, Principal } from '../../../platform/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
-import { getVillage, villageKey } from '../../../platform/registries/store/village.ts';
+import { defineEntity } from '../../../platform/store/entity.ts';
+import { ifAbsent, ifVersion, putItem, TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
+import { getVillage, villagePartition } from '../../../platform/registries/store/village.ts';
 
 /**
  * Current funding of a village for a budget year (operating funds from all sources), as recorded
@@ -45,17 +44,24 @@ export interface CurrentFundingView {
   readonly updatedAt?: string;
 }
 
-export const fundingKey = (code: string, year: number) => ({ pk: villageKey(code).pk, sk: `FUNDING#${year}` });
-export const fundingListPartition = (county: string, year: number) => `FUNDINGS#${county}#${year}`;
+const villageFundings = defineEntity({
+  type: 'villageFunding',
+  schema: villageFundingSchema,
+  key: (p: { code: string; year: number }) => ({ pk: villagePartition(p.code), sk: `FUNDING#${p.year}` }),
+  indexes: (pattern) => ({
+    /** A county's recorded figures of a year, in village code order. */
+    byCountyYear: pattern({
+      index: 'gsi1',
+      partition: (p: { county: string; year: number }) => `FUNDINGS#${p.county}#${p.year}`,
+      place: (f) => ({ partition: { county: countyOf(f.code), year: f.year }, sort: f.code }),
+    }),
+  }),
+});
 
-type Actor = Pick<Principal, 'sub' | 'roles'>;
 
 function put(record: VillageFunding, before: VillageFunding | undefined, actor: Actor): TransactItem[] {
-  const item = { ...fundingKey(record.code, record.year), gsi1pk: fundingListPartition(countyOf(record.code), record.year), gsi1sk: record.code, type: 'villageFunding', ...record };
   return [
-    before
-      ? { Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } }
-      : { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    putItem(villageFundings.item(record), before ? ifVersion(before.version) : ifAbsent),
     auditPut({
       entityType: 'villageFunding',
       entityId: `${record.code}#${record.year}`,
@@ -69,8 +75,7 @@ function put(record: VillageFunding, before: VillageFunding | undefined, actor: 
 }
 
 export async function getRecordedFunding(code: string, year: number, consistent = false): Promise<VillageFunding | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: fundingKey(code, year), ConsistentRead: consistent }));
-  return Item ? villageFundingSchema.parse(Item) : undefined;
+  return villageFundings.get({ code, year }, { consistent });
 }
 
 /** The figure a run would use now: recorded for the year, else the registry's; 404 for an unknown village. */
@@ -160,20 +165,7 @@ export async function recordFundingBatch(
  */
 export async function recordedFundingBetween(county: string, year: number, first: string, last: string): Promise<Map<string, number>> {
   const found = new Map<string, number>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: { ':pk': fundingListPartition(county, year), ':first': first, ':last': last },
-        ProjectionExpression: 'code, amountFen',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) found.set(String(item.code), Number(item.amountFen));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const figures = villageFundings.query.byCountyYear.select({ county, year }, villageFundingSchema.pick({ code: true, amountFen: true }), { sort: { between: [first, last] } });
+  for await (const { code, amountFen } of figures) found.set(code, amountFen);
   return found;
 }

@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { computeAllocation } from '../domain/allocate.ts';
 import { addAllocation, emptySummary } from '../domain/summary.ts';
 import { fundingRunIdSchema } from '../domain/run.ts';
-import { allocationItem, allocationRecord, batchPutItems, getSnapshotPage, mustGetRun, recordComputedPage } from '../store/run.ts';
+import { batchPut } from '../../../platform/store/batch.ts';
+import { allocationRecord, allocations, getSnapshotPage, mustGetRun, recordComputedPage } from '../store/run.ts';
 
 export const computePageInputSchema = z.object({ runId: fundingRunIdSchema, page: z.number().int().min(0) });
 
@@ -25,9 +26,9 @@ async function run({ runId, page }: z.infer<typeof computePageInputSchema>): Pro
   const items = villages.map((village) => {
     const allocation = computeAllocation(run.rule, village);
     addAllocation(summary, allocation);
-    return allocationItem(runId, allocationRecord(allocation, village, page));
+    return allocations.item(allocationRecord(allocation, village, page), { runId });
   });
-  await batchPutItems(items);
+  await batchPut(items);
   await recordComputedPage(runId, page, summary);
   return { page, villages: villages.length };
 }

@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
 import { sumFen } from '../../../platform/money.ts';
 import { ledgerEntryItem } from '../../../platform/store/ledger.ts';
-import { allocationsBetween, batchPutItems, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage } from '../store/run.ts';
+import { batchPut } from '../../../platform/store/batch.ts';
+import { allocationsBetween, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage } from '../store/run.ts';
 
 export const disbursePageInputSchema = z.object({ runId: fundingRunIdSchema, page: z.number().int().min(0) });
 
@@ -31,7 +32,7 @@ async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Pr
   const allocations = first && last ? await allocationsBetween(runId, first, last) : [];
   const at = new Date(run.decision.at);
   const payable = allocations.filter((a) => !a.excluded && a.topUpFen > 0);
-  await batchPutItems(
+  await batchPut(
     payable.map((a) =>
       ledgerEntryItem({ program: 'funding', programId: runId, sourceId: `${runId}#${a.code}`, division: a.code, amountFen: a.topUpFen, purpose: `村级组织运转经费 ${run.year} 增量补助`, at }),
     ),

@@ -1,8 +1,8 @@
 import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
-import { queryPage, type Page } from '../../../platform/store/pagination.ts';
-import { fromVillageItem, villageListKey, type VillageRecord } from '../../../platform/registries/store/village.ts';
+import type { Page } from '../../../platform/store/pagination.ts';
+import { villages as villageEntity, type VillageRecord } from '../../../platform/registries/store/village.ts';
 import { recordedFundingBetween } from '../store/village-funding.ts';
 import { mustGetRun, putSnapshotPage, transitionRun, type FundingRun, type SnapshotVillage } from '../store/run.ts';
 
@@ -43,9 +43,8 @@ async function run({ runId }: z.infer<typeof snapshotInputSchema>): Promise<Snap
   if (run.status !== 'snapshotting') return outcome(run);
 
   const county = run.division.slice(0, 6);
-  const { gsi1pk } = villageListKey(`${county}000000`);
   const listPage = (cursor: string | undefined): Promise<Page<VillageRecord>> =>
-    handled(queryPage({ index: 'gsi1', partition: gsi1pk, ...(run.division.length > 6 ? { sortPrefix: run.division } : {}) }, { limit: run.pageSize, cursor }, fromVillageItem));
+    handled(villageEntity.query.byCounty.page(county, { limit: run.pageSize, cursor }, { sortPrefix: run.division.length > 6 ? run.division : undefined }));
   let page = 0;
   let villages = 0;
   let pendingWrite: Promise<void> = Promise.resolve();

@@ -1,14 +1,25 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../../shared/clients.ts';
+import * as z from 'zod';
 import { ConflictError } from '../../../shared/errors.ts';
-import { transition, type ApplicationEvent, type ApplicationState } from '../domain/state.ts';
-import type { IneligibleReason, RewardSnapshot } from '../domain/compute.ts';
-import type { Signature } from '../domain/signoff.ts';
-import type { Principal } from '../../../platform/principal.ts';
+import { applicationStateSchema, transition, type ApplicationEvent, type ApplicationState } from '../domain/state.ts';
+import type { IneligibleCode, RewardSnapshot } from '../domain/compute.ts';
+import { annualAccountSchema, rewardPolicySchema } from '../domain/policy.ts';
+import { signatureSchema } from '../domain/signoff.ts';
+import type { Actor, Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { queryPage, whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
+import { defineEntity } from '../../../platform/store/entity.ts';
+import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
 import { freezePolicyUpdate } from './program.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
+import {
+  ifVersion,
+  ifAbsent,
+  named,
+  putItem,
+  TransactionConditionFailed,
+  updateItem,
+  writeTransaction,
+  type ExtraItems,
+  type TransactItem,
+} from '../../../platform/store/transact.ts';
 
 /**
  * Reward application. Keys: pk `REWARD_APP#<id>`, sk `APPLICATION`; gsi1 `REWARD_APPS#<programId>` /
@@ -23,81 +34,102 @@ import { TransactionConditionFailed, writeTransaction, type ExtraItems, type Tra
  * change is asked of `transition()` first, so the workflow and the API can never write a move the
  * state table does not allow.
  */
-export interface Computation {
-  readonly eligible: boolean;
-  readonly rewardFen?: number;
-  readonly increaseFen?: number;
-  readonly rateBp?: number;
-  readonly capped?: boolean;
-  readonly reasons?: readonly IneligibleReason[];
-  readonly snapshot: RewardSnapshot;
-  readonly computedAt: string;
-}
+// Every code of the domain's union, and no other: the compiler holds the two lists together.
+const ineligibleCodes: { readonly [C in IneligibleCode]: C } = {
+  'current-account-missing': 'current-account-missing',
+  'previous-account-missing': 'previous-account-missing',
+  'income-below-minimum': 'income-below-minimum',
+  'no-rate-for-income': 'no-rate-for-income',
+  'no-increase': 'no-increase',
+  'already-rewarded': 'already-rewarded',
+  'reward-is-zero': 'reward-is-zero',
+};
 
-export interface DecisionRecord {
-  readonly step: string;
-  readonly decision: string;
-  readonly by: string;
-  readonly at: string;
-  readonly comment?: string;
-}
+const rewardSnapshotSchema = z
+  .object({ policy: rewardPolicySchema, current: annualAccountSchema, previous: annualAccountSchema.optional(), alreadyRewarded: z.boolean() })
+  // The domain's snapshot always has `previous`, undefined when there was no account (DynamoDB drops it).
+  .transform((snapshot): RewardSnapshot => ({ ...snapshot, previous: snapshot.previous }));
 
-export interface ApplicationRecord {
-  readonly id: string;
-  readonly programId: string;
-  readonly policyVersion: number;
-  readonly jurisdiction: string;
-  readonly entityId: string;
-  readonly entityName: string;
+export const computationSchema = z.object({
+  eligible: z.boolean(),
+  rewardFen: z.number().int().optional(),
+  increaseFen: z.number().int().optional(),
+  rateBp: z.number().int().optional(),
+  capped: z.boolean().optional(),
+  reasons: z.array(z.object({ code: z.enum(ineligibleCodes), message: z.string() })).readonly().optional(),
+  snapshot: rewardSnapshotSchema,
+  computedAt: z.string(),
+});
+export type Computation = z.infer<typeof computationSchema>;
+
+export const decisionRecordSchema = z.object({
+  step: z.string(),
+  decision: z.string(),
+  by: z.string(),
+  at: z.string(),
+  comment: z.string().optional(),
+});
+export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
+
+export const applicationRecordSchema = z.object({
+  id: z.string(),
+  programId: z.string(),
+  policyVersion: z.number().int(),
+  jurisdiction: z.string(),
+  entityId: z.string(),
+  entityName: z.string(),
   /** The applying enterprise's village: the division of the application. */
-  readonly village: string;
-  readonly year: number;
-  readonly status: ApplicationState;
+  village: z.string(),
+  year: z.number().int(),
+  status: applicationStateSchema,
   /** Increases with every computation; decisions are per round. */
-  readonly round: number;
+  round: z.number().int(),
   /** Times the application went (back) to unfunded; the unfunded wait is per count. */
-  readonly unfundedCount: number;
-  readonly submitter: string;
-  readonly computation?: Computation;
+  unfundedCount: z.number().int(),
+  submitter: z.string(),
+  computation: computationSchema.optional(),
   /** The award (fen) from the latest eligible computation. */
-  readonly amountFen?: number;
-  readonly signatures: Signature[];
-  readonly townshipReviewer?: string;
-  readonly financeApprovals: string[];
-  readonly decisions: DecisionRecord[];
-  readonly closedReason?: string;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+  amountFen: z.number().int().optional(),
+  signatures: z.array(signatureSchema),
+  townshipReviewer: z.string().optional(),
+  financeApprovals: z.array(z.string()),
+  decisions: z.array(decisionRecordSchema),
+  closedReason: z.string().optional(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ApplicationRecord = z.infer<typeof applicationRecordSchema>;
 
-type Actor = Pick<Principal, 'sub' | 'roles'>;
 
-export const applicationKey = (id: string) => ({ pk: `REWARD_APP#${id}`, sk: 'APPLICATION' });
-export const claimKey = (jurisdiction: string, entityId: string, year: number) => ({ pk: `REWARD_CLAIM#${jurisdiction.slice(0, 6)}#${entityId}#${year}`, sk: 'CLAIM' });
+const applications = defineEntity({
+  type: 'reward-application',
+  schema: applicationRecordSchema,
+  key: (p: { id: string }) => ({ pk: `REWARD_APP#${p.id}`, sk: 'APPLICATION' }),
+  indexes: (pattern) => ({
+    /** A program's applications in submission order. */
+    byProgram: pattern({ index: 'gsi1', partition: (programId: string) => `REWARD_APPS#${programId}`, place: (a) => ({ partition: a.programId, sort: `${a.createdAt}#${a.id}` }) }),
+  }),
+});
 
-function toItem(app: ApplicationRecord): Record<string, unknown> {
-  return { ...applicationKey(app.id), gsi1pk: `REWARD_APPS#${app.programId}`, gsi1sk: `${app.createdAt}#${app.id}`, type: 'reward-application', ...app };
-}
+const claimSchema = z.object({ applicationId: z.string(), released: z.boolean(), at: z.string() });
 
-function fromItem(item: Record<string, unknown>): ApplicationRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
-  return rest as unknown as ApplicationRecord;
-}
+/** One entity's claim on a year in a county (see the module comment). */
+const claims = defineEntity({
+  type: 'reward-claim',
+  schema: claimSchema,
+  key: (p: { jurisdiction: string; entityId: string; year: number }) => ({ pk: `REWARD_CLAIM#${p.jurisdiction.slice(0, 6)}#${p.entityId}#${p.year}`, sk: 'CLAIM' }),
+});
 
 export async function getApplication(id: string): Promise<ApplicationRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: applicationKey(id), ConsistentRead: true }));
-  return Item ? fromItem(Item) : undefined;
+  return applications.get({ id }, { consistent: true });
 }
 
-export interface Claim {
-  readonly applicationId: string;
-  readonly released: boolean;
-}
+export type Claim = Pick<z.infer<typeof claimSchema>, 'applicationId' | 'released'>;
 
 export async function getClaim(jurisdiction: string, entityId: string, year: number): Promise<Claim | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: claimKey(jurisdiction, entityId, year), ConsistentRead: true }));
-  return Item ? { applicationId: String(Item.applicationId), released: Boolean(Item.released) } : undefined;
+  const claim = await claims.get({ jurisdiction, entityId, year }, { consistent: true });
+  return claim ? { applicationId: claim.applicationId, released: claim.released } : undefined;
 }
 
 /**
@@ -113,24 +145,23 @@ export async function createApplication(
   const record: ApplicationRecord = { ...app, status: 'computing', round: 0, unfundedCount: 0, signatures: [], financeApprovals: [], decisions: [], version: 1, updatedAt: app.createdAt };
   try {
     await writeTransaction([
-      { Put: { TableName: tableName(), Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          TableName: tableName(),
-          Item: { ...claimKey(app.jurisdiction, app.entityId, app.year), type: 'reward-claim', applicationId: app.id, released: false, at: app.createdAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR released = :true',
-          ExpressionAttributeValues: { ':true': true },
-        },
-      },
+      named('application', putItem(applications.item(record), ifAbsent)),
+      named(
+        'claim',
+        putItem(claims.item({ applicationId: app.id, released: false, at: app.createdAt }, { jurisdiction: app.jurisdiction, entityId: app.entityId, year: app.year }), {
+          expression: 'attribute_not_exists(pk) OR released = :true',
+          values: { ':true': true },
+        }),
+      ),
       freezePolicyUpdate(app.programId, app.policyVersion),
       auditPut({ entityType: 'reward-application', entityId: app.id, division: app.village, action: 'reward-application.submit', actor, after: { programId: app.programId, policyVersion: app.policyVersion, entityId: app.entityId, year: app.year }, at: new Date(app.createdAt) }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
-      if (err.failed.includes(0)) throw new ConflictError(`Application ${app.id} exists already`);
-      if (err.failed.includes(1)) throw new ConflictError(`${app.entityId} already has an application or a reward for ${app.year} in this jurisdiction`);
-      if (err.failed.includes(2)) throw new ConflictError(`The policy of ${app.programId} changed while submitting; submit again`);
+      if (err.failed.includes('application')) throw new ConflictError(`Application ${app.id} exists already`);
+      if (err.failed.includes('claim')) throw new ConflictError(`${app.entityId} already has an application or a reward for ${app.year} in this jurisdiction`);
+      if (err.failed.includes('policy')) throw new ConflictError(`The policy of ${app.programId} changed while submitting; submit again`);
     }
     throw err;
   }
@@ -160,7 +191,7 @@ export function applicationChange(
   return {
     next,
     items: [
-      { Put: { TableName: tableName(), Item: toItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } },
+      named('application', putItem(applications.item(next), ifVersion(before.version))),
       auditPut({
         entityType: 'reward-application',
         entityId: before.id,
@@ -188,7 +219,7 @@ export async function changeApplication(
   try {
     await writeTransaction([...items, ...extra]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) throw new ConflictError(`Application ${before.id} changed concurrently; read it again`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('application')) throw new ConflictError(`Application ${before.id} changed concurrently; read it again`);
     throw err;
   }
   return next;
@@ -196,15 +227,14 @@ export async function changeApplication(
 
 /** Transaction item: give the entity's year back (the application ended without a payout). */
 export function releaseClaimUpdate(app: ApplicationRecord): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: claimKey(app.jurisdiction, app.entityId, app.year),
+  return named(
+    'claim',
+    updateItem(claims.keyOf({ jurisdiction: app.jurisdiction, entityId: app.entityId, year: app.year }), {
       UpdateExpression: 'SET released = :true',
       ConditionExpression: 'applicationId = :id',
       ExpressionAttributeValues: { ':true': true, ':id': app.id },
-    },
-  };
+    }),
+  );
 }
 
 export interface ApplicationFilter {
@@ -217,14 +247,8 @@ export interface ApplicationFilter {
 
 /** A program's applications in submission order, optionally filtered. */
 export async function listApplications(filter: ApplicationFilter, page: PageRequest): Promise<Page<ApplicationRecord>> {
-  return queryPage(
-    {
-      index: 'gsi1',
-      partition: `REWARD_APPS#${filter.programId}`,
-      filter: whereAll({ status: filter.status, village: filter.division === undefined ? undefined : { beginsWith: filter.division }, entityId: filter.entityId }),
-    },
-    page,
-    fromItem,
-  );
+  return applications.query.byProgram.page(filter.programId, page, {
+    filter: whereAll({ status: filter.status, village: filter.division === undefined ? undefined : { beginsWith: filter.division }, entityId: filter.entityId }),
+  });
 }
 

@@ -1,14 +1,15 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { ddb, tableName } from '../../../shared/clients.ts';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
-import { budgetFigures, raiseAppropriation, type BudgetFigures } from '../domain/budget.ts';
-import type { ProgramInput } from '../domain/entities.ts';
-import type { RewardPolicy } from '../domain/policy.ts';
-import type { Principal } from '../../../platform/principal.ts';
+import { budgetFigures, raiseAppropriation } from '../domain/budget.ts';
+import { programInputSchema, type ProgramInput } from '../domain/entities.ts';
+import { rewardPolicySchema, type RewardPolicy } from '../domain/policy.ts';
+import { fenSchema } from '../../../platform/money.ts';
+import type { Actor, Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { queryPage, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
-import { TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
+import { defineEntity } from '../../../platform/store/entity.ts';
+import type { Page, PageRequest } from '../../../platform/store/pagination.ts';
+import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
 
 /**
  * Reward program (以奖代补). Keys: pk `REWARD_PROGRAM#<id>`, sk `PROGRAM`; gsi1
@@ -27,53 +28,61 @@ import { TransactionConditionFailed, writeTransaction, type ExtraItems, type Tra
  * replaces it (condition: still unfrozen). Either race ends in a 409 and a retry, never in an
  * application computed under a policy that then changed.
  */
-export interface ProgramRecord extends Omit<ProgramInput, 'policy'> {
-  readonly id: string;
-  readonly policyVersion: number;
-  readonly policyFrozen: boolean;
-  readonly budget: BudgetFigures;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
+// Stored flat, with the budget figures at the top level where the budget's update expressions name them.
+const storedProgramSchema = programInputSchema.omit({ policy: true }).extend({
+  id: z.string(),
+  policyVersion: z.number().int(),
+  policyFrozen: z.boolean(),
+  appropriatedFen: fenSchema,
+  reservedFen: fenSchema,
+  paidFen: fenSchema,
+  availableFen: z.number().int(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** A program as readers see it: the budget figures together. */
+export const programRecordSchema = storedProgramSchema.transform(({ appropriatedFen, reservedFen, paidFen, availableFen, ...program }) => ({
+  ...program,
+  budget: { appropriatedFen, reservedFen, paidFen, availableFen },
+}));
+export type ProgramRecord = z.infer<typeof programRecordSchema>;
+
+export const policyVersionRecordSchema = z.object({
+  programId: z.string(),
+  policyVersion: z.number().int(),
+  policy: rewardPolicySchema,
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type PolicyVersionRecord = z.infer<typeof policyVersionRecordSchema>;
+
+
+const programPartition = (id: string) => `REWARD_PROGRAM#${id}`;
+
+const programs = defineEntity({
+  type: 'reward-program',
+  schema: programRecordSchema,
+  key: (p: { id: string }) => ({ pk: programPartition(p.id), sk: 'PROGRAM' }),
+  indexes: (pattern) => ({
+    /** A county's programs, by year. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `REWARD_PROGRAMS#${county}`, place: (p) => ({ partition: p.jurisdiction.slice(0, 6), sort: `${p.year}#${p.id}` }) }),
+  }),
+});
+
+/** The policy versions of a program, next to it. */
+const policyVersions = defineEntity({
+  type: 'reward-policy',
+  schema: policyVersionRecordSchema,
+  key: (p: { programId: string; policyVersion: number }) => ({ pk: programPartition(p.programId), sk: `POLICY#${String(p.policyVersion).padStart(4, '0')}` }),
+});
+
+function policyItem(programId: string, policyVersion: number, policy: RewardPolicy, actor: Actor, at: string) {
+  return policyVersions.item({ programId, policyVersion, policy, createdAt: at, createdBy: actor.sub });
 }
 
-export interface PolicyVersionRecord {
-  readonly programId: string;
-  readonly policyVersion: number;
-  readonly policy: RewardPolicy;
-  readonly createdAt: string;
-  readonly createdBy: string;
-}
-
-type Actor = Pick<Principal, 'sub' | 'roles'>;
-
-export const programKey = (id: string) => ({ pk: `REWARD_PROGRAM#${id}`, sk: 'PROGRAM' });
-const policyKey = (id: string, n: number) => ({ pk: `REWARD_PROGRAM#${id}`, sk: `POLICY#${String(n).padStart(4, '0')}` });
-
-function fromItem(item: Record<string, unknown>): ProgramRecord {
-  return {
-    id: String(item.id),
-    name: String(item.name),
-    jurisdiction: String(item.jurisdiction),
-    year: Number(item.year),
-    window: item.window as ProgramRecord['window'],
-    policyVersion: Number(item.policyVersion),
-    policyFrozen: Boolean(item.policyFrozen),
-    budget: {
-      appropriatedFen: Number(item.appropriatedFen),
-      reservedFen: Number(item.reservedFen),
-      paidFen: Number(item.paidFen),
-      availableFen: Number(item.availableFen),
-    },
-    version: Number(item.version),
-    createdAt: String(item.createdAt),
-    updatedAt: String(item.updatedAt),
-  };
-}
-
-function policyItem(programId: string, n: number, policy: RewardPolicy, actor: Actor, at: string) {
-  return { ...policyKey(programId, n), type: 'reward-policy', programId, policyVersion: n, policy, createdAt: at, createdBy: actor.sub };
-}
+const programKey = (id: string) => programs.keyOf({ id });
 
 /** Open a program with policy version 1; the appropriation starts at the policy's budget ceiling. */
 export async function createProgram(input: ProgramInput, actor: Actor, options: { id?: string; extraItems?: ExtraItems<ProgramRecord>; now?: Date } = {}): Promise<ProgramRecord> {
@@ -84,50 +93,29 @@ export async function createProgram(input: ProgramInput, actor: Actor, options: 
   const record: ProgramRecord = { id, ...fields, policyVersion: 1, policyFrozen: false, budget, version: 1, createdAt: now, updatedAt: now };
   try {
     await writeTransaction([
-      {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...programKey(id),
-            gsi1pk: `REWARD_PROGRAMS#${input.jurisdiction.slice(0, 6)}`,
-            gsi1sk: `${input.year}#${id}`,
-            type: 'reward-program',
-            id,
-            ...fields,
-            policyVersion: 1,
-            policyFrozen: false,
-            ...budget,
-            version: 1,
-            createdAt: now,
-            updatedAt: now,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      { Put: { TableName: tableName(), Item: policyItem(id, 1, policy, actor, now), ConditionExpression: 'attribute_not_exists(pk)' } },
+      named('program', putItem(programs.item({ id, ...fields, policyVersion: 1, policyFrozen: false, ...budget, version: 1, createdAt: now, updatedAt: now }), ifAbsent)),
+      putItem(policyItem(id, 1, policy, actor, now), ifAbsent),
       auditPut({ entityType: 'reward-program', entityId: id, division: input.jurisdiction, action: 'reward-program.create', actor, after: input, at: new Date(now) }),
       ...(options.extraItems?.(record) ?? []),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConditionFailed && err.failed.includes(0)) throw new ConflictError(`Program ${id} exists already`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('program')) throw new ConflictError(`Program ${id} exists already`);
     throw err;
   }
   return record;
 }
 
 export async function getProgram(id: string, consistent = true): Promise<ProgramRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: programKey(id), ConsistentRead: consistent }));
-  return Item ? fromItem(Item) : undefined;
+  return programs.get({ id }, { consistent });
 }
 
 export async function getPolicy(programId: string, policyVersion: number): Promise<PolicyVersionRecord | undefined> {
-  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: policyKey(programId, policyVersion), ConsistentRead: true }));
-  return Item ? { programId, policyVersion, policy: Item.policy as RewardPolicy, createdAt: String(Item.createdAt), createdBy: String(Item.createdBy) } : undefined;
+  return policyVersions.get({ programId, policyVersion }, { consistent: true });
 }
 
 /** Programs of a county, by year. */
 export async function listPrograms(county: string, page: PageRequest): Promise<Page<ProgramRecord>> {
-  return queryPage({ index: 'gsi1', partition: `REWARD_PROGRAMS#${county.slice(0, 6)}` }, page, fromItem);
+  return programs.query.byCounty.page(county.slice(0, 6), page);
 }
 
 /**
@@ -146,16 +134,12 @@ export async function updatePolicy(programId: string, policy: RewardPolicy, acto
   const next = before.policyFrozen ? before.policyVersion + 1 : before.policyVersion;
   try {
     await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: programKey(programId),
-          UpdateExpression: 'SET policyVersion = :next, policyFrozen = :false, version = version + :one, updatedAt = :at',
-          ConditionExpression: before.policyFrozen ? 'policyVersion = :n AND policyFrozen = :true' : 'policyVersion = :n AND policyFrozen = :false',
-          ExpressionAttributeValues: { ':next': next, ':false': false, ':one': 1, ':at': at, ':n': before.policyVersion, ...(before.policyFrozen ? { ':true': true } : {}) },
-        },
-      },
-      { Put: { TableName: tableName(), Item: policyItem(programId, next, policy, actor, at) } },
+      updateItem(programKey(programId), {
+        UpdateExpression: 'SET policyVersion = :next, policyFrozen = :false, version = version + :one, updatedAt = :at',
+        ConditionExpression: before.policyFrozen ? 'policyVersion = :n AND policyFrozen = :true' : 'policyVersion = :n AND policyFrozen = :false',
+        ExpressionAttributeValues: { ':next': next, ':false': false, ':one': 1, ':at': at, ':n': before.policyVersion, ...(before.policyFrozen ? { ':true': true } : {}) },
+      }),
+      putItem(policyItem(programId, next, policy, actor, at)),
       auditPut({
         entityType: 'reward-program',
         entityId: programId,
@@ -176,41 +160,38 @@ export async function updatePolicy(programId: string, policy: RewardPolicy, acto
 
 /** Transaction item: freeze policy version `n` (the first application using it does this). Fails if the program moved on to another version. */
 export function freezePolicyUpdate(programId: string, policyVersion: number): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: programKey(programId),
+  return named(
+    'policy',
+    updateItem(programKey(programId), {
       UpdateExpression: 'SET policyFrozen = :true',
       ConditionExpression: 'policyVersion = :n',
       ExpressionAttributeValues: { ':true': true, ':n': policyVersion },
-    },
-  };
+    }),
+  );
 }
 
 /** Transaction item: hold `amountFen` of the budget; fails when less is available. */
 export function reserveUpdate(programId: string, amountFen: number): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: programKey(programId),
+  return named(
+    'budget',
+    updateItem(programKey(programId), {
       UpdateExpression: 'SET availableFen = availableFen - :a, reservedFen = reservedFen + :a',
       ConditionExpression: 'availableFen >= :a',
       ExpressionAttributeValues: { ':a': amountFen },
-    },
-  };
+    }),
+  );
 }
 
 /** Transaction item: move a reserved amount to paid. */
 export function settleUpdate(programId: string, amountFen: number): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: programKey(programId),
+  return named(
+    'budget',
+    updateItem(programKey(programId), {
       UpdateExpression: 'SET reservedFen = reservedFen - :a, paidFen = paidFen + :a',
       ConditionExpression: 'reservedFen >= :a',
       ExpressionAttributeValues: { ':a': amountFen },
-    },
-  };
+    }),
+  );
 }
 
 /** Raise the appropriation (never lower it): 400 naming the field when it is not a raise, 409 on a concurrent raise. */
@@ -223,15 +204,11 @@ export async function raiseBudget(programId: string, newAppropriatedFen: number,
   const delta = newAppropriatedFen - before.budget.appropriatedFen;
   try {
     await writeTransaction([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: programKey(programId),
-          UpdateExpression: 'SET appropriatedFen = :new, availableFen = availableFen + :d, version = version + :one, updatedAt = :at',
-          ConditionExpression: 'appropriatedFen = :old',
-          ExpressionAttributeValues: { ':new': newAppropriatedFen, ':d': delta, ':one': 1, ':at': now.toISOString(), ':old': before.budget.appropriatedFen },
-        },
-      },
+      updateItem(programKey(programId), {
+        UpdateExpression: 'SET appropriatedFen = :new, availableFen = availableFen + :d, version = version + :one, updatedAt = :at',
+        ConditionExpression: 'appropriatedFen = :old',
+        ExpressionAttributeValues: { ':new': newAppropriatedFen, ':d': delta, ':one': 1, ':at': now.toISOString(), ':old': before.budget.appropriatedFen },
+      }),
       auditPut({
         entityType: 'reward-program',
         entityId: programId,

@@ -27,8 +27,8 @@ async function run({ applicationId }: z.infer<typeof reserveInputSchema>): Promi
     maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
     return { reserved: true };
   } catch (err) {
-    // Index 2 is the budget: not enough available. Index 0 (the application changed) is retried by the state machine.
-    if (!(err instanceof TransactionConditionFailed && err.failed.includes(2) && !err.failed.includes(0))) throw err;
+    // Not enough budget available. A changed application is retried by the state machine instead.
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('budget') && !err.failed.includes('application'))) throw err;
   }
   const unfundedCount = app.unfundedCount + 1;
   await changeApplication(app, app.status === 'unfunded' ? undefined : 'budget-insufficient', { unfundedCount }, workflowActor, 'reward-application.unfunded');
