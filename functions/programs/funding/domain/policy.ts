@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
+import { nameSchema } from '../../../platform/names.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
 
@@ -13,10 +14,7 @@ export const populationFloorSchema = z.object({
   minPopulation: z.number().int('must be a whole number of people').min(0, 'must not be negative').max(10_000_000),
   floorFen: fenSchema,
   /** Name used in summaries and exports; defaults to the range, e.g. "1501+". */
-  label: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
+  label: nameSchema
     .max(40, 'must be at most 40 characters')
     // Summaries key plain objects by label; this one would replace the object's prototype instead.
     .refine((label) => label !== '__proto__', 'is reserved')

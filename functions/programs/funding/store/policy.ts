@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from '../../../shared/clients.ts';
 import { fundingPolicySchema } from '../domain/policy.ts';
+import { nameSchema } from '../../../platform/names.ts';
 import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { queryPage, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
@@ -22,7 +23,7 @@ export const fundingPolicyJurisdictionSchema = z.string().regex(/^(\d{6}|\d{9})$
 export const fundingPolicyInputSchema = z.strictObject({
   division: fundingPolicyJurisdictionSchema,
   year: budgetYearSchema,
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: nameSchema,
   rule: fundingPolicySchema,
 });
 export type FundingPolicyInput = z.infer<typeof fundingPolicyInputSchema>;
