@@ -9,6 +9,9 @@ import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
  * data so that a contradictory policy is refused, field named, before a run uses it.
  */
 
+/** Names every plain object has (`constructor`, `toString`, `__proto__`…): never usable as keys. */
+const objectPropertyNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** A population tier with its floor: applies from `minPopulation` (inclusive) up to the next tier. */
 export const populationFloorSchema = z.object({
   minPopulation: z.number().int('must be a whole number of people').min(0, 'must not be negative').max(10_000_000),
@@ -16,8 +19,10 @@ export const populationFloorSchema = z.object({
   /** Name used in summaries and exports; defaults to the range, e.g. "1501+". */
   label: nameSchema
     .max(40, 'must be at most 40 characters')
-    // Summaries key plain objects by label; this one would replace the object's prototype instead.
-    .refine((label) => label !== '__proto__', 'is reserved')
+    // Summaries are keyed by label, and kept as DynamoDB maps: the SDK's marshaller reads
+    // `constructor` and `toString` of every object, so a label that names a property of plain
+    // objects (`constructor`, `toString`, `hasOwnProperty`, `__proto__`…) would break every run.
+    .refine((label) => !objectPropertyNames.has(label), 'is reserved: it names a property of JavaScript objects')
     .optional(),
 });
 export type PopulationFloor = z.infer<typeof populationFloorSchema>;
