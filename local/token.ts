@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { ensureJwtSecret, signToken } from './jwt.ts';
 import { principalSchema, roleSchema } from '../functions/platform/principal.ts';
+import { maxTokenLifetimeSeconds } from '../functions/api/auth.ts';
 
 // `npm run token -- --role finance --division 120225 --sub f1 [--unit U1] [--position head]
 // [--ttl 3600] [--data-dir .data | --secret <s>]`: prints one HS256 token signed with the local host's
@@ -25,7 +26,7 @@ const argsSchema = z.object({
   sub: principalSchema.shape.sub,
   unit: z.string().min(1).optional(),
   position: principalSchema.shape.position,
-  ttl: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(3600),
+  ttl: z.coerce.number().int().min(1).max(maxTokenLifetimeSeconds, `must be at most ${maxTokenLifetimeSeconds} seconds: the API refuses longer-lived tokens`).default(3600),
   'data-dir': z.string().min(1).default('.data'),
   secret: z.string().min(32, 'must be the secret the local host printed (at least 32 characters)').optional(),
 });

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth.ts';
 import { docs, docsPaths } from './docs.ts';
 import type { AppEnv } from '../platform/http/context.ts';
+import { strictUtf8Json } from '../platform/http/json-body.ts';
 import type { MergeSchemaPath } from 'hono/types';
 import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
@@ -93,6 +94,8 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
     c.set('principal', await authenticate(c.req.header('authorization')));
     return next();
   });
+  // JSON bodies must be valid UTF-8 (400 naming the body), never decoded into U+FFFD.
+  app.use('*', strictUtf8Json());
 
   app.onError((err, c) => problemResponse(c, err));
   app.notFound((c) => problemResponse(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)));

@@ -25,6 +25,28 @@ interface Verifier {
 let verifier: Verifier | undefined;
 const maxCachedTokens = 10_000;
 
+/**
+ * Lifetime rules, checked on every token whatever its issuer: `exp` is required (a token without it
+ * would never expire), a token may live at most {@link maxTokenLifetimeSeconds} (12 h: Cognito's ID
+ * and access tokens last 1 h here, local tokens 1 h by default and at most 12 h), and an `iat` more
+ * than {@link clockSkewSeconds} in the future is refused (a token from a clock far ahead, or forged
+ * to outlive its rotation). No skew is allowed on `exp`.
+ */
+export const maxTokenLifetimeSeconds = 12 * 3600;
+export const clockSkewSeconds = 60;
+
+function checkLifetime(payload: JWTPayload, nowSeconds: number): void {
+  if (typeof payload.exp !== 'number') throw new UnauthorizedError('Token rejected: it has no exp (expiry) claim');
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds + clockSkewSeconds) {
+    throw new UnauthorizedError('Token rejected: its iat (issued at) is in the future');
+  }
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : nowSeconds;
+  // Without `iat` the remaining lifetime is bounded instead.
+  if (payload.exp - issuedAt > maxTokenLifetimeSeconds || payload.exp - nowSeconds > maxTokenLifetimeSeconds + clockSkewSeconds) {
+    throw new UnauthorizedError(`Token rejected: it lives longer than ${maxTokenLifetimeSeconds / 3600} hours`);
+  }
+}
+
 async function currentVerifier(): Promise<Verifier> {
   const { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = config();
   const configKey = `${JWT_SECRET ?? ''}|${JWKS_URL ?? ''}|${JWT_ISSUER ?? ''}|${JWT_AUDIENCE ?? ''}`;
@@ -105,10 +127,10 @@ export async function authenticate(authorization: string | undefined): Promise<P
     if (err instanceof joseErrors.JOSEError) throw new UnauthorizedError(`Token rejected: ${err.code}`);
     throw err;
   }
+  checkLifetime(payload, Math.floor(Date.now() / 1000));
   const principal = principalFromClaims(payload);
-  if (typeof payload.exp === 'number') {
-    if (v.verified.size >= maxCachedTokens) v.verified.delete(v.verified.keys().next().value as string);
-    v.verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
-  }
+  const expiresAtMs = (payload.exp as number) * 1000;
+  if (v.verified.size >= maxCachedTokens) v.verified.delete(v.verified.keys().next().value as string);
+  v.verified.set(token, { principal, expiresAtMs });
   return principal;
 }

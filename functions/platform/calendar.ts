@@ -1,3 +1,5 @@
+import * as z from 'zod';
+
 /**
  * Calendar dates are judged in Beijing time (Asia/Shanghai, UTC+8 all year: China has no daylight
  * saving time since 1991), whatever the server's zone: a window that closes on 31 March closes at
@@ -9,3 +11,25 @@ const beijingOffsetMs = 8 * 3_600_000;
 export function beijingDate(instant: Date): string {
   return new Date(instant.getTime() + beijingOffsetMs).toISOString().slice(0, 10);
 }
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Whether `text` is `YYYY-MM-DD` naming a day that exists (no 2025-02-30, month 13 or day 00). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/**
+ * The one schema for every calendar date the product takes (`YYYY-MM-DD`, a day in the proleptic
+ * Gregorian calendar): the format and that the day exists. Such dates compare correctly as strings.
+ */
+export const calendarDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((text) => !/^\d{4}-\d{2}-\d{2}$/.test(text) || isCalendarDate(text), 'must be a day that exists in the calendar');

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccountRecovery, Mfa, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, ClientAttributes, Mfa, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
@@ -13,6 +13,14 @@ export interface AuthProps {
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/**
+ * What a signed-in user may change about themselves (UpdateUserAttributes with their own access
+ * token). Listed explicitly: without a list Cognito lets the app client write every mutable
+ * attribute, and `custom:division`, `custom:unitId` and `custom:position` are the user's
+ * jurisdiction, which only an administrator changes (AdminUpdateUserAttributes).
+ */
+export const selfWritableAttributes = new ClientAttributes().withStandardAttributes({ fullname: true, locale: true, timezone: true });
 
 /**
  * The user pool officials sign in to. Roles are groups (`cognito:groups` in the ID token) and the
@@ -65,6 +73,10 @@ export class Auth extends Construct {
       // USER_PASSWORD_AUTH lets an operator get a token from the CLI (see "Deploy to AWS" in the README); SRP is for the console.
       authFlows: { userPassword: true, userSrp: true },
       generateSecret: false,
+      // No hosted UI or OAuth flow is used (tokens come from InitiateAuth), so the client grants no
+      // OAuth scopes at all, in particular not aws.cognito.signin.user.admin.
+      disableOAuth: true,
+      writeAttributes: selfWritableAttributes,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

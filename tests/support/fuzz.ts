@@ -25,7 +25,30 @@ export interface FuzzTarget {
   readonly seed?: number;
 }
 
+/**
+ * Names the product's one name schema (functions/platform/names.ts) must refuse: blank, or a
+ * printable name with a control, format or otherwise invisible character inside it (at either end
+ * whitespace controls are trimmed away, which is fine).
+ */
+const invisibleOrControl = fc.constantFrom(
+  '\u0000', '\u0007', '\u001b', '\r', '\n', '\t', '\u007f', '\u0085', '\u200b', '\u200c', '\u200d', '\u2060', '\u202e', '\u2066',
+  '\ufeff', '\u00ad', '\u2028', '\u2029', '\ud800', '\udfff', '\ue000', '\u3164', '\ufe0f', '\u{e0001}',
+);
+export const badName = fc.oneof(
+  fc.constantFrom('', ' ', '\u3000', '\u200b', '\u200b\u200c\u200d', '\u202e', '\u0000', '村\u0000', '东关村\u001b[31m', '东关\r\n村', '\u202e村', 'x'.repeat(101)),
+  fc.tuple(fc.string({ unit: 'grapheme', maxLength: 20 }), invisibleOrControl, fc.string({ unit: 'grapheme', maxLength: 20 })).map(([a, bad, b]) => `村${a}${bad}${b}村`),
+);
+
+/** `YYYY-MM-DD` texts the product's one calendar date schema (functions/platform/calendar.ts) must refuse. */
+export const badDate = fc.oneof(
+  fc.constantFrom('2025-02-30', '2025-02-29', '2024-02-30', '2025-13-01', '2025-00-10', '2025-04-31', '2025-01-00', '2025-01-32', '2100-02-29', '2025-1-1', '20250101', '2025-01-01T00:00:00Z', ' 2025-01-01'),
+  fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 13, max: 99 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${m}-${String(d).padStart(2, '0')}`),
+  fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 32, max: 99 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${d}`),
+);
+
 const wrongValue = fc.oneof(
+  badName,
+  badDate,
   fc.constant(null),
   fc.boolean(),
   fc.integer(),
@@ -45,12 +68,22 @@ export function candidateBodies(valid: Readonly<Record<string, unknown>>): fc.Ar
   const keys = Object.keys(valid);
   const key = fc.constantFrom(...keys);
   const replaced = fc.tuple(key, wrongValue).map(([k, v]) => ({ ...valid, [k]: v }));
+  // One field of a nested object (a program's window, a unit's contact) replaced.
+  const objectKeys = keys.filter((k) => typeof valid[k] === 'object' && valid[k] !== null && !Array.isArray(valid[k]));
+  const nestedReplaced = objectKeys.length
+    ? fc.tuple(fc.constantFrom(...objectKeys), wrongValue).chain(([k, v]) => {
+        const inner = valid[k] as Record<string, unknown>;
+        const innerKeys = Object.keys(inner);
+        return innerKeys.length ? fc.constantFrom(...innerKeys).map((ik) => ({ ...valid, [k]: { ...inner, [ik]: v } })) : fc.constant({ ...valid, [k]: v });
+      })
+    : replaced;
   const twoReplaced = fc.tuple(key, wrongValue, key, wrongValue).map(([k1, v1, k2, v2]) => ({ ...valid, [k1]: v1, [k2]: v2 }));
   const missing = key.map((k) => Object.fromEntries(Object.entries(valid).filter(([name]) => name !== k)));
   const extra = fc.tuple(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !keys.includes(k)), fc.jsonValue()).map(([k, v]) => ({ ...valid, [k]: v }));
   const json = fc.oneof(
     { weight: 4, arbitrary: replaced },
     { weight: 2, arbitrary: twoReplaced },
+    { weight: 2, arbitrary: nestedReplaced },
     { weight: 2, arbitrary: missing },
     { weight: 2, arbitrary: extra },
     { weight: 2, arbitrary: fc.jsonValue() },

@@ -61,6 +61,20 @@ describe('funding routes refuse bad input with 4xx problems and write nothing', 
     expect(await tableSnapshot()).toEqual(before);
   });
 
+  it('refuses, at validation and at creation alike, tier labels that name properties of plain objects', async () => {
+    const before = await tableSnapshot();
+    for (const label of ['constructor', 'toString', 'hasOwnProperty']) {
+      const body = { division: '120225', year: 2026, name: '2026年增量', rule: { ...tianjinRuianRule, floors: [{ minPopulation: 0, floorFen: 100, label }] } };
+      const verdict = await call(app, 'POST', '/funding/policies/validate', { token: admin, body });
+      expect(verdict.status).toBe(200);
+      expect(verdict.body).toEqual({ valid: false, problems: [expect.objectContaining({ field: 'rule.floors.0.label' })] });
+      const created = await call(app, 'POST', '/funding/policies', { token: admin, body });
+      expect(created.status, label).toBe(400);
+      expect(created.body.errors).toEqual([expect.objectContaining({ field: 'rule.floors.0.label' })]);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
   it('refuses a current-funding CSV with any bad row as a whole, naming line and column', async () => {
     const before = await tableSnapshot();
     const csv = (text: string, type = 'text/csv') => call(app, 'POST', '/funding/current/2026', { token: admin, rawBody: text, headers: { 'content-type': type } });

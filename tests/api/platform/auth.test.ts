@@ -40,6 +40,42 @@ describe('authentication', () => {
     }
   });
 
+  it('refuses a token without exp, one living longer than 12 hours, and one issued in the future', async () => {
+    const key = new TextEncoder().encode(process.env.JWT_SECRET!);
+    const now = Math.floor(Date.now() / 1000);
+    const base = () => new SignJWT({ roles: ['admin'], division: '120225' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x');
+    const noExp = await base().setIssuedAt(now).sign(key);
+    const noExpNoIat = await base().sign(key);
+    const longLived = await base().setIssuedAt(now).setExpirationTime(now + 12 * 3600 + 60).sign(key);
+    const longLivedNoIat = await base().setExpirationTime(now + 30 * 24 * 3600).sign(key);
+    const future = await base().setIssuedAt(now + 3600).setExpirationTime(now + 7200).sign(key);
+    const cases: Array<[string, RegExp]> = [
+      [noExp, /exp/],
+      [noExpNoIat, /exp/],
+      [longLived, /longer than 12 hours/],
+      [longLivedNoIat, /longer than 12 hours/],
+      [future, /iat .*future/],
+    ];
+    for (const [token, detail] of cases) {
+      const res = await call(app, 'GET', '/villages/120225100201', { token });
+      expect(res.status).toBe(401);
+      expect(res.body.detail).toMatch(detail);
+    }
+    // Within the bounds: 12 hours exactly, and an iat a few seconds ahead (clock skew).
+    const twelveHours = await base().setIssuedAt(now).setExpirationTime(now + 12 * 3600).sign(key);
+    const skewed = await base().setIssuedAt(now + 30).setExpirationTime(now + 3600).sign(key);
+    for (const token of [twelveHours, skewed]) expect((await call(app, 'GET', '/villages/120225100201', { token })).status).not.toBe(401);
+  });
+
+  it('refuses a token whose sub is blank, padded, or carries control or invisible characters', async () => {
+    for (const sub of ['   ', 'fin ', ' fin', 'f\u0000in', '\u200Bfin', 'fin\u202E', 'x'.repeat(129)]) {
+      const token = await signToken({ sub, roles: ['admin'], division: '120225' }, process.env.JWT_SECRET!);
+      const res = await call(app, 'GET', '/villages/120225100201', { token });
+      expect(res.status, JSON.stringify(sub)).toBe(401);
+      expect(res.body.detail).toMatch(/claim sub/);
+    }
+  });
+
   it('answers 401 naming the claim when a signed token has no usable role', async () => {
     const token = await signToken({ sub: 'x', roles: [], division: '120225' } as never, process.env.JWT_SECRET!);
     const res = await call(app, 'GET', '/villages', { token });

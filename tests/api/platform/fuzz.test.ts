@@ -3,8 +3,11 @@ import { buildApp } from '../../../functions/api/app.ts';
 import { divisionBodySchema, divisionUpdateSchema } from '../../../functions/platform/registries/routes/divisions.ts';
 import { villageBodySchema, villageUpdateSchema } from '../../../functions/platform/registries/routes/villages.ts';
 import { unitBodySchema, unitUpdateSchema } from '../../../functions/platform/registries/routes/units.ts';
+import fc from 'fast-check';
+import { nameSchema } from '../../../functions/platform/names.ts';
+import { calendarDateSchema } from '../../../functions/platform/calendar.ts';
 import { call, tokenFor } from '../../support/api.ts';
-import { fuzzRoute, type FuzzTarget } from '../../support/fuzz.ts';
+import { badDate, badName, fuzzRoute, type FuzzTarget } from '../../support/fuzz.ts';
 
 const app = buildApp();
 let token: string;
@@ -69,5 +72,36 @@ describe('fuzzing every POST/PUT route with invalid bodies', () => {
     const total = [...seen.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(200);
     expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
+  });
+});
+
+describe('the one name schema and the one calendar date schema', () => {
+  it('refuses every blank, over-long, control- or invisible-character name, and keeps printable ones', () => {
+    fc.assert(fc.property(badName, (name) => {
+      expect(nameSchema.safeParse(name).success, JSON.stringify(name)).toBe(false);
+    }), { numRuns: 500 });
+    for (const name of ['东关村', '蓟州区财政局', 'Village No. 3', '李 华', '🏘村']) expect(nameSchema.parse(name)).toBe(name);
+  });
+
+  it('accepts exactly the days of the calendar', () => {
+    fc.assert(fc.property(badDate, (date) => {
+      expect(calendarDateSchema.safeParse(date).success, date).toBe(false);
+    }), { numRuns: 500 });
+    const day = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    fc.assert(fc.property(day, (d) => {
+      expect(calendarDateSchema.safeParse(d.toISOString().slice(0, 10)).success).toBe(true);
+    }), { numRuns: 500 });
+    // Any YYYY-MM-DD text is valid exactly when the date it names round-trips through Date.
+    const text = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(text, (t) => {
+        const [y, m, d] = t.split('-').map(Number) as [number, number, number];
+        const date = new Date(0);
+        date.setUTCFullYear(y, m - 1, d);
+        const exists = date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+        expect(calendarDateSchema.safeParse(t).success, t).toBe(exists);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

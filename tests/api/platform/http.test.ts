@@ -38,4 +38,25 @@ describe('the API over real HTTP (@hono/node-server)', () => {
     expect(denied.headers.get('content-type')).toBe('application/problem+json');
     expect(denied.headers.get('x-request-id')).toBeTruthy();
   });
+
+  it('refuses a JSON body that is not valid UTF-8 with a 400 naming the body, and stores nothing', async () => {
+    const token = await tokenFor('admin', '120225');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' };
+    const json = (name: string) => new TextEncoder().encode(JSON.stringify({ code: '120225100202', name, population: 10, economicallyWeak: false, category: '强基', operatingFundsFen: 0 }));
+    const withBytes = (bytes: number[]) => {
+      const valid = json('XX');
+      const at = valid.indexOf(0x58); // the first X of the name
+      return new Uint8Array([...valid.slice(0, at), ...bytes, ...valid.slice(at + 2)]);
+    };
+    // A lone continuation byte, a truncated sequence, an overlong encoding, a surrogate, bytes never valid.
+    for (const bad of [[0x80], [0xe4, 0xb8], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff, 0xfe]]) {
+      const res = await fetch(`${base}/villages`, { method: 'POST', headers, body: withBytes(bad) });
+      expect(res.status, bad.join(' ')).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await res.json()) as { errors: unknown }).errors).toEqual([expect.objectContaining({ field: '(body)', in: 'body', message: expect.stringMatching(/UTF-8/) })]);
+    }
+    expect((await fetch(`${base}/villages/120225100202`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    const good = await fetch(`${base}/villages`, { method: 'POST', headers, body: json('西关村') });
+    expect(good.status).toBe(201);
+  });
 });

@@ -130,6 +130,18 @@ describe('villages', () => {
     expect(res.body.instance).toBe(res.headers.get('x-request-id'));
   });
 
+  it('refuses names with control or invisible characters, on create and on update, and writes nothing', async () => {
+    for (const name of ['村\u0000', '\u001b[2J村', '东\r\n村', '村\u007f', '\u202e村', '\u200b', '\u200b\u200d', '村\ufeff村']) {
+      const created = await call(app, 'POST', '/villages', { token: admin, body: village('120225100299', { name }) });
+      expect(created.status, JSON.stringify(name)).toBe(400);
+      expect(created.body.errors).toEqual([expect.objectContaining({ field: 'name' })]);
+      const { code: _code, ...fields } = village('120225100203', { name });
+      const updated = await call(app, 'PUT', '/villages/120225100203', { token: admin, body: { ...fields, version: 1 } });
+      expect(updated.status, JSON.stringify(name)).toBe(400);
+    }
+    expect(await auditCount('village#120225100299')).toBe(0);
+  });
+
   it('names bad query and path fields too', async () => {
     const q = await call(app, 'GET', '/villages?limit=0&economicallyWeak=maybe&category=x', { token: admin });
     expect(q.status).toBe(400);

@@ -50,6 +50,19 @@ describe('reward programs', () => {
     expect(fields).toEqual(expect.arrayContaining(['policy.capFen', 'policy.tiers.0.rateBp']));
   });
 
+  it('refuses application windows on days that do not exist, naming the field', async () => {
+    for (const [opensOn, closesOn, field] of [
+      ['2025-02-30', '2025-03-31', 'window.opensOn'],
+      ['2025-01-01', '2025-13-01', 'window.closesOn'],
+      ['2025-00-10', '2025-03-31', 'window.opensOn'],
+      ['2025-04-01', '2025-04-31', 'window.closesOn'],
+    ] as const) {
+      const res = await call(app, 'POST', '/reward/programs', { token: admin, body: { ...programInput(), window: { opensOn, closesOn } } });
+      expect(res.status, `${opensOn} ${closesOn}`).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
+
   it('an unfrozen policy is replaced in place; version conflicts are 409', async () => {
     const p = await call(app, 'POST', '/reward/programs', { token: admin, body: programInput() });
     const id = p.body.id as string;

@@ -71,6 +71,16 @@ describe('resources', () => {
     synth.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
   });
 
+  it('lets users write only harmless attributes of their own: never their jurisdiction, and no admin scope', () => {
+    const clients = resourcesOf(synth.json, 'AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const props = clients[0]![1].Properties as { WriteAttributes?: string[]; AllowedOAuthScopes?: string[]; AllowedOAuthFlowsUserPoolClient?: boolean };
+    expect([...(props.WriteAttributes ?? [])].sort()).toEqual(['locale', 'name', 'zoneinfo']);
+    for (const attribute of ['custom:division', 'custom:unitId', 'custom:position']) expect(props.WriteAttributes).not.toContain(attribute);
+    expect(props.AllowedOAuthScopes ?? []).not.toContain('aws.cognito.signin.user.admin');
+    expect(props.AllowedOAuthFlowsUserPoolClient ?? false).toBe(false);
+  });
+
   it('alarms on failed and timed-out executions, on errors and throttles of every function, and on API 5xx', () => {
     const functionCount = taskFunctions.length + 1;
     synth.template.resourceCountIs('AWS::CloudWatch::Alarm', workflows.length * 2 + functionCount * 2 + 1);

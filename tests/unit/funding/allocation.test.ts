@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { yuanToFen } from '../../../functions/platform/money.ts';
 import { fundingPolicySchema, fundingVillageSchema, type FundingPolicy, type FundingVillage } from '../../../functions/programs/funding/domain/policy.ts';
 import { computeAllocation } from '../../../functions/programs/funding/domain/allocate.ts';
+import { mergeSummaries, summarise } from '../../../functions/programs/funding/domain/summary.ts';
 
 const yuan = (text: string) => yuanToFen(text);
 
@@ -105,6 +106,25 @@ describe('policy validation', () => {
       ['capFen', 'must be at least floors[1].floorFen (10000000 fen)'],
       ['floors.1.label', 'duplicates the tier label "a"'],
     ]);
+  });
+
+  it('refuses tier labels that name properties of plain objects, naming the field', () => {
+    for (const label of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', '__defineGetter__', 'isPrototypeOf']) {
+      const result = fundingPolicySchema.safeParse({ increaseFen: 0, floors: [{ minPopulation: 0, floorFen: 100, label }], floorsApplyTo: 'all', earmarkMinimumFen: 0 });
+      expect(result.error?.issues.map((issue) => issue.path.join('.')), label).toEqual(['floors.0.label']);
+    }
+  });
+
+  it('sums correctly by tier whatever the labels, even those of an older stored policy', () => {
+    const labels = ['constructor', 'toString', 'hasOwnProperty', '__proto__'];
+    const allocations = labels.flatMap((tier, i) => [0, 1].map((n) => ({ ...computeAllocation(fundingPolicySchema.parse({ increaseFen: 100, floors: [], floorsApplyTo: 'all', earmarkMinimumFen: 0 }), village({ code: `12022510020${i}`, currentFen: 10 * (n + 1) })), tier })));
+    const merged = mergeSummaries(summarise(allocations.slice(0, 3)), summarise(allocations.slice(3)));
+    for (const tier of labels) {
+      expect(Object.hasOwn(merged.byTier, tier), tier).toBe(true);
+      expect(merged.byTier[tier]).toMatchObject({ villages: 2, currentFen: 30, topUpFen: 200 });
+    }
+    expect(Object.keys(merged.byTier).sort()).toEqual([...labels].sort());
+    expect(merged.total.villages).toBe(8);
   });
 
   it('refuses an unknown scope of floors and negative amounts', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../../functions/api/auth.ts';
 import { UnauthorizedError } from '../../../functions/shared/errors.ts';
+import { sameIdentity } from '../../../functions/platform/principal.ts';
 
 describe('claims → principal', () => {
   it('reads our own claim names', () => {
@@ -23,5 +24,18 @@ describe('claims → principal', () => {
     expect(() => principalFromClaims({ sub: 'x', roles: ['admin'], division: '12022' })).toThrow(/claim division/);
     expect(() => principalFromClaims({ roles: ['admin'], division: '120225' })).toThrow(UnauthorizedError);
     expect(() => principalFromClaims({ sub: 'x', roles: ['village'], division: '120225100201', position: 'mayor' })).toThrow(/claim position/);
+  });
+
+  it('refuses a sub that is blank, padded, too long or carries control or invisible characters', () => {
+    for (const sub of ['   ', 'fin ', ' fin', '\tfin', 'f\u0000in', 'fin\u001b', '\u200Bfin', 'fi\u200Dn', 'fin\u202E', '\uFEFFfin', 'fin\u00AD', 'x'.repeat(129)]) {
+      expect(() => principalFromClaims({ sub, roles: ['finance'], division: '120225' }), JSON.stringify(sub)).toThrow(/claim sub/);
+    }
+    expect(principalFromClaims({ sub: '财务 一', roles: ['finance'], division: '120225' }).sub).toBe('财务 一');
+  });
+
+  it('compares identities in their NFKC form', () => {
+    expect(sameIdentity('fin', '\uFF46\uFF49\uFF4E')).toBe(true);
+    expect(sameIdentity('\uFB01n', 'fin')).toBe(true);
+    expect(sameIdentity('fin', 'fin2')).toBe(false);
   });
 });

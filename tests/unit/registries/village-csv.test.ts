@@ -56,6 +56,15 @@ describe('parseVillageCsv', () => {
     expect(errors.filter((e) => e.row === 2)).toEqual([]);
   });
 
+  it('refuses names with control or invisible characters, naming the name column of each', () => {
+    const names = ['西井\u0000峪村', '\u001b[31m红村', '"东\r\n村"', '村\u007f', '\u202e村峪井西', '\u200b\u200c\u200d', '"\u200b"', '村\ufeff村'];
+    const text = [header, ...names.map((name, i) => `12022510020${i},${name},100,否,示范,1`)].join('\n');
+    const { errors, rows } = parseVillageCsv(text);
+    expect(rows).toEqual([]);
+    // One error on the name column per village (the quoted CR/LF name spans two lines of the file).
+    expect(errors.filter((e) => e.column === 'name' && /control or invisible/.test(e.message))).toHaveLength(names.length);
+  });
+
   it('names missing, unknown and repeated header columns', () => {
     const { errors, rows } = parseVillageCsv('code,name,name,population,colour,category\n1,2,3,4,5,6\n');
     expect(rows).toEqual([]);

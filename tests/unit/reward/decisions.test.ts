@@ -40,6 +40,20 @@ describe('finance four-eyes', () => {
   });
 });
 
+describe('identities compared in their NFKC form', () => {
+  const fullWidth = (id: string) => [...id].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+  it('does not count a compatibility-form copy of a finance user as a second approver', () => {
+    expect(decideFinance(input({ rewardFen: threshold, approvals: ['fin1'], deciderId: fullWidth('fin1') }))).toMatchObject({ ok: false, refusal: { code: 'already-approved-by-this-user' } });
+    expect(decideFinance(input({ submitterId: 'sub1', deciderId: fullWidth('sub1') }))).toMatchObject({ ok: false, refusal: { code: 'decider-is-submitter' } });
+    expect(decideFinance(input({ townshipReviewerId: 'town1', deciderId: fullWidth('town1') }))).toMatchObject({ ok: false, refusal: { code: 'decider-is-township-reviewer' } });
+  });
+
+  it('refuses a township reviewer who signed or submitted under a compatibility form of their id', () => {
+    expect(checkTownshipDecision({ deciderId: fullWidth('x1'), submitterId: 'x1', villageSignerIds: [] })).toMatchObject({ code: 'decider-is-submitter' });
+    expect(checkTownshipDecision({ deciderId: 'x1', submitterId: 'y', villageSignerIds: [fullWidth('x1')] })).toMatchObject({ code: 'decider-signed-in-village' });
+  });
+});
+
 describe('township independence', () => {
   it('refuses a reviewer who submitted or signed in the village', () => {
     expect(checkTownshipDecision({ deciderId: 'x', submitterId: 'x', villageSignerIds: [] })).toMatchObject({ code: 'decider-is-submitter' });

@@ -34,6 +34,10 @@ describe('三签一审 sign-off', () => {
     expect(checkSignature([sign('a', 'handler')], sign('a', 'bookkeeper'))).toMatchObject({ code: 'user-already-signed' });
   });
 
+  it('refuses one person in two positions under a compatibility-form copy of their id (NFKC)', () => {
+    expect(checkSignature([sign('ab', 'handler')], sign('\uFF41\uFF42', 'bookkeeper'))).toMatchObject({ code: 'user-already-signed' });
+  });
+
   it('refuses a second signature for a position', () => {
     expect(checkSignature([sign('a', 'handler')], sign('b', 'handler'))).toMatchObject({ code: 'position-already-signed' });
   });

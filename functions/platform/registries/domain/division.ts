@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nameSchema } from '../../names.ts';
 
 /**
  * Administrative division codes: 2 digits province, 4 city, 6 county/district, 9 township,
@@ -38,14 +39,6 @@ export function countyOf(code: DivisionCode): string {
   return code.slice(0, 6);
 }
 
-/** A registry name (Chinese names welcome): trimmed, 1-100 characters, no control characters. */
-export const registryNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
-
 /** Levels kept in the division registry; villages, the leaves of the tree, are their own entity. */
 export const registryDivisionCodeSchema = divisionCodeSchema.refine((c) => c.length !== 12, {
   message: 'villages are registered as villages, not as divisions',
@@ -53,7 +46,7 @@ export const registryDivisionCodeSchema = divisionCodeSchema.refine((c) => c.len
 
 export const divisionInputSchema = z.strictObject({
   code: registryDivisionCodeSchema,
-  name: registryNameSchema,
+  name: nameSchema,
 });
 export type DivisionInput = z.infer<typeof divisionInputSchema>;
 

@@ -3,7 +3,8 @@ import type { AppEnv } from '../../http/context.ts';
 import { principalOf, requireAllowed, roleGate } from '../../http/context.ts';
 import { createdBody, idempotentCreate } from '../../http/idempotency.ts';
 import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, ifMatchHeaders, json, pageOf, pageQueryShape, versionField, writeErrorResponses } from '../../http/schemas.ts';
-import { divisionCodeSchema, divisionInputSchema, divisionLevels, registryDivisionCodeSchema, registryNameSchema } from '../domain/division.ts';
+import { divisionCodeSchema, divisionInputSchema, divisionLevels, registryDivisionCodeSchema } from '../domain/division.ts';
+import { nameSchema } from '../../names.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { createDivision, getDivision, listDivisions, updateDivision, type DivisionRecord } from '../store/division.ts';
 import { listVillages } from '../store/village.ts';
@@ -23,7 +24,7 @@ const divisionRecordSchema = z
 type DivisionView = z.infer<typeof divisionRecordSchema>;
 
 export const divisionBodySchema = documented(divisionInputSchema, 'DivisionInput');
-export const divisionUpdateSchema = z.strictObject({ name: registryNameSchema, version: versionField }).openapi('DivisionUpdate');
+export const divisionUpdateSchema = z.strictObject({ name: nameSchema, version: versionField }).openapi('DivisionUpdate');
 const codeParams = z.object({ code: documented(registryDivisionCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225100' }) });
 
 export const divisionRoutes = new OpenAPIHono<AppEnv>()

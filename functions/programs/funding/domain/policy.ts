@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
+import { nameSchema } from '../../../platform/names.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
 
@@ -8,18 +9,20 @@ import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
  * data so that a contradictory policy is refused, field named, before a run uses it.
  */
 
+/** Names every plain object has (`constructor`, `toString`, `__proto__`…): never usable as keys. */
+const objectPropertyNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** A population tier with its floor: applies from `minPopulation` (inclusive) up to the next tier. */
 export const populationFloorSchema = z.object({
   minPopulation: z.number().int('must be a whole number of people').min(0, 'must not be negative').max(10_000_000),
   floorFen: fenSchema,
   /** Name used in summaries and exports; defaults to the range, e.g. "1501+". */
-  label: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
+  label: nameSchema
     .max(40, 'must be at most 40 characters')
-    // Summaries key plain objects by label; this one would replace the object's prototype instead.
-    .refine((label) => label !== '__proto__', 'is reserved')
+    // Summaries are keyed by label, and kept as DynamoDB maps: the SDK's marshaller reads
+    // `constructor` and `toString` of every object, so a label that names a property of plain
+    // objects (`constructor`, `toString`, `hasOwnProperty`, `__proto__`…) would break every run.
+    .refine((label) => !objectPropertyNames.has(label), 'is reserved: it names a property of JavaScript objects')
     .optional(),
 });
 export type PopulationFloor = z.infer<typeof populationFloorSchema>;

@@ -39,8 +39,16 @@ export function emptyTotals(): FundingTotals {
   return { villages: 0, currentFen: 0, newTotalFen: 0, topUpFen: 0, earmarkFen: 0, floorApplied: 0, capApplied: 0 };
 }
 
+/**
+ * A record keyed by user input (tier labels) or data (township codes): without a prototype, so no
+ * key reads or replaces an inherited property.
+ */
+function keyedRecord(): Record<string, FundingTotals> {
+  return Object.create(null) as Record<string, FundingTotals>;
+}
+
 export function emptySummary(): FundingSummary {
-  return { total: emptyTotals(), byTownship: {}, byTier: {} };
+  return { total: emptyTotals(), byTownship: keyedRecord(), byTier: keyedRecord() };
 }
 
 function add(a: number, b: number): number {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { fundingPolicySchema } from '../domain/policy.ts';
+import { nameSchema } from '../../../platform/names.ts';
 import type { Principal } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { defineEntity } from '../../../platform/store/entity.ts';
@@ -21,7 +22,7 @@ export const fundingPolicyJurisdictionSchema = z.string().regex(/^(\d{6}|\d{9})$
 export const fundingPolicyInputSchema = z.strictObject({
   division: fundingPolicyJurisdictionSchema,
   year: budgetYearSchema,
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: nameSchema,
   rule: fundingPolicySchema,
 });
 export type FundingPolicyInput = z.infer<typeof fundingPolicyInputSchema>;

@@ -1,7 +1,9 @@
 /**
  * Who may decide what on an application, beyond role and jurisdiction (checked by the API):
  * separation of duties. The API answers a refusal here with 403, the workflow never sees it.
+ * Identities are compared with {@link sameIdentity} (their NFKC form), never with `===`.
  */
+import { sameIdentity } from '../../../platform/principal.ts';
 
 export type DecisionRefusalCode =
   | 'decider-is-submitter'
@@ -26,10 +28,10 @@ export interface TownshipDecisionInput {
  * a township and a village account in small places).
  */
 export function checkTownshipDecision(input: TownshipDecisionInput): DecisionRefusal | undefined {
-  if (input.deciderId === input.submitterId) {
+  if (sameIdentity(input.deciderId, input.submitterId)) {
     return { code: 'decider-is-submitter', message: 'the township reviewer must not be the person who submitted the application' };
   }
-  if (input.villageSignerIds.includes(input.deciderId)) {
+  if (input.villageSignerIds.some((id) => sameIdentity(id, input.deciderId))) {
     return { code: 'decider-signed-in-village', message: 'the township reviewer must not be one of the village signatories' };
   }
   return undefined;
@@ -63,13 +65,13 @@ export type FinanceDecisionOutcome =
  * a conflicted person should not decide either way; any one independent rejection ends the step.
  */
 export function decideFinance(input: FinanceDecisionInput): FinanceDecisionOutcome {
-  if (input.deciderId === input.submitterId) {
+  if (sameIdentity(input.deciderId, input.submitterId)) {
     return { ok: false, refusal: { code: 'decider-is-submitter', message: 'the finance approver must not be the person who submitted the application' } };
   }
-  if (input.deciderId === input.townshipReviewerId) {
+  if (sameIdentity(input.deciderId, input.townshipReviewerId)) {
     return { ok: false, refusal: { code: 'decider-is-township-reviewer', message: 'the finance approver must not be the township reviewer of the application' } };
   }
-  if (input.approvals.includes(input.deciderId)) {
+  if (input.approvals.some((id) => sameIdentity(id, input.deciderId))) {
     return { ok: false, refusal: { code: 'already-approved-by-this-user', message: 'this user already approved; a second approval must come from a different finance user' } };
   }
   if (input.decision === 'reject') return { ok: true, outcome: 'rejected', approvals: input.approvals };

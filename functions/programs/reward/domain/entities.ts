@@ -1,6 +1,8 @@
 import { readCsvTable, type CsvError } from '../../../platform/csv-table.ts';
 import * as z from 'zod';
-import { divisionCodeSchema, registryNameSchema } from '../../../platform/registries/domain/division.ts';
+import { divisionCodeSchema } from '../../../platform/registries/domain/division.ts';
+import { nameSchema } from '../../../platform/names.ts';
+import { calendarDateSchema } from '../../../platform/calendar.ts';
 import { parseYuan } from '../../../platform/money.ts';
 import { rewardPolicySchema, type AnnualAccount } from './policy.ts';
 
@@ -15,7 +17,7 @@ const villageCodeSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit villa
 export const enterpriseKinds = ['cooperative', 'company'] as const;
 
 export const enterpriseInputSchema = z.strictObject({
-  name: registryNameSchema,
+  name: nameSchema,
   kind: z.enum(enterpriseKinds),
   /** The village the enterprise belongs to. */
   village: villageCodeSchema,
@@ -33,16 +35,14 @@ export type AccountInput = z.infer<typeof accountInputSchema>;
 
 export const yearSchema = z.coerce.number().int('must be a calendar year').min(1990).max(2200);
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-
 export const programInputSchema = z
   .strictObject({
-    name: registryNameSchema,
+    name: nameSchema,
     /** County (or lower) the program covers: applications come from villages inside it. */
     jurisdiction: divisionCodeSchema.refine((c) => c.length >= 6 && c.length < 12, 'must be a county or township code'),
     /** The accounting year rewarded (increase of this year over the previous one). */
     year: z.number().int().min(1990).max(2200),
-    window: z.strictObject({ opensOn: isoDate, closesOn: isoDate }).refine((w) => w.opensOn <= w.closesOn, { message: 'opensOn must not be after closesOn', path: ['closesOn'] }),
+    window: z.strictObject({ opensOn: calendarDateSchema, closesOn: calendarDateSchema }).refine((w) => w.opensOn <= w.closesOn, { message: 'opensOn must not be after closesOn', path: ['closesOn'] }),
     policy: rewardPolicySchema,
   });
 export type ProgramInput = z.infer<typeof programInputSchema>;

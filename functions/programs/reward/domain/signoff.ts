@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { villagePositions, villagePositionSchema, type VillagePosition } from '../../../platform/principal.ts';
+import { sameIdentity, villagePositions, villagePositionSchema, type VillagePosition } from '../../../platform/principal.ts';
 import { reasonRequiredMessage, refusedWithoutReason } from '../../../platform/decisions/reason.ts';
 
 /**
@@ -55,7 +55,10 @@ function refusalFor(state: SignOffState, candidate: Signature): SignOffRefusal |
   if (holder !== undefined) {
     return { code: 'position-already-signed', message: `the ${candidate.position} position was already signed by ${holder}` };
   }
-  const otherPosition = villagePositions.find((position) => state.signed[position] === candidate.userId);
+  const otherPosition = villagePositions.find((position) => {
+    const signer = state.signed[position];
+    return signer !== undefined && sameIdentity(signer, candidate.userId);
+  });
   if (otherPosition) {
     return { code: 'user-already-signed', message: `${candidate.userId} already signed as ${otherPosition}; the four signatures must come from four different people` };
   }
