@@ -30,8 +30,15 @@ function encodeCursor(key: Record<string, unknown>, names: readonly string[]): s
   return Buffer.from(JSON.stringify(names.map((n) => String(key[n])))).toString('base64url');
 }
 
-function decodeCursor(cursor: string, names: readonly string[], partitionName: string, partitionValue: string): Key {
-  const invalid = new ValidationError([{ field: 'cursor', message: 'is not a cursor of this listing', in: 'query' }]);
+const invalidCursor = () => new ValidationError([{ field: 'cursor', message: 'is not a cursor of this listing', in: 'query' }]);
+
+/**
+ * The key a cursor names, checked against the query it is handed to: its partition is the
+ * listing's and its sort key lies inside the listing's sort condition, so DynamoDB is never given a
+ * start key outside the query (which it refuses with an error that must not become a 500).
+ */
+function decodeCursor(cursor: string, names: readonly string[], query: ListQuery): Key {
+  const invalid = invalidCursor();
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -40,7 +47,8 @@ function decodeCursor(cursor: string, names: readonly string[], partitionName: s
   }
   if (!Array.isArray(values) || values.length !== names.length || !values.every((v) => typeof v === 'string' && v.length > 0)) throw invalid;
   const key: Key = Object.fromEntries(names.map((n, i) => [n, values[i] as string]));
-  if (key[partitionName] !== partitionValue) throw invalid;
+  if (key[query.index ? `${query.index}pk` : 'pk'] !== query.partition) throw invalid;
+  if (query.sortPrefix !== undefined && !key[query.index ? `${query.index}sk` : 'sk']!.startsWith(query.sortPrefix)) throw invalid;
   return key;
 }
 
@@ -111,8 +119,7 @@ function keyCondition(index: IndexName | undefined, partition: string, sort: Sor
 /** One page of a partition, `map` applied to each item. Walk `nextCursor` until it is absent to see every item. */
 export async function queryPage<T>(query: ListQuery, page: PageRequest, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
   const names = keyNames(query.index);
-  const pkName = query.index ? `${query.index}pk` : 'pk';
-  let start: Key | undefined = page.cursor ? decodeCursor(page.cursor, names, pkName, query.partition) : undefined;
+  let start: Key | undefined = page.cursor ? decodeCursor(page.cursor, names, query) : undefined;
   const key = keyCondition(query.index, query.partition, query.sortPrefix ? { beginsWith: query.sortPrefix } : undefined);
   const input: QueryCommandInput = {
     TableName: tableName(),
@@ -126,7 +133,13 @@ export async function queryPage<T>(query: ListQuery, page: PageRequest, map: (it
   };
   const raw: Record<string, unknown>[] = [];
   for (let calls = 0; calls < maxCallsPerPage; calls++) {
-    const out = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    const out = await ddb()
+      .send(new QueryCommand({ ...input, ExclusiveStartKey: start }))
+      .catch((err: unknown) => {
+        // Anything else DynamoDB finds wrong with a start key that came from a client is the cursor's fault.
+        if (calls === 0 && page.cursor && err instanceof Error && err.name === 'ValidationException' && /start(ing)? key|ExclusiveStartKey/i.test(err.message)) throw invalidCursor();
+        throw err;
+      });
     raw.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey as Key | undefined;
     if (!start || raw.length >= page.limit) break;
