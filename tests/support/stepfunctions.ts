@@ -1,11 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import { resetClients, sfn } from '../../functions/shared/clients.ts';
 import { resetConfig } from '../../functions/shared/config.ts';
 import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { localFunctionArn, type WorkflowRegistry } from '../../workflows/registry.ts';
 import type { TaskHandler } from '../../local/stepfunctions/index.ts';
+import { waitUntil } from './wait.ts';
 
 /**
  * Registers hooks that run the registered workflows (real definitions and handlers) on the local
@@ -49,12 +50,12 @@ export function useLocalStepFunctions(options: LocalStepFunctionsOptions = {}): 
   });
 }
 
-/** The whole history of an execution, all pages, through the configured SFN client. */
-export async function history(executionArn: string): Promise<HistoryEvent[]> {
+/** The whole history of an execution, all pages, through the configured SFN client (or `client`). */
+export async function history(executionArn: string, client: SFNClient = sfn()): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    const h = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
     events.push(...(h.events ?? []));
     nextToken = h.nextToken;
   } while (nextToken);
@@ -67,3 +68,36 @@ export const statesEntered = (events: HistoryEvent[]): string[] =>
     const name = e.stateEnteredEventDetails?.name;
     return name && e.type?.endsWith('StateEntered') ? [name] : [];
   });
+
+/** The name of an execution, the last part of its ARN. */
+export const executionName = (executionArn: string): string => executionArn.slice(executionArn.lastIndexOf(':') + 1);
+
+/** "the last states entered: A → B → C", for the message of a wait that timed out. */
+export async function lastStatesEntered(executionArn: string, client: SFNClient = sfn(), count = 8): Promise<string> {
+  const entered = statesEntered(await history(executionArn, client));
+  return `the last states entered: ${entered.length > count ? '… → ' : ''}${entered.slice(-count).join(' → ') || 'none'}`;
+}
+
+/**
+ * Waits until the execution has ended (any status but RUNNING) and returns what DescribeExecution
+ * says then; a timeout names the execution, its status and the last states it entered.
+ */
+export async function executionEnded(
+  executionArn: string,
+  options: { readonly timeoutMs?: number; readonly intervalMs?: number; readonly client?: SFNClient } = {},
+): Promise<DescribeExecutionCommandOutput> {
+  const client = options.client ?? sfn();
+  const { described } = await waitUntil(
+    async () => {
+      const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      return { done: described.status !== 'RUNNING', seen: `execution ${executionName(executionArn)} is ${described.status}`, described };
+    },
+    {
+      what: 'the execution to end',
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs,
+      detail: () => lastStatesEntered(executionArn, client),
+    },
+  );
+  return described;
+}
