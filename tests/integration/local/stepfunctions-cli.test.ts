@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../../local/stepfunctions/index.ts';
 import { ARN_PREFIX, fixture, REGION } from '../../fixtures/workflows/handlers.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // The real AWS CLI v2 against the local endpoint: proves the wire protocol, not just our SDK usage.
 const run = promisify(execFile);
@@ -35,9 +36,13 @@ describe('local Step Functions endpoint through the AWS CLI v2', () => {
     const started = (await aws('start-execution', '--state-machine-arn', THREE, '--name', 'cli-1', '--input', '{"n":1}')) as { executionArn: string };
     expect(started.executionArn).toBe(`${THREE.replace(':stateMachine:', ':execution:')}:cli-1`);
 
-    let described: { status: string; output?: string };
-    do described = (await aws('describe-execution', '--execution-arn', started.executionArn)) as typeof described;
-    while (described.status === 'RUNNING');
+    const { described } = await waitUntil(
+      async () => {
+        const described = (await aws('describe-execution', '--execution-arn', started.executionArn)) as { status: string; output?: string };
+        return { done: described.status !== 'RUNNING', seen: `cli-1 is ${described.status}`, described };
+      },
+      { what: 'the execution to end', timeoutMs: 30_000, intervalMs: 0 },
+    );
     expect(described.status).toBe('SUCCEEDED');
     expect(JSON.parse(described.output ?? 'null')).toEqual({ n: 1 });
 
