@@ -101,3 +101,49 @@ export async function executionEnded(
   );
   return described;
 }
+
+/** How an execution ended: its status, the states entered, and its output or error. */
+export interface EndedExecution {
+  readonly status: string | undefined;
+  /** {@link statesEntered}: the names of the states entered, in order, repeats kept. */
+  readonly path: string[];
+  readonly output: Record<string, unknown> | undefined;
+  readonly error: string | undefined;
+  readonly cause: string | undefined;
+  readonly events: HistoryEvent[];
+}
+
+/** Waits for the execution to end (see {@link executionEnded}) and returns how it ended. */
+export async function endedExecution(executionArn: string, options: { readonly timeoutMs?: number; readonly client?: SFNClient } = {}): Promise<EndedExecution> {
+  const d = await executionEnded(executionArn, options);
+  const events = await history(executionArn, options.client);
+  return {
+    status: d.status,
+    path: statesEntered(events),
+    output: d.output ? (JSON.parse(d.output) as Record<string, unknown>) : undefined,
+    error: d.error,
+    cause: d.cause,
+    events,
+  };
+}
+
+/**
+ * Waits until the execution has entered `state` `times` times and returns the states entered so far;
+ * a timeout names how often it was entered and the last states.
+ */
+export async function untilEntered(executionArn: string, state: string, times = 1, options: { readonly timeoutMs?: number; readonly client?: SFNClient } = {}): Promise<string[]> {
+  const { path } = await waitUntil(
+    async () => {
+      const path = statesEntered(await history(executionArn, options.client));
+      const count = path.filter((p) => p === state).length;
+      return { done: count >= times, seen: `execution ${executionName(executionArn)} entered ${state} ${count} times, the last states ${path.slice(-4).join(' → ') || 'none'}`, path };
+    },
+    { what: `${state} entered ${times} times`, timeoutMs: options.timeoutMs },
+  );
+  return path;
+}
+
+/** The execution's status now. */
+export async function executionStatus(executionArn: string, client: SFNClient = sfn()): Promise<string | undefined> {
+  return (await client.send(new DescribeExecutionCommand({ executionArn }))).status;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { randomUUID } from 'node:crypto';
-import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '../../../functions/shared/clients.ts';
 import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { ConflictError } from '../../../functions/shared/errors.ts';
@@ -14,8 +14,7 @@ import { disburseInputSchema } from '../../../functions/programs/reward/tasks/di
 import { notifyInputSchema } from '../../../functions/programs/reward/tasks/notify.ts';
 import type { RewardStep } from '../../../functions/programs/reward/steps.ts';
 import type { TaskHandler } from '../../../local/stepfunctions/index.ts';
-import { executionEnded, history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
-import { waitUntil } from '../../support/wait.ts';
+import { endedExecution, executionStatus, untilEntered, useLocalStepFunctions, type EndedExecution } from '../../support/stepfunctions.ts';
 
 // Routing of the reward workflow: the real ASL (as the registry deploys it, with the standard Retry)
 // on the local Step Functions endpoint, every task handler replaced by a stub that follows a script
@@ -180,33 +179,10 @@ async function start(script: Script): Promise<{ s: Scripted; executionArn: strin
   return { s, executionArn: out.executionArn! };
 }
 
-interface Ended {
-  readonly status: string | undefined;
-  readonly path: string[];
-  readonly output: Record<string, unknown> | undefined;
-  readonly error: string | undefined;
-  readonly cause: string | undefined;
-  readonly events: HistoryEvent[];
-}
-
-/** Waits for the end and returns the status, the states entered and the output (or the error). */
-async function ended(executionArn: string): Promise<Ended> {
-  const d = await executionEnded(executionArn, { timeoutMs: 10_000 });
-  const events = await history(executionArn);
-  return {
-    status: d.status,
-    path: statesEntered(events),
-    output: d.output ? (JSON.parse(d.output) as Record<string, unknown>) : undefined,
-    error: d.error,
-    cause: d.cause,
-    events,
-  };
-}
-
 /** Run `script` to its end. */
-async function run(script: Script): Promise<Ended & { s: Scripted }> {
+async function run(script: Script): Promise<EndedExecution & { s: Scripted }> {
   const { s, executionArn } = await start(script);
-  const end = await ended(executionArn);
+  const end = await endedExecution(executionArn, { timeoutMs: 10_000 });
   expect(s.problems).toEqual([]);
   return { ...end, s };
 }
@@ -309,24 +285,6 @@ const branches: readonly Branch[] = [
   },
 ];
 
-/** The execution's status now. */
-async function statusOf(executionArn: string): Promise<string | undefined> {
-  return (await sfn().send(new DescribeExecutionCommand({ executionArn }))).status;
-}
-
-/** Waits until `state` has been entered `times` times and returns the states entered so far. */
-async function entered(executionArn: string, state: string, times: number): Promise<string[]> {
-  const { path } = await waitUntil(
-    async () => {
-      const path = statesEntered(await history(executionArn));
-      const count = path.filter((p) => p === state).length;
-      return { done: count >= times, seen: `${state} entered ${count} times, the last states ${path.slice(-4).join(' → ')}`, path };
-    },
-    { what: `${state} entered ${times} times` },
-  );
-  return path;
-}
-
 describe('reward workflow routing, every task stubbed', () => {
   for (const { name, script, path, output } of branches) {
     it(name, async () => {
@@ -350,12 +308,12 @@ describe('reward workflow routing, every task stubbed', () => {
     });
     try {
       const waiting = ['Compute', 'Eligible', ...signOff, 'TownshipReview', 'AwaitTownship', ...escalationLoop('Township'), ...escalationLoop('Township'), 'TownshipDeadline', 'EscalateTownship'];
-      expect(await entered(executionArn, 'EscalateTownship', 3)).toEqual(waiting);
-      expect(await statusOf(executionArn)).toBe('RUNNING');
+      expect(await untilEntered(executionArn, 'EscalateTownship', 3)).toEqual(waiting);
+      expect(await executionStatus(executionArn)).toBe('RUNNING');
       expect(s.calls.filter((c) => c.startsWith('escalate:'))).toEqual(['escalate:township-review:1', 'escalate:township-review:2', 'escalate:township-review:3']);
 
       await s.answer('township-review', 'approve');
-      const r = await ended(executionArn);
+      const r = await endedExecution(executionArn, { timeoutMs: 10_000 });
       expect(r.path, r.cause).toEqual([...waiting, 'TownshipDecided', 'TownshipOutcome', 'TownshipRoute', ...finance, ...notified]);
       expect(r.status).toBe('SUCCEEDED');
       expect(s.problems).toEqual([]);
@@ -374,11 +332,11 @@ describe('reward workflow routing, every task stubbed', () => {
     });
     try {
       const waiting = ['Compute', 'Eligible', ...signOff, ...township, 'FinanceApproval', 'AwaitFinance', ...escalationLoop('Finance'), 'FinanceDeadline', 'EscalateFinance'];
-      expect(await entered(executionArn, 'EscalateFinance', 2)).toEqual(waiting);
-      expect(await statusOf(executionArn)).toBe('RUNNING');
+      expect(await untilEntered(executionArn, 'EscalateFinance', 2)).toEqual(waiting);
+      expect(await executionStatus(executionArn)).toBe('RUNNING');
 
       await s.answer('finance-approval', 'approve');
-      const r = await ended(executionArn);
+      const r = await endedExecution(executionArn, { timeoutMs: 10_000 });
       expect(r.path, r.cause).toEqual([...waiting, 'FinanceDecided', 'FinanceOutcome', 'FinanceRoute', 'Reserve', 'Funded', 'Disburse', ...notified]);
       expect(r.status).toBe('SUCCEEDED');
       expect(s.calls.filter((c) => c.startsWith('escalate:'))).toEqual(['escalate:finance-approval:1', 'escalate:finance-approval:2']);
@@ -396,12 +354,12 @@ describe('reward workflow routing, every task stubbed', () => {
     });
     const hundredPeriods = Array.from({ length: 100 }, () => escalationLoop('Township')).flat();
     const waiting = ['Compute', 'Eligible', ...signOff, 'TownshipReview', 'AwaitTownship', ...hundredPeriods, 'TownshipEscalationsEnd'];
-    expect(await entered(executionArn, 'TownshipEscalationsEnd', 1)).toEqual(waiting);
-    expect(await statusOf(executionArn)).toBe('RUNNING');
+    expect(await untilEntered(executionArn, 'TownshipEscalationsEnd', 1)).toEqual(waiting);
+    expect(await executionStatus(executionArn)).toBe('RUNNING');
     expect(s.calls.filter((c) => c.startsWith('escalate:'))).toEqual(Array.from({ length: 100 }, (_, i) => `escalate:township-review:${i + 1}`));
 
     await s.answer('township-review', 'reject');
-    const r = await ended(executionArn);
+    const r = await endedExecution(executionArn, { timeoutMs: 10_000 });
     expect(r.path, r.cause).toEqual([...waiting, 'TownshipDecided', 'TownshipOutcome', 'TownshipRoute', ...notified]);
     expect(r.status).toBe('SUCCEEDED');
   });
