@@ -129,13 +129,17 @@ export async function endedExecution(executionArn: string, options: { readonly t
 
 /**
  * Waits until the execution has entered `state` `times` times and returns the states entered so far;
- * a timeout names how often it was entered and the last states.
+ * a timeout names how often it was entered and the last states, and an execution that ended first
+ * fails the wait at once.
  */
 export async function untilEntered(executionArn: string, state: string, times = 1, options: { readonly timeoutMs?: number; readonly client?: SFNClient } = {}): Promise<string[]> {
   const { path } = await waitUntil(
     async () => {
-      const path = statesEntered(await history(executionArn, options.client));
+      const events = await history(executionArn, options.client);
+      const path = statesEntered(events);
       const count = path.filter((p) => p === state).length;
+      const end = events.find((e) => e.type !== 'ExecutionStarted' && e.type?.startsWith('Execution'));
+      if (count < times && end) throw new Error(`execution ${executionName(executionArn)} ended (${end.type}) having entered ${state} ${count} times, not ${times}: ${path.join(' → ')}`);
       return { done: count >= times, seen: `execution ${executionName(executionArn)} entered ${state} ${count} times, the last states ${path.slice(-4).join(' → ') || 'none'}`, path };
     },
     { what: `${state} entered ${times} times`, timeoutMs: options.timeoutMs },
