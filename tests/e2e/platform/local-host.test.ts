@@ -10,7 +10,7 @@ import type { Village } from '../../../functions/platform/registries/domain/vill
 import { demoTownships, demoVillages } from '../../../local/demo-data.ts';
 import { waitUntil } from '../../support/wait.ts';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 type Host = LocalHost & { readonly adminToken: string };
 
