@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { cleanUpLocalHosts, exitCode, freePorts, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
 import { toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
 import type { Village } from '../../../functions/platform/registries/domain/village.ts';
 import { demoFundingPolicyId, demoTownships, demoVillages } from '../../../local/demo-data.ts';
 import { waitUntil } from '../../support/wait.ts';
+import { executionName, executionStatus, lastStatesEntered } from '../../support/stepfunctions.ts';
 
 // The funding run on the whole local host (npm start as a child process): 4,000 villages imported
 // over HTTP, a real run approved by finance, the host killed with SIGKILL while the run disburses,
@@ -28,6 +30,26 @@ async function call(host: Host, role: 'admin' | 'finance', method: string, path:
 
 /** One phase of the run (import, compute, pay) on the local host: each well inside the 300-s test. */
 const phaseWait = { timeoutMs: 120_000, intervalMs: 100 };
+
+/** For a wait that timed out: what the host printed after its start-up banner (which holds tokens). */
+function printedSinceBanner(host: Host): string {
+  const out = host.output();
+  const after = out.slice(out.indexOf('Ctrl-C to stop.') + 'Ctrl-C to stop.'.length).trim();
+  return after ? `the host printed since its banner:\n${after.slice(-3_000)}` : 'the host printed nothing since its banner';
+}
+const hostOutput = (host: Host) => async () => printedSinceBanner(host);
+
+/** For a wait on a run that timed out: where its execution is, and what the host printed. */
+const runDetail = (host: Host, id: string) => async () => {
+  const run = await call(host, 'finance', 'GET', `/funding/runs/${id}`);
+  const executionArn = String(run.body.executionArn);
+  const client = new SFNClient({ endpoint: host.sfnEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  try {
+    return `execution ${executionName(executionArn)} is ${await executionStatus(executionArn, client)}, ${await lastStatesEntered(executionArn, client, 12)}; ${printedSinceBanner(host)}`;
+  } finally {
+    client.destroy();
+  }
+};
 
 /** Number of ledger entries of a run, counted straight from DynamoDB. */
 async function ledgerCount(host: Host, runId: string): Promise<number> {
@@ -80,7 +102,7 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
         const imp = await call(first, 'admin', 'GET', `/imports/${imported.body.id}`);
         return { done: imp.body.status === 'succeeded', seen: `import ${imported.body.id} is ${imp.body.status}` };
       },
-      { what: 'the import to succeed', ...phaseWait },
+      { what: 'the import to succeed', ...phaseWait, detail: hostOutput(first) },
     );
     const villageCount = demoVillages.length + 4_000;
 
@@ -94,7 +116,7 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
         const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
         return { done: r.body.status === 'awaiting-approval' && listed, seen: `run ${id} is ${r.body.status}, ${listed ? '' : 'not '}in finance's inbox`, waiting: r.body };
       },
-      { what: 'awaiting-approval in finance’s inbox', ...phaseWait },
+      { what: 'awaiting-approval in finance’s inbox', ...phaseWait, detail: runDetail(first, id) },
     );
     expect(waiting).toMatchObject({ villageCount, pageCount: 5 });
     expect((await call(first, 'finance', 'POST', `/funding/runs/${id}/approve`, { comment: '同意' })).status).toBe(200);
@@ -105,7 +127,7 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
         const entries = await ledgerCount(first, id);
         return { done: entries > 0, seen: `run ${id} has ${entries} ledger entries` };
       },
-      { what: 'the first ledger entries', ...phaseWait, intervalMs: 10 },
+      { what: 'the first ledger entries', ...phaseWait, intervalMs: 10, detail: hostOutput(first) },
     );
     const before = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
     first.child.kill('SIGKILL');
@@ -121,7 +143,7 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
         const counted = r.body.stateTransitions !== undefined;
         return { done: r.body.status === 'paid' && counted, seen: `run ${id} is ${r.body.status}${counted ? '' : ', its execution not yet counted'}, ${r.body.progress?.paidPages ?? 0} pages paid`, paid: r.body };
       },
-      { what: 'paid', ...phaseWait },
+      { what: 'paid', ...phaseWait, detail: runDetail(second, id) },
     );
     // Every village gets the 40,000-yuan increase (no cap), so every village has exactly one entry.
     expect(await ledgerCount(second, id)).toBe(villageCount);
