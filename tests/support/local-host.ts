@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../local/ports.ts';
+import { waitUntil } from './wait.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const started: ChildProcess[] = [];
@@ -53,21 +54,28 @@ export function spawnLocalHost(p: LocalHostPorts, extra: string[]): SpawnedLocal
   return { child, output: () => out, exited };
 }
 
-/** Spawn the local host and wait for its start-up banner (or fail with its output if it exits first). */
+/** "the local host's last line is …", for the message of a wait that timed out. */
+function lastLine(host: SpawnedLocalHost): string {
+  const last = host.output().trimEnd().split('\n').at(-1);
+  return last ? `the local host's last line is "${last}"` : 'the local host has printed nothing';
+}
+
+/** How long the local host may take to print its banner (DynamoDB Local's JVM, the demo data). */
+const startTimeoutMs = 120_000;
+
+/** Spawn the local host and wait for its start-up banner (or fail with its output if it exits first or takes too long). */
 export async function startLocalHost(p: LocalHostPorts, extra: string[]): Promise<LocalHost> {
   const host = spawnLocalHost(p, extra);
-  await new Promise<void>((done, fail) => {
-    const timer = setInterval(() => {
-      if (host.output().includes('Ctrl-C to stop')) {
-        clearInterval(timer);
-        done();
-      }
-    }, 100);
-    void host.exited.then((code) => {
-      clearInterval(timer);
-      if (!host.output().includes('Ctrl-C to stop')) fail(new Error(`local host exited (${code}) before starting:\n${host.output()}`));
-    });
-  });
+  let exit: { code: number | null } | undefined;
+  void host.exited.then((code) => (exit = { code }));
+  await waitUntil(
+    async () => {
+      if (host.output().includes('Ctrl-C to stop')) return { done: true, seen: 'the start-up banner' };
+      if (exit) throw new Error(`local host exited (${exit.code}) before starting:\n${host.output()}`);
+      return { done: false, seen: lastLine(host) };
+    },
+    { what: 'the start-up banner', timeoutMs: startTimeoutMs, intervalMs: 100, detail: async () => `its output:\n${host.output().slice(-4_000)}` },
+  );
   const token = (role: string) => {
     const found = new RegExp(`^ {2}${role}\\s+\\(\\d+\\) (\\S+)$`, 'm').exec(host.output())?.[1];
     if (!found) throw new Error(`no ${role} token in the banner:\n${host.output()}`);
@@ -80,6 +88,20 @@ export async function startLocalHost(p: LocalHostPorts, extra: string[]): Promis
     dynamodbEndpoint: `http://127.0.0.1:${p.dynamodbPort}`,
     token,
   };
+}
+
+/**
+ * The exit code of the host (after a signal or a start-up error), waited for with a deadline; a
+ * timeout says that it still runs and what it printed last.
+ */
+export async function exitCode(host: SpawnedLocalHost, timeoutMs = 60_000): Promise<number | null> {
+  let exit: { code: number | null } | undefined;
+  void host.exited.then((code) => (exit = { code }));
+  const { code } = await waitUntil(
+    async () => (exit ? { done: true, seen: `the local host exited (${exit.code})`, code: exit.code } : { done: false, seen: `pid ${host.child.pid} still runs; ${lastLine(host)}` }),
+    { what: 'the local host to exit', timeoutMs, intervalMs: 50 },
+  );
+  return code;
 }
 
 /** SIGKILL every host this file started (whole process group) and remove the temporary folders; for `afterAll`. */

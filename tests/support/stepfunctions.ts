@@ -1,11 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import { resetClients, sfn } from '../../functions/shared/clients.ts';
 import { resetConfig } from '../../functions/shared/config.ts';
 import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { localFunctionArn, type WorkflowRegistry } from '../../workflows/registry.ts';
 import type { TaskHandler } from '../../local/stepfunctions/index.ts';
+import { waitUntil } from './wait.ts';
 
 /**
  * Registers hooks that run the registered workflows (real definitions and handlers) on the local
@@ -49,12 +50,12 @@ export function useLocalStepFunctions(options: LocalStepFunctionsOptions = {}): 
   });
 }
 
-/** The whole history of an execution, all pages, through the configured SFN client. */
-export async function history(executionArn: string): Promise<HistoryEvent[]> {
+/** The whole history of an execution, all pages, through the configured SFN client (or `client`). */
+export async function history(executionArn: string, client: SFNClient = sfn()): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    const h = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
     events.push(...(h.events ?? []));
     nextToken = h.nextToken;
   } while (nextToken);
@@ -67,3 +68,86 @@ export const statesEntered = (events: HistoryEvent[]): string[] =>
     const name = e.stateEnteredEventDetails?.name;
     return name && e.type?.endsWith('StateEntered') ? [name] : [];
   });
+
+/** The name of an execution, the last part of its ARN. */
+export const executionName = (executionArn: string): string => executionArn.slice(executionArn.lastIndexOf(':') + 1);
+
+/** "the last states entered: A → B → C", for the message of a wait that timed out. */
+export async function lastStatesEntered(executionArn: string, client: SFNClient = sfn(), count = 8): Promise<string> {
+  const entered = statesEntered(await history(executionArn, client));
+  return `the last states entered: ${entered.length > count ? '… → ' : ''}${entered.slice(-count).join(' → ') || 'none'}`;
+}
+
+/**
+ * Waits until the execution has ended (any status but RUNNING) and returns what DescribeExecution
+ * says then; a timeout names the execution, its status and the last states it entered.
+ */
+export async function executionEnded(
+  executionArn: string,
+  options: { readonly timeoutMs?: number; readonly intervalMs?: number; readonly client?: SFNClient } = {},
+): Promise<DescribeExecutionCommandOutput> {
+  const client = options.client ?? sfn();
+  const { described } = await waitUntil(
+    async () => {
+      const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      return { done: described.status !== 'RUNNING', seen: `execution ${executionName(executionArn)} is ${described.status}`, described };
+    },
+    {
+      what: 'the execution to end',
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs,
+      detail: () => lastStatesEntered(executionArn, client),
+    },
+  );
+  return described;
+}
+
+/** How an execution ended: its status, the states entered, and its output or error. */
+export interface EndedExecution {
+  readonly status: string | undefined;
+  /** {@link statesEntered}: the names of the states entered, in order, repeats kept. */
+  readonly path: string[];
+  readonly output: Record<string, unknown> | undefined;
+  readonly error: string | undefined;
+  readonly cause: string | undefined;
+  readonly events: HistoryEvent[];
+}
+
+/** Waits for the execution to end (see {@link executionEnded}) and returns how it ended. */
+export async function endedExecution(executionArn: string, options: { readonly timeoutMs?: number; readonly client?: SFNClient } = {}): Promise<EndedExecution> {
+  const d = await executionEnded(executionArn, options);
+  const events = await history(executionArn, options.client);
+  return {
+    status: d.status,
+    path: statesEntered(events),
+    output: d.output ? (JSON.parse(d.output) as Record<string, unknown>) : undefined,
+    error: d.error,
+    cause: d.cause,
+    events,
+  };
+}
+
+/**
+ * Waits until the execution has entered `state` `times` times and returns the states entered so far;
+ * a timeout names how often it was entered and the last states, and an execution that ended first
+ * fails the wait at once.
+ */
+export async function untilEntered(executionArn: string, state: string, times = 1, options: { readonly timeoutMs?: number; readonly client?: SFNClient } = {}): Promise<string[]> {
+  const { path } = await waitUntil(
+    async () => {
+      const events = await history(executionArn, options.client);
+      const path = statesEntered(events);
+      const count = path.filter((p) => p === state).length;
+      const end = events.find((e) => e.type !== 'ExecutionStarted' && e.type?.startsWith('Execution'));
+      if (count < times && end) throw new Error(`execution ${executionName(executionArn)} ended (${end.type}) having entered ${state} ${count} times, not ${times}: ${path.join(' → ')}`);
+      return { done: count >= times, seen: `execution ${executionName(executionArn)} entered ${state} ${count} times, the last states ${path.slice(-4).join(' → ') || 'none'}`, path };
+    },
+    { what: `${state} entered ${times} times`, timeoutMs: options.timeoutMs },
+  );
+  return path;
+}
+
+/** The execution's status now. */
+export async function executionStatus(executionArn: string, client: SFNClient = sfn()): Promise<string | undefined> {
+  return (await client.send(new DescribeExecutionCommand({ executionArn }))).status;
+}

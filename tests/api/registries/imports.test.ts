@@ -11,6 +11,7 @@ import { startStepFunctionsLocal } from '../../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../../local/stepfunctions/registry.ts';
 import { call, tokenFor, type Answer } from '../../support/api.ts';
 import { seedDivisions, testVillageCode } from '../../support/registries/village-import-fixtures.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 const app = buildApp();
 let stopSfn: (() => Promise<void>) | undefined;
@@ -31,12 +32,15 @@ const postCsv = (csv: string, token = admin, headers: Record<string, string> = {
   call(app, 'POST', '/imports/villages', { token, rawBody: csv, headers: { 'content-type': 'text/csv; charset=utf-8', ...headers } });
 
 async function finished(id: string, token = admin): Promise<Answer> {
-  for (;;) {
-    const answer = await call(app, 'GET', `/imports/${id}`, { token });
-    expect(answer.status).toBe(200);
-    if (['succeeded', 'rejected', 'failed'].includes(answer.body.status)) return answer;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const { answer } = await waitUntil(
+    async () => {
+      const answer = await call(app, 'GET', `/imports/${id}`, { token });
+      expect(answer.status).toBe(200);
+      return { done: ['succeeded', 'rejected', 'failed'].includes(answer.body.status), seen: `import ${id} is ${answer.body.status}`, answer };
+    },
+    { what: 'succeeded, rejected or failed', timeoutMs: 30_000, intervalMs: 50 },
+  );
+  return answer;
 }
 
 async function scanCount(prefix?: string): Promise<number> {

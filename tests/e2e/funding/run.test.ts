@@ -1,9 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { cleanUpLocalHosts, freePorts, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { cleanUpLocalHosts, exitCode, freePorts, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
 import { toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
 import type { Village } from '../../../functions/platform/registries/domain/village.ts';
 import { demoFundingPolicyId, demoTownships, demoVillages } from '../../../local/demo-data.ts';
+import { waitUntil } from '../../support/wait.ts';
+import { executionName, executionStatus, lastStatesEntered } from '../../support/stepfunctions.ts';
 
 // The funding run on the whole local host (npm start as a child process): 4,000 villages imported
 // over HTTP, a real run approved by finance, the host killed with SIGKILL while the run disburses,
@@ -25,14 +28,28 @@ async function call(host: Host, role: 'admin' | 'finance', method: string, path:
   return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads arbitrary JSON
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
-  for (let i = 0; i < 6_000; i++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** One phase of the run (import, compute, pay) on the local host: each well inside the 300-s test. */
+const phaseWait = { timeoutMs: 120_000, intervalMs: 100 };
+
+/** For a wait that timed out: what the host printed after its start-up banner (which holds tokens). */
+function printedSinceBanner(host: Host): string {
+  const out = host.output();
+  const after = out.slice(out.indexOf('Ctrl-C to stop.') + 'Ctrl-C to stop.'.length).trim();
+  return after ? `the host printed since its banner:\n${after.slice(-3_000)}` : 'the host printed nothing since its banner';
 }
+const hostOutput = (host: Host) => async () => printedSinceBanner(host);
+
+/** For a wait on a run that timed out: where its execution is, and what the host printed. */
+const runDetail = (host: Host, id: string) => async () => {
+  const run = await call(host, 'finance', 'GET', `/funding/runs/${id}`);
+  const executionArn = String(run.body.executionArn);
+  const client = new SFNClient({ endpoint: host.sfnEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  try {
+    return `execution ${executionName(executionArn)} is ${await executionStatus(executionArn, client)}, ${await lastStatesEntered(executionArn, client, 12)}; ${printedSinceBanner(host)}`;
+  } finally {
+    client.destroy();
+  }
+};
 
 /** Number of ledger entries of a run, counted straight from DynamoDB. */
 async function ledgerCount(host: Host, runId: string): Promise<number> {
@@ -80,44 +97,60 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
 
     const imported = await call(first, 'admin', 'POST', '/imports/villages', toVillageCsv(newVillages(4_000)), 'text/csv');
     expect(imported.status).toBe(202);
-    await until('the import', async () => {
-      const imp = await call(first, 'admin', 'GET', `/imports/${imported.body.id}`);
-      return imp.body.status === 'succeeded' ? imp.body : undefined;
-    });
+    await waitUntil(
+      async () => {
+        const imp = await call(first, 'admin', 'GET', `/imports/${imported.body.id}`);
+        return { done: imp.body.status === 'succeeded', seen: `import ${imported.body.id} is ${imp.body.status}` };
+      },
+      { what: 'the import to succeed', ...phaseWait, detail: hostOutput(first) },
+    );
     const villageCount = demoVillages.length + 4_000;
 
     const run = await call(first, 'admin', 'POST', '/funding/runs', { policyId: demoFundingPolicyId });
     expect(run.status).toBe(201);
     const id = String(run.body.id);
-    const waiting = await until('awaiting approval', async () => {
-      const r = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
-      const inbox = await call(first, 'finance', 'GET', '/inbox?role=finance');
-      const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
-      return r.body.status === 'awaiting-approval' && listed ? r.body : undefined;
-    });
+    const { waiting } = await waitUntil(
+      async () => {
+        const r = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
+        const inbox = await call(first, 'finance', 'GET', '/inbox?role=finance');
+        const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
+        return { done: r.body.status === 'awaiting-approval' && listed, seen: `run ${id} is ${r.body.status}, ${listed ? '' : 'not '}in finance's inbox`, waiting: r.body };
+      },
+      { what: 'awaiting-approval in finance’s inbox', ...phaseWait, detail: runDetail(first, id) },
+    );
     expect(waiting).toMatchObject({ villageCount, pageCount: 5 });
     expect((await call(first, 'finance', 'POST', `/funding/runs/${id}/approve`, { comment: '同意' })).status).toBe(200);
 
     // Kill once the first ledger entries are written, while the run is still disbursing.
-    await until('the first ledger entries', async () => ((await ledgerCount(first, id)) > 0 ? true : undefined), 10);
+    await waitUntil(
+      async () => {
+        const entries = await ledgerCount(first, id);
+        return { done: entries > 0, seen: `run ${id} has ${entries} ledger entries` };
+      },
+      { what: 'the first ledger entries', ...phaseWait, intervalMs: 10, detail: hostOutput(first) },
+    );
     const before = await call(first, 'finance', 'GET', `/funding/runs/${id}`);
     first.child.kill('SIGKILL');
-    await first.exited;
+    await exitCode(first);
     expect(before.body.status).toBe('disbursing');
     expect(before.body.progress.paidPages).toBeLessThan(5);
 
     const second = await startHost(ports, dataDir);
-    const paid = await until('paid', async () => {
-      const r = await call(second, 'finance', 'GET', `/funding/runs/${id}`);
-      expect(r.body.status).not.toBe('failed');
-      return r.body.status === 'paid' && r.body.stateTransitions !== undefined ? r.body : undefined;
-    });
+    const { paid } = await waitUntil(
+      async () => {
+        const r = await call(second, 'finance', 'GET', `/funding/runs/${id}`);
+        expect(r.body.status).not.toBe('failed');
+        const counted = r.body.stateTransitions !== undefined;
+        return { done: r.body.status === 'paid' && counted, seen: `run ${id} is ${r.body.status}${counted ? '' : ', its execution not yet counted'}, ${r.body.progress?.paidPages ?? 0} pages paid`, paid: r.body };
+      },
+      { what: 'paid', ...phaseWait, detail: runDetail(second, id) },
+    );
     // Every village gets the 40,000-yuan increase (no cap), so every village has exactly one entry.
     expect(await ledgerCount(second, id)).toBe(villageCount);
     expect(paid.progress).toEqual({ computedPages: 5, paidPages: 5, paidVillages: villageCount, paidFen: paid.summary.total.topUpFen });
     expect(paid.historyEvents).toBeLessThan(1_000);
 
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await exitCode(second)).toBe(0);
   });
 });

@@ -6,10 +6,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { cleanUpLocalHosts, freePorts, spawnLocalHost, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
+import { cleanUpLocalHosts, exitCode, freePorts, spawnLocalHost, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
 import { parseVillageCsv, toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
 import type { Village } from '../../../functions/platform/registries/domain/village.ts';
 import { demoTownships, demoVillages } from '../../../local/demo-data.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -43,12 +44,15 @@ async function tokenFromBannerCommand(host: Host): Promise<{ command: string; to
 }
 
 async function waitForImport(host: Host, id: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const { status, body } = await api(host, 'GET', `/imports/${id}`);
-    expect(status).toBe(200);
-    if (['succeeded', 'rejected', 'failed'].includes(String(body.status))) return body;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const { body } = await waitUntil(
+    async () => {
+      const { status, body } = await api(host, 'GET', `/imports/${id}`);
+      expect(status).toBe(200);
+      return { done: ['succeeded', 'rejected', 'failed'].includes(String(body.status)), seen: `import ${id} is ${String(body.status)}`, body };
+    },
+    { what: 'succeeded, rejected or failed', timeoutMs: 120_000, intervalMs: 250 },
+  );
+  return body;
 }
 
 const demoCsv = readFileSync(join(root, 'local/demo/villages.csv'), 'utf8');
@@ -111,16 +115,19 @@ describe('the local host (npm start) as a child process', () => {
     const executionArn = String(big.body.executionArn);
     const sfn = new SFNClient({ endpoint: first.sfnEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
     // Kill once some pages are written but not all: the execution is RUNNING in the middle of its Map.
-    for (;;) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      expect(d.status).toBe('RUNNING');
-      const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-      if ((h.events ?? []).filter((e) => e.type === 'TaskSucceeded').length >= 2) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(
+      async () => {
+        const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        expect(d.status).toBe('RUNNING');
+        const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+        const succeeded = (h.events ?? []).filter((e) => e.type === 'TaskSucceeded').length;
+        return { done: succeeded >= 2, seen: `the import's execution is RUNNING with ${succeeded} TaskSucceeded events` };
+      },
+      { what: '2 TaskSucceeded events', timeoutMs: 60_000, intervalMs: 50 },
+    );
     sfn.destroy();
     first.child.kill('SIGKILL');
-    await first.exited;
+    await exitCode(first);
 
     const second = await startHost(p, ['--data-dir', dataDir]);
     expect(second.output()).not.toMatch(/demo data seeded/);
@@ -138,7 +145,7 @@ describe('the local host (npm start) as a child process', () => {
     expect(execution.body).toMatchObject({ status: 'SUCCEEDED' });
 
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await exitCode(second)).toBe(0);
     expect(existsSync(join(dataDir, 'dynamodb.pid'))).toBe(false);
   });
 
@@ -158,7 +165,7 @@ describe('the local host (npm start) as a child process', () => {
     const forged = await fetch(`${host.api}/villages?division=120225104`, { headers: { authorization: `Bearer ${made.token.slice(0, -4)}AAAA` } });
     expect(forged.status).toBe(401);
     host.child.kill('SIGTERM');
-    expect(await host.exited).toBe(0);
+    expect(await exitCode(host)).toBe(0);
     expect(existsSync(dataDir)).toBe(false);
   });
 
@@ -167,7 +174,7 @@ describe('the local host (npm start) as a child process', () => {
     const taken = await new Promise<number>((done) => blocker.listen(0, '127.0.0.1', () => done((blocker.address() as { port: number }).port)));
     const p = { ...(await freePorts()), sfnPort: taken };
     const host = spawnLocalHost(p, ['--memory']);
-    const code = await host.exited;
+    const code = await exitCode(host);
     const out = host.output();
     blocker.close();
     expect(code).toBe(1);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanUpLocalHosts, freePorts, startLocalHost, type LocalHost } from '../../support/local-host.ts';
 import { demoRewardProgramId } from '../../../local/demo-reward.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // The README's reward walkthrough on the whole local host (npm start as a child process, demo data,
 // the tokens it prints): an application of the demo company goes from submission through 三签一审,
@@ -17,14 +18,8 @@ async function call(host: LocalHost, role: string, method: string, path: string,
   return { status: res.status, body: (await res.json()) as Json };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 1_200; i++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** One step of the walkthrough on the local host: well inside the 300-s test. */
+const stepWait = { timeoutMs: 60_000, intervalMs: 100 };
 
 afterAll(() => cleanUpLocalHosts());
 
@@ -38,10 +33,15 @@ describe('reward instead of subsidy on the local host', () => {
     expect(again.body.id).toBe(app);
 
     const decisionOpen = (role: string, kind: string) =>
-      until(`${kind} in ${role}'s inbox`, async () => {
-        const inbox = await call(host, role, 'GET', '/inbox');
-        return (inbox.body.items as { kind: string; subjectId: string }[]).some((d) => d.kind === kind && d.subjectId === app) ? true : undefined;
-      });
+      waitUntil(
+        async () => {
+          const inbox = await call(host, role, 'GET', '/inbox');
+          const items = inbox.body.items as { kind: string; subjectId: string }[];
+          const mine = items.filter((d) => d.subjectId === app).map((d) => d.kind);
+          return { done: mine.includes(kind), seen: `${role}'s inbox has ${mine.length ? mine.join(', ') : 'nothing'} for ${app} (${inbox.status}, ${items.length} items)` };
+        },
+        { what: `${kind} in ${role}'s inbox`, ...stepWait },
+      );
 
     await decisionOpen('v-head', 'reward.village-signoff');
     for (const position of ['v-handler', 'v-bookkeeper', 'v-head', 'v-supervisor']) {
@@ -55,10 +55,13 @@ describe('reward instead of subsidy on the local host', () => {
     expect((await call(host, 'finance', 'POST', `/decisions/reward.finance-approval.${app}.r1`, { decision: 'approve' })).status).toBe(403);
     expect((await call(host, 'finance2', 'POST', `/decisions/reward.finance-approval.${app}.r1`, { decision: 'approve' })).status).toBe(200);
 
-    const paid = await until('the payout', async () => {
-      const res = await call(host, 'v-head', 'GET', `/reward/applications/${app}`);
-      return res.body.status === 'paid' ? res.body : undefined;
-    });
+    const { paid } = await waitUntil(
+      async () => {
+        const res = await call(host, 'v-head', 'GET', `/reward/applications/${app}`);
+        return { done: res.body.status === 'paid', seen: `${app} is ${String(res.body.status)}`, paid: res.body };
+      },
+      { what: 'the payout (paid)', ...stepWait },
+    );
     expect(paid).toMatchObject({ status: 'paid' });
     const program = await call(host, 'finance', 'GET', `/reward/programs/${demoRewardProgramId}`);
     expect(program.body.budget).toMatchObject({ reservedFen: 0, paidFen: 14_400_000 });

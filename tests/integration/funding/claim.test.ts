@@ -5,6 +5,7 @@ import { call, tokenFor } from '../../support/api.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { seedDivisions, testTownships } from '../../support/registries/village-import-fixtures.ts';
 import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // Real runs of different policies, or of nested jurisdictions, must never both be approved for the
 // same year: otherwise the same villages would be paid twice. Through the API, on DynamoDB Local
@@ -31,16 +32,20 @@ async function runAwaitingApproval(division: string, year: number, name: string)
   const started = await call(app, 'POST', '/funding/runs', { token: admin, body: { policyId: policy.body.id } });
   expect(started.status).toBe(201);
   const id = started.body.id as string;
-  for (let i = 0; i < 600; i++) {
-    const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
-    if (run.body.status === 'awaiting-approval') {
-      const inbox = await call(app, 'GET', '/inbox?role=finance', { token: finance });
-      if ((inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id)) return id;
-    }
-    if (run.body.status === 'failed') throw new Error(JSON.stringify(run.body.failure));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`run ${id} never reached approval`);
+  await waitUntil(
+    async () => {
+      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
+      if (run.body.status === 'awaiting-approval') {
+        const inbox = await call(app, 'GET', '/inbox?role=finance', { token: finance });
+        if ((inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id)) return { done: true, seen: `run ${id} is awaiting-approval, in finance's inbox` };
+        return { done: false, seen: `run ${id} is awaiting-approval but not yet in finance's inbox` };
+      }
+      if (run.body.status === 'failed') throw new Error(JSON.stringify(run.body.failure));
+      return { done: false, seen: `run ${id} is ${run.body.status}` };
+    },
+    { what: 'awaiting-approval in finance’s inbox', timeoutMs: 20_000, intervalMs: 50 },
+  );
+  return id;
 }
 
 const approve = (id: string) => call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: {} });

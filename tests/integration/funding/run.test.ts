@@ -10,6 +10,7 @@ import { call, tokenFor } from '../../support/api.ts';
 import { history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { seedDivisions, testVillageCode } from '../../support/registries/village-import-fixtures.ts';
 import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // A district of 2,300 villages (three snapshot pages) run through the API on DynamoDB Local and the
 // real local Step Functions endpoint, with real tokens: dry run, real run with an exclusion, a
@@ -31,38 +32,51 @@ villages[2] = ruian;
 
 const path = (events: HistoryEvent[]) => [...new Set(statesEntered(events))];
 
+/** Waits of a run over 2,300 villages: under the 60-s test timeout, with room for a loaded machine. */
+const runWait = { timeoutMs: 45_000, intervalMs: 100 };
+
 async function waitForStatus(id: string, statuses: readonly string[]) {
-  for (let i = 0; i < 1200; i++) {
-    const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
-    expect(run.status).toBe(200);
-    if (statuses.includes(run.body.status)) return run.body;
-    if (run.body.status === 'failed') throw new Error(`run failed: ${JSON.stringify(run.body.failure)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${id} never reached ${statuses.join('/')}`);
+  const { run } = await waitUntil(
+    async () => {
+      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
+      expect(run.status).toBe(200);
+      if (!statuses.includes(run.body.status) && run.body.status === 'failed') throw new Error(`run failed: ${JSON.stringify(run.body.failure)}`);
+      return { done: statuses.includes(run.body.status), seen: `run ${id} is ${run.body.status}`, run: run.body };
+    },
+    { what: statuses.join(' or '), ...runWait },
+  );
+  return run;
 }
 
 async function waitForInbox(runId: string) {
-  for (let i = 0; i < 600; i++) {
-    const inbox = await call(app, 'GET', '/inbox?role=finance', { token: finance });
-    expect(inbox.status).toBe(200);
-    const item = (inbox.body.items as { kind: string; subjectId: string }[]).find((d) => d.subjectId === runId);
-    if (item) return item;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${runId} never reached finance's inbox`);
+  const { item } = await waitUntil(
+    async () => {
+      const inbox = await call(app, 'GET', '/inbox?role=finance', { token: finance });
+      expect(inbox.status).toBe(200);
+      const items = inbox.body.items as { kind: string; subjectId: string }[];
+      const item = items.find((d) => d.subjectId === runId);
+      return item ? { done: true, seen: `run ${runId} is in finance's inbox`, item } : { done: false, seen: `finance's inbox has ${items.length} items, none for run ${runId}` };
+    },
+    { what: `run ${runId} in finance's inbox`, ...runWait },
+  );
+  return item;
 }
 
 async function waitForExecutionEnd(id: string) {
-  for (let i = 0; i < 1200; i++) {
-    const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
-    if (run.body.stateTransitions !== undefined && ['paid', 'rejected', 'dry-run-complete'].includes(run.body.status)) {
+  const { run, events } = await waitUntil(
+    async () => {
+      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
+      const status = String(run.body.status);
+      if (run.body.stateTransitions === undefined || !['paid', 'rejected', 'dry-run-complete'].includes(status)) {
+        return { done: false, seen: `run ${id} is ${status}${run.body.stateTransitions === undefined ? ', its execution not yet counted' : ''}` };
+      }
       const events = await history(run.body.executionArn);
-      if (events.some((e) => e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed')) return { run: run.body, events };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`execution of ${id} never ended`);
+      const ended = events.some((e) => e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed');
+      return ended ? { done: true, seen: `run ${id} is ${status}`, run: run.body, events } : { done: false, seen: `run ${id} is ${status}, its execution still running in ${statesEntered(events).at(-1)}` };
+    },
+    { what: `the execution of run ${id} to end`, ...runWait },
+  );
+  return { run, events };
 }
 
 async function createPolicy(name: string, rule: object = tianjinRuianRule): Promise<string> {

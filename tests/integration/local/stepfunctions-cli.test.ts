@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../../local/stepfunctions/index.ts';
 import { ARN_PREFIX, fixture, REGION } from '../../fixtures/workflows/handlers.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // The real AWS CLI (v1 or v2, whichever `aws` is on the PATH) against the local endpoint: proves the
 // wire protocol, not just our SDK usage. Both versions print the same JSON for these commands and the
@@ -70,9 +71,13 @@ describe('local Step Functions endpoint through the AWS CLI', () => {
     const started = (await aws('start-execution', '--state-machine-arn', THREE, '--name', 'cli-1', '--input', '{"n":1}')) as { executionArn: string };
     expect(started.executionArn).toBe(`${THREE.replace(':stateMachine:', ':execution:')}:cli-1`);
 
-    let described: { status: string; output?: string };
-    do described = (await aws('describe-execution', '--execution-arn', started.executionArn)) as typeof described;
-    while (described.status === 'RUNNING');
+    const { described } = await waitUntil(
+      async () => {
+        const described = (await aws('describe-execution', '--execution-arn', started.executionArn)) as { status: string; output?: string };
+        return { done: described.status !== 'RUNNING', seen: `cli-1 is ${described.status}`, described };
+      },
+      { what: 'the execution to end', timeoutMs: 30_000, intervalMs: 0 },
+    );
     expect(described.status).toBe('SUCCEEDED');
     expect(JSON.parse(described.output ?? 'null')).toEqual({ n: 1 });
 

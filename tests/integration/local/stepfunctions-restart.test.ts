@@ -2,9 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../../local/stepfunctions/index.ts';
 import { ARN_PREFIX, fixture, REGION, type Fixture } from '../../fixtures/workflows/handlers.ts';
+import { executionEnded, executionName } from '../../support/stepfunctions.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // A restart in-process: stop() abandons running interpreters exactly as a crash would (nothing is
 // recorded on the way down), and the next start on the same folder must finish every execution.
@@ -25,21 +27,21 @@ async function start(f: Fixture, dataDir: string, waitScale: number): Promise<{ 
   return { sf, sfn: new SFNClient({ endpoint: sf.endpoint, region: REGION, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }) };
 }
 
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 5));
-}
-
-async function settled(sfn: SFNClient, executionArn: string) {
-  for (;;) {
-    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== 'RUNNING') return d;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const settled = (sfn: SFNClient, executionArn: string) => executionEnded(executionArn, { client: sfn, intervalMs: 10 });
 
 async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   return (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
 }
+
+/** Waits until the execution's history has an event of `type`; a timeout names the last event it has. */
+const untilEvent = (sfn: SFNClient, executionArn: string, type: string) =>
+  waitUntil(
+    async () => {
+      const events = await history(sfn, executionArn);
+      return { done: events.some((e) => e.type === type), seen: `execution ${executionName(executionArn)}'s last event is ${events.at(-1)?.type ?? 'none'}` };
+    },
+    { what: type, intervalMs: 5 },
+  );
 
 const input = (key: string, items: number[], block: boolean, flakyFailures: number) => JSON.stringify({ items, key, block, flakyFailures });
 const typeCounts = (events: HistoryEvent[]) => events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.type!]: (acc[e.type!] ?? 0) + 1 }), {});
@@ -54,10 +56,10 @@ describe('local Step Functions endpoint across a restart', () => {
     const b = await one.sfn.send(new StartExecutionCommand({ stateMachineArn: MAIN, name: 'b', input: input('b', [3], false, 1) }));
     // C waits for a token too, and is answered only after its replay has long reached that step.
     const c = await one.sfn.send(new StartExecutionCommand({ stateMachineArn: MAIN, name: 'c', input: input('c', [4], false, 0) }));
-    await until(() => f.calls.get('gate:a') === 1);
+    await waitUntil(async () => ({ done: f.calls.get('gate:a') === 1, seen: `gate:a has run ${f.calls.get('gate:a') ?? 0} times` }), { what: 'gate:a to run once', intervalMs: 5 });
     const tokenB = await f.token('b');
     const tokenC = await f.token('c');
-    for (const run of [b, c]) await until(async () => (await history(one.sfn, run.executionArn!)).some((e) => e.type === 'TaskSubmitted'));
+    for (const run of [b, c]) await untilEvent(one.sfn, run.executionArn!, 'TaskSubmitted');
     one.sfn.destroy();
     await one.sf.stop();
 
@@ -109,7 +111,7 @@ describe('local Step Functions endpoint across a restart', () => {
     const dataDir = tempDir();
     const one = await start(f, dataDir, 0.5);
     const e = await one.sfn.send(new StartExecutionCommand({ stateMachineArn: MAIN, name: 'w', input: input('w', [1], false, 0) }));
-    await until(async () => (await history(one.sfn, e.executionArn!)).some((x) => x.type === 'WaitStateEntered'));
+    await untilEvent(one.sfn, e.executionArn!, 'WaitStateEntered');
     one.sfn.destroy();
     await one.sf.stop();
     // Were the Wait recomputed with this scale it would last 2000 s; the persisted deadline is 1 s away.

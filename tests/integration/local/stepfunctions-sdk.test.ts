@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../../local/stepfunctions/index.ts';
 import { ARN_PREFIX, fixture, REGION } from '../../fixtures/workflows/handlers.ts';
+import { executionEnded } from '../../support/stepfunctions.ts';
 
 // Drives the local endpoint with the real SDK over HTTP, as application code does.
 const f = fixture();
@@ -25,13 +26,7 @@ afterAll(async () => {
 
 const input = (key: string, extra: Record<string, unknown> = {}) => JSON.stringify({ items: [1, 2, 3], key, block: false, flakyFailures: 2, ...extra });
 
-async function settled(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-  for (;;) {
-    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== 'RUNNING') return d;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const settled = (executionArn: string): Promise<DescribeExecutionCommandOutput> => executionEnded(executionArn, { client: sfn, intervalMs: 10 });
 
 async function history(executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ddb, sfn, tableName } from '../../../functions/shared/clients.ts';
 import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
@@ -13,7 +13,7 @@ import { handler as writePage, VillageChangedDuringImport } from '../../../funct
 import { handler as finish } from '../../../functions/platform/registries/tasks/village-import-finish.ts';
 import { handler as markFailed } from '../../../functions/platform/registries/tasks/village-import-mark-failed.ts';
 import { seedDivisions, testVillageCode } from '../../support/registries/village-import-fixtures.ts';
-import { history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { executionEnded, history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
 
 const admin: ImportActor = { sub: 'admin-1', roles: ['admin'], division: '120225' };
 
@@ -169,13 +169,8 @@ describe('the village-import state machine on the local Step Functions endpoint'
     const { executionArn } = await sfn().send(
       new StartExecutionCommand({ stateMachineArn: stateMachineArn('village-import'), name: id, input: JSON.stringify({ importId: id }) }),
     );
-    for (;;) {
-      const d = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== 'RUNNING') {
-        return { id, status: d.status, output: d.output ? (JSON.parse(d.output) as unknown) : undefined, events: await history(executionArn!) };
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const d = await executionEnded(executionArn!, { timeoutMs: 30_000, intervalMs: 100 });
+    return { id, status: d.status, output: d.output ? (JSON.parse(d.output) as unknown) : undefined, events: await history(executionArn!) };
   }
 
 
@@ -223,12 +218,7 @@ describe('the village-import state machine on the local Step Functions endpoint'
     const { executionArn } = await sfn().send(
       new StartExecutionCommand({ stateMachineArn: stateMachineArn('village-import'), name: id, input: JSON.stringify({ importId: id }) }),
     );
-    let status: string | undefined;
-    for (;;) {
-      status = (await sfn().send(new DescribeExecutionCommand({ executionArn }))).status;
-      if (status !== 'RUNNING') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { status } = await executionEnded(executionArn!, { intervalMs: 100 });
     const events = await history(executionArn!);
     expect(status).toBe('FAILED');
     expect(statesEntered(events)).toEqual(['Validate', 'MarkFailed', 'ImportFailed']);

@@ -8,6 +8,7 @@ import { getProgram, type ProgramRecord } from '../../../functions/programs/rewa
 import { call, tokenFor } from '../../support/api.ts';
 import { actors, decide, finished, helanPolicy, openDecision, openProgram, pool, seedApplications, seedVillage, signAll, until, type Actors } from '../../support/reward/fixtures.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { sleep } from '../../support/wait.ts';
 
 // Concurrency on the local host: DynamoDB Local, the local Step Functions endpoint running the real
 // definition and handlers, the API through app.request() with real JWTs. waitScale 1e-5: retry
@@ -78,7 +79,7 @@ describe('reward concurrency', () => {
     const sampler = (async () => {
       while (sampling) {
         samples.push((await getProgram(programId))!.budget);
-        await new Promise((r) => setTimeout(r, 5));
+        await sleep(5);
       }
     })();
 
@@ -92,7 +93,7 @@ describe('reward concurrency', () => {
     for (const b of bulk) expect(b.body, JSON.stringify(b.body)).toMatchObject({ succeeded: 50, failed: 0 });
 
     // Paid is final; unfunded stays until the budget is raised or an admin closes it.
-    const final = await Promise.all(ids.map((id) => until(id, 'paid', 'unfunded')));
+    const final = await Promise.all(ids.map((id) => until(id, ['paid', 'unfunded'], { timeoutMs: 180_000 })));
     sampling = false;
     await sampler;
 

@@ -76,7 +76,7 @@ describe('reward faults', () => {
     const bulk = await call(app, 'POST', '/decisions/bulk', { token: t.finance1, body: { items: decisions.map((decisionId) => ({ decisionId, decision: 'approve' })) } });
     expect(bulk.body, JSON.stringify(bulk.body).slice(0, 2000)).toMatchObject({ succeeded: count, failed: 0 });
 
-    const runs = await Promise.all(ids.map((id) => finished(id)));
+    const runs = await Promise.all(ids.map((id) => finished(id, { timeoutMs: 240_000 })));
     let injected = { Reserve: 0, Disburse: 0 };
     for (const [i, run] of runs.entries()) {
       expect(run.status, ids[i]).toBe('SUCCEEDED');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, resetClients, sfn, tableName } from '../../../functions/shared/clients.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
@@ -17,6 +17,8 @@ import {
   recordPartial,
 } from '../../../functions/platform/decisions/store.ts';
 import { startStepFunctionsLocal, type RunningStepFunctionsLocal } from '../../../local/stepfunctions/index.ts';
+import { executionEnded } from '../../support/stepfunctions.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 const REGION = 'cn-north-1';
 const PREFIX = `arn:aws:states:${REGION}:000000000000:stateMachine:village-flow-`;
@@ -77,19 +79,17 @@ afterAll(async () => {
 
 async function start(id: string): Promise<string> {
   const out = await sfn().send(new StartExecutionCommand({ stateMachineArn: `${PREFIX}test-decision`, name: id, input: JSON.stringify({ id }) }));
-  for (;;) {
-    if ((await getDecision(id))?.status === 'open') return out.executionArn!;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitUntil(
+    async () => {
+      const d = await getDecision(id);
+      return { done: d?.status === 'open', seen: `decision ${id} ${d ? `is ${d.status}` : 'does not exist'}` };
+    },
+    { what: 'the decision to open', intervalMs: 10 },
+  );
+  return out.executionArn!;
 }
 
-async function settled(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-  for (;;) {
-    const d = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== 'RUNNING') return d;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const settled = (executionArn: string): Promise<DescribeExecutionCommandOutput> => executionEnded(executionArn, { intervalMs: 10 });
 
 const township = { sub: 'township-1', roles: ['township' as const] };
 

@@ -8,8 +8,9 @@ import { listOutbox } from '../../../functions/platform/store/outbox.ts';
 import { putAccount } from '../../../functions/programs/reward/store/account.ts';
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { call } from '../../support/api.ts';
-import { actors, decide, enterprise, finished, helanPolicy, openDecision, openProgram, seedVillage, signAll, submit, until, type Actors } from '../../support/reward/fixtures.ts';
+import { actors, decide, enterprise, finished, helanPolicy, openDecision, openProgram, rewardWaitMs, seedVillage, signAll, submit, until, type Actors } from '../../support/reward/fixtures.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { waitUntil } from '../../support/wait.ts';
 
 // The reward workflow end to end on the local host: DynamoDB Local, the local Step Functions
 // endpoint running the real definition and handlers, the API through app.request() with real JWTs.
@@ -197,10 +198,13 @@ describe('reward workflow', () => {
     const id = await submit(app, t, programId, await enterprise(app, t, goodAccounts));
     await signAll(app, t, id);
     const review = await openDecision(id, 'township-review');
-    for (;;) {
-      if (((await getDecision(review))?.escalations.length ?? 0) >= 3) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      async () => {
+        const escalations = (await getDecision(review))?.escalations.length ?? 0;
+        return { done: escalations >= 3, seen: `${review} has ${escalations} escalations` };
+      },
+      { what: '3 escalations', timeoutMs: rewardWaitMs },
+    );
     const escalated = await getDecision(review);
     expect(escalated).toMatchObject({ status: 'open' });
     expect(escalated?.escalations.slice(0, 3)).toMatchObject([
@@ -228,7 +232,7 @@ describe('reward workflow', () => {
       await signAll(app, t, id);
       expect((await decide(app, t.township, await openDecision(id, 'township-review'), 'approve')).status).toBe(200);
       expect((await decide(app, t.finance1, await openDecision(id, 'finance-approval'), 'approve')).status).toBe(200);
-      await until(id, 'paid', 'unfunded');
+      await until(id, ['paid', 'unfunded']);
     }
     expect((await until(ids[0]!, 'paid')).status).toBe('paid');
     expect((await until(ids[1]!, 'unfunded')).status).toBe('unfunded');
@@ -261,11 +265,13 @@ describe('reward workflow', () => {
     // Written straight to the store: what an edit does when its return finds no open decision.
     await putAccount({ entityId, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 30_000_000 }, '120225100201', { sub: 'township-a', roles: ['township'] });
     await signAll(app, t, id);
-    for (;;) {
-      const a = await getApplication(id);
-      if (a?.round === 2 && a.status === 'awaiting-village-signoff') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      async () => {
+        const a = await getApplication(id);
+        return { done: a?.round === 2 && a.status === 'awaiting-village-signoff', seen: a ? `${id} is ${a.status} in round ${a.round}` : `${id} does not exist` };
+      },
+      { what: 'awaiting-village-signoff in round 2', timeoutMs: rewardWaitMs },
+    );
     const returned = (await getApplication(id))!;
     expect(returned.amountFen).toBe(2_000_000);
     expect(returned.decisions.at(-1)).toMatchObject({ step: 'township-review', decision: 'accounts-changed', by: 'system:workflow' });

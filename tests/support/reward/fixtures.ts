@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfn } from '../../../functions/shared/clients.ts';
 import { stateMachineArn } from '../../../functions/shared/config.ts';
 import type { ApplicationState } from '../../../functions/programs/reward/domain/state.ts';
@@ -14,6 +14,8 @@ import { createVillage, getVillage } from '../../../functions/platform/registrie
 import { call, tokenFor, type AppLike } from '../api.ts';
 import { seedDivisions } from '../registries/village-import-fixtures.ts';
 import { helanStylePolicy } from '../../../local/reward-policy.ts';
+import { executionEnded, history } from '../stepfunctions.ts';
+import { waitUntil } from '../wait.ts';
 
 /** Helan-style tiers (8/9/10/12 %), minimum income 100,000 yuan; deadlines and threshold as given. */
 export function helanPolicy(overrides: Partial<RewardPolicy['approval']> & { capFen?: number; budgetCeilingFen?: number } = {}): RewardPolicy {
@@ -81,25 +83,44 @@ export async function submit(app: AppLike, t: Actors, programId: string, entityI
   return res.body.id as string;
 }
 
-/** Polls until the application reaches one of `states` (the test's own timeout bounds it). */
-export async function until(id: string, ...states: ApplicationState[]): Promise<ApplicationRecord> {
-  for (;;) {
-    const app = await getApplication(id);
-    if (app && states.includes(app.status)) return app;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** How long the reward helpers wait for one step by default: well inside a 60-s test. */
+export const rewardWaitMs = 20_000;
+
+export interface WaitFor {
+  /** Give up after this long (default {@link rewardWaitMs}). */
+  readonly timeoutMs?: number;
 }
 
-/** Polls until the decision of `step` is open, and returns its id. */
-export async function openDecision(id: string, step: RewardStep): Promise<string> {
-  for (;;) {
-    const app = await getApplication(id);
-    if (app) {
-      const d = await getDecision(rewardDecisionId(app, step));
-      if (d?.status === 'open') return d.id;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+const describeApplication = (id: string, app: ApplicationRecord | undefined): string =>
+  app ? `${id} is ${app.status} (round ${app.round})` : `${id} does not exist`;
+
+/** Polls until the application reaches one of `states`; a timeout names the status it was in. */
+export async function until(id: string, states: ApplicationState | readonly ApplicationState[], options: WaitFor = {}): Promise<ApplicationRecord> {
+  const wanted: readonly ApplicationState[] = typeof states === 'string' ? [states] : states;
+  const { app } = await waitUntil(
+    async () => {
+      const app = await getApplication(id);
+      return app && wanted.includes(app.status) ? { done: true, seen: describeApplication(id, app), app } : { done: false, seen: describeApplication(id, app) };
+    },
+    { what: wanted.join(' or '), timeoutMs: options.timeoutMs ?? rewardWaitMs },
+  );
+  return app;
+}
+
+/** Polls until the decision of `step` is open, and returns its id; a timeout names the decision's and the application's state. */
+export async function openDecision(id: string, step: RewardStep, options: WaitFor = {}): Promise<string> {
+  const { decision } = await waitUntil(
+    async () => {
+      const app = await getApplication(id);
+      if (!app) return { done: false, seen: describeApplication(id, app) };
+      const decisionId = rewardDecisionId(app, step);
+      const d = await getDecision(decisionId);
+      if (d?.status === 'open') return { done: true, seen: `${d.id} is open`, decision: d.id };
+      return { done: false, seen: `${describeApplication(id, app)}; decision ${decisionId} ${d ? `is ${d.status}` : 'does not exist'}` };
+    },
+    { what: `the ${step} decision to open`, timeoutMs: options.timeoutMs ?? rewardWaitMs },
+  );
+  return decision;
 }
 
 export async function signAll(app: AppLike, t: Actors, id: string): Promise<void> {
@@ -117,20 +138,9 @@ export async function decide(app: AppLike, token: string, decisionId: string, de
 const executionArn = (id: string) => `${stateMachineArn('reward-application').replace(':stateMachine:', ':execution:')}:${id}`;
 
 /** Waits for the execution to end; returns its status and the names of the top-level and branch states entered, in order. */
-export async function finished(id: string): Promise<{ status: string; states: string[]; events: HistoryEvent[] }> {
-  for (;;) {
-    const d = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }));
-    if (d.status !== 'RUNNING') break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn().send(new GetExecutionHistoryCommand({ executionArn: executionArn(id), nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  const d = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(id) }));
+export async function finished(id: string, options: WaitFor = {}): Promise<{ status: string; states: string[]; events: HistoryEvent[] }> {
+  const d = await executionEnded(executionArn(id), { timeoutMs: options.timeoutMs ?? rewardWaitMs });
+  const events = await history(executionArn(id));
   return { status: d.status ?? '', states: events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : [])), events };
 }
 
