@@ -44,6 +44,11 @@ export async function startBenchHost(o: { table: string; extraTables?: readonly 
   // the task handlers (loaded by the Step Functions endpoint) create those schemas. Imported only
   // now so that every module sees the environment above.
   const { buildApp } = await import('../functions/api/app.ts');
+  // The logger reads LOG_LEVEL once, when first imported; an earlier bench in this process (the
+  // bundle bench reads the registry, which loads the task modules) may have imported it before the
+  // environment above was set.
+  const { logger } = await import('../functions/shared/logger.ts');
+  logger.setLogLevel(benchEnv(o.table, dynamo.endpoint).LOG_LEVEL as 'WARN');
   const { resetConfig } = await import('../functions/shared/config.ts');
   const { resetClients } = await import('../functions/shared/clients.ts');
   const { startStepFunctionsLocal } = await import('../local/stepfunctions/index.ts');
