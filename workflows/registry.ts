@@ -72,8 +72,8 @@ function eachState(states: Json, visit: (state: Json) => void): void {
 
 /**
  * The platform's conventions, applied to an ASL file as it is read: every Lambda task gets the
- * standard Retry in front of its own, and its payload gets `execution` (the execution's name and
- * input) so the task logs with the execution's name and the API request that started it
+ * standard Retry in front of its own, and its payload gets `execution` (the execution's ARN, name
+ * and input) so the task logs with the execution's name and the API request that started it
  * (functions/shared/task.ts).
  */
 export function withConventions(definition: string): string {
@@ -85,7 +85,7 @@ export function withConventions(definition: string): string {
     const payload = parameters?.Payload as Json | undefined;
     // Named fields, not the whole `$$.Execution`: its StartTime differs on every run of the local
     // interpreter, and the local host keys a replayed step by its payload.
-    if (payload && typeof payload === 'object') payload[executionContextKey] = { 'Name.$': '$$.Execution.Name', 'Input.$': '$$.Execution.Input' };
+    if (payload && typeof payload === 'object') payload[executionContextKey] = { 'Id.$': '$$.Execution.Id', 'Name.$': '$$.Execution.Name', 'Input.$': '$$.Execution.Input' };
   });
   return JSON.stringify(machine, null, 2);
 }

@@ -27,7 +27,13 @@ export interface TaskSpec<S extends z.ZodObject, O> {
   readonly timeoutSeconds?: number;
   /** Lambda memory in MB (default 512). */
   readonly memoryMb?: number;
-  readonly run: (input: z.infer<S>) => Promise<O>;
+  readonly run: (input: z.infer<S>, context: TaskContext) => Promise<O>;
+}
+
+/** What a step knows of the execution that runs it. */
+export interface TaskContext {
+  /** The execution's ARN (absent when the handler is called outside a workflow, e.g. by a test). */
+  readonly executionArn?: string | undefined;
 }
 
 export interface TaskDefinition<O = unknown> {
@@ -48,7 +54,7 @@ export interface TaskDefinition<O = unknown> {
 export const executionContextKey = 'execution';
 
 const executionContextSchema = z
-  .object({ Name: z.string().optional(), Id: z.string().optional(), Input: z.unknown().optional() })
+  .object({ Id: z.string().optional(), Name: z.string().optional(), Input: z.unknown().optional() })
   .loose()
   .optional();
 
@@ -99,7 +105,7 @@ export function defineTask<S extends z.ZodObject, O>(spec: TaskSpec<S, O>): Task
     };
     const started = performance.now();
     try {
-      const output = await spec.run(input);
+      const output = await spec.run(input, { executionArn: execution?.Id });
       logger.debug('task done', { ...correlation, durationMs: Math.round(performance.now() - started) });
       return output;
     } catch (err) {

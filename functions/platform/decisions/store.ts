@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
@@ -102,6 +102,8 @@ export const pendingDecisionSchema = z.object({
   answer: decisionAnswerSchema.optional(),
   /** Whether Step Functions has been told the answer. */
   delivered: z.boolean().optional(),
+  /** The execution waiting on it: an answer is refused once that execution no longer runs. */
+  executionArn: z.string().optional(),
 });
 export type PendingDecision = z.infer<typeof pendingDecisionSchema>;
 
@@ -147,6 +149,8 @@ export interface OpenDecisionInput {
   readonly partials?: JsonObject[];
   readonly queue?: string | undefined;
   readonly taskToken: string;
+  /** The execution of the waiting step (from the task's context), so an answer can check it still runs. */
+  readonly executionArn?: string | undefined;
   /** Defaults to now. */
   readonly now?: Date;
 }
@@ -202,6 +206,7 @@ export async function openDecisionPut(input: OpenDecisionInput): Promise<{ creat
     taskToken: input.taskToken,
     ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
     ...(input.queue !== undefined ? { queue: input.queue } : {}),
+    ...(input.executionArn !== undefined ? { executionArn: input.executionArn } : {}),
   };
   const decision = view(stored);
   try {
@@ -283,12 +288,29 @@ export interface PartialInput {
  * Append a partial answer (a signature, a first approval), conditional on the version the caller
  * read and on the decision being open: 409 when another answer got in first.
  */
+/**
+ * An answer is recorded only while the execution waiting on it runs: once it has failed, timed out
+ * or been stopped, nothing would act on the answer, and a "200 answered" would strand the subject in
+ * its waiting status. The workflow's own answers (a step returning its application) come from inside
+ * the running execution and are not checked (the task functions may not describe executions).
+ */
+async function requireRunningExecution(decision: PendingDecision, actor: Actor): Promise<void> {
+  if (!decision.executionArn || actor.sub === workflowActor.sub) return;
+  const { status } = await sfn().send(new DescribeExecutionCommand({ executionArn: decision.executionArn }));
+  if (status !== 'RUNNING') {
+    throw new ConflictError(
+      `The workflow behind decision ${decision.id} is ${status ?? 'unknown'}, not running: the answer would reach nothing. An admin can look at it under /workflows/executions and resume it.`,
+    );
+  }
+}
+
 export async function recordPartial(id: string, input: PartialInput): Promise<PendingDecision> {
   const now = input.now ?? new Date();
   const before = await getDecision(id);
   if (!before) throw new NotFoundError(`Decision ${id} does not exist`);
   if (before.status !== 'open') throw new ConflictError(`Decision ${id} is already ${before.status}`);
   if (before.version !== input.expectedVersion) throw new ConflictError(`Decision ${id} is at version ${before.version}, not ${input.expectedVersion}`);
+  await requireRunningExecution(before, input.actor);
   try {
     await writeTransaction([
       named(
@@ -350,6 +372,7 @@ export async function completeDecision(id: string, input: CompleteInput): Promis
   if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
     throw new ConflictError(`Decision ${id} is at version ${before.version}, not ${input.expectedVersion}`);
   }
+  await requireRunningExecution(before, input.actor);
   const answer: DecisionAnswer = {
     actor: input.actor.sub,
     roles: [...input.actor.roles],

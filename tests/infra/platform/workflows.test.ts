@@ -127,7 +127,7 @@ describe('workflow definitions against the task definitions', () => {
     for (const wf of workflows) {
       for (const { path, state } of allStates(JSON.parse(definitionText(wf)) as AslMachine)) {
         if (!isLambdaTask(state)) continue;
-        expect((state.Parameters?.Payload as Record<string, unknown>)[executionContextKey], `${wf.name}/${path}`).toEqual({ 'Name.$': '$$.Execution.Name', 'Input.$': '$$.Execution.Input' });
+        expect((state.Parameters?.Payload as Record<string, unknown>)[executionContextKey], `${wf.name}/${path}`).toEqual({ 'Id.$': '$$.Execution.Id', 'Name.$': '$$.Execution.Name', 'Input.$': '$$.Execution.Input' });
       }
     }
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
 import { modules } from '../../../functions/modules.ts';
@@ -77,5 +77,22 @@ describe('a program added to the modules list and nowhere else', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? 'null')).toEqual({ decision: 'approve' });
     expect(statesEntered(await history(executionArn!))).toEqual(['Load', 'AwaitDecision']);
+  });
+
+  it('refuses with 409, writing nothing, an answer to a decision whose execution no longer runs', async () => {
+    const thingId = `t-stopped-${Date.now()}`;
+    const { executionArn } = await sfn().send(
+      new StartExecutionCommand({ stateMachineArn: stateMachineArn('fixture-review'), name: thingId, input: JSON.stringify({ thingId, division: '120225100' }) }),
+    );
+    const decisionId = fixtureDecisionId(thingId);
+    await waitFor('the decision to open', async () => {
+      const d = await call(app, 'GET', `/decisions/${decisionId}`, { token: township });
+      return { value: d.status === 200 ? d.body : undefined, seen: `status ${d.status}` };
+    });
+    await sfn().send(new StopExecutionCommand({ executionArn, error: 'Probe', cause: 'stranded on purpose' }));
+    const answered = await call(app, 'POST', `/decisions/${decisionId}`, { token: township, body: { decision: 'approve' } });
+    expect(answered.status).toBe(409);
+    expect(answered.body.detail).toContain('ABORTED, not running');
+    expect((await call(app, 'GET', `/decisions/${decisionId}`, { token: township })).body).toMatchObject({ status: 'open', version: 1 });
   });
 });

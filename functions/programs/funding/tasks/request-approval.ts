@@ -1,4 +1,4 @@
-import { defineTask } from '../../../shared/task.ts';
+import { defineTask, type TaskContext } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
 import { openDecisionPut } from '../../../platform/decisions/store.ts';
@@ -12,7 +12,7 @@ export const requestApprovalInputSchema = z.object({ runId: fundingRunIdSchema, 
  * token; the approve / reject routes answer it. A retried step replaces the token (and gets an
  * answer given meanwhile delivered).
  */
-async function run({ runId, taskToken }: z.infer<typeof requestApprovalInputSchema>): Promise<{ decisionId: string }> {
+async function run({ runId, taskToken }: z.infer<typeof requestApprovalInputSchema>, { executionArn }: TaskContext): Promise<{ decisionId: string }> {
   const run = await mustGetRun(runId);
   const id = runApprovalDecisionId(runId);
   await openDecisionPut({
@@ -31,6 +31,7 @@ async function run({ runId, taskToken }: z.infer<typeof requestApprovalInputSche
       link: `/funding/runs/${runId}`,
     },
     taskToken,
+    executionArn,
   });
   return { decisionId: id };
 }

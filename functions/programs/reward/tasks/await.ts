@@ -1,4 +1,4 @@
-import { defineTask } from '../../../shared/task.ts';
+import { defineTask, type TaskContext } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { formatYuan } from '../../../platform/money.ts';
@@ -29,7 +29,7 @@ export const awaitInputSchema = z.object({
  * first and check second (the edit: account, then decision; this step: decision, then accounts), so
  * at least one of them sees the other and the edit cannot slip through.
  */
-async function run({ applicationId, step, taskToken }: z.infer<typeof awaitInputSchema>): Promise<{ decisionId: string }> {
+async function run({ applicationId, step, taskToken }: z.infer<typeof awaitInputSchema>, { executionArn }: TaskContext): Promise<{ decisionId: string }> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
   const id = rewardDecisionId(app, step);
@@ -56,6 +56,7 @@ async function run({ applicationId, step, taskToken }: z.infer<typeof awaitInput
       ...(app.amountFen !== undefined ? { amountFen: app.amountFen, amountYuan: formatYuan(app.amountFen) } : {}),
     },
     taskToken,
+    executionArn,
     now,
   });
   if (definition.judgesAward) await returnIfAccountsChanged(app, step, id);
