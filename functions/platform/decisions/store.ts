@@ -289,10 +289,12 @@ export interface PartialInput {
  * read and on the decision being open: 409 when another answer got in first.
  */
 /**
- * An answer is recorded only while the execution waiting on it runs: once it has failed, timed out
- * or been stopped, nothing would act on the answer, and a "200 answered" would strand the subject in
- * its waiting status. The workflow's own answers (a step returning its application) come from inside
- * the running execution and are not checked (the task functions may not describe executions).
+ * An answer that completes a decision is recorded only while the execution waiting on it runs: once
+ * it has failed, timed out or been stopped, nothing would act on the answer, and a "200 answered"
+ * would strand the subject in its waiting status. Partial answers (a signature of four) wake nothing
+ * and are not checked: the answer that completes them is. The workflow's own answers (a step
+ * returning its application) come from inside the running execution and are not checked either (the
+ * task functions may not describe executions).
  */
 async function requireRunningExecution(decision: PendingDecision, actor: Actor): Promise<void> {
   if (!decision.executionArn || actor.sub === workflowActor.sub) return;
@@ -310,7 +312,6 @@ export async function recordPartial(id: string, input: PartialInput): Promise<Pe
   if (!before) throw new NotFoundError(`Decision ${id} does not exist`);
   if (before.status !== 'open') throw new ConflictError(`Decision ${id} is already ${before.status}`);
   if (before.version !== input.expectedVersion) throw new ConflictError(`Decision ${id} is at version ${before.version}, not ${input.expectedVersion}`);
-  await requireRunningExecution(before, input.actor);
   try {
     await writeTransaction([
       named(
