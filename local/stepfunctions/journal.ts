@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { JsonValue } from './definition.ts';
@@ -38,7 +38,8 @@ export class Journal {
       this.secret = randomBytes(32);
       return;
     }
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
     const secretFile = join(dataDir, 'token-secret');
     if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
     this.secret = Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'hex');
@@ -52,7 +53,9 @@ export class Journal {
         // Only a write cut short by a kill can be torn, and only the last one: skip it.
       }
     }
-    this.fd = openSync(file, 'a');
+    // The journal holds execution inputs, outputs and task tokens: owner-only, also when an older host made it 0644.
+    this.fd = openSync(file, 'a', 0o600);
+    chmodSync(file, 0o600);
     if (text.length > 0 && !text.endsWith('\n')) writeSync(this.fd, '\n');
     text = '';
   }
