@@ -216,6 +216,56 @@ function send(res: ServerResponse, status: number, payload: unknown, errorType?:
 }
 
 /**
+ * The largest request body accepted: AWS Step Functions' own quota, "Maximum request size: 1 MB per
+ * request ... the total data size per Step Functions API request, including the request header"
+ * (Step Functions Developer Guide, Service quotas, General quotas:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). Execution input and task
+ * output are further held to 256 KiB by the operations themselves.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** Bytes discarded after a 413 before the connection is cut (so the client can read the answer). */
+const DRAIN_AFTER_REFUSAL = 64 * 1024 * 1024;
+
+/**
+ * Collect a request body of at most `limit` bytes, then call `done`. A larger body (by Content-Length
+ * or as it streams in) gets 413 in the awsJson1_0 error shape; the rest is discarded, never buffered.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (raw: string) => void): void {
+  const tooLarge = () => {
+    const message = `Request body is larger than ${limit} bytes, the Step Functions request size quota (1 MB)`;
+    res.setHeader('connection', 'close');
+    send(res, 413, { __type: 'RequestEntityTooLargeException', message }, 'RequestEntityTooLargeException');
+    let discarded = 0;
+    req.removeAllListeners('data');
+    req.on('data', (c: Buffer) => {
+      discarded += c.length;
+      if (discarded > DRAIN_AFTER_REFUSAL) req.destroy();
+    });
+    req.resume();
+  };
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('data', (c: Buffer) => {
+    if (refused) return;
+    size += c.length;
+    if (size > limit) {
+      refused = true;
+      chunks.length = 0;
+      tooLarge();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (!refused) done(Buffer.concat(chunks).toString('utf8'));
+  });
+}
+
+/**
  * Start the local Step Functions endpoint (awsJson1_0, as `@aws-sdk/client-sfn` and the AWS CLI speak
  * it). With a data folder, executions and their history are journaled and resumed on the next start.
  */
@@ -244,10 +294,19 @@ export async function startStepFunctionsLocal(o: StepFunctionsLocalOptions): Pro
     }
   };
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    // Errors stay with their request: nothing thrown here may reach the process (it also runs the API and the tasks).
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    readBody(req, res, MAX_REQUEST_BYTES, (raw) => {
+      try {
+        handle(req, res, raw);
+      } catch (e) {
+        if (!res.headersSent) send(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }, 'InternalFailure');
+        else res.destroy();
+      }
+    });
   });
+  server.on('clientError', (_err, socket) => socket.destroy());
   const { resumed } = await engine.open();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
