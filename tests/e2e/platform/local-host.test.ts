@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { execFile } from 'node:child_process';
@@ -99,6 +99,14 @@ describe('the local host (npm start) as a child process', () => {
     expect(first.output()).toMatch(/demo data seeded/);
     expect(first.output()).toContain(`http://127.0.0.1:${p.sfnPort}`);
     expect(await fetch(`${first.api}/health`).then((r) => r.json())).toEqual({ status: 'ok' });
+    expect(first.output()).not.toMatch(/WARNING/);
+    // One oversized request to each endpoint is refused and the host stays up (review finding B).
+    const oversized = Buffer.alloc(8 * 1024 * 1024, 'a');
+    const sfnRefused = await fetch(first.sfnEndpoint, { method: 'POST', headers: { 'x-amz-target': 'AWSStepFunctions.StartExecution', 'content-type': 'application/x-amz-json-1.0' }, body: oversized });
+    expect(sfnRefused.status).toBe(413);
+    const apiRefused = await fetch(`${first.api}/imports/villages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: oversized });
+    expect(apiRefused.status).toBe(413);
+    expect(await fetch(`${first.api}/health`).then((r) => r.status)).toBe(200);
 
     const small = await api(first, 'POST', '/imports/villages', demoCsv);
     expect(small.status).toBe(202);
@@ -140,12 +148,23 @@ describe('the local host (npm start) as a child process', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(existsSync(join(dataDir, 'dynamodb.pid'))).toBe(false);
+    // Secrets, journal and DynamoDB Local's database are the owner's only (review finding A).
+    const loose: string[] = [];
+    const walk = (path: string) => {
+      const st = statSync(path);
+      if ((st.mode & 0o077) !== 0) loose.push(`${path} ${(st.mode & 0o777).toString(8)}`);
+      if (st.isDirectory()) for (const e of readdirSync(path)) walk(join(path, e));
+    };
+    walk(dataDir);
+    expect(loose).toEqual([]);
   });
 
   it('--memory comes up, serves the demo data, accepts the tokens the banner says how to make, writes nothing to disk, and stops on SIGTERM', async () => {
     const dataDir = join(tmpDataDir(), 'never');
-    const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir]);
+    const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir, '--host', '0.0.0.0']);
     expect(host.output()).toMatch(/in memory/);
+    // Listening beyond loopback is allowed, but never silently.
+    expect(host.output()).toMatch(/WARNING: the API listens on 0\.0\.0\.0, so other machines can reach it/);
     const village = await fetch(`${host.api}/villages/${demoVillages[0]!.code}`, { headers: { authorization: `Bearer ${host.adminToken}` } });
     expect(village.status).toBe(200);
     expect(await village.json()).toMatchObject({ code: demoVillages[0]!.code, name: demoVillages[0]!.name });
