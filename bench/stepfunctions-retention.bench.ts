@@ -78,9 +78,11 @@ export default async function (): Promise<void> {
     await fill(large, 0, SMALL, sfn);
     global.gc?.();
     const runningSmall = process.memoryUsage().rss / 2 ** 20;
+    const heapSmall = process.memoryUsage().heapUsed / 2 ** 20;
     await fill(large, SMALL, LARGE, sfn);
     global.gc?.();
     const runningLarge = process.memoryUsage().rss / 2 ** 20;
+    const heapLarge = process.memoryUsage().heapUsed / 2 ** 20;
     const fillSeconds = (performance.now() - t0) / 1000;
     sfn.destroy();
     await sf.stop();
@@ -90,6 +92,7 @@ export default async function (): Promise<void> {
     const f = (n: number) => n.toFixed(1);
     console.log(`data folder: ${SMALL} executions ${f(folderMb(small))} MB, ${LARGE} executions ${f(folderMb(large))} MB (filled in ${f(fillSeconds)} s)`);
     console.log(`filling process RSS: after ${SMALL} ${f(runningSmall)} MB, after ${LARGE} ${f(runningLarge)} MB (×${(runningLarge / runningSmall).toFixed(2)})`);
+    console.log(`filling process heap used${global.gc ? ' after gc' : ' (run with NODE_OPTIONS=--expose-gc to collect first)'}: after ${SMALL} ${f(heapSmall)} MB, after ${LARGE} ${f(heapLarge)} MB (×${(heapLarge / heapSmall).toFixed(2)})`);
     console.log(`fresh start on ${SMALL}:   start-up ${f(a.startupMs)} ms, RSS ${f(a.rssMb)} MB`);
     console.log(`fresh start on ${LARGE}: start-up ${f(b.startupMs)} ms, RSS ${f(b.rssMb)} MB`);
     console.log(`ratios ${LARGE}/${SMALL}: start-up ×${(b.startupMs / a.startupMs).toFixed(2)}, RSS ×${(b.rssMb / a.rssMb).toFixed(2)}   (target: within ×1.2)`);

@@ -177,6 +177,27 @@ export class Engine {
   /** Load the journal and resume every unfinished execution; resolves once each replay is under way. */
   async open(): Promise<{ resumed: Promise<void> }> {
     this.timeoutClass = await statesTimeoutErrorClass();
+    for await (const r of this.journal.records()) this.load(r);
+    if (this.journal.persistent) {
+      // Finished in the journal but not yet kept on its own (a kill in between, or an older data folder).
+      for (const ex of [...this.executions.values()]) if (ex.status !== 'RUNNING') this.archive(ex);
+      this.journal.rewrite(this.liveRecords());
+    }
+    this.order.sort((a, b) => b.startDate - a.startDate);
+    // Finished executions' summaries are only for ListExecutions: read them after start-up, in the background.
+    this.finishedLoaded = this.loadFinished();
+    this.finishedLoaded.catch(() => undefined);
+    const unfinished = [...this.executions.values()].filter((e) => e.status === 'RUNNING').sort((a, b) => b.startDate - a.startDate);
+    for (const ex of unfinished) {
+      if (!this.machines.has(ex.stateMachineArn)) continue;
+      this.launch(ex);
+    }
+    return { resumed: immediate() };
+  }
+
+  private finishedLoaded: Promise<void> = Promise.resolve();
+
+  private async loadFinished(): Promise<void> {
     for await (const f of this.journal.finished()) {
       const known = this.summaries.get(f.arn);
       const summary: ExecutionSummary = { arn: f.arn, stateMachineArn: f.sm, name: f.name, status: f.status as ExecutionStatus, startDate: f.at, stopDate: f.stop };
@@ -186,19 +207,7 @@ export class Engine {
         this.order.push(summary);
       }
     }
-    for await (const r of this.journal.records()) this.load(r);
-    if (this.journal.persistent) {
-      // Finished in the journal but not yet kept on its own (a kill in between, or an older data folder).
-      for (const ex of [...this.executions.values()]) if (ex.status !== 'RUNNING') this.archive(ex);
-      this.journal.rewrite(this.liveRecords());
-    }
     this.order.sort((a, b) => b.startDate - a.startDate);
-    const unfinished = [...this.executions.values()].filter((e) => e.status === 'RUNNING').sort((a, b) => b.startDate - a.startDate);
-    for (const ex of unfinished) {
-      if (!this.machines.has(ex.stateMachineArn)) continue;
-      this.launch(ex);
-    }
-    return { resumed: immediate() };
   }
 
   private load(r: JournalRecord): void {
@@ -288,9 +297,9 @@ export class Engine {
   }
 
   /** A finished execution read back from disk, shaped like a live one (no run state). */
-  private archived(id: string): Execution | undefined {
+  private archived(id: string, arn?: string): Execution | undefined {
     const r = this.journal.readArchived(id);
-    if (!r) return undefined;
+    if (!r || (arn !== undefined && r.arn !== arn)) return undefined;
     const summary = this.summaries.get(r.arn) ?? { arn: r.arn, stateMachineArn: r.sm, name: r.name, status: r.status as ExecutionStatus, startDate: r.at, stopDate: r.stop };
     return {
       id, arn: r.arn, stateMachineArn: r.sm, name: r.name, input: r.input, startDate: r.at, status: r.status as ExecutionStatus, stopDate: r.stop,
@@ -307,7 +316,8 @@ export class Engine {
     this.journal.close();
   }
 
-  list(stateMachineArn: string): ExecutionSummary[] {
+  async list(stateMachineArn: string): Promise<ExecutionSummary[]> {
+    await this.finishedLoaded;
     return this.order.filter((e) => e.stateMachineArn === stateMachineArn);
   }
 
@@ -318,7 +328,7 @@ export class Engine {
   }
 
   execution(arn: string): Execution {
-    const ex = this.executions.get(arn) ?? (this.summaries.has(arn) ? this.archived(hash(arn)) : undefined);
+    const ex = this.executions.get(arn) ?? this.archived(hash(arn), arn);
     if (!ex) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return ex;
   }
@@ -330,7 +340,7 @@ export class Engine {
     const execName = name ?? randomUUID();
     const arn = `${m.arn.replace(':stateMachine:', ':execution:')}:${execName}`;
     const existing = this.executions.get(arn);
-    if (!existing && this.summaries.has(arn)) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    if (!existing && (this.summaries.has(arn) || this.journal.isArchived(hash(arn)))) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     if (existing) {
       // As AWS: idempotent only while the earlier one runs with the very same input.
       if (existing.status === 'RUNNING' && existing.input === input) return { ex: existing, existing: true };

@@ -122,7 +122,7 @@ function describe(ex: Execution): Record<string, unknown> {
 const STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
 const DATA_FIELDS = new Set(['input', 'inputDetails', 'output', 'outputDetails', 'parameters']);
 
-function operations(engine: Engine): Record<string, (body: Body) => unknown> {
+function operations(engine: Engine): Record<string, (body: Body) => unknown | Promise<unknown>> {
   const machineInfo = (arnValue: string) => engine.machine(arnValue);
   return {
     ListStateMachines: (body) => {
@@ -150,12 +150,12 @@ function operations(engine: Engine): Record<string, (body: Body) => unknown> {
       return { executionArn: ex.arn, startDate: seconds(ex.startDate) };
     },
     DescribeExecution: (body) => describe(engine.execution(arn(body, 'executionArn', 'execution'))),
-    ListExecutions: (body) => {
+    ListExecutions: async (body) => {
       const smArn = arn(body, 'stateMachineArn', 'stateMachine');
       engine.machine(smArn);
       const filter = str(body, 'statusFilter');
       if (filter !== undefined && !STATUSES.has(filter)) throw new ServiceError('ValidationException', `Value '${filter}' at 'statusFilter' failed to satisfy constraint`);
-      const all = engine.list(smArn).filter((e) => filter === undefined || e.status === filter);
+      const all = (await engine.list(smArn)).filter((e) => filter === undefined || e.status === filter);
       const { items, nextToken } = page(all, body, `ex:${smArn}:${filter ?? ''}`);
       return {
         executions: items.map((e) => {
@@ -275,6 +275,11 @@ export async function startStepFunctionsLocal(o: StepFunctionsLocalOptions): Pro
     stateMachines: o.stateMachines, handlers: o.handlers, dataDir: o.dataDir, waitScale: o.waitScale ?? 1,
   });
   const ops = operations(engine);
+  const fail = (res: ServerResponse, e: unknown): void => {
+    if (res.headersSent) return void res.destroy();
+    if (e instanceof ServiceError) send(res, 400, { __type: e.name, message: e.message }, e.name);
+    else send(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }, 'InternalFailure');
+  };
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith('AWSStepFunctions.') ? ops[target.slice('AWSStepFunctions.'.length)] : undefined;
@@ -287,10 +292,11 @@ export async function startStepFunctionsLocal(o: StepFunctionsLocalOptions): Pro
         throw new ServiceError('SerializationException', 'Request body is not valid JSON');
       }
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ServiceError('SerializationException', 'Request body must be a JSON object');
-      send(res, 200, op(body as Body));
+      const result = op(body as Body);
+      if (result instanceof Promise) result.then((r) => send(res, 200, r), (e: unknown) => fail(res, e));
+      else send(res, 200, result);
     } catch (e) {
-      if (e instanceof ServiceError) send(res, 400, { __type: e.name, message: e.message }, e.name);
-      else send(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }, 'InternalFailure');
+      fail(res, e);
     }
   };
   const server = createServer((req, res) => {

@@ -158,6 +158,11 @@ export class Journal {
     appendFileSync(join(this.dir, 'executions.jsonl'), JSON.stringify(summary) + '\n', { mode: 0o600 });
   }
 
+  /** Whether a finished execution with this id is kept on disk. */
+  isArchived(id: string): boolean {
+    return this.dir !== undefined && existsSync(join(this.dir, 'executions', `${id}.json`));
+  }
+
   /** A finished execution kept by {@link archive}, or undefined. */
   readArchived(id: string): FinishedExecutionRecord | undefined {
     if (!this.dir) return undefined;
