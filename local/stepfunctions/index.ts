@@ -234,7 +234,8 @@ const DRAIN_AFTER_REFUSAL = 64 * 1024 * 1024;
 function readBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (raw: string) => void): void {
   const tooLarge = () => {
     const message = `Request body is larger than ${limit} bytes, the Step Functions request size quota (1 MB)`;
-    res.setHeader('connection', 'close');
+    // The connection stays open while the rest is discarded: closing it now would cut off a client
+    // still sending (EPIPE) before it reads this answer.
     send(res, 413, { __type: 'RequestEntityTooLargeException', message }, 'RequestEntityTooLargeException');
     let discarded = 0;
     req.removeAllListeners('data');

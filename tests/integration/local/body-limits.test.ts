@@ -21,7 +21,9 @@ interface Reply {
  */
 function post(url: string, headers: Record<string, string>, bytes: number, chunked: boolean): Promise<Reply> {
   return new Promise((done, fail) => {
-    const req = request(url, { method: 'POST', headers: chunked ? headers : { ...headers, 'content-length': String(bytes) } });
+    const req = request(url, { method: 'POST', agent: false, headers: chunked ? headers : { ...headers, 'content-length': String(bytes) } });
+    // The server may close the connection after answering, while the upload is still being written.
+    req.on('socket', (socket) => socket.on('error', () => undefined));
     let answered = false;
     req.on('response', (res) => {
       answered = true;
