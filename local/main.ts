@@ -115,6 +115,14 @@ async function ensurePortFree(port: number, host: string, flag: string): Promise
   });
 }
 
+/**
+ * Owner-only permissions on what the host keeps in the data folder (also one made 0644 by an older
+ * version). Only its own entries: --data-dir may name a folder that holds other things too.
+ */
+function restrictDataFolder(dataDir: string): void {
+  for (const entry of ['jwt-secret', 'dynamodb.pid', 'dynamodb', 'stepfunctions']) restrictToOwner(resolve(dataDir, entry));
+}
+
 /** True for addresses only this machine can reach. */
 function isLoopback(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
@@ -145,7 +153,7 @@ async function main(): Promise<void> {
   process.umask(0o077);
   if (!o.memory) {
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-    restrictToOwner(o.dataDir);
+    restrictDataFolder(o.dataDir);
   }
   const pidFile = resolve(o.dataDir, 'dynamodb.pid');
   if (!o.memory) await stopOrphanedDynamoDb(pidFile);
@@ -217,7 +225,7 @@ async function main(): Promise<void> {
     s.once('error', fail);
   });
   stops.push(() => new Promise<void>((done) => server.close(() => done())));
-  if (!o.memory) restrictToOwner(o.dataDir);
+  if (!o.memory) restrictDataFolder(o.dataDir);
 
   const api = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
   const tokens: string[] = [];
