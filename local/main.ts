@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb.ts';
+import { restrictToOwner, startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb.ts';
 
 /**
  * `npm start`: the whole product on one machine. DynamoDB Local (persisted under the data folder
@@ -115,6 +115,20 @@ async function ensurePortFree(port: number, host: string, flag: string): Promise
   });
 }
 
+/**
+ * Owner-only permissions on what the host keeps in the data folder (also one made 0644 by an older
+ * version). Only its own entries: --data-dir may name a folder that holds other things too.
+ */
+function restrictDataFolder(dataDir: string): void {
+  for (const entry of ['jwt-secret', 'dynamodb.pid', 'dynamodb', 'stepfunctions']) restrictToOwner(resolve(dataDir, entry));
+}
+
+/** True for addresses only this machine can reach. */
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** `word` as one shell word: quoted only when it has characters a shell would act on. */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -134,6 +148,13 @@ function ensureJava(): void {
 async function main(): Promise<void> {
   const started = performance.now();
   const o = options();
+  // Everything the host writes (secrets, journal, DynamoDB Local's database, created by the Java child
+  // which inherits this) is for this user only: files 0600, folders 0700.
+  process.umask(0o077);
+  if (!o.memory) {
+    mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+    restrictDataFolder(o.dataDir);
+  }
   const pidFile = resolve(o.dataDir, 'dynamodb.pid');
   if (!o.memory) await stopOrphanedDynamoDb(pidFile);
   await ensurePortFree(o.port, o.host, '--port');
@@ -204,6 +225,7 @@ async function main(): Promise<void> {
     s.once('error', fail);
   });
   stops.push(() => new Promise<void>((done) => server.close(() => done())));
+  if (!o.memory) restrictDataFolder(o.dataDir);
 
   const api = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
   const tokens: string[] = [];
@@ -239,6 +261,28 @@ async function main(): Promise<void> {
       'Ctrl-C to stop.',
     ].join('\n'),
   );
+  if (!isLoopback(o.host)) {
+    console.error(
+      [
+        '',
+        `WARNING: the API listens on ${o.host}, so other machines can reach it (--host ${o.host}).`,
+        '  Anyone who can reach it and holds a token signed with this host\'s secret acts with that token\'s roles.',
+        '  The demo tokens above are such tokens. The Step Functions endpoint and DynamoDB Local stay on 127.0.0.1.',
+        '  Use --host 127.0.0.1 (the default) unless you mean to share this host.',
+      ].join('\n'),
+    );
+  }
+  if (!dynamo.loopbackOnly) {
+    console.error(
+      [
+        '',
+        `WARNING: DynamoDB Local listens on EVERY network interface (port ${o.dynamodbPort}), not only 127.0.0.1:`,
+        '  anyone who can reach this machine can read and write the whole table (ledger, task tokens) without credentials.',
+        '  The loopback launcher (local/dynamodb-local/LoopbackDynamoDbLocal.java) needs a full JDK (the jdk.compiler module);',
+        '  install one (Debian/Ubuntu: apt-get install -y openjdk-17-jdk-headless) or firewall the port.',
+      ].join('\n'),
+    );
+  }
   void stepFunctions.resumed.then(
     () => undefined,
     (err: unknown) => console.error('resuming unfinished executions failed:', err),

@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth.ts';
@@ -7,7 +8,7 @@ import { docs, docsPaths } from './docs.ts';
 import type { AppEnv } from '../platform/http/context.ts';
 import { strictUtf8Json } from '../platform/http/json-body.ts';
 import type { MergeSchemaPath } from 'hono/types';
-import { NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
+import { AppError, NotFoundError, ValidationError, problemContentType, toProblem, zodFieldErrors, type FieldError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { withRequestContext } from '../shared/request-context.ts';
 import { auditRoutes } from '../platform/routes/audit.ts';
@@ -36,6 +37,25 @@ export interface BuildAppOptions {
 
 /** Paths served without a token. */
 const publicPaths = new Set(['/health', '/openapi.json', ...docsPaths]);
+
+/**
+ * Request body limits for every route, checked before the body is read (by Content-Length, or while
+ * streaming): JSON and other bodies at most 1 MiB (the largest JSON body a route takes is far
+ * smaller), CSV uploads at most 5 MiB (the largest CSV limit of any route; each CSV route keeps its own,
+ * tighter limit too). Without them one large body was buffered whole by the host (1.4 GB for 600 MB).
+ */
+export const maxJsonBodyBytes = 1024 * 1024;
+export const maxCsvBodyBytes = 5 * 1024 * 1024;
+
+function bodyLimitFor(maxBytes: number, what: string) {
+  // Same wording as the CSV routes' own limits (functions/platform/http/csv-upload.ts).
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AppError(413, 'payload-too-large', 'Payload Too Large', `${what} may be at most ${maxBytes} bytes`);
+    },
+  });
+}
 
 const requestIdPattern = /^[A-Za-z0-9._:\-]{1,128}$/;
 
@@ -88,6 +108,10 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
       sub: c.get('principal')?.sub,
     });
   });
+
+  const jsonLimit = bodyLimitFor(maxJsonBodyBytes, 'the request body');
+  const csvLimit = bodyLimitFor(maxCsvBodyBytes, 'the CSV');
+  app.use('*', (c, next) => ((c.req.header('content-type') ?? '').toLowerCase().startsWith('text/csv') ? csvLimit(c, next) : jsonLimit(c, next)));
 
   app.use('*', async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();

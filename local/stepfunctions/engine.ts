@@ -2,7 +2,7 @@ import '../polyfills.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { StateMachine, ExecutionError } from 'aws-local-stepfunctions';
 import { prepareDefinition, simplePath, type JsonObject, type JsonValue, type PreparedDefinition, type TaskStateInfo, type WaitStateInfo } from './definition.ts';
-import { Journal, mintToken, parseToken, type HistoryEventRecord, type JournalRecord } from './journal.ts';
+import { Journal, mintToken, parseToken, type FinishedExecutionRecord, type HistoryEventRecord, type JournalRecord } from './journal.ts';
 import { setLongTimeout, type LongTimer } from './timers.ts';
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
@@ -77,6 +77,20 @@ export interface Execution {
   readonly waits: Map<string, number>;
   readonly waiters: Map<string, Waiter>;
   run?: Run;
+  /** Its line in ListExecutions. */
+  readonly summary: ExecutionSummary;
+  /** Finished and written to executions/<id>.json: nothing more is recorded for it. */
+  archived?: boolean;
+}
+
+/** What ListExecutions shows of an execution; the only thing kept in memory of a finished one. */
+export interface ExecutionSummary {
+  readonly arn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  status: ExecutionStatus;
+  readonly startDate: number;
+  stopDate?: number;
 }
 
 interface Run {
@@ -138,10 +152,12 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly machines = new Map<string, Machine>();
+  /** Executions in memory: the running ones (and, without a data folder, the finished ones too). */
   readonly executions = new Map<string, Execution>();
   private readonly byId = new Map<string, Execution>();
-  /** Newest first per state machine. */
-  private readonly order: Execution[] = [];
+  /** Every execution's summary, by ARN, and newest first. */
+  private readonly summaries = new Map<string, ExecutionSummary>();
+  private readonly order: ExecutionSummary[] = [];
   private readonly journal: Journal;
   private stopped = false;
   private timeoutClass!: new () => Error;
@@ -161,14 +177,37 @@ export class Engine {
   /** Load the journal and resume every unfinished execution; resolves once each replay is under way. */
   async open(): Promise<{ resumed: Promise<void> }> {
     this.timeoutClass = await statesTimeoutErrorClass();
-    for (const r of this.journal.records) this.load(r);
-    this.journal.records.length = 0;
-    const unfinished = this.order.filter((e) => e.status === 'RUNNING');
+    for await (const r of this.journal.records()) this.load(r);
+    if (this.journal.persistent) {
+      // Finished in the journal but not yet kept on its own (a kill in between, or an older data folder).
+      for (const ex of [...this.executions.values()]) if (ex.status !== 'RUNNING') this.archive(ex);
+      this.journal.rewrite(this.liveRecords());
+    }
+    this.order.sort((a, b) => b.startDate - a.startDate);
+    // Finished executions' summaries are only for ListExecutions: read them after start-up, in the background.
+    this.finishedLoaded = this.loadFinished();
+    this.finishedLoaded.catch(() => undefined);
+    const unfinished = [...this.executions.values()].filter((e) => e.status === 'RUNNING').sort((a, b) => b.startDate - a.startDate);
     for (const ex of unfinished) {
       if (!this.machines.has(ex.stateMachineArn)) continue;
       this.launch(ex);
     }
     return { resumed: immediate() };
+  }
+
+  private finishedLoaded: Promise<void> = Promise.resolve();
+
+  private async loadFinished(): Promise<void> {
+    for await (const f of this.journal.finished()) {
+      const known = this.summaries.get(f.arn);
+      const summary: ExecutionSummary = { arn: f.arn, stateMachineArn: f.sm, name: f.name, status: f.status as ExecutionStatus, startDate: f.at, stopDate: f.stop };
+      if (known) Object.assign(known, summary);
+      else {
+        this.summaries.set(f.arn, summary);
+        this.order.push(summary);
+      }
+    }
+    this.order.sort((a, b) => b.startDate - a.startDate);
   }
 
   private load(r: JournalRecord): void {
@@ -183,6 +222,9 @@ export class Engine {
       case 'ev':
         ex.events.push(r.e);
         if (r.k) ex.eventKeys.add(r.k);
+        break;
+      case 'keys':
+        for (const k of r.ks) ex.eventKeys.add(k);
         break;
       case 'memo':
         ex.memo.set(r.k, { ok: r.ok, out: r.out, error: r.error, cause: r.cause, timedOut: r.timedOut });
@@ -201,20 +243,70 @@ export class Engine {
         break;
       case 'end':
         Object.assign(ex, { status: r.status as ExecutionStatus, stopDate: r.at, output: r.output, error: r.error, cause: r.cause });
+        Object.assign(ex.summary, { status: r.status as ExecutionStatus, stopDate: r.at });
         break;
     }
   }
 
   private newExecution(arn: string, sm: string, name: string, input: string, at: number): Execution {
+    let summary = this.summaries.get(arn);
+    if (summary) Object.assign(summary, { status: 'RUNNING', stopDate: undefined });
+    else {
+      summary = { arn, stateMachineArn: sm, name, status: 'RUNNING', startDate: at };
+      this.summaries.set(arn, summary);
+      this.order.unshift(summary);
+    }
     const ex: Execution = {
       id: hash(arn), arn, stateMachineArn: sm, name, input, startDate: at, status: 'RUNNING',
       events: [], eventKeys: new Set(), memo: new Map(), taskStarts: new Map(), submitted: new Set(),
-      heartbeats: new Map(), waits: new Map(), waiters: new Map(),
+      heartbeats: new Map(), waits: new Map(), waiters: new Map(), summary,
     };
     this.executions.set(arn, ex);
     this.byId.set(ex.id, ex);
-    this.order.unshift(ex);
     return ex;
+  }
+
+  /** Keep a finished execution on disk and drop it from memory (with a data folder). */
+  private archive(ex: Execution): void {
+    if (!this.journal.persistent || ex.archived) return;
+    const record: FinishedExecutionRecord = {
+      arn: ex.arn, sm: ex.stateMachineArn, name: ex.name, input: ex.input, at: ex.startDate, status: ex.status, stop: ex.stopDate ?? Date.now(),
+      ...(ex.output !== undefined ? { output: ex.output } : {}), ...(ex.error !== undefined ? { error: ex.error } : {}), ...(ex.cause !== undefined ? { cause: ex.cause } : {}),
+      events: ex.events, tasks: [...ex.taskStarts.keys()],
+    };
+    this.journal.archive(ex.id, record);
+    ex.archived = true;
+    this.executions.delete(ex.arn);
+    this.byId.delete(ex.id);
+  }
+
+  /** The running executions' state as journal records: what a compacted journal holds. */
+  private *liveRecords(): Generator<JournalRecord> {
+    for (const ex of this.executions.values()) {
+      if (ex.status !== 'RUNNING') continue;
+      const x = ex.id;
+      yield { t: 'start', x, arn: ex.arn, sm: ex.stateMachineArn, name: ex.name, input: ex.input, at: ex.startDate };
+      for (const e of ex.events) yield { t: 'ev', x, e };
+      if (ex.eventKeys.size) yield { t: 'keys', x, ks: [...ex.eventKeys] };
+      for (const [k, o] of ex.memo) yield { t: 'memo', x, k, ok: o.ok, out: o.out, error: o.error, cause: o.cause, timedOut: o.timedOut };
+      for (const [k, at] of ex.taskStarts) yield { t: 'tstart', x, k, at };
+      for (const k of ex.submitted) yield { t: 'tsub', x, k };
+      for (const [k, at] of ex.heartbeats) yield { t: 'hb', x, k, at };
+      for (const [k, until] of ex.waits) yield { t: 'wait', x, k, until };
+    }
+  }
+
+  /** A finished execution read back from disk, shaped like a live one (no run state). */
+  private archived(id: string, arn?: string): Execution | undefined {
+    const r = this.journal.readArchived(id);
+    if (!r || (arn !== undefined && r.arn !== arn)) return undefined;
+    const summary = this.summaries.get(r.arn) ?? { arn: r.arn, stateMachineArn: r.sm, name: r.name, status: r.status as ExecutionStatus, startDate: r.at, stopDate: r.stop };
+    return {
+      id, arn: r.arn, stateMachineArn: r.sm, name: r.name, input: r.input, startDate: r.at, status: r.status as ExecutionStatus, stopDate: r.stop,
+      ...(r.output !== undefined ? { output: r.output } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}),
+      events: r.events, eventKeys: new Set(), memo: new Map(), taskStarts: new Map(r.tasks.map((k) => [k, r.at])), submitted: new Set(),
+      heartbeats: new Map(), waits: new Map(), waiters: new Map(), summary, archived: true,
+    };
   }
 
   /** Abandon every run without recording an outcome, so that the next start resumes them. */
@@ -224,7 +316,8 @@ export class Engine {
     this.journal.close();
   }
 
-  list(stateMachineArn: string): Execution[] {
+  async list(stateMachineArn: string): Promise<ExecutionSummary[]> {
+    await this.finishedLoaded;
     return this.order.filter((e) => e.stateMachineArn === stateMachineArn);
   }
 
@@ -235,7 +328,7 @@ export class Engine {
   }
 
   execution(arn: string): Execution {
-    const ex = this.executions.get(arn);
+    const ex = this.executions.get(arn) ?? this.archived(hash(arn), arn);
     if (!ex) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return ex;
   }
@@ -247,6 +340,7 @@ export class Engine {
     const execName = name ?? randomUUID();
     const arn = `${m.arn.replace(':stateMachine:', ':execution:')}:${execName}`;
     const existing = this.executions.get(arn);
+    if (!existing && (this.summaries.has(arn) || this.journal.isArchived(hash(arn)))) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     if (existing) {
       // As AWS: idempotent only while the earlier one runs with the very same input.
       if (existing.status === 'RUNNING' && existing.input === input) return { ex: existing, existing: true };
@@ -275,7 +369,7 @@ export class Engine {
   private taskFor(token: string): { ex: Execution; key: string; info: TaskStateInfo } {
     const parsed = parseToken(this.journal.secret, token);
     if (!parsed) throw new ServiceError('InvalidToken', 'Invalid Token');
-    const ex = this.byId.get(parsed.executionId);
+    const ex = this.byId.get(parsed.executionId) ?? this.archived(parsed.executionId);
     // Step keys are `<state name>#<input hash>#<occurrence>`; the name itself may contain '#'.
     const name = parsed.stepKey.split('#').slice(0, -2).join('#');
     const m = ex ? this.machines.get(ex.stateMachineArn) : undefined;
@@ -313,9 +407,14 @@ export class Engine {
     if (!this.stopped) this.journal.append(r);
   }
 
+  /** Nothing more is recorded for an execution once it is finished and kept on disk. */
+  private closed(ex: Execution): boolean {
+    return this.stopped || ex.archived === true;
+  }
+
   /** Append a history event unless one with the same key was recorded by an earlier run. */
   private emit(ex: Execution, type: string, field: string | undefined, value: Record<string, unknown> | undefined, key?: string): void {
-    if (this.stopped) return;
+    if (this.closed(ex)) return;
     if (key !== undefined) {
       if (ex.eventKeys.has(key)) return;
       ex.eventKeys.add(key);
@@ -327,9 +426,13 @@ export class Engine {
   }
 
   private finish(ex: Execution, status: ExecutionStatus, r: { output?: string; error?: string; cause?: string }): void {
+    if (this.closed(ex)) return;
     const at = Date.now();
     this.write({ t: 'end', x: ex.id, status, at, ...r });
     Object.assign(ex, { status, stopDate: at, ...r });
+    Object.assign(ex.summary, { status, stopDate: at });
+    this.archive(ex);
+    if (this.journal.wantsCompaction) this.journal.rewrite(this.liveRecords());
   }
 
   private abandon(ex: Execution): void {
@@ -479,7 +582,7 @@ export class Engine {
 
   /** Record a task's outcome once (first one wins) and wake whoever waits for it. */
   private complete(ex: Execution, key: string, info: TaskStateInfo, o: Outcome): void {
-    if (ex.memo.has(key) || this.stopped) return;
+    if (ex.memo.has(key) || this.closed(ex)) return;
     const resourceType = 'lambda';
     const resource = info.task === 'function' ? undefined : info.task;
     this.write({ t: 'memo', x: ex.id, k: key, ok: o.ok, out: o.out, error: o.error, cause: o.cause, timedOut: o.timedOut });

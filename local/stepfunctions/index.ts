@@ -122,7 +122,7 @@ function describe(ex: Execution): Record<string, unknown> {
 const STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
 const DATA_FIELDS = new Set(['input', 'inputDetails', 'output', 'outputDetails', 'parameters']);
 
-function operations(engine: Engine): Record<string, (body: Body) => unknown> {
+function operations(engine: Engine): Record<string, (body: Body) => unknown | Promise<unknown>> {
   const machineInfo = (arnValue: string) => engine.machine(arnValue);
   return {
     ListStateMachines: (body) => {
@@ -150,12 +150,12 @@ function operations(engine: Engine): Record<string, (body: Body) => unknown> {
       return { executionArn: ex.arn, startDate: seconds(ex.startDate) };
     },
     DescribeExecution: (body) => describe(engine.execution(arn(body, 'executionArn', 'execution'))),
-    ListExecutions: (body) => {
+    ListExecutions: async (body) => {
       const smArn = arn(body, 'stateMachineArn', 'stateMachine');
       engine.machine(smArn);
       const filter = str(body, 'statusFilter');
       if (filter !== undefined && !STATUSES.has(filter)) throw new ServiceError('ValidationException', `Value '${filter}' at 'statusFilter' failed to satisfy constraint`);
-      const all = engine.list(smArn).filter((e) => filter === undefined || e.status === filter);
+      const all = (await engine.list(smArn)).filter((e) => filter === undefined || e.status === filter);
       const { items, nextToken } = page(all, body, `ex:${smArn}:${filter ?? ''}`);
       return {
         executions: items.map((e) => {
@@ -216,6 +216,57 @@ function send(res: ServerResponse, status: number, payload: unknown, errorType?:
 }
 
 /**
+ * The largest request body accepted: AWS Step Functions' own quota, "Maximum request size: 1 MB per
+ * request ... the total data size per Step Functions API request, including the request header"
+ * (Step Functions Developer Guide, Service quotas, General quotas:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). Execution input and task
+ * output are further held to 256 KiB by the operations themselves.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** Bytes discarded after a 413 before the connection is cut (so the client can read the answer). */
+const DRAIN_AFTER_REFUSAL = 64 * 1024 * 1024;
+
+/**
+ * Collect a request body of at most `limit` bytes, then call `done`. A larger body (by Content-Length
+ * or as it streams in) gets 413 in the awsJson1_0 error shape; the rest is discarded, never buffered.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (raw: string) => void): void {
+  const tooLarge = () => {
+    const message = `Request body is larger than ${limit} bytes, the Step Functions request size quota (1 MB)`;
+    // The connection stays open while the rest is discarded: closing it now would cut off a client
+    // still sending (EPIPE) before it reads this answer.
+    send(res, 413, { __type: 'RequestEntityTooLargeException', message }, 'RequestEntityTooLargeException');
+    let discarded = 0;
+    req.removeAllListeners('data');
+    req.on('data', (c: Buffer) => {
+      discarded += c.length;
+      if (discarded > DRAIN_AFTER_REFUSAL) req.destroy();
+    });
+    req.resume();
+  };
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('data', (c: Buffer) => {
+    if (refused) return;
+    size += c.length;
+    if (size > limit) {
+      refused = true;
+      chunks.length = 0;
+      tooLarge();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (!refused) done(Buffer.concat(chunks).toString('utf8'));
+  });
+}
+
+/**
  * Start the local Step Functions endpoint (awsJson1_0, as `@aws-sdk/client-sfn` and the AWS CLI speak
  * it). With a data folder, executions and their history are journaled and resumed on the next start.
  */
@@ -225,6 +276,11 @@ export async function startStepFunctionsLocal(o: StepFunctionsLocalOptions): Pro
     stateMachines: o.stateMachines, handlers: o.handlers, dataDir: o.dataDir, waitScale: o.waitScale ?? 1,
   });
   const ops = operations(engine);
+  const fail = (res: ServerResponse, e: unknown): void => {
+    if (res.headersSent) return void res.destroy();
+    if (e instanceof ServiceError) send(res, 400, { __type: e.name, message: e.message }, e.name);
+    else send(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }, 'InternalFailure');
+  };
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith('AWSStepFunctions.') ? ops[target.slice('AWSStepFunctions.'.length)] : undefined;
@@ -237,17 +293,27 @@ export async function startStepFunctionsLocal(o: StepFunctionsLocalOptions): Pro
         throw new ServiceError('SerializationException', 'Request body is not valid JSON');
       }
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ServiceError('SerializationException', 'Request body must be a JSON object');
-      send(res, 200, op(body as Body));
+      const result = op(body as Body);
+      if (result instanceof Promise) result.then((r) => send(res, 200, r), (e: unknown) => fail(res, e));
+      else send(res, 200, result);
     } catch (e) {
-      if (e instanceof ServiceError) send(res, 400, { __type: e.name, message: e.message }, e.name);
-      else send(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }, 'InternalFailure');
+      fail(res, e);
     }
   };
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    // Errors stay with their request: nothing thrown here may reach the process (it also runs the API and the tasks).
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    readBody(req, res, MAX_REQUEST_BYTES, (raw) => {
+      try {
+        handle(req, res, raw);
+      } catch (e) {
+        if (!res.headersSent) send(res, 500, { __type: 'InternalFailure', message: e instanceof Error ? e.message : String(e) }, 'InternalFailure');
+        else res.destroy();
+      }
+    });
   });
+  server.on('clientError', (_err, socket) => socket.destroy());
   const { resumed } = await engine.open();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { JsonValue } from './definition.ts';
@@ -7,6 +8,8 @@ import type { JsonValue } from './definition.ts';
 export type JournalRecord =
   | { t: 'start'; x: string; arn: string; sm: string; name: string; input: string; at: number }
   | { t: 'ev'; x: string; e: HistoryEventRecord; k?: string }
+  /** Event keys of an execution, as a compaction rewrites them (instead of one `k` per event). */
+  | { t: 'keys'; x: string; ks: string[] }
   | { t: 'memo'; x: string; k: string; ok: boolean; out?: JsonValue; error?: string; cause?: string; timedOut?: boolean }
   | { t: 'tstart'; x: string; k: string; at: number }
   | { t: 'tsub'; x: string; k: string }
@@ -23,47 +26,168 @@ export interface HistoryEventRecord {
   readonly details?: { readonly field: string; readonly value: Record<string, unknown> };
 }
 
+/** A finished execution as it is kept on disk (executions/<id>.json), read on demand. */
+export interface FinishedExecutionRecord {
+  readonly arn: string;
+  readonly sm: string;
+  readonly name: string;
+  readonly input: string;
+  readonly at: number;
+  readonly status: string;
+  readonly stop: number;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: HistoryEventRecord[];
+  /** Step keys of its callback tasks, so a late token is told "timed out" rather than "does not exist". */
+  readonly tasks: string[];
+}
+
+/** One line of executions.jsonl: what ListExecutions shows of a finished execution. */
+export interface FinishedSummary {
+  readonly arn: string;
+  readonly sm: string;
+  readonly name: string;
+  readonly status: string;
+  readonly at: number;
+  readonly stop: number;
+}
+
+/** Rewrite the journal once this many bytes were appended since the last rewrite. */
+const COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
+
 /**
- * Append-only journal: every record is written with a synchronous write before the caller
- * acknowledges anything, so a SIGKILL loses nothing the OS page cache already holds. Without a
- * data folder it keeps nothing (in-memory mode).
+ * The persistence of the local Step Functions endpoint, in its data folder:
+ *
+ * - `journal.jsonl`: append-only records of the executions still running. Every record is written
+ *   with a synchronous write before the caller acknowledges anything, so a SIGKILL loses nothing the
+ *   OS page cache already holds. It is read as a stream at start, and rewritten (compacted) at start
+ *   and whenever it has grown by 8 MiB, keeping only the running executions' records.
+ * - `executions/<id>.json`: each finished execution (description and history), written when it
+ *   finishes and read only when asked for, so finished executions take no memory.
+ * - `executions.jsonl`: one short line per finished execution, for ListExecutions.
+ *
+ * Without a data folder it keeps nothing (in-memory mode). Everything is owner-only (0600/0700).
  */
 export class Journal {
   private fd: number | undefined;
   readonly secret: Buffer;
-  readonly records: JournalRecord[] = [];
+  private readonly file: string | undefined;
+  private readonly dir: string | undefined;
+  private appended = 0;
 
   constructor(dataDir: string | undefined) {
     if (!dataDir) {
       this.secret = randomBytes(32);
       return;
     }
-    mkdirSync(dataDir, { recursive: true });
+    this.dir = dataDir;
+    mkdirSync(join(dataDir, 'executions'), { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    chmodSync(join(dataDir, 'executions'), 0o700);
     const secretFile = join(dataDir, 'token-secret');
     if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
     this.secret = Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'hex');
-    const file = join(dataDir, 'journal.jsonl');
-    let text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        this.records.push(JSON.parse(line) as JournalRecord);
-      } catch {
-        // Only a write cut short by a kill can be torn, and only the last one: skip it.
-      }
-    }
-    this.fd = openSync(file, 'a');
-    if (text.length > 0 && !text.endsWith('\n')) writeSync(this.fd, '\n');
-    text = '';
+    this.file = join(dataDir, 'journal.jsonl');
+  }
+
+  get persistent(): boolean {
+    return this.dir !== undefined;
+  }
+
+  /** The journal's records, read line by line (a torn last line, from a kill mid-write, is skipped). */
+  async *records(): AsyncGenerator<JournalRecord> {
+    if (!this.file || !existsSync(this.file)) return;
+    yield* jsonLines<JournalRecord>(this.file);
+  }
+
+  /** Finished executions' summaries, oldest first (a later line for the same ARN wins). */
+  async *finished(): AsyncGenerator<FinishedSummary> {
+    if (!this.dir) return;
+    const index = join(this.dir, 'executions.jsonl');
+    if (!existsSync(index)) return;
+    yield* jsonLines<FinishedSummary>(index);
   }
 
   append(record: JournalRecord): void {
-    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(record) + '\n');
+    if (this.fd === undefined) return;
+    const line = JSON.stringify(record) + '\n';
+    writeSync(this.fd, line);
+    this.appended += line.length;
+  }
+
+  /** True when the journal has grown enough since its last rewrite to be worth compacting. */
+  get wantsCompaction(): boolean {
+    return this.fd !== undefined && this.appended > COMPACT_AFTER_BYTES;
+  }
+
+  /**
+   * Replace the journal with `records` (the running executions' state) and keep appending to the new
+   * file. Written to a temporary file, flushed and renamed over the old one, so a kill at any point
+   * leaves one whole journal.
+   */
+  rewrite(records: Iterable<JournalRecord>): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    let chunk = '';
+    for (const r of records) {
+      chunk += JSON.stringify(r) + '\n';
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) writeSync(fd, chunk);
+    fsyncSync(fd);
+    closeSync(fd);
+    if (this.fd !== undefined) closeSync(this.fd);
+    renameSync(tmp, this.file);
+    this.fd = openSync(this.file, 'a', 0o600);
+    chmodSync(this.file, 0o600);
+    this.appended = 0;
+  }
+
+  /** Keep a finished execution on disk and list it; its journal records become garbage for the next rewrite. */
+  archive(id: string, record: FinishedExecutionRecord): void {
+    if (!this.dir) return;
+    const path = join(this.dir, 'executions', `${id}.json`);
+    writeFileSync(`${path}.tmp`, JSON.stringify(record), { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+    const summary: FinishedSummary = { arn: record.arn, sm: record.sm, name: record.name, status: record.status, at: record.at, stop: record.stop };
+    appendFileSync(join(this.dir, 'executions.jsonl'), JSON.stringify(summary) + '\n', { mode: 0o600 });
+  }
+
+  /** Whether a finished execution with this id is kept on disk. */
+  isArchived(id: string): boolean {
+    return this.dir !== undefined && existsSync(join(this.dir, 'executions', `${id}.json`));
+  }
+
+  /** A finished execution kept by {@link archive}, or undefined. */
+  readArchived(id: string): FinishedExecutionRecord | undefined {
+    if (!this.dir) return undefined;
+    try {
+      return JSON.parse(readFileSync(join(this.dir, 'executions', `${id}.json`), 'utf8')) as FinishedExecutionRecord;
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+async function* jsonLines<T>(file: string): AsyncGenerator<T> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    try {
+      yield JSON.parse(line) as T;
+    } catch {
+      // Only a write cut short by a kill can be torn, and only the last one: skip it.
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { execFile } from 'node:child_process';
@@ -95,6 +96,30 @@ async function countItems(host: Host, prefix: string): Promise<number> {
 
 afterAll(cleanUpLocalHosts);
 
+/**
+ * POST 2 MiB (over the 1 MiB limits) to `url` and resolve with the status, even when the server
+ * answers before reading it all and the rest of the upload then fails (fetch would report an error).
+ * Kept small: the API's server (@hono/node-server) discards a refused body for at most 500 ms and then
+ * closes the connection, which on a busy machine could cut a larger upload before its answer is read.
+ */
+function oversizedPost(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((done, fail) => {
+    const body = Buffer.alloc(2 * 1024 * 1024, 'a');
+    const req = httpRequest(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(body.length) } });
+    // The server may close the connection after answering, while the upload is still being written.
+    req.on('socket', (socket) => socket.on('error', () => undefined));
+    let status: number | undefined;
+    req.on('response', (res) => {
+      status = res.statusCode;
+      res.resume();
+      res.on('end', () => done(status!));
+      res.on('error', () => done(status!));
+    });
+    req.on('error', (err) => (status === undefined ? fail(err) : done(status)));
+    req.end(body);
+  });
+}
+
 describe('the local host (npm start) as a child process', () => {
   it('imports over HTTP, survives SIGKILL mid-workflow, finishes with exact counts, keeps data without re-seeding', async () => {
     const dataDir = tmpDataDir();
@@ -103,6 +128,11 @@ describe('the local host (npm start) as a child process', () => {
     expect(first.output()).toMatch(/demo data seeded/);
     expect(first.output()).toContain(`http://127.0.0.1:${p.sfnPort}`);
     expect(await fetch(`${first.api}/health`).then((r) => r.json())).toEqual({ status: 'ok' });
+    expect(first.output()).not.toMatch(/WARNING/);
+    // One oversized request to each endpoint is refused and the host stays up (review finding B).
+    expect(await oversizedPost(first.sfnEndpoint, { 'x-amz-target': 'AWSStepFunctions.StartExecution', 'content-type': 'application/x-amz-json-1.0' })).toBe(413);
+    expect(await oversizedPost(`${first.api}/imports/villages`, { 'content-type': 'application/json' })).toBe(413);
+    expect(await fetch(`${first.api}/health`).then((r) => r.status)).toBe(200);
 
     const small = await api(first, 'POST', '/imports/villages', demoCsv);
     expect(small.status).toBe(202);
@@ -147,12 +177,23 @@ describe('the local host (npm start) as a child process', () => {
     second.child.kill('SIGTERM');
     expect(await exitCode(second)).toBe(0);
     expect(existsSync(join(dataDir, 'dynamodb.pid'))).toBe(false);
+    // Secrets, journal and DynamoDB Local's database are the owner's only (review finding A).
+    const loose: string[] = [];
+    const walk = (path: string) => {
+      const st = statSync(path);
+      if ((st.mode & 0o077) !== 0) loose.push(`${path} ${(st.mode & 0o777).toString(8)}`);
+      if (st.isDirectory()) for (const e of readdirSync(path)) walk(join(path, e));
+    };
+    walk(dataDir);
+    expect(loose).toEqual([]);
   });
 
   it('--memory comes up, serves the demo data, accepts the tokens the banner says how to make, writes nothing to disk, and stops on SIGTERM', async () => {
     const dataDir = join(tmpDataDir(), 'never');
-    const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir]);
+    const host = await startHost(await freePorts(), ['--memory', '--data-dir', dataDir, '--host', '0.0.0.0']);
     expect(host.output()).toMatch(/in memory/);
+    // Listening beyond loopback is allowed, but never silently.
+    expect(host.output()).toMatch(/WARNING: the API listens on 0\.0\.0\.0, so other machines can reach it/);
     const village = await fetch(`${host.api}/villages/${demoVillages[0]!.code}`, { headers: { authorization: `Bearer ${host.adminToken}` } });
     expect(village.status).toBe(200);
     expect(await village.json()).toMatchObject({ code: demoVillages[0]!.code, name: demoVillages[0]!.name });

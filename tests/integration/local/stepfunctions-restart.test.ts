@@ -98,8 +98,8 @@ describe('local Step Functions endpoint across a restart', () => {
     two.sfn.destroy();
     await two.sf.stop();
 
-    // Same secret, no journal: the token is well-formed and ours, but its task is unknown.
-    rmSync(join(dataDir, 'journal.jsonl'));
+    // Same secret, no records (journal, finished executions): the token is well-formed and ours, but its task is unknown.
+    for (const kept of ['journal.jsonl', 'executions.jsonl', 'executions']) rmSync(join(dataDir, kept), { recursive: true, force: true });
     const three = await start(f, dataDir, 0.001);
     await expect(three.sfn.send(new SendTaskSuccessCommand({ taskToken: tokenB, output: '{}' }))).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
     three.sfn.destroy();
