@@ -1,4 +1,5 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beijingDate } from '../functions/platform/calendar.ts';
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { helanStylePolicy } from '../local/reward-policy.ts';
 import { startBenchHost } from './support.ts';
@@ -106,7 +107,9 @@ export default async function (): Promise<void> {
       }
     }),
   );
-  const today = new Date().toISOString().slice(0, 10);
+  // Open around today on the Beijing calendar, the date the API judges windows by.
+  const day = 86_400_000;
+  const openWindow = { opensOn: beijingDate(new Date(Date.now() - day)), closesOn: beijingDate(new Date(Date.now() + day)) };
   const call = async (kind: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const t0 = performance.now();
     const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -117,7 +120,7 @@ export default async function (): Promise<void> {
   };
   const latencies = new Map<string, number[]>();
   const policy = helanStylePolicy((warm + count) * 10_000_000, { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000 });
-  const program = await call('setup', admin, 'POST', '/reward/programs', { name: '基准以奖代补', jurisdiction: '120225', year: 2025, window: { opensOn: today, closesOn: today }, policy });
+  const program = await call('setup', admin, 'POST', '/reward/programs', { name: '基准以奖代补', jurisdiction: '120225', year: 2025, window: openWindow, policy });
   const programId = String(program.id);
 
   const item = async (key: Record<string, string>) => (await observer.send(new GetCommand({ TableName: 'bench-reward', Key: key, ConsistentRead: true }))).Item;

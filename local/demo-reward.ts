@@ -4,6 +4,7 @@ import { createProgram, getProgram } from '../functions/programs/reward/store/pr
 import { createEnterprise, getEnterprise } from '../functions/programs/reward/store/enterprise.ts';
 import { putAccount } from '../functions/programs/reward/store/account.ts';
 import { helanStylePolicy } from './reward-policy.ts';
+import { beijingDate } from '../functions/platform/calendar.ts';
 
 /**
  * Demo data of the reward program (以奖代补) for the local host: a 2026 program over the demo
@@ -27,12 +28,21 @@ const enterprises = [
   ['ent-demo-changzhou-orchard', '常州村果品专业合作社', 'cooperative', [80_000, 10_000], [95_000, 30_000]],
 ] as const;
 
+/**
+ * The demo program takes applications until the end of the current year on the Beijing calendar
+ * (at least 2026), so a demo seeded later still leaves the village something to submit.
+ */
+function demoWindowClose(): string {
+  const year = Math.max(2026, Number(beijingDate(new Date()).slice(0, 4)));
+  return `${year}-12-31`;
+}
+
 export const demoRewardEnterpriseIds = enterprises.map(([id]) => id);
 
 export async function seedRewardDemo(seeder: Pick<Principal, 'sub' | 'roles'>): Promise<void> {
   if (!(await getProgram(demoRewardProgramId))) {
     await createProgram(
-      { name: '2026年村级经营性实体以奖代补（2025年度净利润增量）', jurisdiction: '120225', year: 2025, window: { opensOn: '2026-01-01', closesOn: '2026-12-31' }, policy: demoRewardPolicy },
+      { name: '2026年村级经营性实体以奖代补（2025年度净利润增量）', jurisdiction: '120225', year: 2025, window: { opensOn: '2026-01-01', closesOn: demoWindowClose() }, policy: demoRewardPolicy },
       seeder,
       { id: demoRewardProgramId },
     );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beijingDate } from '../../../functions/platform/calendar.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { Role } from '../../../functions/platform/principal.ts';
 import { createApplication, type ApplicationRecord } from '../../../functions/programs/reward/store/application.ts';
@@ -26,7 +27,10 @@ import { helanPolicy, seedVillage, village } from '../../support/reward/fixtures
 // handler. Outside: the same roles of county 120223; township 120225101 and village 120225100202
 // (same county, other township / village).
 const app = buildApp();
-const today = new Date().toISOString().slice(0, 10);
+// A window around today on the Beijing calendar (the date the API judges by), a day either side so a
+// run that crosses midnight in Beijing still finds it open.
+const day = 86_400_000;
+const openWindow = { opensOn: beijingDate(new Date(Date.now() - day)), closesOn: beijingDate(new Date(Date.now() + day)) };
 
 type Cell = 'ok' | '403';
 type Row = Record<Role, Cell>;
@@ -64,7 +68,7 @@ beforeAll(async () => {
   await seedVillage('120225101201');
   const admin = await tokenFor('admin', '120225', { sub: 'authz-admin' });
   const township = await tokenFor('township', '120225100', { sub: 'authz-township' });
-  const open = await call(app, 'POST', '/reward/programs', { token: admin, body: { name: '矩阵', jurisdiction: '120225', year: 2025, window: { opensOn: today, closesOn: today }, policy: helanPolicy() } });
+  const open = await call(app, 'POST', '/reward/programs', { token: admin, body: { name: '矩阵', jurisdiction: '120225', year: 2025, window: openWindow, policy: helanPolicy() } });
   expect(open.status).toBe(201);
   programId = open.body.id;
   // Applications are taken in a window; this one has closed, so an authorized submit ends in 400 and starts nothing.
@@ -101,7 +105,7 @@ const routes: Route[] = [
     name: 'POST /reward/programs',
     inside: row('ok', '403', '403', '403', '403', '403'),
     outside: none,
-    send: (token) => call(app, 'POST', '/reward/programs', { token, body: { name: '矩阵新', jurisdiction: '120225', year: 2025, window: { opensOn: today, closesOn: today }, policy: helanPolicy() } }),
+    send: (token) => call(app, 'POST', '/reward/programs', { token, body: { name: '矩阵新', jurisdiction: '120225', year: 2025, window: openWindow, policy: helanPolicy() } }),
   },
   // A county's program covers every township and village of the county: the township and village
   // "outside" (another township or village of 120225) read it too; other counties do not.

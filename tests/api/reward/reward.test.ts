@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { beijingDate } from '../../../functions/platform/calendar.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import { policyBody, programBody, raiseBody } from '../../../functions/programs/reward/routes/programs.ts';
 import { accountPutBody, enterpriseBody } from '../../../functions/programs/reward/routes/enterprises.ts';
@@ -15,8 +16,11 @@ let admin: string;
 let township: string;
 let programId: string;
 let entityId: string;
-const today = new Date().toISOString().slice(0, 10);
-const programInput = () => ({ name: '以奖代补 2025', jurisdiction: '120225', year: 2025, window: { opensOn: today, closesOn: today }, policy: helanPolicy() });
+// A window around today on the Beijing calendar (the date the API judges by), a day either side so a
+// run that crosses midnight in Beijing still finds it open.
+const day = 86_400_000;
+const openWindow = { opensOn: beijingDate(new Date(Date.now() - day)), closesOn: beijingDate(new Date(Date.now() + day)) };
+const programInput = () => ({ name: '以奖代补 2025', jurisdiction: '120225', year: 2025, window: openWindow, policy: helanPolicy() });
 
 beforeAll(async () => {
   await seedVillage();

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { beijingDate } from '../../../functions/platform/calendar.ts';
 import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfn } from '../../../functions/shared/clients.ts';
 import { stateMachineArn } from '../../../functions/shared/config.ts';
@@ -54,12 +55,15 @@ export async function actors(code = village): Promise<Actors> {
   };
 }
 
-const today = new Date().toISOString().slice(0, 10);
+// A window around today on the Beijing calendar (the date the API judges by), a day either side so a
+// run that crosses midnight in Beijing still finds it open.
+const day = 86_400_000;
+const openWindow = { opensOn: beijingDate(new Date(Date.now() - day)), closesOn: beijingDate(new Date(Date.now() + day)) };
 
 export async function openProgram(app: AppLike, t: Actors, policy: RewardPolicy, year = 2025): Promise<string> {
   const res = await call(app, 'POST', '/reward/programs', {
     token: t.admin,
-    body: { name: `以奖代补 ${year}`, jurisdiction: '120225', year, window: { opensOn: today, closesOn: today }, policy },
+    body: { name: `以奖代补 ${year}`, jurisdiction: '120225', year, window: openWindow, policy },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
