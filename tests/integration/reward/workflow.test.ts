@@ -9,7 +9,10 @@ import { putAccount } from '../../../functions/programs/reward/store/account.ts'
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { call } from '../../support/api.ts';
 import { actors, decide, enterprise, finished, helanPolicy, openDecision, openProgram, rewardWaitMs, seedVillage, signAll, submit, until, type Actors } from '../../support/reward/fixtures.ts';
-import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { executionEnded, history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { sfn } from '../../../functions/shared/clients.ts';
+import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { waitUntil } from '../../support/wait.ts';
 
 // The reward workflow end to end on the local host: DynamoDB Local, the local Step Functions
@@ -87,6 +90,15 @@ describe('reward workflow', () => {
     // A second application for the same entity and year is refused.
     const again = await call(app, 'POST', '/reward/applications', { token: t.villageSubmitter, body: { programId, entityId } });
     expect(again.status).toBe(409);
+
+    // Another execution started for the paid application (by hand, with another name) finishes at
+    // once instead of opening a sign-off that nobody can answer, and pays nothing more.
+    await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: `${id}-again`, input: JSON.stringify({ applicationId: id }) }));
+    const stray = await executionEnded(`${stateMachineArn('reward-application').replace(':stateMachine:', ':execution:')}:${id}-again`);
+    expect(stray.status).toBe('SUCCEEDED');
+    expect(statesEntered(await history(stray.executionArn!))).toEqual(['Compute', 'Eligible', 'Notify', 'Done']);
+    expect(await ledgerTotals('reward', programId)).toEqual({ count: 1, totalFen: 3_000_000 });
+    expect((await getApplication(id))?.status).toBe('paid');
   });
 
   it('ineligible: closed with the reasons, which the applicant sees', async () => {
