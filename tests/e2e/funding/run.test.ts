@@ -135,7 +135,8 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
     expect(before.body.status).toBe('disbursing');
     expect(before.body.progress.paidPages).toBeLessThan(5);
 
-    const second = await startHost(ports, dataDir);
+    // Fresh ports: the data folder is what carries over; a port of the killed host may be taken meanwhile.
+    const second = await startHost(await freePorts(), dataDir);
     const { paid } = await waitUntil(
       async () => {
         const r = await call(second, 'finance', 'GET', `/funding/runs/${id}`);

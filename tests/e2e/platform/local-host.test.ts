@@ -159,7 +159,9 @@ describe('the local host (npm start) as a child process', () => {
     first.child.kill('SIGKILL');
     await exitCode(first);
 
-    const second = await startHost(p, ['--data-dir', dataDir]);
+    // Fresh ports: the data folder is what must carry over, and a port the killed host held may have
+    // been taken meanwhile by another test's server.
+    const second = await startHost(await freePorts(), ['--data-dir', dataDir]);
     expect(second.output()).not.toMatch(/demo data seeded/);
     // The token command of the banner names this data folder, and its token is accepted.
     const made = await tokenFromBannerCommand(second);
