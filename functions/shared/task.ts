@@ -54,7 +54,7 @@ export interface TaskDefinition<O = unknown> {
 export const executionContextKey = 'execution';
 
 const executionContextSchema = z
-  .object({ Id: z.string().optional(), Name: z.string().optional(), Input: z.unknown().optional() })
+  .object({ Id: z.string().optional(), Name: z.string().optional(), Input: z.object({ requestId: z.string().optional() }).loose().optional() })
   .loose()
   .optional();
 
@@ -77,21 +77,6 @@ function subjectOf(input: Record<string, unknown>): string | undefined {
   return key ? (input[key] as string) : undefined;
 }
 
-function requestIdOf(executionInput: unknown): string | undefined {
-  if (typeof executionInput === 'string') {
-    try {
-      return requestIdOf(JSON.parse(executionInput) as unknown);
-    } catch {
-      return undefined;
-    }
-  }
-  if (executionInput && typeof executionInput === 'object' && 'requestId' in executionInput) {
-    const id = (executionInput as { requestId?: unknown }).requestId;
-    return typeof id === 'string' ? id : undefined;
-  }
-  return undefined;
-}
-
 export function defineTask<S extends z.ZodObject, O>(spec: TaskSpec<S, O>): TaskDefinition<O> {
   const handler = async (event: unknown): Promise<O> => {
     const { [executionContextKey]: rawExecution, ...payload } = (event && typeof event === 'object' ? event : {}) as Record<string, unknown>;
@@ -101,7 +86,7 @@ export function defineTask<S extends z.ZodObject, O>(spec: TaskSpec<S, O>): Task
       task: spec.id,
       subjectId: subjectOf(input as Record<string, unknown>),
       executionName: execution?.Name,
-      requestId: requestIdOf(execution?.Input),
+      requestId: execution?.Input?.requestId,
     };
     const started = performance.now();
     try {

@@ -44,8 +44,6 @@ export type DecisionStatus = (typeof decisionStatuses)[number];
 /** Decision ids appear in URLs (`/decisions/{id}`): letters, digits and `._:-` only. */
 export const decisionIdSchema = z.string().min(1).max(300).regex(/^[A-Za-z0-9._:-]+$/, 'must be a decision id');
 
-/** Who acts (the one Actor type of platform/principal.ts, re-exported for the decision helpers' callers). */
-export type { Actor };
 
 /** The actor recorded for writes made by workflow steps. */
 export const workflowActor: Actor = { sub: 'system:workflow', roles: [] };

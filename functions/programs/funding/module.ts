@@ -10,7 +10,6 @@ import { requestApprovalTask } from './tasks/request-approval.ts';
 import { disbursePageTask } from './tasks/disburse-page.ts';
 import { markPaidTask } from './tasks/mark-paid.ts';
 import { markFailedTask } from './tasks/mark-failed.ts';
-import { assertAllowed } from '../../platform/authz.ts';
 
 const approval = fundingSteps['run-approval'];
 
@@ -37,7 +36,6 @@ export const fundingModule = {
       answers: Object.keys(approval.answers),
       refusals: approval.refusals,
       answer: async (principal, decision, input) => {
-        assertAllowed(principal, 'funding-run:decide', { division: decision.division });
         const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
         const run = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);
         return { decisionId: decision.id, status: 'answered', applicationStatus: run.status };

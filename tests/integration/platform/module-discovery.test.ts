@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
 import { modules } from '../../../functions/modules.ts';
@@ -7,7 +7,8 @@ import { sfn } from '../../../functions/shared/clients.ts';
 import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { registryOf } from '../../../workflows/registry.ts';
 import { call, tokenFor } from '../../support/api.ts';
-import { history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { executionEnded, history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { waitUntil } from '../../support/wait.ts';
 import { fixtureModule } from '../../fixtures/program/module.ts';
 import { fixtureDecisionId } from '../../fixtures/program/tasks/await.ts';
 
@@ -28,18 +29,6 @@ beforeAll(async () => {
   township = await tokenFor('township', '120225100');
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<{ value?: T; seen: string }>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = 'nothing yet';
-  while (Date.now() < deadline) {
-    const result = await probe();
-    if (result.value !== undefined) return result.value;
-    seen = result.seen;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}: still ${seen} after ${timeoutMs / 1000} s`);
-}
-
 describe('a program added to the modules list and nowhere else', () => {
   it('gets its routes served under its base path, behind authentication, and in the OpenAPI document', async () => {
     expect(await call(app, 'GET', '/fixture/things/t-1', { token: township })).toMatchObject({ status: 200, body: { id: 't-1', seenBy: 'township-120225100' } });
@@ -56,11 +45,14 @@ describe('a program added to the modules list and nowhere else', () => {
       new StartExecutionCommand({ stateMachineArn: stateMachineArn('fixture-review'), name: thingId, input: JSON.stringify({ thingId, division: '120225100' }) }),
     );
     const decisionId = fixtureDecisionId(thingId);
-    const item = await waitFor('the fixture decision in the township inbox', async () => {
-      const inbox = await call(app, 'GET', '/inbox', { token: township });
-      const found = (inbox.body.items as { id: string }[]).find((i) => i.id === decisionId);
-      return { value: found, seen: `an inbox of ${inbox.body.items.length} items` };
-    });
+    const { item } = await waitUntil(
+      async () => {
+        const inbox = await call(app, 'GET', '/inbox', { token: township });
+        const item = (inbox.body.items as { id: string }[]).find((i) => i.id === decisionId);
+        return { done: item !== undefined, item, seen: `an inbox of ${inbox.body.items.length} items without ${decisionId}` };
+      },
+      { what: 'the fixture decision in the township inbox' },
+    );
     expect(item).toMatchObject({ kind: 'fixture.review', subjectType: 'fixture-thing', subject: `/fixture/things/${thingId}`, role: 'township' });
     expect((await call(app, 'GET', `/decisions/${decisionId}`, { token: township })).body).toMatchObject({ id: decisionId, status: 'open' });
 
@@ -70,10 +62,7 @@ describe('a program added to the modules list and nowhere else', () => {
 
     const answered = await call(app, 'POST', `/decisions/${decisionId}`, { token: township, body: { decision: 'approve' } });
     expect(answered).toMatchObject({ status: 200, body: { decisionId, status: 'answered', applicationStatus: 'approved', delivered: true } });
-    const done = await waitFor('the fixture execution', async () => {
-      const ex = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-      return { value: ex.status === 'RUNNING' ? undefined : ex, seen: ex.status ?? 'unknown' };
-    });
+    const done = await executionEnded(executionArn!);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? 'null')).toEqual({ decision: 'approve' });
     expect(statesEntered(await history(executionArn!))).toEqual(['Load', 'AwaitDecision']);
@@ -85,10 +74,13 @@ describe('a program added to the modules list and nowhere else', () => {
       new StartExecutionCommand({ stateMachineArn: stateMachineArn('fixture-review'), name: thingId, input: JSON.stringify({ thingId, division: '120225100' }) }),
     );
     const decisionId = fixtureDecisionId(thingId);
-    await waitFor('the decision to open', async () => {
-      const d = await call(app, 'GET', `/decisions/${decisionId}`, { token: township });
-      return { value: d.status === 200 ? d.body : undefined, seen: `status ${d.status}` };
-    });
+    await waitUntil(
+      async () => {
+        const d = await call(app, 'GET', `/decisions/${decisionId}`, { token: township });
+        return { done: d.status === 200, seen: `GET /decisions/${decisionId} answers ${d.status}` };
+      },
+      { what: 'the decision to open' },
+    );
     await sfn().send(new StopExecutionCommand({ executionArn, error: 'Probe', cause: 'stranded on purpose' }));
     const answered = await call(app, 'POST', `/decisions/${decisionId}`, { token: township, body: { decision: 'approve' } });
     expect(answered.status).toBe(409);

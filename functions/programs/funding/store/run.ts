@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
-import { roleSchema, type Actor, type Principal } from '../../../platform/principal.ts';
+import { roleSchema, type Actor } from '../../../platform/principal.ts';
 import { fundingPolicySchema, fundingVillageSchema } from '../domain/policy.ts';
 import type { Allocation } from '../domain/allocate.ts';
 import { fundingSummarySchema, type FundingSummary } from '../domain/summary.ts';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { countyOf } from '../../../platform/registries/domain/division.ts';
 import { fenSchema } from '../../../platform/money.ts';
-import type { Actor, Principal } from '../../../platform/principal.ts';
+import type { Actor } from '../../../platform/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { defineEntity } from '../../../platform/store/entity.ts';

@@ -4,7 +4,7 @@ import { applicationStateSchema, transition, type ApplicationEvent, type Applica
 import type { IneligibleCode, RewardSnapshot } from '../domain/compute.ts';
 import { annualAccountSchema, rewardPolicySchema } from '../domain/policy.ts';
 import { signatureSchema } from '../domain/signoff.ts';
-import type { Actor, Principal } from '../../../platform/principal.ts';
+import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { defineEntity } from '../../../platform/store/entity.ts';
 import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';

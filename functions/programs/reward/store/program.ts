@@ -5,7 +5,7 @@ import { budgetFigures, raiseAppropriation } from '../domain/budget.ts';
 import { programInputSchema, type ProgramInput } from '../domain/entities.ts';
 import { rewardPolicySchema, type RewardPolicy } from '../domain/policy.ts';
 import { fenSchema } from '../../../platform/money.ts';
-import type { Actor, Principal } from '../../../platform/principal.ts';
+import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { defineEntity } from '../../../platform/store/entity.ts';
 import type { Page, PageRequest } from '../../../platform/store/pagination.ts';

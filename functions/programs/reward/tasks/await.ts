@@ -2,14 +2,11 @@ import { defineTask, type TaskContext } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { formatYuan } from '../../../platform/money.ts';
-import { snapshotStale } from '../domain/compute.ts';
-import { ConflictError } from '../../../shared/errors.ts';
-import { getAccount } from '../store/account.ts';
 import { getApplication } from '../store/application.ts';
 import { returnIfAccountsChanged } from '../use-cases.ts';
-import { rewardDecisionId, rewardStepNames, rewardSteps, type RewardStep, type RewardStepDefinition } from '../steps.ts';
+import { rewardDecisionId, rewardStepNames, rewardSteps, type RewardStepDefinition } from '../steps.ts';
 import { getPolicy } from '../store/program.ts';
-import { completeDecision, openDecisionPut, workflowActor } from '../../../platform/decisions/store.ts';
+import { openDecisionPut } from '../../../platform/decisions/store.ts';
 
 export const awaitInputSchema = z.object({
   applicationId: applicationIdSchema,
