@@ -47,6 +47,11 @@ export const actions = [
   'reward-application:read',
   'reward-application:sign',
   'decision:answer',
+  'payee:read',
+  'payee:propose',
+  'payee:approve',
+  'payment:read',
+  'payment:manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -118,6 +123,14 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'reward-application:read': rewardReaders,
   'reward-application:sign': { village: 'jurisdiction' },
   'decision:answer': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction' },
+  // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
+  // account as finance and admins may; only finance approves one, never the person who proposed it
+  // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.
+  'payee:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
+  'payee:propose': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction' },
+  'payee:approve': { finance: 'jurisdiction' },
+  'payment:read': { admin: 'jurisdiction', finance: 'jurisdiction', auditor: 'jurisdiction' },
+  'payment:manage': { finance: 'jurisdiction' },
 };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

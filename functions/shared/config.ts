@@ -22,6 +22,10 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
   /** Test switch, e.g. `reward-reserve:0.3,reward-disburse:0.3` (see functions/shared/faults.ts). Never set on AWS. */
   FAULT_INJECTION: z.string().optional(),
+  /** A payment batch whose total is at or above this (fen) needs two finance approvers. Default 1,000,000 yuan. */
+  PAYMENT_TWO_APPROVER_THRESHOLD_FEN: z.coerce.number().int().min(0).default(100_000_000),
+  /** Extra payment file layouts (JSON array of templates, see functions/platform/payments/domain/templates.ts). */
+  PAYMENT_FILE_TEMPLATES: z.string().optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -11,8 +11,8 @@ const auditRecordSchema = documented(auditRecordStoreSchema, 'AuditRecord');
 
 const entitySchema = z
   .string()
-  .regex(/^[a-z][a-z-]{0,39}:[A-Za-z0-9._\-]{1,100}$/, 'must be <type>:<id>, e.g. village:120225100201')
-  .openapi({ description: '<type>:<id>, e.g. village:120225100201, unit:<uuid>, division:120225' });
+  .regex(/^[a-z][a-z-]{0,39}:[A-Za-z0-9._:#\-]{1,300}$/, 'must be <type>:<id>, e.g. village:120225100201')
+  .openapi({ description: '<type>:<id>, e.g. village:120225100201, unit:<uuid>, division:120225, payout:reward:<programId>:<applicationId>' });
 
 export const auditRoutes = new OpenAPIHono<AppEnv>()
   .openapi(

@@ -4,19 +4,21 @@ import { defineEntity } from './entity.ts';
 import { ifAbsent, putItem, type TransactItem } from './transact.ts';
 
 /**
- * The ledger of money paid out by a program, and the payment instructions sent to the treasury.
+ * The ledger of money a program approved for payment. Each entry goes with one payout of the
+ * payments module (functions/platform/payments), which carries the payment instruction to the bank
+ * and its result; the two are created in the same transaction (or page) and compared by
+ * `GET /payments/programs/{program}/{programId}/totals`.
  *
- * Why a payout happens exactly once: both items are keyed only by what is being paid for
+ * Why an entry is written exactly once: it is keyed only by what is being paid for
  * (`program`, `programId`, `sourceId` — an application id, a funding-run line), never by time or a
- * random id, and are written with `attribute_not_exists(pk)` inside the same TransactWriteItems as
- * the status change that records the payout. A step that runs twice (a Step Functions retry, a
+ * random id, and is written with `attribute_not_exists(pk)` inside the same TransactWriteItems as
+ * the status change that records the approval. A step that runs twice (a Step Functions retry, a
  * Lambda redelivery, a crash after the commit) either commits the whole transaction once, or finds
  * the entry already there and is cancelled as a whole, so there is never a second entry, a second
- * instruction, or a budget moved twice. The ledger sums (`ledgerTotals`) are therefore sums of
+ * payout, or a budget moved twice. The ledger sums (`ledgerTotals`) are therefore sums of
  * distinct payouts, which is what the audit of a program compares with its budget.
  *
- * Keys: ledger entry pk `LEDGER#<program>#<programId>`, sk `ENTRY#<sourceId>`;
- * payment instruction pk `PAYMENT#<program>#<programId>`, sk `INSTRUCTION#<sourceId>`.
+ * Keys: pk `LEDGER#<program>#<programId>`, sk `ENTRY#<sourceId>`.
  */
 /** The program's module name (`reward`, `funding` …): the ledger is shared and knows no program. */
 export type LedgerProgram = string;
@@ -46,25 +48,6 @@ export const ledgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
-export interface PaymentInstructionInput extends LedgerEntryInput {
-  /** The payee's name as the treasury prints it (village or entity name). */
-  readonly payeeName?: string;
-}
-
-export const paymentInstructionSchema = z.object({
-  program: z.string(),
-  programId: z.string(),
-  /** The reference the treasury quotes back: the source id, so a payment is traceable to its cause. */
-  reference: z.string(),
-  payeeDivision: z.string(),
-  payeeName: z.string().optional(),
-  amountFen: fenSchema,
-  purpose: z.string(),
-  status: z.literal('issued'),
-  at: z.string(),
-});
-export type PaymentInstruction = z.infer<typeof paymentInstructionSchema>;
-
 type ProgramParts = { program: LedgerProgram; programId: string };
 
 const ledgerPartition = (p: ProgramParts) => `LEDGER#${p.program}#${p.programId}`;
@@ -77,19 +60,6 @@ export const ledgerEntries = defineEntity({
   indexes: (pattern) => ({
     /** Every entry of a program. */
     ofProgram: pattern({ index: 'table', partition: ledgerPartition, sortPrefix: entryPrefix }),
-  }),
-});
-
-const paymentPartition = (p: ProgramParts) => `PAYMENT#${p.program}#${p.programId}`;
-const instructionPrefix = 'INSTRUCTION#';
-
-export const paymentInstructions = defineEntity({
-  type: 'payment-instruction',
-  schema: paymentInstructionSchema,
-  key: (p: ProgramParts & { reference: string }) => ({ pk: paymentPartition(p), sk: instructionPrefix + p.reference }),
-  indexes: (pattern) => ({
-    /** Every instruction of a program. */
-    ofProgram: pattern({ index: 'table', partition: paymentPartition, sortPrefix: instructionPrefix }),
   }),
 });
 
@@ -116,27 +86,6 @@ export function ledgerEntryPut(entry: LedgerEntryInput): TransactItem {
   return putItem(ledgerEntryItem(entry), ifAbsent);
 }
 
-/** The plain payment instruction item (reference = sourceId). */
-function paymentInstructionItem(instruction: PaymentInstructionInput): Record<string, unknown> {
-  checkAmount(instruction.amountFen);
-  return paymentInstructions.item({
-    program: instruction.program,
-    programId: instruction.programId,
-    reference: instruction.sourceId,
-    payeeDivision: instruction.division,
-    ...(instruction.payeeName !== undefined ? { payeeName: instruction.payeeName } : {}),
-    amountFen: instruction.amountFen,
-    purpose: instruction.purpose,
-    status: 'issued',
-    at: (instruction.at ?? new Date()).toISOString(),
-  });
-}
-
-/** TransactWriteItems element: the payment instruction, only if none exists for this source. */
-export function paymentInstructionPut(instruction: PaymentInstructionInput): TransactItem {
-  return putItem(paymentInstructionItem(instruction), ifAbsent);
-}
-
 export interface LedgerTotals {
   readonly count: number;
   readonly totalFen: number;
@@ -153,9 +102,4 @@ async function totals(amounts: AsyncIterable<{ amountFen: number }>): Promise<Le
 /** Number and sum of a program's ledger entries (pages through the whole partition, consistently). */
 export async function ledgerTotals(program: LedgerProgram, programId: string): Promise<LedgerTotals> {
   return totals(ledgerEntries.query.ofProgram.select({ program, programId }, amountOnly, { consistent: true }));
-}
-
-/** Number and sum of a program's payment instructions; equal to `ledgerTotals` when all is well. */
-export async function paymentInstructionTotals(program: LedgerProgram, programId: string): Promise<LedgerTotals> {
-  return totals(paymentInstructions.query.ofProgram.select({ program, programId }, amountOnly, { consistent: true }));
 }

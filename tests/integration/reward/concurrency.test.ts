@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
-import { ledgerTotals, paymentInstructionTotals } from '../../../functions/platform/store/ledger.ts';
+import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
+import { programPayoutTotals } from '../../../functions/platform/payments/store/payout.ts';
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { getProgram, type ProgramRecord } from '../../../functions/programs/reward/store/program.ts';
 import { call, tokenFor } from '../../support/api.ts';
@@ -60,7 +61,7 @@ describe('reward concurrency', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     const winner = answers.find((a) => a.status === 200)!;
     expect(winner.body).toMatchObject({ status: 'answered' });
-    const paid = await until(id!, 'paid');
+    const paid = await until(id!, 'paying');
     expect(paid.financeApprovals).toHaveLength(1);
     const run = await finished(id!);
     expect(run.status).toBe('SUCCEEDED');
@@ -93,12 +94,12 @@ describe('reward concurrency', () => {
     for (const b of bulk) expect(b.body, JSON.stringify(b.body)).toMatchObject({ succeeded: 50, failed: 0 });
 
     // Paid is final; unfunded stays until the budget is raised or an admin closes it.
-    const final = await Promise.all(ids.map((id) => until(id, ['paid', 'unfunded'], { timeoutMs: 180_000 })));
+    const final = await Promise.all(ids.map((id) => until(id, ['paying', 'unfunded'], { timeoutMs: 180_000 })));
     sampling = false;
     await sampler;
 
     const settled = await Promise.all(ids.map(async (id) => (await getApplication(id))!.status));
-    expect(settled.filter((s) => s === 'paid')).toHaveLength(150);
+    expect(settled.filter((s) => s === 'paying')).toHaveLength(150);
     expect(settled.filter((s) => s === 'unfunded')).toHaveLength(50);
     expect(final).toHaveLength(200);
     expect(samples.length).toBeGreaterThan(10);
@@ -108,7 +109,7 @@ describe('reward concurrency', () => {
       expect(b.availableFen).toBeGreaterThanOrEqual(0);
     }
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 150, totalFen: 150 * awardFen });
-    expect(await paymentInstructionTotals('reward', programId)).toEqual({ count: 150, totalFen: 150 * awardFen });
+    expect((await programPayoutTotals('reward', programId)).instructed).toEqual({ count: 150, amountFen: 150 * awardFen });
     expect((await getProgram(programId))!.budget).toEqual({ appropriatedFen: 150 * awardFen, reservedFen: 0, paidFen: 150 * awardFen, availableFen: 0 });
     // Each of the 50 waits in the admin's queue for a raise or a close.
     for (const id of ids.filter((_, i) => settled[i] === 'unfunded')) await openDecision(id, 'unfunded');

@@ -5,7 +5,8 @@ import { ddb, tableName } from '../../../functions/shared/clients.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
-import { ledgerEntries, ledgerTotals, paymentInstructions, paymentInstructionTotals } from '../../../functions/platform/store/ledger.ts';
+import { ledgerEntries, ledgerTotals } from '../../../functions/platform/store/ledger.ts';
+import { getPayout, programPayoutTotals } from '../../../functions/platform/payments/store/payout.ts';
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { getProgram } from '../../../functions/programs/reward/store/program.ts';
 import { call } from '../../support/api.ts';
@@ -97,16 +98,17 @@ describe('reward faults', () => {
 
     for (const id of ids) {
       const a = (await getApplication(id))!;
-      expect(a.status).toBe('paid');
+      expect(a.status).toBe('paying');
       const entry = await ddb().send(new GetCommand({ TableName: tableName(), Key: ledgerEntries.keyOf({ program: 'reward', programId, sourceId: id }), ConsistentRead: true }));
-      const instruction = await ddb().send(new GetCommand({ TableName: tableName(), Key: paymentInstructions.keyOf({ program: 'reward', programId, reference: id }), ConsistentRead: true }));
+      const payout = await getPayout({ program: 'reward', programId, sourceId: id });
       expect(entry.Item?.amountFen).toBe(a.amountFen);
-      expect(instruction.Item?.amountFen).toBe(a.amountFen);
+      expect(payout?.amountFen).toBe(a.amountFen);
+      expect(payout?.instructionId).toBe(`reward:${programId}:${id}:1`);
     }
-    // One entry and one instruction per application (the keys are per application, so the counts
+    // One entry and one payout per application (the keys are per application, so the counts
     // equal to the number of applications rule out a second payment under another key).
     expect(await ledgerTotals('reward', programId)).toEqual({ count, totalFen: count * awardFen });
-    expect(await paymentInstructionTotals('reward', programId)).toEqual({ count, totalFen: count * awardFen });
+    expect((await programPayoutTotals('reward', programId)).approved).toEqual({ count, amountFen: count * awardFen });
     expect((await getProgram(programId))!.budget).toEqual({ appropriatedFen: count * awardFen * 2, reservedFen: 0, paidFen: count * awardFen, availableFen: count * awardFen });
     console.log(`faults injected after the write: Reserve ${injected.Reserve}, Disburse ${injected.Disburse}`);
   }, 300_000);

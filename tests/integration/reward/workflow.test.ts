@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
-import { ledgerTotals, paymentInstructionTotals } from '../../../functions/platform/store/ledger.ts';
+import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
+import { programPayoutTotals } from '../../../functions/platform/payments/store/payout.ts';
 import { getDecision } from '../../../functions/platform/decisions/store.ts';
 import { getProgram } from '../../../functions/programs/reward/store/program.ts';
 import { listOutbox } from '../../../functions/platform/store/outbox.ts';
@@ -67,7 +68,7 @@ describe('reward workflow', () => {
     const approved = await decide(app, t.finance1, financeDecision, 'approve');
     expect(approved.body).toMatchObject({ status: 'answered' });
 
-    const paid = await until(id, 'paid');
+    const paid = await until(id, 'paying');
     expect(paid.financeApprovals).toEqual(['finance-a']);
     const run = await finished(id);
     expect(run.status).toBe('SUCCEEDED');
@@ -77,9 +78,9 @@ describe('reward workflow', () => {
       'FinanceApproval', 'AwaitFinance', 'FinanceOutcome', 'FinanceRoute', 'Reserve', 'Funded', 'Disburse', 'Notify', 'Done',
     ]);
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 1, totalFen: 3_000_000 });
-    expect(await paymentInstructionTotals('reward', programId)).toEqual({ count: 1, totalFen: 3_000_000 });
+    expect((await programPayoutTotals('reward', programId)).instructed).toEqual({ count: 1, amountFen: 3_000_000 });
     expect((await getProgram(programId))?.budget).toEqual({ appropriatedFen: 200_000_000, reservedFen: 0, paidFen: 3_000_000, availableFen: 197_000_000 });
-    expect((await listOutbox('division:120225100201', { limit: 100 })).items.some((m) => m.body.applicationId === id && m.body.status === 'paid')).toBe(true);
+    expect((await listOutbox('division:120225100201', { limit: 100 })).items.some((m) => m.body.applicationId === id && m.body.status === 'paying')).toBe(true);
 
     const read = await call(app, 'GET', `/reward/applications/${id}`, { token: t.villageSubmitter });
     expect(read.status).toBe(200);
@@ -98,7 +99,7 @@ describe('reward workflow', () => {
     expect(stray.status).toBe('SUCCEEDED');
     expect(statesEntered(await history(stray.executionArn!))).toEqual(['Compute', 'Eligible', 'Notify', 'Done']);
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 1, totalFen: 3_000_000 });
-    expect((await getApplication(id))?.status).toBe('paid');
+    expect((await getApplication(id))?.status).toBe('paying');
   });
 
   it('ineligible: closed with the reasons, which the applicant sees', async () => {
@@ -200,7 +201,7 @@ describe('reward workflow', () => {
     expect(again.body.detail).toMatch(/already-approved-by-this-user/);
     expect((await getDecision(finance))?.status).toBe('open');
     expect((await decide(app, t.finance2, finance, 'approve')).body).toMatchObject({ status: 'answered' });
-    const paid = await until(id, 'paid');
+    const paid = await until(id, 'paying');
     expect(paid.financeApprovals).toEqual(['finance-a', 'finance-b']);
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 1, totalFen: 10_000_000 });
   });
@@ -244,9 +245,9 @@ describe('reward workflow', () => {
       await signAll(app, t, id);
       expect((await decide(app, t.township, await openDecision(id, 'township-review'), 'approve')).status).toBe(200);
       expect((await decide(app, t.finance1, await openDecision(id, 'finance-approval'), 'approve')).status).toBe(200);
-      await until(id, ['paid', 'unfunded']);
+      await until(id, ['paying', 'unfunded']);
     }
-    expect((await until(ids[0]!, 'paid')).status).toBe('paid');
+    expect((await until(ids[0]!, 'paying')).status).toBe('paying');
     expect((await until(ids[1]!, 'unfunded')).status).toBe('unfunded');
     await openDecision(ids[1]!, 'unfunded');
     const adminInbox = await call(app, 'GET', '/inbox', { token: t.admin });
@@ -261,7 +262,7 @@ describe('reward workflow', () => {
     const raised = await call(app, 'POST', `/reward/programs/${programId}/budget`, { token: t.finance1, body: { appropriatedFen: 8_000_000 } });
     expect(raised.status).toBe(200);
     expect(raised.body.woken).toBe(1);
-    await until(ids[1]!, 'paid');
+    await until(ids[1]!, 'paying');
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 2, totalFen: 6_000_000 });
     expect((await getProgram(programId))?.budget).toEqual({ appropriatedFen: 8_000_000, reservedFen: 0, paidFen: 6_000_000, availableFen: 2_000_000 });
     const run = await finished(ids[1]!);

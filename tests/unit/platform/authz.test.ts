@@ -36,6 +36,11 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'reward-application:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'reward-application:sign': ['village'],
   'decision:answer': ['admin', 'finance', 'township', 'village'],
+  'payee:read': ['admin', 'finance', 'township', 'auditor'],
+  'payee:propose': ['admin', 'finance', 'township'],
+  'payee:approve': ['finance'],
+  'payment:read': ['admin', 'finance', 'auditor'],
+  'payment:manage': ['finance'],
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.

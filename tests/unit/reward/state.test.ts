@@ -20,8 +20,13 @@ function run(from: ApplicationState, events: ApplicationEvent[]): ApplicationSta
 }
 
 describe('application state machine', () => {
+  it('is paying once disbursed, and paid only when the bank settles the payment', () => {
+    expect(run('computing', ['eligible', 'village-signed-off', 'township-approved', 'reserved', 'disbursed'])).toBe('paying');
+    expect(transition('paying', 'disbursed')).toMatchObject({ ok: false });
+  });
+
   it('goes from computing to paid on the happy path', () => {
-    expect(run('computing', ['eligible', 'village-signed-off', 'township-approved', 'reserved', 'disbursed'])).toBe('paid');
+    expect(run('computing', ['eligible', 'village-signed-off', 'township-approved', 'reserved', 'disbursed', 'payment-settled'])).toBe('paid');
   });
 
   it('closes an ineligible application', () => {
@@ -30,7 +35,7 @@ describe('application state machine', () => {
 
   it('returns for correction and continues from computing after resubmission', () => {
     expect(run('computing', ['eligible', 'village-signed-off', 'township-returned'])).toBe('returned');
-    expect(run('returned', ['resubmit', 'eligible', 'village-signed-off', 'township-approved', 'reserved', 'disbursed'])).toBe('paid');
+    expect(run('returned', ['resubmit', 'eligible', 'village-signed-off', 'township-approved', 'reserved', 'disbursed', 'payment-settled'])).toBe('paid');
   });
 
   it('sends a village refusal back for correction', () => {
@@ -38,7 +43,7 @@ describe('application state machine', () => {
   });
 
   it('waits unfunded until the budget is raised, or an admin closes it', () => {
-    expect(run('awaiting-finance', ['budget-insufficient', 'reserved', 'disbursed'])).toBe('paid');
+    expect(run('awaiting-finance', ['budget-insufficient', 'reserved', 'disbursed', 'payment-settled'])).toBe('paid');
     expect(run('awaiting-finance', ['budget-insufficient', 'close'])).toBe('closed');
   });
 
@@ -98,7 +103,7 @@ describe('application state machine', () => {
         if (state === 'paid') {
           reachedPaid += 1;
           expect(sinceRecompute.slice(0, 3)).toEqual(['eligible', 'village-signed-off', 'township-approved']);
-          expect(sinceRecompute.slice(-2)).toEqual(['reserved', 'disbursed']);
+          expect(sinceRecompute.slice(-3)).toEqual(['reserved', 'disbursed', 'payment-settled']);
         }
       }),
       { numRuns: 1000 },

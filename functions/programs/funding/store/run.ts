@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { subjectPaymentSchema } from '../../../platform/payments/store/payout.ts';
 import { fenSchema } from '../../../platform/money.ts';
 import { roleSchema, type Actor } from '../../../platform/principal.ts';
 import { fundingPolicySchema, fundingVillageSchema } from '../domain/policy.ts';
@@ -93,6 +94,8 @@ export const allocationRecordSchema = z.object({
   capApplied: z.boolean(),
   tier: z.string().nullable(),
   excluded: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** Where the village's top-up stands with the bank (kept by the payments module). */
+  payment: subjectPaymentSchema.optional(),
 });
 export type AllocationRecord = z.infer<typeof allocationRecordSchema>;
 

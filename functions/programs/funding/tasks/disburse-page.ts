@@ -2,9 +2,10 @@ import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { fundingRunIdSchema } from '../domain/run.ts';
 import { sumFen } from '../../../platform/money.ts';
-import { ledgerEntryItem } from '../../../platform/store/ledger.ts';
+import { ledgerEntries, ledgerEntryItem } from '../../../platform/store/ledger.ts';
+import { issuePayouts } from '../../../platform/payments/store/payout.ts';
 import { batchPut } from '../../../platform/store/batch.ts';
-import { allocationsBetween, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage } from '../store/run.ts';
+import { allocations as allocationEntity, allocationsBetween, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage, runWorkflowActor } from '../store/run.ts';
 
 export const disbursePageInputSchema = z.object({ runId: fundingRunIdSchema, page: z.number().int().min(0) });
 
@@ -19,8 +20,9 @@ export class FundingRunNotApproved extends Error {
 }
 
 /**
- * Pay one page: one ledger entry per village with a positive top-up that finance did not exclude,
- * keyed `<runId>#<code>` (a repeat puts the identical entry again, never a second one), then the
+ * Pay one page: one ledger entry and one payout (with its payment instruction) per village with a
+ * positive top-up that finance did not exclude, keyed `<runId>#<code>` (a repeat puts the identical
+ * entry again, never a second one, and finds the payout already there), then the
  * page's marker and the run's progress counters in one transaction, exactly once.
  */
 async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Promise<DisbursePageOutput> {
@@ -32,10 +34,25 @@ async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Pr
   const allocations = first && last ? await allocationsBetween(runId, first, last) : [];
   const at = new Date(run.decision.at);
   const payable = allocations.filter((a) => !a.excluded && a.topUpFen > 0);
-  await batchPut(
-    payable.map((a) =>
-      ledgerEntryItem({ program: 'funding', programId: runId, sourceId: `${runId}#${a.code}`, division: a.code, amountFen: a.topUpFen, purpose: `村级组织运转经费 ${run.year} 增量补助`, at }),
-    ),
+  const purpose = `村级组织运转经费 ${run.year} 增量补助`;
+  const entries = payable.map((a) => ({ program: 'funding', programId: runId, sourceId: `${runId}#${a.code}`, division: a.code, amountFen: a.topUpFen, purpose, at }));
+  await batchPut(entries.map(ledgerEntryItem));
+  // One payout per village, each created once (a repeat of the page leaves existing ones as they are).
+  await issuePayouts(
+    payable.map((a, i) => ({
+      program: 'funding',
+      programId: runId,
+      sourceId: a.code,
+      payeeId: a.code,
+      division: a.code,
+      amountFen: a.topUpFen,
+      purpose,
+      subject: { type: 'funding-allocation', id: `${runId}#${a.code}`, path: `/funding/runs/${runId}/allocations?code=${a.code}` },
+      settle: allocationEntity.keyOf({ runId, code: a.code }),
+      ledgerKey: ledgerEntries.keyOf(entries[i]!),
+      approvedAt: at,
+    })),
+    runWorkflowActor,
   );
   const counts = await recordPaidPage(runId, page, { villages: payable.length, amountFen: sumFen(payable.map((a) => a.topUpFen)), skipped: allocations.length - payable.length });
   return { page, villages: counts.villages };

@@ -12,7 +12,10 @@ import * as z from 'zod';
  *       ▼                     │ resubmit ▶ computing; withdraw ▶ closed      │ reserved / budget-insufficient
  *     closed                                                               reserved / unfunded
  *                                                                             │ disbursed
- *                                                                            paid
+ *                                                                           paying ──payment-settled──▶ paid
+ *
+ * `paying`: the payout and its payment instruction exist (payments module); the application is paid
+ * only when the bank's results say so, which the payments module records (payment-settled).
  *
  * An edit of the accounts while the application is open (before money is reserved) sends it back to
  * `computing`, visibly, instead of letting a stale snapshot be paid.
@@ -27,6 +30,7 @@ export const applicationStates = [
   'awaiting-finance',
   'unfunded',
   'reserved',
+  'paying',
   'paid',
   'rejected',
   'closed',
@@ -49,6 +53,7 @@ export const applicationEvents = [
   'reserved',
   'budget-insufficient',
   'disbursed',
+  'payment-settled',
   'accounts-changed',
 ] as const;
 export const applicationEventSchema = z.enum(applicationEvents);
@@ -71,7 +76,9 @@ export const transitions: Readonly<Record<ApplicationState, Partial<Record<Appli
   // Moves on by itself when the budget is raised; an admin may close it instead.
   unfunded: { reserved: 'reserved', close: 'closed', 'accounts-changed': 'computing' },
   // From here on the snapshot is what gets paid: account edits no longer apply.
-  reserved: { disbursed: 'paid' },
+  reserved: { disbursed: 'paying' },
+  // Settled by the payments module when the bank reports the payment (it moves paying → paid).
+  paying: { 'payment-settled': 'paid' },
   paid: {},
   rejected: {},
   closed: {},
@@ -104,6 +111,11 @@ export function transition(state: ApplicationState, event: ApplicationEvent): Tr
 
 export function isTerminal(state: ApplicationState): boolean {
   return terminalStates.includes(state);
+}
+
+/** Whether the application's workflow has nothing left to do: it ended, or its money is with the payments module. */
+export function isPastWorkflow(state: ApplicationState): boolean {
+  return isTerminal(state) || state === 'paying';
 }
 
 /** Events accepted in `state`, in table order (for the API to show the actions a caller has). */

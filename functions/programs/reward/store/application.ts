@@ -8,6 +8,7 @@ import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { defineEntity } from '../../../platform/store/entity.ts';
 import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
+import { subjectPaymentSchema } from '../../../platform/payments/store/payout.ts';
 import { freezePolicyUpdate } from './program.ts';
 import {
   ifVersion,
@@ -18,6 +19,7 @@ import {
   updateItem,
   writeTransaction,
   type ExtraItems,
+  type ItemKey,
   type TransactItem,
 } from '../../../platform/store/transact.ts';
 
@@ -95,6 +97,8 @@ export const applicationRecordSchema = z.object({
   financeApprovals: z.array(z.string()),
   decisions: z.array(decisionRecordSchema),
   closedReason: z.string().optional(),
+  /** Where the award's payment stands with the bank (kept by the payments module). */
+  payment: subjectPaymentSchema.optional(),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -120,6 +124,11 @@ const claims = defineEntity({
   schema: claimSchema,
   key: (p: { jurisdiction: string; entityId: string; year: number }) => ({ pk: `REWARD_CLAIM#${p.jurisdiction.slice(0, 6)}#${p.entityId}#${p.year}`, sk: 'CLAIM' }),
 });
+
+/** The application's item key (the payments module settles the application there). */
+export function applicationKey(id: string): ItemKey {
+  return applications.keyOf({ id });
+}
 
 export async function getApplication(id: string): Promise<ApplicationRecord | undefined> {
   return applications.get({ id }, { consistent: true });

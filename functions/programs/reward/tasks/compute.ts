@@ -2,7 +2,7 @@ import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
 import { computeRewardFromAccounts } from '../domain/compute.ts';
 import { applicationIdSchema } from '../domain/entities.ts';
-import { isTerminal } from '../domain/state.ts';
+import { isPastWorkflow } from '../domain/state.ts';
 import { getAccount } from '../store/account.ts';
 import { changeApplication, getApplication, getClaim, type Computation } from '../store/application.ts';
 import { getPolicy } from '../store/program.ts';
@@ -38,7 +38,7 @@ async function run({ applicationId }: z.infer<typeof computeInputSchema>): Promi
     // A repeat reports what was recorded. An application already paid, closed or rejected goes on to
     // no human step: an execution started for it anyway (by hand, under another name) ends at once
     // through Notify, which has nothing new to send, instead of waiting forever for a sign-off.
-    const over = isTerminal(app.status);
+    const over = isPastWorkflow(app.status);
     return { applicationId, eligible: !over && app.computation?.eligible === true && app.status !== 'ineligible', round: app.round, ...deadlines };
   }
   const [current, previous, claim] = await Promise.all([getAccount(app.entityId, app.year), getAccount(app.entityId, app.year - 1), getClaim(app.jurisdiction, app.entityId, app.year)]);

@@ -18,7 +18,7 @@ export const reserveInputSchema = z.object({ applicationId: applicationIdSchema 
 async function run({ applicationId }: z.infer<typeof reserveInputSchema>): Promise<{ reserved: boolean }> {
   const app = await getApplication(applicationId);
   if (!app) throw new Error(`Application ${applicationId} does not exist`);
-  if (app.status === 'reserved' || app.status === 'paid') return { reserved: true };
+  if (app.status === 'reserved' || app.status === 'paying' || app.status === 'paid') return { reserved: true };
   const amount = app.amountFen;
   if (amount === undefined) throw new Error(`Application ${applicationId} has no amount`);
   const { items } = applicationChange(app, 'reserved', {}, workflowActor, 'reward-application.reserved');

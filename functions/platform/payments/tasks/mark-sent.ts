@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { defineTask } from '../../../shared/task.ts';
+import { runBounded } from '../../../shared/pool.ts';
+import { workflowActor } from '../../decisions/store.ts';
+import { TransactionConditionFailed, writeTransaction } from '../../store/transact.ts';
+import { batchIdSchema } from '../domain/batch.ts';
+import { parsePayoutId } from '../domain/payout.ts';
+import { allBatchLines, batchTransitionItems } from '../store/batch.ts';
+import { getPayouts, payoutReplace, subjectPaymentItems } from '../store/payout.ts';
+import { mustGetBatch } from '../use-cases.ts';
+
+export const markSentInputSchema = z.object({ batchId: batchIdSchema });
+
+/** The file went to the bank: every instruction of the batch is sent, then the batch is. */
+async function run({ batchId }: z.infer<typeof markSentInputSchema>): Promise<{ sent: number }> {
+  const refs = [];
+  for await (const line of allBatchLines(batchId)) refs.push(parsePayoutId(line.payoutId));
+  let sent = 0;
+  for (let start = 0; start < refs.length; start += 1000) {
+    const current = await getPayouts(refs.slice(start, start + 1000));
+    await runBounded(current, 8, async (p) => {
+      if (p.status !== 'batched' || p.batchId !== batchId) return;
+      try {
+        const now = new Date();
+        await writeTransaction([payoutReplace(p, { ...p, status: 'sent' }, now), ...subjectPaymentItems(p, { status: 'sent', batchId }, now)]);
+        sent += 1;
+      } catch (err) {
+        if (!(err instanceof TransactionConditionFailed)) throw err;
+      }
+    });
+  }
+  const batch = await mustGetBatch(batchId);
+  if (batch.status === 'sending') {
+    try {
+      await writeTransaction(batchTransitionItems(batch, ['sending'], 'sent', {}, workflowActor, new Date()));
+    } catch (err) {
+      if (!(err instanceof TransactionConditionFailed)) throw err;
+    }
+  }
+  return { sent };
+}
+
+export const markSentTask = defineTask({ id: 'payments-batch-mark-sent', file: import.meta.url, input: markSentInputSchema, tableAccess: 'readWrite', timeoutSeconds: 900, run });
+export const handler = markSentTask.handler;
