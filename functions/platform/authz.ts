@@ -29,6 +29,7 @@ export const actions = [
   'import:create',
   'import:read',
   'workflow:read',
+  'workflow:redrive',
   'funding-policy:create',
   'funding-policy:read',
   'funding-current:read',
@@ -101,6 +102,8 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'import:create': adminOnly,
   'import:read': adminAndAuditor,
   'workflow:read': adminAndAuditor,
+  // Running a failed execution again changes what happens to its subject: admins only, never auditors.
+  'workflow:redrive': adminOnly,
   // Funding (村级组织运转经费): admins set policies and start runs; townships keep their villages'
   // current funding (村账镇管); finance decides runs (exclude, approve, reject) inside its jurisdiction.
   'funding-policy:create': adminOnly,

@@ -29,11 +29,11 @@ export function tableActions(access: TableAccess): readonly string[] {
 
 /** Task-token answers and starting executions: what a workflow step needs. */
 export const callbackActions = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:StartExecution'];
-/** Reading and stopping executions as well: what the API needs. */
-export const executionActions = ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'];
+/** Reading, stopping and redriving executions as well: what the API needs (all on execution ARNs). */
+export const executionActions = ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'];
 
 export interface StepFunctionsAccess {
-  /** `callback`: {@link callbackActions}; `operator`: those plus listing, reading and stopping executions. */
+  /** `callback`: {@link callbackActions}; `operator`: those plus listing, reading, stopping and redriving executions. */
   readonly level: 'callback' | 'operator';
   /** Names of the project's state machines (known before they exist, so no dependency cycle). */
   readonly stateMachineNames: readonly string[];

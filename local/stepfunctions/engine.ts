@@ -81,6 +81,14 @@ export interface Execution {
   readonly summary: ExecutionSummary;
   /** Finished and written to executions/<id>.json: nothing more is recorded for it. */
   archived?: boolean;
+  /** The key of the task whose failure ended it: what a redrive runs again. */
+  failedStep?: string;
+  redriveCount?: number;
+  redriveDate?: number;
+  /** The clientToken of the last redrive, so that a retried request does not redrive twice. */
+  redriveToken?: string;
+  /** Kept on disk without what a replay needs (by a version without redrive): not redrivable. */
+  withoutReplayState?: boolean;
 }
 
 /** What ListExecutions shows of an execution; the only thing kept in memory of a finished one. */
@@ -104,6 +112,16 @@ interface Run {
 
 export const ROLE_ARN = 'arn:aws:iam::000000000000:role/village-flow-local-states';
 const TOKEN_PLACEHOLDER = 'VILLAGE-FLOW-LOCAL-TASK-TOKEN-PLACEHOLDER';
+
+/** The step key (see `stepKey`) of the task that threw an error, so a failed execution knows its failed step. */
+const failedSteps = new WeakMap<object, string>();
+function fromStep<E extends Error>(e: E, key: string): E {
+  failedSteps.set(e, key);
+  return e;
+}
+
+/** Step keys are `<state name>#<input hash>#<occurrence>`; the name itself may contain '#'. */
+const stepName = (key: string): string => key.split('#').slice(0, -2).join('#');
 
 const hash = (text: string): string => createHash('sha1').update(text).digest('base64url').slice(0, 16);
 const immediate = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -133,6 +151,14 @@ async function statesTimeoutErrorClass(): Promise<new () => Error> {
   }
   if (!timeoutErrorClass) throw new Error('aws-local-stepfunctions: could not obtain its States.Timeout error class');
   return timeoutErrorClass;
+}
+
+/** Why an execution cannot be redriven (AWS's `redriveStatusReason`), or undefined when it can. */
+export function notRedrivable(ex: Execution, machineRegistered: boolean): string | undefined {
+  if (ex.status === 'RUNNING' || ex.status === 'SUCCEEDED') return `Execution is ${ex.status} and cannot be redriven`;
+  if (!machineRegistered) return 'State machine is not registered on this host';
+  if (ex.withoutReplayState) return 'Execution was kept by a version of this host without redrive';
+  return undefined;
 }
 
 export interface EngineOptions {
@@ -199,6 +225,8 @@ export class Engine {
 
   private async loadFinished(): Promise<void> {
     for await (const f of this.journal.finished()) {
+      // A redriven execution runs again: its line from when it had finished is out of date.
+      if (this.executions.get(f.arn)?.status === 'RUNNING') continue;
       const known = this.summaries.get(f.arn);
       const summary: ExecutionSummary = { arn: f.arn, stateMachineArn: f.sm, name: f.name, status: f.status as ExecutionStatus, startDate: f.at, stopDate: f.stop };
       if (known) Object.assign(known, summary);
@@ -242,8 +270,20 @@ export class Engine {
         ex.waits.set(r.k, r.until);
         break;
       case 'end':
-        Object.assign(ex, { status: r.status as ExecutionStatus, stopDate: r.at, output: r.output, error: r.error, cause: r.cause });
+        Object.assign(ex, { status: r.status as ExecutionStatus, stopDate: r.at, output: r.output, error: r.error, cause: r.cause, failedStep: r.step });
         Object.assign(ex.summary, { status: r.status as ExecutionStatus, stopDate: r.at });
+        break;
+      case 'redrive':
+        Object.assign(ex, { status: 'RUNNING', stopDate: undefined, output: undefined, error: undefined, cause: undefined, failedStep: undefined, redriveCount: r.count, redriveDate: r.at, redriveToken: r.token });
+        Object.assign(ex.summary, { status: 'RUNNING', stopDate: undefined });
+        for (const k of r.drop) {
+          // The step runs again as new: its outcome is forgotten and its timeout counts from the redrive.
+          ex.memo.delete(k);
+          ex.submitted.delete(k);
+          ex.heartbeats.delete(k);
+          if (ex.taskStarts.has(k)) ex.taskStarts.set(k, r.at);
+        }
+        for (const k of r.events) ex.eventKeys.delete(k);
         break;
     }
   }
@@ -272,7 +312,8 @@ export class Engine {
     const record: FinishedExecutionRecord = {
       arn: ex.arn, sm: ex.stateMachineArn, name: ex.name, input: ex.input, at: ex.startDate, status: ex.status, stop: ex.stopDate ?? Date.now(),
       ...(ex.output !== undefined ? { output: ex.output } : {}), ...(ex.error !== undefined ? { error: ex.error } : {}), ...(ex.cause !== undefined ? { cause: ex.cause } : {}),
-      events: ex.events, tasks: [...ex.taskStarts.keys()],
+      events: ex.events, tasks: [...ex.taskStarts.keys()], ...(ex.failedStep !== undefined ? { step: ex.failedStep } : {}),
+      records: [...this.recordsOf(ex)].filter((r) => r.t !== 'start' && r.t !== 'ev'),
     };
     this.journal.archive(ex.id, record);
     ex.archived = true;
@@ -282,18 +323,23 @@ export class Engine {
 
   /** The running executions' state as journal records: what a compacted journal holds. */
   private *liveRecords(): Generator<JournalRecord> {
-    for (const ex of this.executions.values()) {
-      if (ex.status !== 'RUNNING') continue;
-      const x = ex.id;
-      yield { t: 'start', x, arn: ex.arn, sm: ex.stateMachineArn, name: ex.name, input: ex.input, at: ex.startDate };
-      for (const e of ex.events) yield { t: 'ev', x, e };
-      if (ex.eventKeys.size) yield { t: 'keys', x, ks: [...ex.eventKeys] };
-      for (const [k, o] of ex.memo) yield { t: 'memo', x, k, ok: o.ok, out: o.out, error: o.error, cause: o.cause, timedOut: o.timedOut };
-      for (const [k, at] of ex.taskStarts) yield { t: 'tstart', x, k, at };
-      for (const k of ex.submitted) yield { t: 'tsub', x, k };
-      for (const [k, at] of ex.heartbeats) yield { t: 'hb', x, k, at };
-      for (const [k, until] of ex.waits) yield { t: 'wait', x, k, until };
+    for (const ex of this.executions.values()) if (ex.status === 'RUNNING') yield* this.recordsOf(ex);
+  }
+
+  /** One execution's state as journal records (without its end): loading them rebuilds it for a replay. */
+  private *recordsOf(ex: Execution): Generator<JournalRecord> {
+    const x = ex.id;
+    yield { t: 'start', x, arn: ex.arn, sm: ex.stateMachineArn, name: ex.name, input: ex.input, at: ex.startDate };
+    if (ex.redriveCount !== undefined && ex.redriveDate !== undefined) {
+      yield { t: 'redrive', x, at: ex.redriveDate, count: ex.redriveCount, ...(ex.redriveToken !== undefined ? { token: ex.redriveToken } : {}), drop: [], events: [] };
     }
+    for (const e of ex.events) yield { t: 'ev', x, e };
+    if (ex.eventKeys.size) yield { t: 'keys', x, ks: [...ex.eventKeys] };
+    for (const [k, o] of ex.memo) yield { t: 'memo', x, k, ok: o.ok, out: o.out, error: o.error, cause: o.cause, timedOut: o.timedOut };
+    for (const [k, at] of ex.taskStarts) yield { t: 'tstart', x, k, at };
+    for (const k of ex.submitted) yield { t: 'tsub', x, k };
+    for (const [k, at] of ex.heartbeats) yield { t: 'hb', x, k, at };
+    for (const [k, until] of ex.waits) yield { t: 'wait', x, k, until };
   }
 
   /** A finished execution read back from disk, shaped like a live one (no run state). */
@@ -306,7 +352,16 @@ export class Engine {
       ...(r.output !== undefined ? { output: r.output } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}),
       events: r.events, eventKeys: new Set(), memo: new Map(), taskStarts: new Map(r.tasks.map((k) => [k, r.at])), submitted: new Set(),
       heartbeats: new Map(), waits: new Map(), waiters: new Map(), summary, archived: true,
+      ...(r.step !== undefined ? { failedStep: r.step } : {}), ...(r.records ? {} : { withoutReplayState: true }),
+      ...this.redriveOf(r.records ?? []),
     };
+  }
+
+  /** The redrive count, date and token among an archived execution's records. */
+  private redriveOf(records: readonly JournalRecord[]): Pick<Execution, 'redriveCount' | 'redriveDate' | 'redriveToken'> {
+    const r = records.findLast((x) => x.t === 'redrive');
+    if (r?.t !== 'redrive') return {};
+    return { redriveCount: r.count, redriveDate: r.at, ...(r.token !== undefined ? { redriveToken: r.token } : {}) };
   }
 
   /** Abandon every run without recording an outcome, so that the next start resumes them. */
@@ -363,6 +418,72 @@ export class Engine {
     if (cause !== undefined) details.cause = cause;
     this.emit(ex, 'ExecutionAborted', 'executionAbortedEventDetails', details);
     this.finish(ex, 'ABORTED', { error, cause });
+    return ex;
+  }
+
+  /**
+   * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution runs again under its ARN. It is
+   * replayed from its start exactly as after a restart (completed steps answered from their
+   * outcomes), except for the failed step (with its retries) and the steps that were still running,
+   * which run again. A finished execution kept on disk is first put back into the journal with the
+   * records a compaction would write for it, so a restart after the redrive resumes it like any other.
+   */
+  redrive(arn: string, clientToken: string | undefined): Execution {
+    let ex = this.execution(arn);
+    if (clientToken !== undefined && ex.redriveToken === clientToken && ex.redriveDate !== undefined) return ex;
+    const reason = notRedrivable(ex, this.machines.has(ex.stateMachineArn));
+    if (reason) throw new ServiceError('ExecutionNotRedrivable', `Execution Not Redrivable: '${arn}': ${reason}`);
+    if (ex.archived) ex = this.reinstate(ex);
+    const drop = new Set<string>();
+    // The failed step and the failed attempts before it (its retries start over, as on AWS).
+    if (ex.failedStep) {
+      const base = ex.failedStep.slice(0, ex.failedStep.lastIndexOf('#'));
+      for (let n = Number(ex.failedStep.slice(base.length + 1)); n >= 1; n--) {
+        const o = ex.memo.get(`${base}#${n}`);
+        if (!o || o.ok) break;
+        drop.add(`${base}#${n}`);
+      }
+    }
+    // Steps that were running when it was stopped or timed out.
+    for (const k of ex.taskStarts.keys()) if (!ex.memo.has(k)) drop.add(k);
+    const events = new Set<string>(['ExecutionFailed']);
+    const names = new Set([...drop].map(stepName));
+    const exits = new Map<string, number>();
+    for (const k of ex.eventKeys) {
+      if (!k.startsWith('StateExited|')) continue;
+      const base = k.slice('StateExited'.length, k.lastIndexOf('|'));
+      exits.set(base, (exits.get(base) ?? 0) + 1);
+    }
+    for (const k of ex.eventKeys) {
+      const sep = k.indexOf('|');
+      // The task events of the dropped steps (`TaskScheduled|<step key>` …).
+      if (drop.has(k.slice(sep + 1))) events.add(k);
+      // The entries of their states that never exited: the state is entered again.
+      if (k.startsWith('StateEntered|') && names.has(k.split('|')[1] ?? '')) {
+        const base = k.slice('StateEntered'.length, k.lastIndexOf('|'));
+        if (Number(k.slice(k.lastIndexOf('|') + 1)) > (exits.get(base) ?? 0)) events.add(k);
+      }
+    }
+    const record: JournalRecord = { t: 'redrive', x: ex.id, at: Date.now(), count: (ex.redriveCount ?? 0) + 1, ...(clientToken !== undefined ? { token: clientToken } : {}), drop: [...drop], events: [...events] };
+    this.write(record);
+    this.load(record);
+    this.emit(ex, 'ExecutionRedriven', 'executionRedrivenEventDetails', { redriveCount: record.count });
+    this.launch(ex);
+    return ex;
+  }
+
+  /** Put a finished execution kept on disk back into the journal and memory, as a restart would load it. */
+  private reinstate(archived: Execution): Execution {
+    const r = this.journal.readArchived(archived.id);
+    if (!r?.records) throw new ServiceError('ExecutionNotRedrivable', `Execution Not Redrivable: '${archived.arn}'`);
+    const x = archived.id;
+    const records: JournalRecord[] = [{ t: 'start', x, arn: r.arn, sm: r.sm, name: r.name, input: r.input, at: r.at }, ...r.events.map((e): JournalRecord => ({ t: 'ev', x, e })), ...r.records];
+    for (const rec of records) {
+      this.write(rec);
+      this.load(rec);
+    }
+    const ex = this.byId.get(x)!;
+    if (r.step !== undefined) ex.failedStep = r.step;
     return ex;
   }
 
@@ -425,11 +546,11 @@ export class Engine {
     ex.events.push(e);
   }
 
-  private finish(ex: Execution, status: ExecutionStatus, r: { output?: string; error?: string; cause?: string }): void {
+  private finish(ex: Execution, status: ExecutionStatus, r: { output?: string; error?: string; cause?: string }, step?: string): void {
     if (this.closed(ex)) return;
     const at = Date.now();
-    this.write({ t: 'end', x: ex.id, status, at, ...r });
-    Object.assign(ex, { status, stopDate: at, ...r });
+    this.write({ t: 'end', x: ex.id, status, at, ...r, ...(step !== undefined ? { step } : {}) });
+    Object.assign(ex, { status, stopDate: at, ...r, failedStep: step });
     Object.assign(ex.summary, { status, stopDate: at });
     this.archive(ex);
     if (this.journal.wantsCompaction) this.journal.rewrite(this.liveRecords());
@@ -471,7 +592,8 @@ export class Engine {
       },
     });
     if (m.prepared.timeoutSeconds !== undefined) {
-      const left = ex.startDate + m.prepared.timeoutSeconds * 1000 - Date.now();
+      // From the start of this attempt: the first run or the last redrive.
+      const left = (ex.redriveDate ?? ex.startDate) + m.prepared.timeoutSeconds * 1000 - Date.now();
       run.timer = setLongTimeout(() => {
         if (run.abandoned) return;
         this.abandon(ex);
@@ -513,7 +635,8 @@ export class Engine {
         const details: Record<string, unknown> = { error };
         if (text !== undefined) details.cause = text;
         this.emit(ex, 'ExecutionFailed', 'executionFailedEventDetails', details, 'ExecutionFailed');
-        this.finish(ex, 'FAILED', text === undefined ? { error } : { error, cause: text });
+        const step = cause instanceof Error ? failedSteps.get(cause) : undefined;
+        this.finish(ex, 'FAILED', text === undefined ? { error } : { error, cause: text }, step);
       },
     );
   }
@@ -630,8 +753,8 @@ export class Engine {
     }
     if (run.abandoned) throw new Abandoned();
     if (done.ok) return done.out ?? null;
-    if (done.timedOut && done.error === 'States.Timeout') throw new this.timeoutClass();
-    throw new TaskError(done.error ?? '', done.cause ?? '');
+    if (done.timedOut && done.error === 'States.Timeout') throw fromStep(new this.timeoutClass(), key);
+    throw fromStep(new TaskError(done.error ?? '', done.cause ?? ''), key);
   }
 
   private async attempt(ex: Execution, run: Run, info: TaskStateInfo, input: JsonValue, key: string): Promise<Outcome> {

@@ -2,7 +2,7 @@ import '../polyfills.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Engine, ROLE_ARN, ServiceError, type Execution, type TaskHandler } from './engine.ts';
+import { Engine, notRedrivable, ROLE_ARN, ServiceError, type Execution, type TaskHandler } from './engine.ts';
 import type { JsonValue } from './definition.ts';
 
 export type { TaskHandler } from './engine.ts';
@@ -104,7 +104,7 @@ function parseJson(text: string, errorName: string, what: string): JsonValue {
   }
 }
 
-function describe(ex: Execution): Record<string, unknown> {
+function describe(ex: Execution, machineRegistered: boolean): Record<string, unknown> {
   const r: Record<string, unknown> = {
     executionArn: ex.arn, stateMachineArn: ex.stateMachineArn, name: ex.name, status: ex.status,
     startDate: seconds(ex.startDate), input: ex.input, inputDetails: { included: true },
@@ -116,6 +116,12 @@ function describe(ex: Execution): Record<string, unknown> {
   }
   if (ex.error !== undefined) r.error = ex.error;
   if (ex.cause !== undefined) r.cause = ex.cause;
+  // As AWS: redriveCount always, redriveDate once redriven, redriveStatus and (when not) its reason.
+  r.redriveCount = ex.redriveCount ?? 0;
+  if (ex.redriveDate !== undefined) r.redriveDate = seconds(ex.redriveDate);
+  const reason = notRedrivable(ex, machineRegistered);
+  r.redriveStatus = reason === undefined ? 'REDRIVABLE' : 'NOT_REDRIVABLE';
+  if (reason !== undefined) r.redriveStatusReason = reason;
   return r;
 }
 
@@ -149,7 +155,10 @@ function operations(engine: Engine): Record<string, (body: Body) => unknown | Pr
       const { ex } = engine.start(smArn, name, input);
       return { executionArn: ex.arn, startDate: seconds(ex.startDate) };
     },
-    DescribeExecution: (body) => describe(engine.execution(arn(body, 'executionArn', 'execution'))),
+    DescribeExecution: (body) => {
+      const ex = engine.execution(arn(body, 'executionArn', 'execution'));
+      return describe(ex, engine.machines.has(ex.stateMachineArn));
+    },
     ListExecutions: async (body) => {
       const smArn = arn(body, 'stateMachineArn', 'stateMachine');
       engine.machine(smArn);
@@ -185,6 +194,15 @@ function operations(engine: Engine): Record<string, (body: Body) => unknown | Pr
     StopExecution: (body) => {
       const ex = engine.stopExecution(arn(body, 'executionArn', 'execution'), str(body, 'error'), str(body, 'cause'));
       return { stopDate: seconds(ex.stopDate ?? Date.now()) };
+    },
+    RedriveExecution: (body) => {
+      const executionArn = arn(body, 'executionArn', 'execution');
+      const clientToken = str(body, 'clientToken');
+      if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) {
+        throw new ServiceError('ValidationException', "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64");
+      }
+      const ex = engine.redrive(executionArn, clientToken);
+      return { redriveDate: seconds(ex.redriveDate ?? Date.now()) };
     },
     SendTaskSuccess: (body) => {
       const token = str(body, 'taskToken', true);

@@ -15,7 +15,14 @@ export type JournalRecord =
   | { t: 'tsub'; x: string; k: string }
   | { t: 'hb'; x: string; k: string; at: number }
   | { t: 'wait'; x: string; k: string; until: number }
-  | { t: 'end'; x: string; status: string; at: number; output?: string; error?: string; cause?: string };
+  /** `step`: the key of the task whose failure ended the execution (what a redrive runs again). */
+  | { t: 'end'; x: string; status: string; at: number; output?: string; error?: string; cause?: string; step?: string }
+  /**
+   * A redrive (RedriveExecution): the execution runs again from its start like a replay after a
+   * restart; `drop` are the step keys whose outcome and start are forgotten (the failed step and its
+   * retries, and steps that were still running), `events` the history-event keys recorded anew.
+   */
+  | { t: 'redrive'; x: string; at: number; count: number; token?: string; drop: string[]; events: string[] };
 
 /** A history event as GetExecutionHistory returns it, timestamp in epoch milliseconds. */
 export interface HistoryEventRecord {
@@ -41,6 +48,14 @@ export interface FinishedExecutionRecord {
   readonly events: HistoryEventRecord[];
   /** Step keys of its callback tasks, so a late token is told "timed out" rather than "does not exist". */
   readonly tasks: string[];
+  /** The key of the task whose failure ended it (see the journal's `end` record). */
+  readonly step?: string;
+  /**
+   * What a replay needs besides the history: the journal records a compaction would keep for it
+   * (minus `start` and `ev`), so RedriveExecution can put it back in the journal. Absent in files
+   * written before redrive existed: such an execution cannot be redriven.
+   */
+  readonly records?: JournalRecord[];
 }
 
 /** One line of executions.jsonl: what ListExecutions shows of a finished execution. */

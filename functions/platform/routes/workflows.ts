@@ -2,22 +2,24 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
   InvalidArn,
   InvalidToken,
   ListExecutionsCommand,
+  RedriveExecutionCommand,
   type ExecutionListItem,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { AppEnv } from '../http/context.ts';
 import { json, problemResponse } from '../http/schemas.ts';
-import { principalOf, requireAllowed } from '../http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../http/context.ts';
 import { sfn } from '../../shared/clients.ts';
 import { executionArnFor, executionHistory } from '../../shared/executions.ts';
 import { config, stateMachineArn } from '../../shared/config.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import type { WorkflowDefinition } from '../module.ts';
 import type { Principal } from '../principal.ts';
-import { authorize } from '../authz.ts';
+import { authorize, type Action } from '../authz.ts';
 
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
@@ -54,6 +56,13 @@ const executionDetailSchema = executionSummarySchema
     eventsTruncated: z.boolean().optional(),
   })
   .openapi('ExecutionDetail');
+
+const redrivenSchema = executionSummarySchema
+  .extend({
+    redriveCount: z.number().int(),
+    redriveDate: z.string().optional(),
+  })
+  .openapi('RedrivenExecution');
 
 /** Which registered workflow an execution ARN belongs to (undefined: not one of ours). */
 function workflowOf(workflowNames: readonly string[], executionArn: string): string | undefined {
@@ -103,10 +112,38 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
    * the subject. `missing`: the subject does not exist (executions are named after their subject, so
    * there is nothing to show either way).
    */
-  const access = async (principal: Principal, workflow: string, executionName: string): Promise<'allowed' | 'denied' | 'missing'> => {
+  const access = async (principal: Principal, workflow: string, executionName: string, action: Action = 'workflow:read'): Promise<'allowed' | 'denied' | 'missing'> => {
     const division = await byName.get(workflow)?.subjectDivision(executionName);
     if (division === undefined) return 'missing';
-    return authorize(principal, 'workflow:read', { division }).allowed ? 'allowed' : 'denied';
+    return authorize(principal, action, { division }).allowed ? 'allowed' : 'denied';
+  };
+
+  /**
+   * The execution an `{id}` names, once the caller may do `action` on it: decided on the subject named
+   * in the id, before anything is read of the execution, so whether an execution exists is not told
+   * to a caller who may not act on it.
+   */
+  const executionFor = async (principal: Principal, id: string, action: Action): Promise<{ executionArn: string; workflow: string; name: string }> => {
+    const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
+    const executionArn = short && workflowNames.includes(short[1]!) ? executionArnFor(short[1]!, short[2]!) : id;
+    const workflow = workflowOf(workflowNames, executionArn);
+    if (!workflow) throw new ValidationError([{ field: 'id', message: 'is not an execution of a village-flow workflow', in: 'path' }]);
+    const name = executionArn.split(':').at(-1) ?? '';
+    const allowed = await access(principal, workflow, name, action);
+    if (allowed === 'missing') throw new NotFoundError(`Execution ${executionArn} does not exist`);
+    if (allowed === 'denied') throw new ForbiddenError(`execution ${name} is outside your jurisdiction`);
+    return { executionArn, workflow, name };
+  };
+
+  /** DescribeExecution, with its errors as problems. */
+  const describe = async (executionArn: string) => {
+    try {
+      return await sfn().send(new DescribeExecutionCommand({ executionArn }));
+    } catch (err) {
+      if (err instanceof ExecutionDoesNotExist) throw new NotFoundError(`Execution ${executionArn} does not exist`);
+      if (err instanceof InvalidArn) throw new ValidationError([{ field: 'id', message: 'is not a valid execution ARN', in: 'path' }]);
+      throw err;
+    }
   };
 
   const listRoute = createRoute({
@@ -145,6 +182,25 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
     },
   });
 
+  const redriveRoute = createRoute({
+    method: 'post',
+    path: '/workflows/executions/{id}/redrive',
+    tags: ['workflows'],
+    summary: 'Run a failed, timed-out or stopped execution again from its failed step (admin)',
+    description:
+      'Step Functions RedriveExecution: the execution keeps its ARN and history, the steps it completed are not run again, ' +
+      'the failed step is. `id` as for GET. No body. 409 when the execution is running or succeeded.',
+    middleware: [roleGate('workflow:redrive')] as const,
+    request: { params: z.object({ id: z.string().min(3).max(2048) }) },
+    responses: {
+      202: { description: 'Redriven: the execution runs again', content: json(redrivenSchema) },
+      400: problemResponse('Not an execution id'),
+      403: problemResponse('Not allowed'),
+      404: problemResponse('No such execution'),
+      409: problemResponse('The execution is running or succeeded: nothing to redrive'),
+    },
+  });
+
   return new OpenAPIHono<AppEnv>()
     .openapi(listRoute, async (c) => {
       const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
@@ -174,26 +230,8 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
 
     .openapi(getRoute, async (c) => {
       const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
-      const { id } = c.req.valid('param');
-      const short = /^([a-z0-9-]+):([A-Za-z0-9_-]{1,80})$/.exec(id);
-      const executionArn = short && workflowNames.includes(short[1]!) ? executionArnFor(short[1]!, short[2]!) : id;
-      const workflow = workflowOf(workflowNames, executionArn);
-      if (!workflow) throw new ValidationError([{ field: 'id', message: 'is not an execution of a village-flow workflow', in: 'path' }]);
-      // Decided on the subject named in the id, before anything is read of the execution: whether an
-      // execution exists is not told to a caller who may not read it.
-      const name = executionArn.split(':').at(-1) ?? '';
-      const allowed = await access(principal, workflow, name);
-      if (allowed === 'missing') throw new NotFoundError(`Execution ${executionArn} does not exist`);
-      if (allowed === 'denied') throw new ForbiddenError(`execution ${name} is outside your jurisdiction`);
-
-      let described;
-      try {
-        described = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-      } catch (err) {
-        if (err instanceof ExecutionDoesNotExist) throw new NotFoundError(`Execution ${executionArn} does not exist`);
-        if (err instanceof InvalidArn) throw new ValidationError([{ field: 'id', message: 'is not a valid execution ARN', in: 'path' }]);
-        throw err;
-      }
+      const { executionArn, workflow } = await executionFor(principal, c.req.valid('param').id, 'workflow:read');
+      const described = await describe(executionArn);
       const input = parseJson(described.input);
       const { events, truncated } = await executionHistory(executionArn, { maxEvents });
 
@@ -213,6 +251,29 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
           ...(truncated ? { eventsTruncated: true } : {}),
         }),
         200,
+      );
+    })
+
+    .openapi(redriveRoute, async (c) => {
+      const { executionArn, workflow, name } = await executionFor(principalOf(c), c.req.valid('param').id, 'workflow:redrive');
+      try {
+        await sfn().send(new RedriveExecutionCommand({ executionArn }));
+      } catch (err) {
+        if (err instanceof ExecutionNotRedrivable) {
+          const status = (await describe(executionArn)).status;
+          throw new ConflictError(`Execution ${name} is ${status ?? 'not redrivable'}: only a failed, timed-out or aborted execution can be redriven`);
+        }
+        if (err instanceof ExecutionDoesNotExist) throw new NotFoundError(`Execution ${executionArn} does not exist`);
+        if (err instanceof InvalidArn) throw new ValidationError([{ field: 'id', message: 'is not a valid execution ARN', in: 'path' }]);
+        throw err;
+      }
+      const d = await describe(executionArn);
+      return c.json(
+        redrivenSchema.parse({
+          executionArn, workflow, name, status: d.status, startDate: iso(d.startDate), stopDate: iso(d.stopDate),
+          redriveCount: d.redriveCount ?? 0, redriveDate: iso(d.redriveDate),
+        }),
+        202,
       );
     });
 }

@@ -35,6 +35,7 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
   'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
   'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts
+  'POST /workflows/executions/{id}/redrive', // takes no body (nothing to fuzz): every answer it gives is in tests/api/platform/workflows-redrive.test.ts
 ];
 
 beforeAll(async () => {

@@ -31,6 +31,8 @@ type MapTask = 'compute-page' | 'disburse-page';
 
 interface Script {
   readonly dryRun: boolean;
+  /** Snapshot reports the run settled (paid, rejected, failed or a finished dry run) already. */
+  readonly settled?: boolean;
   /** A page of `task` that fails with `error` once every page of its Map has been started. */
   readonly failingPage?: { readonly task: MapTask; readonly page: number; readonly error: Error };
   /** Errors the named task throws on its first calls, in order, before it answers normally. */
@@ -98,7 +100,7 @@ const pages = Array.from({ length: pageCount }, (_, i) => i);
 const stubs: Record<string, TaskHandler> = {
   'funding-run-snapshot': stub(snapshotInputSchema, () => 'snapshot', async (s, { runId }) => {
     s.maybeThrow('snapshot');
-    return { runId, dryRun: s.script.dryRun, villageCount: pageCount * 1000, pages };
+    return { runId, dryRun: s.script.dryRun, villageCount: pageCount * 1000, pages, settled: s.script.settled ?? false };
   }),
   'funding-run-compute-page': stub(computePageInputSchema, ({ page }) => `compute-page:${page}`, async (s, { page }) => {
     await s.maybeFailPage('compute-page', page);
@@ -148,9 +150,17 @@ async function awaitingApproval(script: Omit<Script, 'dryRun'> = {}): Promise<{ 
 const ended = (executionArn: string): Promise<EndedExecution> => endedExecution(executionArn, { timeoutMs: 10_000 });
 
 const each = (state: string) => pages.map(() => state);
-const computed = ['Snapshot', 'ComputePages', ...each('ComputePage'), 'Summarise', 'IsDryRun'];
+const computed = ['Snapshot', 'IsSettled', 'ComputePages', ...each('ComputePage'), 'Summarise', 'IsDryRun'];
 
 describe('funding run routing, every task stubbed', () => {
+  it('settled already: Snapshot → IsSettled → AlreadySettled, nothing computed or asked', async () => {
+    const { s, executionArn } = await start({ dryRun: false, settled: true });
+    const r = await ended(executionArn);
+    expect(r.path, r.cause).toEqual(['Snapshot', 'IsSettled', 'AlreadySettled']);
+    expect(r.status).toBe('SUCCEEDED');
+    expect(s.calls).toEqual(['snapshot']);
+  });
+
   it('dry run: Snapshot → ComputePages (a ComputePage per page) → Summarise → IsDryRun → DryRunComplete', async () => {
     const { s, executionArn } = await start({ dryRun: true });
     const r = await ended(executionArn);
@@ -196,7 +206,7 @@ describe('funding run routing, every task stubbed', () => {
   it('a failing computation page fails its Map → caught → MarkFailed → RunFailed, never asking for approval', async () => {
     const { s, executionArn } = await start({ dryRun: false, failingPage: { task: 'compute-page', page: 2, error: new Error('village 120225100201 has no population') } });
     const r = await ended(executionArn);
-    expect(r.path, r.cause).toEqual(['Snapshot', 'ComputePages', ...each('ComputePage'), 'MarkFailed', 'RunFailed']);
+    expect(r.path, r.cause).toEqual(['Snapshot', 'IsSettled', 'ComputePages', ...each('ComputePage'), 'MarkFailed', 'RunFailed']);
     expect(r.status).toBe('FAILED');
     expect(s.failure).toMatchObject({ Error: 'Error', Cause: expect.stringContaining('has no population') });
   });

@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inflateRawSync } from 'node:zlib';
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { sfn } from '../../../functions/shared/clients.ts';
+import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import { historyEventBound, historyEventLimit, stateTransitionBound } from '../../../functions/programs/funding/domain/run.ts';
 import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
 import { handler as disbursePage } from '../../../functions/programs/funding/tasks/disburse-page.ts';
 import { handler as computePage } from '../../../functions/programs/funding/tasks/compute-page.ts';
 import { call, tokenFor } from '../../support/api.ts';
-import { history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { executionEnded, history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { seedDivisions, testVillageCode } from '../../support/registries/village-import-fixtures.ts';
 import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
 import { waitUntil } from '../../support/wait.ts';
@@ -31,6 +33,16 @@ villages[1] = tianjin;
 villages[2] = ruian;
 
 const path = (events: HistoryEvent[]) => [...new Set(statesEntered(events))];
+
+/**
+ * Starts another execution for a run by hand, under another name (a start that finds no running
+ * execution of the run), and returns how it ended and the states it entered.
+ */
+async function strayExecution(id: string, suffix: string): Promise<{ status: string | undefined; path: string[] }> {
+  const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('funding-run'), name: `${id}-${suffix}`, input: JSON.stringify({ runId: id }) }));
+  const ended = await executionEnded(executionArn!, runWait);
+  return { status: ended.status, path: statesEntered(await history(executionArn!)) };
+}
 
 /** Waits of a run over 2,300 villages: under the 60-s test timeout, with room for a loaded machine. */
 const runWait = { timeoutMs: 45_000, intervalMs: 100 };
@@ -142,7 +154,7 @@ describe('a funding run over the district on the local Step Functions endpoint',
     expect(started.status).toBe(201);
     const { run, events } = await waitForExecutionEnd(started.body.id);
     expect(run).toMatchObject({ status: 'dry-run-complete', villageCount, pageCount: 3, summary: { total: { villages: villageCount } } });
-    expect(path(events)).toEqual(['Snapshot', 'ComputePages', 'ComputePage', 'Summarise', 'IsDryRun', 'DryRunComplete']);
+    expect(path(events)).toEqual(['Snapshot', 'IsSettled', 'ComputePages', 'ComputePage', 'Summarise', 'IsDryRun', 'DryRunComplete']);
     expect(run.historyEvents).toBeLessThanOrEqual(historyEventBound(3, 'dry'));
     expect(run.stateTransitions).toBe(stateTransitionBound(3, 'dry'));
     expect((await call(app, 'POST', `/funding/runs/${run.id}/approve`, { token: finance, body: {} })).status).toBe(409);
@@ -200,7 +212,7 @@ describe('a funding run over the district on the local Step Functions endpoint',
 
     const { run, events } = await waitForExecutionEnd(id);
     expect(run.status).toBe('paid');
-    expect(path(events)).toEqual(['Snapshot', 'ComputePages', 'ComputePage', 'Summarise', 'IsDryRun', 'AwaitApproval', 'DisbursePages', 'DisbursePage', 'MarkPaid']);
+    expect(path(events)).toEqual(['Snapshot', 'IsSettled', 'ComputePages', 'ComputePage', 'Summarise', 'IsDryRun', 'AwaitApproval', 'DisbursePages', 'DisbursePage', 'MarkPaid']);
     const payable = run.summary.total.topUpFen - excludedTopUp;
     expect(run.payableTopUpFen).toBe(payable);
     // One ledger entry per paid village: every village with a top-up except the excluded one.
@@ -228,6 +240,12 @@ describe('a funding run over the district on the local Step Functions endpoint',
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ id, status: 'paid' });
     expect((await ledgerTotals('funding', id)).count).toBe(paidLines);
+
+    // Another execution started for the paid run (by hand, under another name) ends at once instead
+    // of asking for an approval that was given long ago, and changes nothing.
+    expect(await strayExecution(id, 'again')).toEqual({ status: 'SUCCEEDED', path: ['Snapshot', 'IsSettled', 'AlreadySettled'] });
+    expect(await ledgerTotals('funding', id)).toEqual({ count: paidLines, totalFen: payable });
+    expect((await call(app, 'GET', `/funding/runs/${id}`, { token: finance })).body).toMatchObject({ status: 'paid', progress: run.progress });
 
     // Exports: Chinese headers, yuan with two decimals from fen.
     const csv = await app.request(`/funding/runs/${id}/allocations.csv`, { headers: { authorization: `Bearer ${finance}` } });
@@ -259,9 +277,12 @@ describe('a funding run over the district on the local Step Functions endpoint',
     expect(rejected.status).toBe(200);
     const { run, events } = await waitForExecutionEnd(id);
     expect(run).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', comment: '增量标准需重新核定' } });
-    expect(path(events)).toEqual(['Snapshot', 'ComputePages', 'ComputePage', 'Summarise', 'IsDryRun', 'AwaitApproval', 'Rejected']);
+    expect(path(events)).toEqual(['Snapshot', 'IsSettled', 'ComputePages', 'ComputePage', 'Summarise', 'IsDryRun', 'AwaitApproval', 'Rejected']);
     expect(await ledgerTotals('funding', id)).toEqual({ count: 0, totalFen: 0 });
     expect((await call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: {} })).status).toBe(409);
+    // So does another execution of the rejected run.
+    expect(await strayExecution(id, 'again')).toEqual({ status: 'SUCCEEDED', path: ['Snapshot', 'IsSettled', 'AlreadySettled'] });
+    expect((await call(app, 'GET', `/funding/runs/${id}`, { token: finance })).body.status).toBe('rejected');
     expect(historyEventBound(100, 'paid')).toBeLessThan(historyEventLimit / 10);
   });
 });

@@ -18,6 +18,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'import:create': ['admin'],
   'import:read': ['admin', 'auditor'],
   'workflow:read': ['admin', 'auditor'],
+  'workflow:redrive': ['admin'],
   'funding-policy:create': ['admin'],
   'funding-policy:read': ['admin', 'finance', 'township', 'auditor'],
   'funding-current:read': ['admin', 'finance', 'township', 'village', 'auditor'],

@@ -61,7 +61,7 @@ export function historyEventBound(pages: number, kind: 'dry' | 'paid' | 'rejecte
   const choice = 2;
   const succeed = 2;
   const execution = 2;
-  const toSummary = execution + task /* Snapshot */ + map /* ComputePages */ + task /* Summarise */ + choice /* IsDryRun */;
+  const toSummary = execution + task /* Snapshot */ + choice /* IsSettled */ + map /* ComputePages */ + task /* Summarise */ + choice /* IsDryRun */;
   if (kind === 'dry') return toSummary + succeed;
   const approval = task + 1; /* AwaitApproval (callback) */
   if (kind === 'rejected') return toSummary + approval + succeed;
@@ -74,7 +74,7 @@ export function historyEventBound(pages: number, kind: 'dry' | 'paid' | 'rejecte
  * inner states included) of a run without retries.
  */
 export function stateTransitionBound(pages: number, kind: 'dry' | 'paid' | 'rejected'): number {
-  const toSummary = 1 /* Snapshot */ + 1 + pages /* ComputePages + its tasks */ + 1 /* Summarise */ + 1; /* IsDryRun */
+  const toSummary = 1 /* Snapshot */ + 1 /* IsSettled */ + 1 + pages /* ComputePages + its tasks */ + 1 /* Summarise */ + 1; /* IsDryRun */
   if (kind === 'dry') return toSummary + 1;
   if (kind === 'rejected') return toSummary + 1 + 1;
   return toSummary + 1 /* AwaitApproval */ + 1 + pages /* DisbursePages */ + 1; /* MarkPaid */

@@ -1,6 +1,6 @@
 import { defineTask } from '../../../shared/task.ts';
 import * as z from 'zod';
-import { fundingRunIdSchema } from '../domain/run.ts';
+import { finalRunStatuses, fundingRunIdSchema } from '../domain/run.ts';
 import type { Page } from '../../../platform/store/pagination.ts';
 import { villages as villageEntity, type VillageRecord } from '../../../platform/registries/store/village.ts';
 import { recordedFundingBetween } from '../store/village-funding.ts';
@@ -14,6 +14,8 @@ export interface SnapshotOutput {
   readonly villageCount: number;
   /** Page indexes for the Map states. */
   readonly pages: number[];
+  /** The run has reached a final status already: the workflow ends at once (IsSettled). */
+  readonly settled: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 function outcome(run: FundingRun): SnapshotOutput {
-  return { runId: run.id, dryRun: run.dryRun, villageCount: run.villageCount ?? 0, pages: range(run.pageCount ?? 0) };
+  return { runId: run.id, dryRun: run.dryRun, villageCount: run.villageCount ?? 0, pages: range(run.pageCount ?? 0), settled: finalRunStatuses.includes(run.status) };
 }
 
 /**
@@ -37,6 +39,8 @@ function outcome(run: FundingRun): SnapshotOutput {
  * page whatever the district's size. Later edits of villages or funding do not change the run.
  * A repeat after the snapshot was recorded returns it unchanged; a repeat of an interrupted
  * snapshot starts over and overwrites its own pages (the page count is recorded only at the end).
+ * A run that is paid, rejected, failed or a finished dry run is reported `settled`, so that another
+ * execution started for it ends at once instead of asking for an approval nobody can give.
  */
 async function run({ runId }: z.infer<typeof snapshotInputSchema>): Promise<SnapshotOutput> {
   const run = await mustGetRun(runId);
