@@ -6,6 +6,8 @@ import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { getPayout } from '../../../functions/platform/payments/store/payout.ts';
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { listOutbox } from '../../../functions/platform/store/outbox.ts';
+import { getDecision } from '../../../functions/platform/decisions/store.ts';
+import { runApprovalDecisionId } from '../../../functions/programs/funding/steps.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { actors, decide, enterprise, helanPolicy, openDecision, openProgram, seedVillage, signAll, submit, until, village, type Actors } from '../../support/reward/fixtures.ts';
 import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
@@ -136,5 +138,121 @@ describe('a reward from approval to bank file to reconciliation to paid', () => 
     const audit = await call(app, 'GET', `/audit?entity=${encodeURIComponent(`payout:reward:${programId}:${id}`)}`, { token: t.admin });
     expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['payout.paid', 'payout.issued']);
     expect(audit.body.items[0].after).toMatchObject({ amountFen: 3_000_000, instructionId: lines[0]!.instruction, ledgerKey: { pk: `LEDGER#reward#${programId}`, sk: `ENTRY#${id}` } });
+  });
+});
+
+describe('a funding run from approval to bank file to reconciliation to paid', () => {
+  it('pays every line once: two approvers above the threshold, a failed line reissued to corrected details, a waiting payee released, conflicting files refused', async () => {
+    const policy = await call(app, 'POST', '/funding/policies', { token: t.admin, body: { division: '120225', year: 2026, name: '支付测试', rule: tianjinRuianRule } });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    const started = await call(app, 'POST', '/funding/runs', { token: t.admin, body: { policyId: policy.body.id } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const runId = started.body.id as string;
+    const waitRun = async (status: string) =>
+      (
+        await waitUntil(
+          async () => {
+            const run = await call(app, 'GET', `/funding/runs/${runId}`, { token: t.finance1 });
+            return { done: run.body.status === status, seen: `run ${runId} is ${run.body.status}`, run: run.body };
+          },
+          { what: `run ${runId} to be ${status}`, timeoutMs: 45_000, intervalMs: 50 },
+        )
+      ).run;
+    await waitRun('awaiting-approval');
+    await waitUntil(async () => {
+      const d = await getDecision(runApprovalDecisionId(runId));
+      return { done: d?.status === 'open', seen: `run approval ${d?.status ?? 'not open'}` };
+    }, { what: 'the run approval to open', timeoutMs: 45_000, intervalMs: 50 });
+    expect((await call(app, 'POST', `/funding/runs/${runId}/approve`, { token: t.finance1, body: {} })).status).toBe(200);
+    await waitRun('paid');
+
+    // Every line of the run with a top-up is one payout; the payee without an account waits, visibly.
+    const all = await call(app, 'GET', `/payments/programs/funding/${runId}/payouts?limit=100`, { token: t.finance1 });
+    const payouts = all.body.items as { payoutId: string; sourceId: string; status: string; amountFen: number }[];
+    const ours = payouts.filter((p) => villages.some((v) => v.code === p.sourceId) || p.sourceId === village);
+    expect(ours.find((p) => p.sourceId === noAccount)).toMatchObject({ status: 'awaiting-account' });
+    const before = await call(app, 'GET', `/payments/programs/funding/${runId}/totals`, { token: t.finance1 });
+    expect(before.body.consistent).toBe(true);
+    expect(before.body.payouts['awaiting-account'].count).toBe(1);
+    const approvedCount = before.body.payouts.approved.count as number;
+    const approvedFen = before.body.payouts.approved.amountFen as number;
+
+    // A threshold this batch reaches: two different finance users approve it.
+    process.env.PAYMENT_TWO_APPROVER_THRESHOLD_FEN = '1';
+    resetConfig();
+    const batch1 = (await call(app, 'POST', '/payments/batches', { token: t.finance1, body: { program: 'funding' } })).body.batchId as string;
+    const waiting = await waitForBatch(app, t.finance1, batch1, ['awaiting-approval']);
+    expect(waiting).toMatchObject({ count: approvedCount - 1, totalFen: approvedFen - payouts.find((p) => p.sourceId === noAccount)!.amountFen, requiredApprovals: 2 });
+    await waitForBatchStep(batch1, 'approval');
+    const first = await call(app, 'POST', `/payments/batches/${batch1}/approve`, { token: t.finance2, body: {} });
+    expect(first.body).toMatchObject({ status: 'partial', remaining: 1 });
+    expect((await call(app, 'POST', `/payments/batches/${batch1}/approve`, { token: t.finance2, body: {} })).status).toBe(403);
+    const finance3 = await tokenFor('finance', '120225', { sub: 'finance-c' });
+    expect((await call(app, 'POST', `/payments/batches/${batch1}/approve`, { token: finance3, body: {} })).body).toMatchObject({ status: 'answered' });
+    await waitForBatchStep(batch1, 'export');
+    const lines = await exportTreasuryCsv(app, t.finance1, batch1);
+    expect(lines).toHaveLength(approvedCount - 1);
+    await waitForBatchStep(batch1, 'results');
+
+    const failing = lines.find((l) => l.instruction.endsWith(`:${villages[3]!.code}:1`))!;
+    const results = lines.map((l) => (l === failing ? { instruction: l.instruction, amount: l.amount, status: '失败', reason: '账户已销户' } : { instruction: l.instruction, amount: l.amount, status: 'paid', bankReference: `R${l.instruction.slice(-14)}`, valueDate: '2026-12-01' }));
+
+    // A file that contradicts the batch is refused whole, every problem by row; nothing is written.
+    const others = results.filter((r) => r.instruction !== failing.instruction);
+    const conflicting = resultsCsv([
+      { ...others[0]!, instruction: 'funding:nope:120225100201:1' },
+      { ...others[1]!, amount: '1.00' },
+      { instruction: failing.instruction, amount: failing.amount, status: 'failed' },
+      ...others.slice(2),
+    ]);
+    const refused = await importResultsFile(app, t.finance1, batch1, conflicting);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['row 2: instruction', 'row 3: amount', 'row 4: reason']);
+    expect((await call(app, 'GET', `/payments/batches/${batch1}`, { token: t.finance1 })).body).toMatchObject({ status: 'sent', paid: { count: 0 }, imports: [] });
+
+    expect((await importResultsFile(app, t.finance1, batch1, resultsCsv(results))).status).toBe(202);
+    const reconciled = await waitForBatch(app, t.finance1, batch1, ['reconciled']);
+    expect(reconciled.failed).toEqual({ count: 1, amountFen: Number(failing.amount.replace('.', '')) });
+    const failedRef = { program: 'funding', programId: runId, sourceId: villages[3]!.code };
+    expect(await getPayout(failedRef)).toMatchObject({ status: 'failed', failureReason: '账户已销户' });
+    const allocation = async (code: string) => (await call(app, 'GET', `/funding/runs/${runId}/allocations?division=${code}`, { token: t.finance1 })).body.items[0];
+    expect(await allocation(villages[3]!.code)).toMatchObject({ payment: { status: 'failed', reason: '账户已销户' } });
+    expect(await allocation(villages[4]!.code)).toMatchObject({ payment: { status: 'paid', valueDate: '2026-12-01' } });
+    expect((await listOutbox('role:finance@120225', { limit: 50 })).items.some((m) => m.topic === 'payments.failed' && m.body.batchId === batch1)).toBe(true);
+
+    // Finance corrects the account (four-eyes) and reissues: a new instruction, the failed one can never be paid.
+    const code = villages[3]!.code;
+    const proposal = await call(app, 'POST', `/payments/payees/${code}/account-changes`, { token: t.finance1, body: { accountName: `${code}股份经济合作社`, bank: '天津农商银行', accountNumber: '6230000000000000001', validFrom: '2026-01-01' } });
+    expect((await call(app, 'POST', `/payments/payees/${code}/account-changes/${proposal.body.changeId}/approve`, { token: t.finance2 })).status).toBe(200);
+    const reissued = await call(app, 'POST', `/payments/payouts/${encodeURIComponent(`funding:${runId}:${code}`)}/reissue`, { token: t.finance1 });
+    expect(reissued.status, JSON.stringify(reissued.body)).toBe(200);
+    expect(reissued.body).toMatchObject({ status: 'instructed', attempt: 2, instructionId: `funding:${runId}:${code}:2`, account: { accountNumber: '6230000000000000001' }, attempts: [{ instructionId: failing.instruction, reason: '账户已销户' }] });
+    expect((await call(app, 'POST', `/payments/payouts/${encodeURIComponent(`funding:${runId}:${code}`)}/reissue`, { token: t.finance1 })).status).toBe(409);
+    // The bank "changing its mind" about the failed line is refused: a line gets one result.
+    const flip = await importResultsFile(app, t.finance1, batch1, resultsCsv([{ instruction: failing.instruction, amount: failing.amount, status: 'paid', bankReference: 'LATE1', valueDate: '2026-12-02' }]));
+    expect(flip.status).toBe(422);
+
+    // The waiting payee gets an account: its payout is instructed.
+    const waitingProposal = await call(app, 'POST', `/payments/payees/${noAccount}/account-changes`, { token: t.finance2, body: { accountName: `${noAccount}股份经济合作社`, bank: '中国邮政储蓄银行', accountNumber: '6210000000000000002', validFrom: '2026-01-01' } });
+    const released = await call(app, 'POST', `/payments/payees/${noAccount}/account-changes/${waitingProposal.body.changeId}/approve`, { token: t.finance1 });
+    expect(released.body.releasedPayouts).toBe(1);
+
+    delete process.env.PAYMENT_TWO_APPROVER_THRESHOLD_FEN;
+    resetConfig();
+    const batch2 = (await call(app, 'POST', '/payments/batches', { token: t.finance1, body: { program: 'funding' } })).body.batchId as string;
+    expect(await waitForBatch(app, t.finance1, batch2, ['awaiting-approval'])).toMatchObject({ count: 2, requiredApprovals: 1 });
+    await waitForBatchStep(batch2, 'approval');
+    expect((await call(app, 'POST', `/payments/batches/${batch2}/approve`, { token: t.finance2, body: {} })).body).toMatchObject({ status: 'answered' });
+    await waitForBatchStep(batch2, 'export');
+    const lines2 = await exportTreasuryCsv(app, t.finance1, batch2);
+    expect(lines2.map((l) => l.instruction).sort()).toEqual([`funding:${runId}:${code}:2`, `funding:${runId}:${noAccount}:1`].sort());
+    await waitForBatchStep(batch2, 'results');
+    expect((await importResultsFile(app, t.finance1, batch2, resultsCsv(lines2.map((l) => ({ instruction: l.instruction, amount: l.amount, status: 'paid', bankReference: `B2-${l.instruction.slice(-14)}`, valueDate: '2026-12-02' }))))).status).toBe(202);
+    await waitForBatch(app, t.finance1, batch2, ['reconciled']);
+
+    expect(await getPayout(failedRef)).toMatchObject({ status: 'paid', attempt: 2, bankReference: `B2-${`funding:${runId}:${code}:2`.slice(-14)}` });
+    const after = await call(app, 'GET', `/payments/programs/funding/${runId}/totals`, { token: t.finance1 });
+    expect(after.body).toMatchObject({ consistent: true, payouts: { approved: { count: approvedCount, amountFen: approvedFen }, paid: { count: approvedCount, amountFen: approvedFen }, failed: { count: 0 }, sent: { count: 0 } } });
+    expect(after.body.ledger).toEqual({ count: approvedCount, amountFen: approvedFen });
   });
 });
