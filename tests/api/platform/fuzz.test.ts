@@ -35,6 +35,10 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
   'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
   'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts
+  'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
+  'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
+  // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:
+  'POST /payments/payees/{payeeId}/account-changes/{changeId}/approve', 'POST /payments/batches/{id}/export', 'POST /payments/payouts/{payoutId}/reissue',
   'POST /workflows/executions/{id}/redrive', // takes no body (nothing to fuzz): every answer it gives is in tests/api/platform/workflows-redrive.test.ts
 ];
 

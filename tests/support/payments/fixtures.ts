@@ -2,6 +2,10 @@ import { expect } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { call, type AppLike } from '../api.ts';
 import { waitUntil } from '../wait.ts';
+import { lastStatesEntered } from '../stepfunctions.ts';
+import { stateMachineArn } from '../../../functions/shared/config.ts';
+
+export const batchExecutionArn = (batchId: string) => `${stateMachineArn('payment-batch').replace(':stateMachine:', ':execution:')}:${batchId}`;
 import { getDecision } from '../../../functions/platform/decisions/store.ts';
 import { approvalDecisionId, exportDecisionId, resultsDecisionId } from '../../../functions/platform/payments/steps.ts';
 import { proposeAccountChange, decideAccountChange } from '../../../functions/platform/payments/store/payee.ts';
@@ -36,7 +40,8 @@ export async function waitForBatchStep(batchId: string, step: 'approval' | 'expo
   await waitUntil(
     async () => {
       const d = await getDecision(id);
-      return { done: d?.status === 'open', seen: `decision ${id} ${d ? `is ${d.status}` : 'does not exist'}` };
+      const done = d?.status === 'open';
+      return { done, seen: `decision ${id} ${d ? `is ${d.status}` : 'does not exist'}${done ? '' : `; the batch's workflow: ${await lastStatesEntered(batchExecutionArn(batchId))}`}` };
     },
     { what: `decision ${id} to open`, ...waitOptions },
   );

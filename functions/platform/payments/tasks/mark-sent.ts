@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineTask } from '../../../shared/task.ts';
 import { runBounded } from '../../../shared/pool.ts';
+import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { workflowActor } from '../../decisions/store.ts';
 import { TransactionConditionFailed, writeTransaction } from '../../store/transact.ts';
 import { batchIdSchema } from '../domain/batch.ts';
@@ -29,6 +30,7 @@ async function run({ batchId }: z.infer<typeof markSentInputSchema>): Promise<{ 
       }
     });
   }
+  maybeFail('payments-mark-sent', faultRandom('payments-mark-sent', batchId));
   const batch = await mustGetBatch(batchId);
   if (batch.status === 'sending') {
     try {

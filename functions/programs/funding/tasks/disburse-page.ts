@@ -5,6 +5,7 @@ import { sumFen } from '../../../platform/money.ts';
 import { ledgerEntries, ledgerEntryItem } from '../../../platform/store/ledger.ts';
 import { issuePayouts } from '../../../platform/payments/store/payout.ts';
 import { batchPut } from '../../../platform/store/batch.ts';
+import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { allocations as allocationEntity, allocationsBetween, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage, runWorkflowActor } from '../store/run.ts';
 
 export const disbursePageInputSchema = z.object({ runId: fundingRunIdSchema, page: z.number().int().min(0) });
@@ -54,6 +55,7 @@ async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Pr
     })),
     runWorkflowActor,
   );
+  maybeFail('funding-disburse-page', faultRandom('funding-disburse-page', `${runId}#${page}`));
   const counts = await recordPaidPage(runId, page, { villages: payable.length, amountFen: sumFen(payable.map((a) => a.topUpFen)), skipped: allocations.length - payable.length });
   return { page, villages: counts.villages };
 }
