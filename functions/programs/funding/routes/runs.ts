@@ -8,15 +8,14 @@ import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../pl
 import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
-import { formatYuan } from '../../../platform/money.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
 import { dryRunId, exclusionReasonSchema, finalRunStatuses, fundingPageSize, fundingRunIdSchema, fundingRunStatusSchema, realRunId } from '../domain/run.ts';
 import { rowXml, xlsxContentType, xlsxWorkbook, type XlsxCell } from '../../../shared/xlsx.ts';
+import { allocationView, allocationViewSchema, exportCells, exportHeaders } from './allocation-view.ts';
 import { fundingPolicyIdSchema, getFundingPolicy } from '../store/policy.ts';
 import {
   allAllocations,
-  allocationRecordSchema,
   createRun,
   excludeVillage,
   listAllocations,
@@ -24,7 +23,6 @@ import {
   mustGetRun,
   setRunExecutionArn,
   setRunTransitions,
-  type AllocationRecord,
   type FundingRun,
 } from '../store/run.ts';
 import { decideRun } from '../use-cases.ts';
@@ -72,7 +70,7 @@ const runViewSchema = z
 type RunView = z.infer<typeof runViewSchema>;
 
 const idParams = z.object({ id: documented(fundingRunIdSchema, { param: { name: 'id', in: 'path' } }) });
-const allocationSchema = documented(allocationRecordSchema, 'FundingAllocation');
+const allocationSchema = allocationViewSchema;
 
 /**
  * Start (or find) the run's execution. It is named after the run and gets the same input every
@@ -136,28 +134,7 @@ async function view(run: FundingRun): Promise<RunView> {
   });
 }
 
-// ---- Exports ----
-
-const exportHeaders = ['村代码', '村名', '人口', '经济薄弱村', '人口档次', '资金来源', '现有运转经费(元)', '新运转经费总额(元)', '增量补助(元)', '其中服务群众专项经费(元)', '适用保底线(元)', '触及保底', '触及上限', '剔除原因'];
-
-function exportCells(a: AllocationRecord): XlsxCell[] {
-  return [
-    { text: a.code },
-    { text: a.name },
-    { integer: a.population },
-    { text: a.economicallyWeak ? '是' : '否' },
-    { text: a.tier ?? '' },
-    { text: a.source === 'recorded' ? '乡镇填报' : '村庄名录' },
-    { decimal: formatYuan(a.currentFen) },
-    { decimal: formatYuan(a.newTotalFen) },
-    { decimal: formatYuan(a.excluded ? 0 : a.topUpFen) },
-    { decimal: formatYuan(a.earmarkFen) },
-    a.floorFen === null ? { text: '' } : { decimal: formatYuan(a.floorFen) },
-    { text: a.floorApplied ? '是' : '否' },
-    { text: a.capApplied ? '是' : '否' },
-    { text: a.excluded?.reason ?? '' },
-  ];
-}
+// ---- Exports (columns in allocation-view.ts) ----
 
 const csvCell = (value: string) => (/[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 const cellText = (cell: XlsxCell) => ('text' in cell ? cell.text : 'decimal' in cell ? cell.decimal : String(cell.integer));
@@ -292,7 +269,8 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       if (division && !division.startsWith(run.division.slice(0, Math.min(division.length, run.division.length)))) {
         throw new ValidationError([{ field: 'division', message: `is not inside the run’s jurisdiction ${run.division}`, in: 'query' }]);
       }
-      return c.json(await listAllocations(run.id, { division, floorApplied, capApplied, excluded, tier }, { limit, cursor }), 200);
+      const page = await listAllocations(run.id, { division, floorApplied, capApplied, excluded, tier }, { limit, cursor });
+      return c.json({ ...page, items: page.items.map(allocationView) }, 200);
     },
   )
 
@@ -314,7 +292,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
       if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'body' }]);
       if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; villages can only be excluded while it awaits approval`);
-      return c.json(await excludeVillage(run, code, reason, actor), 201);
+      return c.json(allocationView(await excludeVillage(run, code, reason, actor)), 201);
     },
   )
 
