@@ -18,6 +18,7 @@ import {
   allAllocations,
   createRun,
   excludeVillage,
+  undoExclusion,
   listAllocations,
   listRuns,
   mustGetRun,
@@ -38,6 +39,9 @@ export const fundingRunStartSchema = z
 export const fundingExclusionSchema = z
   .strictObject({ code: documented(villageCodeSchema, { example: '120225104201' }), reason: documented(exclusionReasonSchema, { example: '村账审计未完成' }) })
   .openapi('FundingExclusion');
+export const fundingExclusionUndoSchema = z
+  .strictObject({ reason: documented(exclusionReasonSchema, { example: '审计已完成，恢复拨付' }) })
+  .openapi('FundingExclusionUndo');
 export const fundingApproveSchema = z.strictObject({ comment: z.string().trim().max(500).optional() }).openapi('FundingRunApproval');
 export const fundingRejectSchema = z.strictObject({ reason: documented(exclusionReasonSchema, { example: '增量标准需重新核定' }) }).openapi('FundingRunRejection');
 
@@ -70,6 +74,7 @@ const runViewSchema = z
 type RunView = z.infer<typeof runViewSchema>;
 
 const idParams = z.object({ id: documented(fundingRunIdSchema, { param: { name: 'id', in: 'path' } }) });
+const exclusionParams = idParams.extend({ code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225104201' }) });
 const allocationSchema = allocationViewSchema;
 
 /**
@@ -293,6 +298,28 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'body' }]);
       if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; villages can only be excluded while it awaits approval`);
       return c.json(allocationView(await excludeVillage(run, code, reason, actor)), 201);
+    },
+  )
+
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('funding-run:decide')] as const,
+      path: '/runs/{id}/exclusions/{code}/undo',
+      tags: ['funding'],
+      summary: 'Undo a village’s exclusion with a reason (finance, before approving): the village is paid again',
+      request: { params: exclusionParams, body: { required: true, content: json(fundingExclusionUndoSchema) } },
+      responses: { 200: { description: 'The exclusion is undone; the allocation as it will be paid', content: json(allocationSchema) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { id, code } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      principalOf(c);
+      const run = await mustGetRun(id);
+      const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
+      if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'path' }]);
+      if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; exclusions can only be undone while it awaits approval`);
+      return c.json(allocationView(await undoExclusion(run, code, reason, actor)), 200);
     },
   )
 

@@ -337,7 +337,15 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
           ExpressionAttributeValues: { ':one': 1, ':fen': allocation.topUpFen, ':at': excluded.at, ':awaiting': 'awaiting-approval' },
         }),
       ),
-      auditPut({ entityType: 'fundingRun', entityId: run.id, division: code, action: 'fundingRun.exclude', actor, after: { code, reason, topUpFen: allocation.topUpFen }, at: now }),
+      auditPut({
+        entityType: 'fundingRun',
+        entityId: run.id,
+        division: code,
+        action: 'fundingRun.exclude',
+        actor,
+        after: { code, reason, currentFen: allocation.currentFen, newTotalFen: allocation.newTotalFen, topUpFen: allocation.topUpFen, earmarkFen: allocation.earmarkFen },
+        at: now,
+      }),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
@@ -347,6 +355,60 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
     throw err;
   }
   return { ...allocation, excluded };
+}
+
+/**
+ * Undo an exclusion (finance, before approving), with a reason: the allocation is paid again, the
+ * run's exclusion counters move back, and the audit record (with the exclusion undone and the
+ * amount) is written, in one transaction conditional on the run still awaiting approval and on the
+ * exclusion being the one read. 409 when the run is no longer awaiting approval, or the village is
+ * not excluded (any more: of two simultaneous undos, one wins); 404 when the run has no such village.
+ */
+export async function undoExclusion(run: FundingRun, code: string, reason: string, actor: Actor, now = new Date()): Promise<AllocationRecord> {
+  const allocation = await getAllocation(run.id, code);
+  if (!allocation) throw new NotFoundError(`Funding run ${run.id} has no allocation for village ${code}`);
+  const { excluded, ...restored } = allocation;
+  if (!excluded) throw new ConflictError(`Village ${code} is not excluded from run ${run.id}`);
+  const at = now.toISOString();
+  try {
+    await writeTransaction([
+      named(
+        'allocation',
+        updateItem(allocations.keyOf({ runId: run.id, code }), {
+          UpdateExpression: 'REMOVE excluded',
+          ConditionExpression: 'excluded.#at = :excludedAt',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':excludedAt': excluded.at },
+        }),
+      ),
+      named(
+        'run',
+        updateItem(runs.keyOf({ id: run.id }), {
+          UpdateExpression: 'ADD excludedVillages :minusOne, excludedTopUpFen :minusFen SET updatedAt = :at',
+          ConditionExpression: '#status = :awaiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':minusFen': -allocation.topUpFen, ':at': at, ':awaiting': 'awaiting-approval' },
+        }),
+      ),
+      auditPut({
+        entityType: 'fundingRun',
+        entityId: run.id,
+        division: code,
+        action: 'fundingRun.undoExclusion',
+        actor,
+        before: { code, excluded },
+        after: { code, reason, currentFen: allocation.currentFen, newTotalFen: allocation.newTotalFen, topUpFen: allocation.topUpFen, earmarkFen: allocation.earmarkFen },
+        at: now,
+      }),
+    ]);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed) {
+      if (err.failed.includes('allocation')) throw new ConflictError(`Village ${code} is no longer excluded from run ${run.id} as read (its exclusion was undone or changed meanwhile)`);
+      throw new ConflictError(`Funding run ${run.id} is not awaiting approval; exclusions can only be undone before it is approved`);
+    }
+    throw err;
+  }
+  return restored;
 }
 
 // ---- Disbursement ----
