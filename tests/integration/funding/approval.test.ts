@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../functions/api/app.ts';
 import { listEntityAudit, type AuditRecord } from '../../../functions/platform/store/audit.ts';
+import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { seedDivisions } from '../../support/registries/village-import-fixtures.ts';
@@ -8,8 +9,9 @@ import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/f
 import { waitUntil } from '../../support/wait.ts';
 
 // Finance's part of a real run, through the API on DynamoDB Local and the real local Step Functions
-// endpoint: undoing an exclusion (counters exact, also under simultaneous requests), and the audit
-// records of the money path. 60 villages, one page.
+// endpoint: undoing an exclusion (counters exact, also under simultaneous requests), separation of
+// duties (the starter never approves; two approvers from the policy's threshold). 60 villages, one
+// page.
 
 const app = buildApp();
 const villages = fundingVillages(60);
@@ -136,3 +138,91 @@ describe('undoing an exclusion before approval', () => {
     expect((await undo(rejectedRun, code)).status).toBe(409);
   });
 });
+
+/** A policy whose every run needs two finance approvers (any payable total reaches 1 fen). */
+const twoApproverRule = { ...tianjinRuianRule, approval: { twoApproverThresholdFen: 1 } };
+const approve = (id: string, token: string, comment?: string) => call(app, 'POST', `/funding/runs/${id}/approve`, { token, body: comment ? { comment } : {} });
+const answer = (id: string, token: string, decision: 'approve' | 'reject', comment?: string) =>
+  call(app, 'POST', `/decisions/funding.run-approval.${id}.r1`, { token, body: { decision, ...(comment ? { comment } : {}) } });
+
+async function waitForStatus(id: string, status: string) {
+  await waitUntil(
+    async () => {
+      const run = await getRun(id);
+      if (run.status === 'failed') throw new Error(JSON.stringify(run.failure));
+      return { done: run.status === status, seen: `run ${id} is ${run.status}` };
+    },
+    { what: `run ${id} ${status}`, timeoutMs: 20_000, intervalMs: 50 },
+  );
+}
+
+describe('separation of duties on a run’s approval', () => {
+  it('the person who started the run may not approve it: one token with both roles, another token of the same user, or the same name in another form', async () => {
+    const both = await tokenFor(['admin', 'finance'], '120225', { sub: 'zhang.wei' });
+    const id = await runAwaitingApproval(tianjinRuianRule, both);
+    const sameUserFinanceOnly = await tokenFor('finance', '120225', { sub: 'zhang.wei' });
+    const sameUserFullWidth = await tokenFor('finance', '120225', { sub: 'ｚｈａｎｇ.ｗｅｉ' });
+    for (const token of [both, sameUserFinanceOnly, sameUserFullWidth]) {
+      const refused = await approve(id, token);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.body.detail).toMatch(/^approver-started-the-run: the run was started by zhang\.wei/);
+      expect((await answer(id, token, 'approve')).status).toBe(403);
+    }
+    expect((await getRun(id)).status).toBe('awaiting-approval');
+    // Below the threshold (60 villages, far under 10,000,000 yuan) one other finance user approves.
+    const approved = await approve(id, finance);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'disbursing', approval: { required: 1, financeApprovals: ['finance-120225'], remaining: 0 } });
+    await waitForStatus(id, 'paid');
+  });
+
+  it('from the policy’s threshold, two different finance users approve, through the route or /decisions; exclusions are fixed after the first', async () => {
+    const id = await runAwaitingApproval(twoApproverRule);
+    const code = villages[9]!.code;
+    expect((await exclude(id, code)).status).toBe(201);
+    const f2 = await tokenFor('finance', '120225', { sub: 'finance-2' });
+
+    const first = await answer(id, finance, 'approve', '初审同意');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'partial', remaining: 1, applicationStatus: 'awaiting-approval' });
+    const waiting = await getRun(id);
+    expect(waiting).toMatchObject({ status: 'awaiting-approval', approval: { required: 2, financeApprovals: ['finance-120225'], remaining: 1 } });
+    expect(waiting.decision).toBeUndefined();
+    // The decision carries who approved, as reward's first approvals do; it stays in the inbox for the second approver.
+    const decision = await call(app, 'GET', `/decisions/funding.run-approval.${id}.r1`, { token: f2 });
+    expect(decision.body).toMatchObject({ status: 'open', partials: [{ approver: 'finance-120225', comment: '初审同意' }] });
+
+    // The first approver does not count twice; the exclusions are what they approved.
+    const again = await approve(id, finance);
+    expect(again.status).toBe(403);
+    expect(again.body.detail).toMatch(/^already-approved-by-this-user/);
+    expect((await exclude(id, villages[8]!.code)).status).toBe(409);
+    const undoRefused = await undo(id, code);
+    expect(undoRefused.status).toBe(409);
+    expect(undoRefused.body.detail).toContain('finance-120225');
+    expect(await ledgerEntries(id)).toBe(0);
+
+    const second = await approve(id, f2, '复核同意');
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ status: 'disbursing', approval: { required: 2, financeApprovals: ['finance-120225', 'finance-2'], remaining: 0 }, decision: { outcome: 'approved', by: 'finance-2' } });
+    expect((await approve(id, f2, '复核同意')).status).toBe(200); // a repeat of the answer that completed it
+    await waitForStatus(id, 'paid');
+  });
+
+  it('one finance user’s rejection ends the run, also after a first approval', async () => {
+    const id = await runAwaitingApproval(twoApproverRule);
+    const f2 = await tokenFor('finance', '120225', { sub: 'finance-2' });
+    expect((await approve(id, finance)).status).toBe(200);
+    const rejected = await answer(id, f2, 'reject', '增量标准需重新核定');
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'answered', applicationStatus: 'rejected' });
+    await waitForStatus(id, 'rejected');
+    expect((await approve(id, f2)).status).toBe(409);
+    expect(await ledgerEntries(id)).toBe(0);
+  });
+});
+
+async function ledgerEntries(id: string): Promise<number> {
+  return (await ledgerTotals('funding', id)).count;
+}

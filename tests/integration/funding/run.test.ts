@@ -197,8 +197,13 @@ describe('a funding run over the district on the local Step Functions endpoint',
     // Only finance of the jurisdiction approves.
     expect((await call(app, 'POST', `/funding/runs/${id}/approve`, { token: admin, body: {} })).status).toBe(403);
     expect((await call(app, 'POST', `/funding/runs/${id}/approve`, { token: await tokenFor('finance', '120223'), body: {} })).status).toBe(403);
-    const approved = await call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: { comment: '同意' } });
+    // 2,300 villages, about 92 million yuan: from the default threshold (10 million) two finance users approve.
+    const firstApproval = await call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: { comment: '同意' } });
+    expect(firstApproval.status).toBe(200);
+    expect(firstApproval.body).toMatchObject({ status: 'awaiting-approval', approval: { required: 2, financeApprovals: ['finance-120225'], remaining: 1 } });
+    const approved = await call(app, 'POST', `/funding/runs/${id}/approve`, { token: await tokenFor('finance', '120225', { sub: 'finance-2' }), body: { comment: '复核同意' } });
     expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'disbursing', approval: { financeApprovals: ['finance-120225', 'finance-2'], remaining: 0 } });
     expect((await call(app, 'POST', `/funding/runs/${id}/exclusions`, { token: finance, body: { code: villages[11]!.code, reason: '太晚了' } })).status).toBe(409);
 
     const { run, events } = await waitForExecutionEnd(id);

@@ -22,11 +22,12 @@ import {
   listAllocations,
   listRuns,
   mustGetRun,
+  payableTopUpFen,
   setRunExecutionArn,
   setRunTransitions,
   type FundingRun,
 } from '../store/run.ts';
-import { decideRun } from '../use-cases.ts';
+import { decideRun, runApprovalState } from '../use-cases.ts';
 import { runApprovalDecisionId } from '../steps.ts';
 
 
@@ -61,6 +62,14 @@ const runViewSchema = z
     payableTopUpFen: z.number().int().optional().openapi({ description: 'summary.total.topUpFen minus exclusions' }),
     progress: z.object({ computedPages: z.number().int(), paidPages: z.number().int(), paidVillages: z.number().int(), paidFen: z.number().int() }),
     decision: z.object({ outcome: z.string(), by: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
+    approval: z
+      .object({
+        required: z.number().int().openapi({ description: 'Distinct finance approvals the run needs: 2 when its payable total reaches the policy’s approval.twoApproverThresholdFen' }),
+        financeApprovals: z.array(z.string()).openapi({ description: 'Who approved so far, in order' }),
+        remaining: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'Real runs: who approves. The starter never approves, and two approvers must be different users' }),
     approvalDecisionId: z.string().optional().openapi({ description: 'The pending decision in finance’s GET /inbox' }),
     failure: z.object({ error: z.string(), cause: z.string() }).optional(),
     executionArn: z.string().optional(),
@@ -120,9 +129,10 @@ async function view(run: FundingRun): Promise<RunView> {
     pageCount: run.pageCount,
     summary: run.summary,
     exclusions: { villages: run.excludedVillages, topUpFen: run.excludedTopUpFen },
-    payableTopUpFen: run.summary ? run.summary.total.topUpFen - run.excludedTopUpFen : undefined,
+    payableTopUpFen: payableTopUpFen(run),
     progress: { computedPages: run.computedPages, paidPages: run.paidPages, paidVillages: run.paidVillages, paidFen: run.paidFen },
     decision: run.decision,
+    approval: run.dryRun ? undefined : runApprovalState(run),
     approvalDecisionId: run.dryRun ? undefined : runApprovalDecisionId(run.id),
     failure: run.failure,
     executionArn: run.executionArn,
@@ -158,11 +168,19 @@ async function exportableRun(c: Context<AppEnv>, id: string): Promise<FundingRun
   return run;
 }
 
+/** Exclusions are fixed once someone approved the run: the approvals were given to the run as it was. */
+function refuseAfterFirstApproval(run: FundingRun): void {
+  if (run.financeApprovals.length === 0) return;
+  throw new ConflictError(
+    `Funding run ${run.id} was approved by ${run.financeApprovals.join(', ')} with its exclusions as they are; they can no longer change: the next approver approves the run as it is, or rejects it`,
+  );
+}
+
 async function decideRouted(c: Context<AppEnv>, id: string, outcome: 'approved' | 'rejected', text: string | undefined) {
   principalOf(c);
   const run = await mustGetRun(id);
   const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
-  return view(await decideRun(actor, run, outcome, text));
+  return view((await decideRun(actor, run, outcome, text)).run);
 }
 
 export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
@@ -205,6 +223,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
         paidPages: 0,
         paidVillages: 0,
         paidFen: 0,
+        financeApprovals: [],
         createdAt: now,
         updatedAt: now,
       });
@@ -297,6 +316,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
       if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'body' }]);
       if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; villages can only be excluded while it awaits approval`);
+      refuseAfterFirstApproval(run);
       return c.json(allocationView(await excludeVillage(run, code, reason, actor)), 201);
     },
   )
@@ -319,6 +339,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
       if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'path' }]);
       if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; exclusions can only be undone while it awaits approval`);
+      refuseAfterFirstApproval(run);
       return c.json(allocationView(await undoExclusion(run, code, reason, actor)), 200);
     },
   )
@@ -330,9 +351,10 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       middleware: [roleGate('funding-run:decide')] as const,
       path: '/runs/{id}/approve',
       tags: ['funding'],
-      summary: 'Approve the run (finance, in jurisdiction): disbursement starts; a repeat of the same approval is harmless',
+      summary:
+        'Approve the run (finance, in jurisdiction, not its starter): disbursement starts, or, when its payable total reaches the two-approver threshold, the first approval is recorded and another finance user must approve (`approval.remaining`); a repeat of the approval that completed it is harmless',
       request: { params: idParams, body: { required: true, content: json(fundingApproveSchema) } },
-      responses: { 200: { description: 'Approved', content: json(runViewSchema) }, ...writeErrorResponses },
+      responses: { 200: { description: 'Approved, or a first approval recorded (status still awaiting-approval, approval.remaining 1)', content: json(runViewSchema) }, ...writeErrorResponses },
     }),
     async (c) => c.json(await decideRouted(c, c.req.valid('param').id, 'approved', c.req.valid('json').comment), 200),
   )
