@@ -10,8 +10,8 @@ import { waitUntil } from '../../support/wait.ts';
 
 // Finance's part of a real run, through the API on DynamoDB Local and the real local Step Functions
 // endpoint: undoing an exclusion (counters exact, also under simultaneous requests), separation of
-// duties (the starter never approves; two approvers from the policy's threshold). 60 villages, one
-// page.
+// duties (the starter never approves; two approvers from the policy's threshold), and the audit
+// records of the money path. 60 villages, one page.
 
 const app = buildApp();
 const villages = fundingVillages(60);
@@ -220,6 +220,36 @@ describe('separation of duties on a run’s approval', () => {
     await waitForStatus(id, 'rejected');
     expect((await approve(id, f2)).status).toBe(409);
     expect(await ledgerEntries(id)).toBe(0);
+  });
+});
+
+describe('the audit records of the money path carry the amounts', () => {
+  it('first approval, approval and payment: payable total, approvers, and the ledger partition with its total', async () => {
+    const id = await runAwaitingApproval(twoApproverRule);
+    const code = villages[12]!.code;
+    const withheld = (await exclude(id, code)).body.excluded.withheld.topUpFen as number;
+    const f2 = await tokenFor('finance', '120225', { sub: 'finance-2' });
+    expect((await approve(id, finance, '初审同意')).status).toBe(200);
+    expect((await approve(id, f2)).status).toBe(200);
+    await waitForStatus(id, 'paid');
+    const run = await getRun(id);
+    const payable = run.payableTopUpFen as number;
+    expect(payable).toBe(run.summary.total.topUpFen - withheld);
+
+    const records = await auditOf(id);
+    const firstApproval = records.find((r) => r.action === 'fundingRun.approve');
+    expect(firstApproval?.after).toMatchObject({ payableTopUpFen: payable, excludedTopUpFen: withheld, excludedVillages: 1, financeApprovals: ['finance-120225'], required: 2, remaining: 1, comment: '初审同意' });
+    const approval = records.find((r) => r.action === 'fundingRun.disbursing');
+    expect(approval).toMatchObject({ actor: 'finance-2' });
+    expect(approval?.after).toMatchObject({ payableTopUpFen: payable, topUpFen: run.summary.total.topUpFen, financeApprovals: ['finance-120225', 'finance-2'], decision: { outcome: 'approved' } });
+    const paid = records.find((r) => r.action === 'fundingRun.paid');
+    expect(paid?.after).toMatchObject({
+      status: 'paid',
+      payableTopUpFen: payable,
+      paidFen: payable,
+      ledger: { partition: `LEDGER#funding#${id}`, entries: run.progress.paidVillages, totalFen: payable },
+    });
+    expect(await ledgerTotals('funding', id)).toEqual({ count: run.progress.paidVillages, totalFen: payable });
   });
 });
 

@@ -7,6 +7,7 @@ import { fundingSummarySchema, type FundingSummary } from '../domain/summary.ts'
 import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } from '../domain/run.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
+import { ledgerPartitionOf } from '../../../platform/store/ledger.ts';
 import { batchPut } from '../../../platform/store/batch.ts';
 import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
 import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
@@ -136,7 +137,7 @@ export function payableTopUpFen(run: Pick<FundingRun, 'summary' | 'excludedTopUp
 
 /**
  * What a run's audit records keep of it: status, counts and the money (computed, excluded, payable,
- * paid), and who approved.
+ * paid), who approved, and once it is paid, where its ledger entries are.
  */
 const auditView = (run: Partial<FundingRun> & Pick<FundingRun, 'id'>) => ({
   status: run.status,
@@ -149,6 +150,7 @@ const auditView = (run: Partial<FundingRun> & Pick<FundingRun, 'id'>) => ({
   financeApprovals: run.financeApprovals,
   paidVillages: run.paidVillages,
   paidFen: run.paidFen,
+  ...(run.status === 'paid' ? { ledger: { partition: ledgerPartitionOf('funding', run.id), entries: run.paidVillages, totalFen: run.paidFen } } : {}),
   decision: run.decision,
   failure: run.failure,
 });
