@@ -13,11 +13,15 @@ export class SeparationOfDutiesError extends AppError {
   }
 }
 
-/** Who approved a run so far, how many approvals it needs (at its payable total now), and how many remain. */
+/**
+ * Who approved a run so far, how many approvals it needs (at its payable total now), and how many
+ * remain (none once it is decided). A run approved before approvals were recorded names its decider.
+ */
 export function runApprovalState(run: FundingRun): { required: 1 | 2; financeApprovals: string[]; remaining: number } {
   const required = requiredRunApprovals(payableTopUpFen(run) ?? 0, twoApproverThresholdOf(run.rule));
-  const approved = run.decision?.outcome === 'approved';
-  return { required, financeApprovals: [...run.financeApprovals], remaining: approved ? 0 : Math.max(0, required - run.financeApprovals.length) };
+  const approvals = run.financeApprovals.length === 0 && run.decision?.outcome === 'approved' ? [run.decision.by] : [...run.financeApprovals];
+  const open = run.status === 'awaiting-approval' && run.decision === undefined;
+  return { required, financeApprovals: approvals, remaining: open ? Math.max(0, required - approvals.length) : 0 };
 }
 
 export interface RunDecisionResult {

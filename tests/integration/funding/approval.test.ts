@@ -218,6 +218,7 @@ describe('separation of duties on a run’s approval', () => {
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'answered', applicationStatus: 'rejected' });
     await waitForStatus(id, 'rejected');
+    expect((await getRun(id)).approval).toEqual({ required: 2, financeApprovals: ['finance-120225'], remaining: 0 });
     expect((await approve(id, f2)).status).toBe(409);
     expect(await ledgerEntries(id)).toBe(0);
   });
