@@ -238,7 +238,7 @@ describe('the audit records of the money path carry the amounts', () => {
     expect(payable).toBe(run.summary.total.topUpFen - withheld);
 
     const records = await auditOf(id);
-    const firstApproval = records.find((r) => r.action === 'fundingRun.approve');
+    const firstApproval = records.find((r) => r.action === 'fundingRun.firstApproval');
     expect(firstApproval?.after).toMatchObject({ payableTopUpFen: payable, excludedTopUpFen: withheld, excludedVillages: 1, financeApprovals: ['finance-120225'], required: 2, remaining: 1, comment: '初审同意' });
     const approval = records.find((r) => r.action === 'fundingRun.disbursing');
     expect(approval).toMatchObject({ actor: 'finance-2' });

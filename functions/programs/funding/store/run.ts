@@ -252,7 +252,7 @@ export function firstApprovalItems(run: FundingRun, approvals: readonly string[]
         ExpressionAttributeValues: { ':approvals': [...approvals], ':at': at, ':awaiting': 'awaiting-approval', ':ev': run.excludedVillages, ':ef': run.excludedTopUpFen },
       }),
     ),
-    runAudit(run, 'fundingRun.approve', actor, auditView(run), { ...auditView({ ...run, financeApprovals: [...approvals] }), required, remaining: required - approvals.length, ...(comment ? { comment } : {}) }),
+    runAudit(run, 'fundingRun.firstApproval', actor, auditView(run), { ...auditView({ ...run, financeApprovals: [...approvals] }), required, remaining: required - approvals.length, ...(comment ? { comment } : {}) }),
   ];
 }
 
