@@ -18,13 +18,13 @@ import {
   allAllocations,
   createRun,
   excludeVillage,
-  undoExclusion,
   listAllocations,
   listRuns,
   mustGetRun,
   payableTopUpFen,
   setRunExecutionArn,
   setRunTransitions,
+  undoExclusion,
   type FundingRun,
 } from '../store/run.ts';
 import { decideRun, runApprovalState } from '../use-cases.ts';
