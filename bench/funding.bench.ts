@@ -69,6 +69,7 @@ export default async function (): Promise<void> {
   const { signToken } = await import('../local/jwt.ts');
   const admin = await signToken({ sub: 'bench-admin', roles: ['admin'], division: '1202' }, process.env.JWT_SECRET!);
   const finance = await signToken({ sub: 'bench-finance', roles: ['finance'], division: '1202' }, process.env.JWT_SECRET!);
+  const finance2 = await signToken({ sub: 'bench-finance-2', roles: ['finance'], division: '1202' }, process.env.JWT_SECRET!);
 
   async function seed(county: string, count: number): Promise<void> {
     const seeder = { sub: 'bench', roles: ['admin' as const], division: county };
@@ -112,8 +113,12 @@ export default async function (): Promise<void> {
       return (inbox.body.items as { subjectId: string }[] | undefined)?.some((d) => d.subjectId === id) ? true : undefined;
     });
     const computedMs = performance.now() - t0;
-    const approved = await call(finance, 'POST', `/funding/runs/${id}/approve`, { comment: 'bench' });
-    if (approved.status !== 200) throw new Error(`approve answered ${approved.status}: ${JSON.stringify(approved.body)}`);
+    // A run at or above its two-approver threshold (every size the bench runs) needs a second finance user.
+    for (const token of [finance, finance2]) {
+      const approved = await call(token, 'POST', `/funding/runs/${id}/approve`, { comment: 'bench' });
+      if (approved.status !== 200) throw new Error(`approve answered ${approved.status}: ${JSON.stringify(approved.body)}`);
+      if (approved.body.approval?.remaining === 0) break;
+    }
     const paid = await until(async () => {
       const r = await call(finance, 'GET', `/funding/runs/${id}`);
       if (r.body.status === 'failed') throw new Error(JSON.stringify(r.body.failure));

@@ -37,8 +37,8 @@ export const fundingModule = {
       refusals: approval.refusals,
       answer: async (principal, decision, input) => {
         const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
-        const run = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);
-        return { decisionId: decision.id, status: 'answered', applicationStatus: run.status };
+        const { run, status, remaining } = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);
+        return { decisionId: decision.id, status, applicationStatus: run.status, ...(remaining === undefined ? {} : { remaining }) };
       },
     },
   ],

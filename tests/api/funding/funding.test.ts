@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../functions/api/app.ts';
 import { fundingPolicyBodySchema, fundingPolicyValidateBodySchema } from '../../../functions/programs/funding/routes/policies.ts';
 import { currentFundingBodySchema } from '../../../functions/programs/funding/routes/current.ts';
-import { fundingApproveSchema, fundingExclusionSchema, fundingRejectSchema, fundingRunStartSchema } from '../../../functions/programs/funding/routes/runs.ts';
+import { fundingApproveSchema, fundingExclusionSchema, fundingExclusionUndoSchema, fundingRejectSchema, fundingRunStartSchema } from '../../../functions/programs/funding/routes/runs.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { fuzzRoute, tableSnapshot, type FuzzTarget } from '../../support/fuzz.ts';
 import { tianjinRuianRule } from '../../support/funding/fixtures.ts';
@@ -22,6 +22,7 @@ function targets(): FuzzTarget[] {
     { app, token: finance, method: 'POST', path: `/funding/runs/${runId}/exclusions`, schema: fundingExclusionSchema, valid: { code: village.code, reason: '村账审计未完成' } },
     { app, token: finance, method: 'POST', path: `/funding/runs/${runId}/approve`, schema: fundingApproveSchema, valid: { comment: '同意' } },
     { app, token: finance, method: 'POST', path: `/funding/runs/${runId}/reject`, schema: fundingRejectSchema, valid: { reason: '需重新核定' } },
+    { app, token: finance, method: 'POST', path: `/funding/runs/${runId}/exclusions/${village.code}/undo`, schema: fundingExclusionUndoSchema, valid: { reason: '审计已完成' } },
   ];
 }
 
@@ -38,7 +39,7 @@ describe('funding routes refuse bad input with 4xx problems and write nothing', 
     for (const t of targets()) expect(t.schema.safeParse(t.valid).success, `${t.method} ${t.path}`).toBe(true);
   });
 
-  it.each([0, 1, 2, 3, 4, 5])('route #%i: 200+ invalid bodies', async (i) => {
+  it.each([0, 1, 2, 3, 4, 5, 6])('route #%i: 200+ invalid bodies', async (i) => {
     const seen = await fuzzRoute({ ...targets()[i]!, runs: 200 });
     expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
   });

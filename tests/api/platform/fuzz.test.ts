@@ -32,6 +32,7 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /imports/villages', // a CSV body: fuzzed in tests/api/registries/imports.test.ts
   'POST /funding/policies', 'POST /funding/policies/validate', 'PUT /funding/current/{code}/{year}', 'POST /funding/current/{year}', // tests/api/funding/funding.test.ts
   'POST /funding/runs', 'POST /funding/runs/{id}/exclusions', 'POST /funding/runs/{id}/approve', 'POST /funding/runs/{id}/reject', // tests/api/funding/funding.test.ts
+  'POST /funding/runs/{id}/exclusions/{code}/undo', // tests/api/funding/funding.test.ts
   'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
   'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
   'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts

@@ -12,14 +12,14 @@ import { executionName, executionStatus, lastStatesEntered } from '../../support
 // over HTTP, a real run approved by finance, the host killed with SIGKILL while the run disburses,
 // restarted on the same data folder; the run ends paid with exactly one ledger entry per village.
 
-type Host = LocalHost & { readonly tokens: { admin: string; finance: string } };
+type Host = LocalHost & { readonly tokens: { admin: string; finance: string; finance2: string } };
 
 async function startHost(p: LocalHostPorts, dataDir: string): Promise<Host> {
   const host = await startLocalHost(p, ['--data-dir', dataDir]);
-  return { ...host, tokens: { admin: host.token('admin'), finance: host.token('finance') } };
+  return { ...host, tokens: { admin: host.token('admin'), finance: host.token('finance'), finance2: host.token('finance2') } };
 }
 
-async function call(host: Host, role: 'admin' | 'finance', method: string, path: string, body?: unknown, contentType = 'application/json') {
+async function call(host: Host, role: keyof Host['tokens'], method: string, path: string, body?: unknown, contentType = 'application/json') {
   const res = await fetch(`${host.api}${path}`, {
     method,
     headers: { authorization: `Bearer ${host.tokens[role]}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
@@ -119,7 +119,11 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
       { what: 'awaiting-approval in finance’s inbox', ...phaseWait, detail: runDetail(first, id) },
     );
     expect(waiting).toMatchObject({ villageCount, pageCount: 5 });
-    expect((await call(first, 'finance', 'POST', `/funding/runs/${id}/approve`, { comment: '同意' })).status).toBe(200);
+    // About 160 million yuan: above the default two-approver threshold, so two finance users approve.
+    const firstApproval = await call(first, 'finance', 'POST', `/funding/runs/${id}/approve`, { comment: '同意' });
+    expect(firstApproval.status).toBe(200);
+    expect(firstApproval.body.approval).toMatchObject({ required: 2, remaining: 1 });
+    expect((await call(first, 'finance2', 'POST', `/funding/runs/${id}/approve`, { comment: '复核同意' })).status).toBe(200);
 
     // Kill once the first ledger entries are written, while the run is still disbursing.
     await waitUntil(

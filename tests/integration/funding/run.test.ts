@@ -201,13 +201,21 @@ describe('a funding run over the district on the local Step Functions endpoint',
     const excluded = await call(app, 'POST', `/funding/runs/${id}/exclusions`, { token: finance, body: { code: excludedCode, reason: '村账审计未完成' } });
     expect(excluded.status).toBe(201);
     expect((await call(app, 'POST', `/funding/runs/${id}/exclusions`, { token: finance, body: { code: excludedCode, reason: '再次' } })).status).toBe(409);
-    const excludedTopUp = excluded.body.topUpFen as number;
+    // The excluded village is shown at its current funding; what the policy computed is withheld.
+    expect(excluded.body).toMatchObject({ topUpFen: 0, earmarkFen: null, newTotalFen: excluded.body.currentFen, excluded: { reason: '村账审计未完成' } });
+    const excludedTopUp = excluded.body.excluded.withheld.topUpFen as number;
+    expect(excludedTopUp).toBeGreaterThan(0);
 
     // Only finance of the jurisdiction approves.
     expect((await call(app, 'POST', `/funding/runs/${id}/approve`, { token: admin, body: {} })).status).toBe(403);
     expect((await call(app, 'POST', `/funding/runs/${id}/approve`, { token: await tokenFor('finance', '120223'), body: {} })).status).toBe(403);
-    const approved = await call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: { comment: '同意' } });
+    // 2,300 villages, about 92 million yuan: from the default threshold (10 million) two finance users approve.
+    const firstApproval = await call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: { comment: '同意' } });
+    expect(firstApproval.status).toBe(200);
+    expect(firstApproval.body).toMatchObject({ status: 'awaiting-approval', approval: { required: 2, financeApprovals: ['finance-120225'], remaining: 1 } });
+    const approved = await call(app, 'POST', `/funding/runs/${id}/approve`, { token: await tokenFor('finance', '120225', { sub: 'finance-2' }), body: { comment: '复核同意' } });
     expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'disbursing', approval: { financeApprovals: ['finance-120225', 'finance-2'], remaining: 0 } });
     expect((await call(app, 'POST', `/funding/runs/${id}/exclusions`, { token: finance, body: { code: villages[11]!.code, reason: '太晚了' } })).status).toBe(409);
 
     const { run, events } = await waitForExecutionEnd(id);
@@ -255,13 +263,15 @@ describe('a funding run over the district on the local Step Functions endpoint',
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes).split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(villageCount + 1);
-    expect(lines[0]).toBe('村代码,村名,人口,经济薄弱村,人口档次,资金来源,现有运转经费(元),新运转经费总额(元),增量补助(元),其中服务群众专项经费(元),适用保底线(元),触及保底,触及上限,剔除原因');
-    expect(lines.find((l) => l.startsWith(ruian.code))).toBe(`${ruian.code},${ruian.name},1600,是,1500人以上,村庄名录,30000.00,100000.00,70000.00,50000.00,100000.00,是,否,`);
-    expect(lines.find((l) => l.startsWith(excludedCode))).toMatch(/,0\.00,.*村账审计未完成$/);
+    expect(lines[0]).toBe('村代码,村名,人口,经济薄弱村,人口档次,资金来源,现有运转经费(元),新运转经费总额(元),新运转经费总额中：服务群众专项经费(元),增量补助(元),适用保底线(元),触及保底,触及上限,剔除原因');
+    expect(lines.find((l) => l.startsWith(ruian.code))).toBe(`${ruian.code},${ruian.name},1600,是,1500人以上,村庄名录,30000.00,100000.00,50000.00,70000.00,100000.00,是,否,`);
+    // Excluded: the new total is the current funding, no earmark, no top-up, and the reason.
+    expect(lines.find((l) => l.startsWith(excludedCode))).toMatch(/,(\d+\.\d\d),\1,,0\.00,.*村账审计未完成$/);
     const xlsx = await app.request(`/funding/runs/${id}/allocations.xlsx`, { headers: { authorization: `Bearer ${finance}` } });
     expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const sheet = sheetXml(Buffer.from(await xlsx.arrayBuffer()));
     expect(sheet).toContain('<t xml:space="preserve">增量补助(元)</t>');
+    expect(sheet).toContain('<t xml:space="preserve">新运转经费总额中：服务群众专项经费(元)</t>');
     expect(sheet.match(/<row /g)).toHaveLength(villageCount + 1);
     expect(sheet).toContain('<v>70000.00</v>');
   });

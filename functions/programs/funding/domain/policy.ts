@@ -3,6 +3,7 @@ import { fenSchema } from '../../../platform/money.ts';
 import { nameSchema } from '../../../platform/names.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { refineAscendingTier, tierIndexAt } from '../../../platform/tiers.ts';
+import { fundingApprovalSchema } from './approval.ts';
 
 /**
  * Budget policy for the yearly increase of village operating funds (村级组织运转经费), validated as
@@ -41,6 +42,8 @@ export const fundingPolicySchema = z
     earmarkMinimumFen: fenSchema,
     /** Optional maximum new total per village. */
     capFen: fenSchema.optional(),
+    /** Who approves a run: from `twoApproverThresholdFen` of payable total, two finance users (default: `defaultTwoApproverThresholdFen`). */
+    approval: fundingApprovalSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const labels = new Set<string>();

@@ -21,7 +21,7 @@ export const fundingPolicyBodySchema = documented(fundingPolicyInputSchema, 'Fun
 export const fundingPolicyValidateBodySchema = z.looseObject({}).openapi('FundingPolicyCandidate', { description: 'A policy body as POST /funding/policies takes it' });
 const recordSchema = documented(fundingPolicyRecordSchema, {
   ref: 'FundingPolicy',
-  description: 'A budget policy. rule: increaseFen per village, floors by population tier, floorsApplyTo, earmarkMinimumFen, optional capFen; all money in fen.',
+  description: 'A budget policy. rule: increaseFen per village, floors by population tier, floorsApplyTo, earmarkMinimumFen, optional capFen, optional approval.twoApproverThresholdFen (from this payable total a run needs two finance approvers; default 10,000,000 yuan); all money in fen.',
 });
 const problemsSchema = z
   .object({ valid: z.boolean(), problems: z.array(z.object({ field: z.string(), message: z.string() })) })

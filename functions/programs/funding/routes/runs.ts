@@ -8,26 +8,26 @@ import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../pl
 import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
-import { formatYuan } from '../../../platform/money.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
 import { dryRunId, exclusionReasonSchema, finalRunStatuses, fundingPageSize, fundingRunIdSchema, fundingRunStatusSchema, realRunId } from '../domain/run.ts';
 import { rowXml, xlsxContentType, xlsxWorkbook, type XlsxCell } from '../../../shared/xlsx.ts';
+import { allocationView, allocationViewSchema, exportCells, exportHeaders } from './allocation-view.ts';
 import { fundingPolicyIdSchema, getFundingPolicy } from '../store/policy.ts';
 import {
   allAllocations,
-  allocationRecordSchema,
   createRun,
   excludeVillage,
   listAllocations,
   listRuns,
   mustGetRun,
+  payableTopUpFen,
   setRunExecutionArn,
   setRunTransitions,
-  type AllocationRecord,
+  undoExclusion,
   type FundingRun,
 } from '../store/run.ts';
-import { decideRun } from '../use-cases.ts';
+import { decideRun, runApprovalState } from '../use-cases.ts';
 import { runApprovalDecisionId } from '../steps.ts';
 
 
@@ -40,6 +40,9 @@ export const fundingRunStartSchema = z
 export const fundingExclusionSchema = z
   .strictObject({ code: documented(villageCodeSchema, { example: '120225104201' }), reason: documented(exclusionReasonSchema, { example: '村账审计未完成' }) })
   .openapi('FundingExclusion');
+export const fundingExclusionUndoSchema = z
+  .strictObject({ reason: documented(exclusionReasonSchema, { example: '审计已完成，恢复拨付' }) })
+  .openapi('FundingExclusionUndo');
 export const fundingApproveSchema = z.strictObject({ comment: z.string().trim().max(500).optional() }).openapi('FundingRunApproval');
 export const fundingRejectSchema = z.strictObject({ reason: documented(exclusionReasonSchema, { example: '增量标准需重新核定' }) }).openapi('FundingRunRejection');
 
@@ -59,6 +62,14 @@ const runViewSchema = z
     payableTopUpFen: z.number().int().optional().openapi({ description: 'summary.total.topUpFen minus exclusions' }),
     progress: z.object({ computedPages: z.number().int(), paidPages: z.number().int(), paidVillages: z.number().int(), paidFen: z.number().int() }),
     decision: z.object({ outcome: z.string(), by: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
+    approval: z
+      .object({
+        required: z.number().int().openapi({ description: 'Distinct finance approvals the run needs: 2 when its payable total reaches the policy’s approval.twoApproverThresholdFen' }),
+        financeApprovals: z.array(z.string()).openapi({ description: 'Who approved so far, in order' }),
+        remaining: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'Real runs: who approves. The starter never approves, and two approvers must be different users' }),
     approvalDecisionId: z.string().optional().openapi({ description: 'The pending decision in finance’s GET /inbox' }),
     failure: z.object({ error: z.string(), cause: z.string() }).optional(),
     executionArn: z.string().optional(),
@@ -72,7 +83,8 @@ const runViewSchema = z
 type RunView = z.infer<typeof runViewSchema>;
 
 const idParams = z.object({ id: documented(fundingRunIdSchema, { param: { name: 'id', in: 'path' } }) });
-const allocationSchema = documented(allocationRecordSchema, 'FundingAllocation');
+const exclusionParams = idParams.extend({ code: documented(villageCodeSchema, { param: { name: 'code', in: 'path' }, example: '120225104201' }) });
+const allocationSchema = allocationViewSchema;
 
 /**
  * Start (or find) the run's execution. It is named after the run and gets the same input every
@@ -117,9 +129,10 @@ async function view(run: FundingRun): Promise<RunView> {
     pageCount: run.pageCount,
     summary: run.summary,
     exclusions: { villages: run.excludedVillages, topUpFen: run.excludedTopUpFen },
-    payableTopUpFen: run.summary ? run.summary.total.topUpFen - run.excludedTopUpFen : undefined,
+    payableTopUpFen: payableTopUpFen(run),
     progress: { computedPages: run.computedPages, paidPages: run.paidPages, paidVillages: run.paidVillages, paidFen: run.paidFen },
     decision: run.decision,
+    approval: run.dryRun ? undefined : runApprovalState(run),
     approvalDecisionId: run.dryRun ? undefined : runApprovalDecisionId(run.id),
     failure: run.failure,
     executionArn: run.executionArn,
@@ -136,28 +149,7 @@ async function view(run: FundingRun): Promise<RunView> {
   });
 }
 
-// ---- Exports ----
-
-const exportHeaders = ['村代码', '村名', '人口', '经济薄弱村', '人口档次', '资金来源', '现有运转经费(元)', '新运转经费总额(元)', '增量补助(元)', '其中服务群众专项经费(元)', '适用保底线(元)', '触及保底', '触及上限', '剔除原因'];
-
-function exportCells(a: AllocationRecord): XlsxCell[] {
-  return [
-    { text: a.code },
-    { text: a.name },
-    { integer: a.population },
-    { text: a.economicallyWeak ? '是' : '否' },
-    { text: a.tier ?? '' },
-    { text: a.source === 'recorded' ? '乡镇填报' : '村庄名录' },
-    { decimal: formatYuan(a.currentFen) },
-    { decimal: formatYuan(a.newTotalFen) },
-    { decimal: formatYuan(a.excluded ? 0 : a.topUpFen) },
-    { decimal: formatYuan(a.earmarkFen) },
-    a.floorFen === null ? { text: '' } : { decimal: formatYuan(a.floorFen) },
-    { text: a.floorApplied ? '是' : '否' },
-    { text: a.capApplied ? '是' : '否' },
-    { text: a.excluded?.reason ?? '' },
-  ];
-}
+// ---- Exports (columns in allocation-view.ts) ----
 
 const csvCell = (value: string) => (/[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 const cellText = (cell: XlsxCell) => ('text' in cell ? cell.text : 'decimal' in cell ? cell.decimal : String(cell.integer));
@@ -176,11 +168,19 @@ async function exportableRun(c: Context<AppEnv>, id: string): Promise<FundingRun
   return run;
 }
 
+/** Exclusions are fixed once someone approved the run: the approvals were given to the run as it was. */
+function refuseAfterFirstApproval(run: FundingRun): void {
+  if (run.financeApprovals.length === 0) return;
+  throw new ConflictError(
+    `Funding run ${run.id} was approved by ${run.financeApprovals.join(', ')} with its exclusions as they are; they can no longer change: the next approver approves the run as it is, or rejects it`,
+  );
+}
+
 async function decideRouted(c: Context<AppEnv>, id: string, outcome: 'approved' | 'rejected', text: string | undefined) {
   principalOf(c);
   const run = await mustGetRun(id);
   const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
-  return view(await decideRun(actor, run, outcome, text));
+  return view((await decideRun(actor, run, outcome, text)).run);
 }
 
 export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
@@ -223,6 +223,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
         paidPages: 0,
         paidVillages: 0,
         paidFen: 0,
+        financeApprovals: [],
         createdAt: now,
         updatedAt: now,
       });
@@ -292,7 +293,8 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       if (division && !division.startsWith(run.division.slice(0, Math.min(division.length, run.division.length)))) {
         throw new ValidationError([{ field: 'division', message: `is not inside the run’s jurisdiction ${run.division}`, in: 'query' }]);
       }
-      return c.json(await listAllocations(run.id, { division, floorApplied, capApplied, excluded, tier }, { limit, cursor }), 200);
+      const page = await listAllocations(run.id, { division, floorApplied, capApplied, excluded, tier }, { limit, cursor });
+      return c.json({ ...page, items: page.items.map(allocationView) }, 200);
     },
   )
 
@@ -314,7 +316,31 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
       if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'body' }]);
       if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; villages can only be excluded while it awaits approval`);
-      return c.json(await excludeVillage(run, code, reason, actor), 201);
+      refuseAfterFirstApproval(run);
+      return c.json(allocationView(await excludeVillage(run, code, reason, actor)), 201);
+    },
+  )
+
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('funding-run:decide')] as const,
+      path: '/runs/{id}/exclusions/{code}/undo',
+      tags: ['funding'],
+      summary: 'Undo a village’s exclusion with a reason (finance, before approving): the village is paid again',
+      request: { params: exclusionParams, body: { required: true, content: json(fundingExclusionUndoSchema) } },
+      responses: { 200: { description: 'The exclusion is undone; the allocation as it will be paid', content: json(allocationSchema) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { id, code } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      principalOf(c);
+      const run = await mustGetRun(id);
+      const actor = requireAllowed(c, 'funding-run:decide', { division: run.division });
+      if (!code.startsWith(run.division)) throw new ValidationError([{ field: 'code', message: `is not in the run’s jurisdiction ${run.division}`, in: 'path' }]);
+      if (run.status !== 'awaiting-approval') throw new ConflictError(`Funding run ${id} is ${run.status}; exclusions can only be undone while it awaits approval`);
+      refuseAfterFirstApproval(run);
+      return c.json(allocationView(await undoExclusion(run, code, reason, actor)), 200);
     },
   )
 
@@ -325,9 +351,10 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       middleware: [roleGate('funding-run:decide')] as const,
       path: '/runs/{id}/approve',
       tags: ['funding'],
-      summary: 'Approve the run (finance, in jurisdiction): disbursement starts; a repeat of the same approval is harmless',
+      summary:
+        'Approve the run (finance, in jurisdiction, not its starter): disbursement starts, or, when its payable total reaches the two-approver threshold, the first approval is recorded and another finance user must approve (`approval.remaining`); a repeat of the approval that completed it is harmless',
       request: { params: idParams, body: { required: true, content: json(fundingApproveSchema) } },
-      responses: { 200: { description: 'Approved', content: json(runViewSchema) }, ...writeErrorResponses },
+      responses: { 200: { description: 'Approved, or a first approval recorded (status still awaiting-approval, approval.remaining 1)', content: json(runViewSchema) }, ...writeErrorResponses },
     }),
     async (c) => c.json(await decideRouted(c, c.req.valid('param').id, 'approved', c.req.valid('json').comment), 200),
   )

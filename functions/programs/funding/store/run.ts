@@ -8,6 +8,7 @@ import { fundingSummarySchema, type FundingSummary } from '../domain/summary.ts'
 import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } from '../domain/run.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
+import { ledgerPartitionOf } from '../../../platform/store/ledger.ts';
 import { batchPut } from '../../../platform/store/batch.ts';
 import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
 import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
@@ -68,6 +69,8 @@ export const fundingRunSchema = z.object({
   paidPages: z.number().int().min(0).default(0),
   paidVillages: z.number().int().min(0).default(0),
   paidFen: fenSchema.default(0),
+  /** Finance users who approved so far, in order (a run at or above its two-approver threshold needs two). */
+  financeApprovals: z.array(z.string()).default([]),
   decision: runDecisionSchema.optional(),
   executionArn: z.string().optional(),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
@@ -130,13 +133,27 @@ export const allocations = defineEntity({
 });
 
 
-const auditView = (run: Partial<FundingRun>) => ({
+/** What the run pays once approved: the computed top-ups minus the exclusions. */
+export function payableTopUpFen(run: Pick<FundingRun, 'summary' | 'excludedTopUpFen'>): number | undefined {
+  return run.summary ? run.summary.total.topUpFen - run.excludedTopUpFen : undefined;
+}
+
+/**
+ * What a run's audit records keep of it: status, counts and the money (computed, excluded, payable,
+ * paid), who approved, and once it is paid, where its ledger entries are.
+ */
+const auditView = (run: Partial<FundingRun> & Pick<FundingRun, 'id'>) => ({
   status: run.status,
   villageCount: run.villageCount,
   topUpFen: run.summary?.total.topUpFen,
+  earmarkFen: run.summary?.total.earmarkFen,
   excludedVillages: run.excludedVillages,
+  excludedTopUpFen: run.excludedTopUpFen,
+  payableTopUpFen: run.summary && run.excludedTopUpFen !== undefined ? payableTopUpFen({ summary: run.summary, excludedTopUpFen: run.excludedTopUpFen }) : undefined,
+  financeApprovals: run.financeApprovals,
   paidVillages: run.paidVillages,
   paidFen: run.paidFen,
+  ...(run.status === 'paid' ? { ledger: { partition: ledgerPartitionOf('funding', run.id), entries: run.paidVillages, totalFen: run.paidFen } } : {}),
   decision: run.decision,
   failure: run.failure,
 });
@@ -183,16 +200,62 @@ export async function listRuns(county: string, page: PageRequest): Promise<Page<
   return runs.query.byCounty.page(county, page, { newestFirst: true });
 }
 
-type RunChanges = Partial<Pick<FundingRun, 'pageCount' | 'villageCount' | 'summary' | 'decision' | 'failure' | 'historyEvents' | 'stateTransitions'>>;
+type RunChanges = Partial<Pick<FundingRun, 'pageCount' | 'villageCount' | 'summary' | 'decision' | 'financeApprovals' | 'failure' | 'historyEvents' | 'stateTransitions'>>;
+
+/** The exclusions a decision was taken on: the move is refused (409) if they changed meanwhile. */
+export type ExclusionsAsRead = Pick<FundingRun, 'excludedVillages' | 'excludedTopUpFen'>;
+
+function guardExclusions(item: TransactItem, read: ExclusionsAsRead): TransactItem {
+  const update = item.Update;
+  if (!update) throw new Error('not an update');
+  return {
+    ...item,
+    Update: {
+      ...update,
+      ConditionExpression: `(${update.ConditionExpression}) AND excludedVillages = :readExcludedVillages AND excludedTopUpFen = :readExcludedTopUpFen`,
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':readExcludedVillages': read.excludedVillages, ':readExcludedTopUpFen': read.excludedTopUpFen },
+    },
+  };
+}
 
 /**
  * The transaction items that move a run from one of `from` to `to` with its audit record; the
- * update (named `run`) fails its condition when the run is in another status.
+ * update (named `run`) fails its condition when the run is in another status, or (given
+ * `exclusionsAsRead`) when its exclusions changed since they were read.
  */
-export function runTransitionItems(run: FundingRun, from: readonly FundingRunStatus[], to: FundingRunStatus, changes: RunChanges, actor: Actor, now = new Date()): TransactItem[] {
+export function runTransitionItems(
+  run: FundingRun,
+  from: readonly FundingRunStatus[],
+  to: FundingRunStatus,
+  changes: RunChanges,
+  actor: Actor,
+  now = new Date(),
+  exclusionsAsRead?: ExclusionsAsRead,
+): TransactItem[] {
+  const update = transitionUpdate(runs.keyOf({ id: run.id }), { from, to, changes, at: now.toISOString() });
   return [
-    named('run', transitionUpdate(runs.keyOf({ id: run.id }), { from, to, changes, at: now.toISOString() })),
+    named('run', exclusionsAsRead ? guardExclusions(update, exclusionsAsRead) : update),
     runAudit(run, `fundingRun.${to}`, actor, auditView(run), auditView({ ...run, ...changes, status: to })),
+  ];
+}
+
+/**
+ * The items that record a first approval of a run that needs two: the run's approvers (condition:
+ * still awaiting approval, exclusions as read) and the audit record with the amounts approved.
+ */
+export function firstApprovalItems(run: FundingRun, approvals: readonly string[], required: number, actor: Actor, comment: string | undefined, now = new Date()): TransactItem[] {
+  const at = now.toISOString();
+  return [
+    named(
+      'run',
+      updateItem(runs.keyOf({ id: run.id }), {
+        UpdateExpression: 'SET financeApprovals = :approvals, updatedAt = :at',
+        ConditionExpression: '#status = :awaiting AND excludedVillages = :ev AND excludedTopUpFen = :ef',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':approvals': [...approvals], ':at': at, ':awaiting': 'awaiting-approval', ':ev': run.excludedVillages, ':ef': run.excludedTopUpFen },
+      }),
+    ),
+    runAudit(run, 'fundingRun.firstApproval', actor, auditView(run), { ...auditView({ ...run, financeApprovals: [...approvals] }), required, remaining: required - approvals.length, ...(comment ? { comment } : {}) }),
   ];
 }
 
@@ -312,6 +375,12 @@ export async function getAllocation(id: string, code: string): Promise<Allocatio
 }
 
 /**
+ * Exclusions change what is paid, so they are fixed once a first approval is recorded: the approvers
+ * approved the run with these exclusions (the run item's condition in an exclusion or undo).
+ */
+const noApprovalYet = '(attribute_not_exists(financeApprovals) OR size(financeApprovals) = :none)';
+
+/**
  * Exclude one village from the run's disbursement (finance, before approving): the allocation is
  * marked with the reason, the run's exclusion counters move, and the audit record is written, in
  * one transaction conditional on the run still awaiting approval. 409 when it is not, or when the
@@ -335,21 +404,83 @@ export async function excludeVillage(run: FundingRun, code: string, reason: stri
         'run',
         updateItem(runs.keyOf({ id: run.id }), {
           UpdateExpression: 'ADD excludedVillages :one, excludedTopUpFen :fen SET updatedAt = :at',
-          ConditionExpression: '#status = :awaiting',
+          ConditionExpression: `#status = :awaiting AND ${noApprovalYet}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':fen': allocation.topUpFen, ':at': excluded.at, ':awaiting': 'awaiting-approval' },
+          ExpressionAttributeValues: { ':one': 1, ':fen': allocation.topUpFen, ':at': excluded.at, ':awaiting': 'awaiting-approval', ':none': 0 },
         }),
       ),
-      auditPut({ entityType: 'fundingRun', entityId: run.id, division: code, action: 'fundingRun.exclude', actor, after: { code, reason, topUpFen: allocation.topUpFen }, at: now }),
+      auditPut({
+        entityType: 'fundingRun',
+        entityId: run.id,
+        division: code,
+        action: 'fundingRun.exclude',
+        actor,
+        after: { code, reason, currentFen: allocation.currentFen, newTotalFen: allocation.newTotalFen, topUpFen: allocation.topUpFen, earmarkFen: allocation.earmarkFen },
+        at: now,
+      }),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) {
       if (err.failed.includes('allocation')) throw new ConflictError(`Village ${code} is already excluded from run ${run.id}`);
-      throw new ConflictError(`Funding run ${run.id} is not awaiting approval; villages can only be excluded before it is approved`);
+      throw new ConflictError(`Funding run ${run.id} is no longer awaiting approval, or has a first approval; villages can only be excluded before anyone approved it`);
     }
     throw err;
   }
   return { ...allocation, excluded };
+}
+
+/**
+ * Undo an exclusion (finance, before approving), with a reason: the allocation is paid again, the
+ * run's exclusion counters move back, and the audit record (with the exclusion undone and the
+ * amount) is written, in one transaction conditional on the run still awaiting approval and on the
+ * exclusion being the one read. 409 when the run is no longer awaiting approval, or the village is
+ * not excluded (any more: of two simultaneous undos, one wins); 404 when the run has no such village.
+ */
+export async function undoExclusion(run: FundingRun, code: string, reason: string, actor: Actor, now = new Date()): Promise<AllocationRecord> {
+  const allocation = await getAllocation(run.id, code);
+  if (!allocation) throw new NotFoundError(`Funding run ${run.id} has no allocation for village ${code}`);
+  const { excluded, ...restored } = allocation;
+  if (!excluded) throw new ConflictError(`Village ${code} is not excluded from run ${run.id}`);
+  const at = now.toISOString();
+  try {
+    await writeTransaction([
+      named(
+        'allocation',
+        updateItem(allocations.keyOf({ runId: run.id, code }), {
+          UpdateExpression: 'REMOVE excluded',
+          ConditionExpression: 'excluded.#at = :excludedAt',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':excludedAt': excluded.at },
+        }),
+      ),
+      named(
+        'run',
+        updateItem(runs.keyOf({ id: run.id }), {
+          UpdateExpression: 'ADD excludedVillages :minusOne, excludedTopUpFen :minusFen SET updatedAt = :at',
+          ConditionExpression: `#status = :awaiting AND ${noApprovalYet}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':minusFen': -allocation.topUpFen, ':at': at, ':awaiting': 'awaiting-approval', ':none': 0 },
+        }),
+      ),
+      auditPut({
+        entityType: 'fundingRun',
+        entityId: run.id,
+        division: code,
+        action: 'fundingRun.undoExclusion',
+        actor,
+        before: { code, excluded },
+        after: { code, reason, currentFen: allocation.currentFen, newTotalFen: allocation.newTotalFen, topUpFen: allocation.topUpFen, earmarkFen: allocation.earmarkFen },
+        at: now,
+      }),
+    ]);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed) {
+      if (err.failed.includes('allocation')) throw new ConflictError(`Village ${code} is no longer excluded from run ${run.id} as read (its exclusion was undone or changed meanwhile)`);
+      throw new ConflictError(`Funding run ${run.id} is no longer awaiting approval, or has a first approval; exclusions can only be undone before anyone approved it`);
+    }
+    throw err;
+  }
+  return restored;
 }
 
 // ---- Disbursement ----
