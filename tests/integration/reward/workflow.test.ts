@@ -116,6 +116,23 @@ describe('reward workflow', () => {
     expect((await listOutbox(`user:v-submitter-120225100201`, { limit: 100 })).items.find((m) => m.body.applicationId === id)?.body.reasons).toHaveLength(2);
   });
 
+  it('a smaller loss is no increase of profit: closed as ineligible, the rule and its baseline in the snapshot the API returns', async () => {
+    const programId = await openProgram(app, t, helanPolicy());
+    // −200,000 → −50,000 yuan: a plain difference would have given 150,000 × 9 % = 13,500 yuan.
+    const entityId = await enterprise(app, t, [
+      { year: 2024, incomeYuan: 600_000, profitYuan: -200_000 },
+      { year: 2025, incomeYuan: 600_000, profitYuan: -50_000 },
+    ]);
+    const id = await submit(app, t, programId, entityId);
+    const closed = await until(id, 'closed');
+    expect(closed.closedReason).toBe('ineligible');
+    expect(closed.amountFen).toBeUndefined();
+    expect(closed.computation?.reasons?.map((r) => r.code)).toEqual(['no-profit']);
+    const read = await call(app, 'GET', `/reward/applications/${id}`, { token: t.villageSubmitter });
+    expect(read.status).toBe(200);
+    expect(read.body.computation.snapshot).toMatchObject({ increaseRule: 'profit-above-last-year-or-zero', baselineFen: 0, policy: { increaseRule: 'profit-above-last-year-or-zero' } });
+  });
+
   it('village refusal returns the application; the village withdraws it', async () => {
     const programId = await openProgram(app, t, helanPolicy());
     const id = await submit(app, t, programId, await enterprise(app, t, goodAccounts));
