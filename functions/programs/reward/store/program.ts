@@ -170,8 +170,41 @@ export function freezePolicyUpdate(programId: string, policyVersion: number): Tr
   );
 }
 
+// ---- Budget movements, each with an audit record of its own ----
+
+/**
+ * Every movement of a program's budget (reserve, settle, raise) has an audit record of entity
+ * `reward-budget:<programId>` (GET /audit?entity=reward-budget:<programId>), written in the same
+ * transaction as the movement, naming the application that caused it.
+ *
+ * A reservation and a settlement record the amounts of the movement itself, in the buckets it
+ * touched: a reservation of 144,000 yuan is `before: {availableFen: 14400000, reservedFen: 0}`,
+ * `after: {availableFen: 0, reservedFen: 14400000}` — that money was available and is now reserved.
+ * They do not restate the budget's totals: the update is `availableFen = availableFen - :a` under
+ * the condition `availableFen >= :a`, blind on purpose, so that simultaneous reservations do not
+ * conflict with one another; a transaction cannot read what it writes, and conditioning on the
+ * totals read before would turn every reservation race into a retry. The totals at any point are
+ * the program's first appropriation plus the sum of these records. A raise is conditioned on the
+ * appropriation it read, so its record has the exact appropriation before and after.
+ */
+export const budgetEntityType = 'reward-budget';
+
+export type BudgetMovement = 'reserve' | 'settle' | 'raise';
+
+/** The program and application a movement belongs to (the application names the program's jurisdiction). */
+interface MovementSubject {
+  readonly programId: string;
+  /** The program's jurisdiction: the audit record's division. */
+  readonly jurisdiction: string;
+  readonly applicationId: string;
+}
+
+function budgetAuditPut(movement: BudgetMovement, programId: string, jurisdiction: string, actor: Actor, before: Record<string, unknown>, after: Record<string, unknown>, at?: Date): TransactItem {
+  return auditPut({ entityType: budgetEntityType, entityId: programId, division: jurisdiction, action: `reward-budget.${movement}`, actor, before, after, ...(at ? { at } : {}) });
+}
+
 /** Transaction item: hold `amountFen` of the budget; fails when less is available. */
-export function reserveUpdate(programId: string, amountFen: number): TransactItem {
+function reserveUpdate(programId: string, amountFen: number): TransactItem {
   return named(
     'budget',
     updateItem(programKey(programId), {
@@ -182,8 +215,16 @@ export function reserveUpdate(programId: string, amountFen: number): TransactIte
   );
 }
 
+/** Transaction items: hold an application's award against the budget (fails, named `budget`, when less is available), with its audit record. */
+export function reserveItems(subject: MovementSubject, amountFen: number, actor: Actor): TransactItem[] {
+  return [
+    reserveUpdate(subject.programId, amountFen),
+    budgetAuditPut('reserve', subject.programId, subject.jurisdiction, actor, { applicationId: subject.applicationId, availableFen: amountFen, reservedFen: 0 }, { applicationId: subject.applicationId, availableFen: 0, reservedFen: amountFen }),
+  ];
+}
+
 /** Transaction item: move a reserved amount to paid. */
-export function settleUpdate(programId: string, amountFen: number): TransactItem {
+function settleUpdate(programId: string, amountFen: number): TransactItem {
   return named(
     'budget',
     updateItem(programKey(programId), {
@@ -192,6 +233,14 @@ export function settleUpdate(programId: string, amountFen: number): TransactItem
       ExpressionAttributeValues: { ':a': amountFen },
     }),
   );
+}
+
+/** Transaction items: move an application's reserved award to paid, with its audit record. */
+export function settleItems(subject: MovementSubject, amountFen: number, actor: Actor): TransactItem[] {
+  return [
+    settleUpdate(subject.programId, amountFen),
+    budgetAuditPut('settle', subject.programId, subject.jurisdiction, actor, { applicationId: subject.applicationId, reservedFen: amountFen, paidFen: 0 }, { applicationId: subject.applicationId, reservedFen: 0, paidFen: amountFen }),
+  ];
 }
 
 /** Raise the appropriation (never lower it): 400 naming the field when it is not a raise, 409 on a concurrent raise. */
@@ -219,6 +268,9 @@ export async function raiseBudget(programId: string, newAppropriatedFen: number,
         after: { appropriatedFen: newAppropriatedFen },
         at: now,
       }),
+      // The budget's own record, beside the program's: the appropriation exactly (the update is
+      // conditioned on it); what is available grows by the same amount.
+      budgetAuditPut('raise', programId, before.jurisdiction, actor, { appropriatedFen: before.budget.appropriatedFen }, { appropriatedFen: newAppropriatedFen }, now),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) throw new ConflictError(`The budget of ${programId} changed concurrently; read it again`);

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { applicationChange, getApplication } from '../store/application.ts';
-import { settleUpdate } from '../store/program.ts';
+import { settleItems } from '../store/program.ts';
 import { ledgerEntryPut, paymentInstructionPut } from '../../../platform/store/ledger.ts';
 import { workflowActor } from '../../../platform/decisions/store.ts';
 import { TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
@@ -24,7 +24,7 @@ async function run({ applicationId }: z.infer<typeof disburseInputSchema>): Prom
   const entry = { program: 'reward' as const, programId: app.programId, sourceId: app.id, division: app.village, amountFen, purpose: `以奖代补 ${app.year} ${app.entityName}` };
   const { items } = applicationChange(app, 'disbursed', {}, workflowActor, 'reward-application.paid');
   try {
-    await writeTransaction([...items, ledgerEntryPut(entry), paymentInstructionPut({ ...entry, payeeName: app.entityName }), settleUpdate(app.programId, amountFen)]);
+    await writeTransaction([...items, ledgerEntryPut(entry), paymentInstructionPut({ ...entry, payeeName: app.entityName }), ...settleItems({ programId: app.programId, jurisdiction: app.jurisdiction, applicationId: app.id }, amountFen, workflowActor)]);
   } catch (err) {
     if (!(err instanceof TransactionConditionFailed)) throw err;
     const now = await getApplication(applicationId);
