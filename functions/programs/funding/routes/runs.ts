@@ -9,6 +9,7 @@ import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pa
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
 import { formatYuan } from '../../../platform/money.ts';
+import { csvLine } from '../../../platform/csv-export.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
 import { dryRunId, exclusionReasonSchema, finalRunStatuses, fundingPageSize, fundingRunIdSchema, fundingRunStatusSchema, realRunId } from '../domain/run.ts';
@@ -158,9 +159,6 @@ function exportCells(a: AllocationRecord): XlsxCell[] {
     { text: a.excluded?.reason ?? '' },
   ];
 }
-
-const csvCell = (value: string) => (/[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-const cellText = (cell: XlsxCell) => ('text' in cell ? cell.text : 'decimal' in cell ? cell.decimal : String(cell.integer));
 
 async function readableRun(c: Context<AppEnv>, id: string): Promise<FundingRun> {
   principalOf(c);
@@ -362,7 +360,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       // Streamed a DynamoDB page at a time: an export of 100,000 villages never sits in memory.
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
-          controller.enqueue(encoder.encode(`\uFEFF${exportHeaders.join(',')}\r\n`));
+          controller.enqueue(encoder.encode(`\uFEFF${csvLine(exportHeaders)}\r\n`));
         },
         async pull(controller) {
           let chunk = '';
@@ -373,7 +371,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
               controller.close();
               return;
             }
-            chunk += `${exportCells(next.value).map((cell) => csvCell(cellText(cell))).join(',')}\r\n`;
+            chunk += `${csvLine(exportCells(next.value))}\r\n`;
           }
           controller.enqueue(encoder.encode(chunk));
         },
