@@ -118,7 +118,7 @@ describe('enterprises and accounts', () => {
 describe('decisions and inbox', () => {
   it('a decision that does not exist is 404; the inbox of a city-level caller needs a county', async () => {
     expect((await call(app, 'POST', '/decisions/reward.township-review.ra-nope.r1', { token: township, body: { decision: 'approve' } })).status).toBe(404);
-    expect((await call(app, 'GET', '/inbox', { token: township })).body).toEqual({ items: [] });
+    expect((await call(app, 'GET', '/inbox', { token: township })).body).toEqual({ items: [], toDo: 0 });
     const city = await call(app, 'GET', '/inbox', { token: await tokenFor('admin', '1202') });
     expect(city.status).toBe(400);
     expect(city.body.errors[0].field).toBe('county');
