@@ -31,7 +31,7 @@ const inbox = async (token: string) => {
 
 beforeAll(async () => {
   await seedVillage();
-  const program = await createProgram({ name: '两人审批', jurisdiction: '120225', year: 2025, window: { opensOn: '2026-01-01', closesOn: '2026-12-31' }, policy: helanPolicy() }, admin);
+  const program = await createProgram({ name: '两人审批', jurisdiction: '120225', accountsYear: 2025, window: { opensOn: '2026-01-01', closesOn: '2026-12-31' }, policy: helanPolicy() }, admin);
   let application = await createApplication(
     { id: 'ra-inbox-two', programId: program.id, policyVersion: 1, jurisdiction: '120225', entityId: 'ent-inbox', entityName: '两人审批合作社', village, year: 2025, submitter: 'v-inbox-submitter', createdAt: new Date().toISOString() },
     { sub: 'v-inbox-submitter', roles: ['village'] },

@@ -83,6 +83,9 @@ describe('reward workflow', () => {
 
     const read = await call(app, 'GET', `/reward/applications/${id}`, { token: t.villageSubmitter });
     expect(read.status).toBe(200);
+    // The program's accounts year, under the API's one name for it.
+    expect(read.body.accountsYear).toBe(2025);
+    expect(read.body).not.toHaveProperty('year');
     const what: string[] = read.body.timeline.map((e: { what: string }) => e.what);
     expect(what).toContain('reward-application.submit');
     expect(what).toContain('entered Disburse');

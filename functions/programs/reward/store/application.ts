@@ -108,6 +108,11 @@ export const applicationRecordSchema = z.object({
   entityName: z.string(),
   /** The applying enterprise's village: the division of the application. */
   village: z.string(),
+  /**
+   * The program's accounts year (the year whose accounts, and the previous year's, are compared).
+   * Stored and keyed (the claim) as `year`; the API shows it as `accountsYear`
+   * (routes/applications.ts says why it is renamed there and not here).
+   */
   year: z.number().int(),
   status: applicationStateSchema,
   /** Increases with every computation; decisions are per round. */

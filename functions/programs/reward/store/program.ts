@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { budgetFigures, raiseAppropriation } from '../domain/budget.ts';
-import { programInputSchema, type ProgramInput } from '../domain/entities.ts';
+import { accountsYearSchema, programInputSchema, type ProgramInput } from '../domain/entities.ts';
 import { rewardPolicySchema, type RewardPolicy } from '../domain/policy.ts';
 import { fenSchema } from '../../../platform/money.ts';
 import type { Actor } from '../../../platform/principal.ts';
@@ -13,7 +13,7 @@ import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, write
 
 /**
  * Reward program (以奖代补). Keys: pk `REWARD_PROGRAM#<id>`, sk `PROGRAM`; gsi1
- * `REWARD_PROGRAMS#<county>` / `<year>#<id>`. Policy versions are items of the same partition,
+ * `REWARD_PROGRAMS#<county>` / `<accountsYear>#<id>`. Policy versions are items of the same partition,
  * sk `POLICY#<000n>`.
  *
  * The budget lives as attributes of the program item — appropriatedFen, reservedFen, paidFen and
@@ -29,7 +29,16 @@ import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, write
  * application computed under a policy that then changed.
  */
 // Stored flat, with the budget figures at the top level where the budget's update expressions name them.
-const storedProgramSchema = programInputSchema.omit({ policy: true }).extend({
+//
+// The accounts year is stored as `accountsYear`. Programs written before it was renamed (issue 12)
+// store it as `year`: the schema takes either and readers always get `accountsYear`. Migrating in the
+// schema rather than keeping `year` in the table and renaming it only at the API keeps one name for
+// one thing in the code too (the domain, the store and the API all say accountsYear); old items need
+// no rewrite, and the index keys (`<year>#<id>`) hold the same number either way.
+const storedProgramSchema = programInputSchema.omit({ policy: true, accountsYear: true }).extend({
+  accountsYear: accountsYearSchema.optional(),
+  /** Read only: the accounts year of items written before the rename. */
+  year: accountsYearSchema.optional(),
   id: z.string(),
   policyVersion: z.number().int(),
   policyFrozen: z.boolean(),
@@ -42,11 +51,15 @@ const storedProgramSchema = programInputSchema.omit({ policy: true }).extend({
   updatedAt: z.string(),
 });
 
-/** A program as readers see it: the budget figures together. */
-export const programRecordSchema = storedProgramSchema.transform(({ appropriatedFen, reservedFen, paidFen, availableFen, ...program }) => ({
-  ...program,
-  budget: { appropriatedFen, reservedFen, paidFen, availableFen },
-}));
+/** A program as readers see it: the budget figures together, the accounts year as `accountsYear` however it was stored. */
+export const programRecordSchema = storedProgramSchema.transform(({ appropriatedFen, reservedFen, paidFen, availableFen, accountsYear, year, ...program }, ctx) => {
+  const resolved = accountsYear ?? year;
+  if (resolved === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['accountsYear'], message: 'a program must have an accounts year' });
+    return z.NEVER;
+  }
+  return { ...program, accountsYear: resolved, budget: { appropriatedFen, reservedFen, paidFen, availableFen } };
+});
 export type ProgramRecord = z.infer<typeof programRecordSchema>;
 
 export const policyVersionRecordSchema = z.object({
@@ -66,8 +79,8 @@ const programs = defineEntity({
   schema: programRecordSchema,
   key: (p: { id: string }) => ({ pk: programPartition(p.id), sk: 'PROGRAM' }),
   indexes: (pattern) => ({
-    /** A county's programs, by year. */
-    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `REWARD_PROGRAMS#${county}`, place: (p) => ({ partition: p.jurisdiction.slice(0, 6), sort: `${p.year}#${p.id}` }) }),
+    /** A county's programs, by accounts year. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `REWARD_PROGRAMS#${county}`, place: (p) => ({ partition: p.jurisdiction.slice(0, 6), sort: `${p.accountsYear ?? p.year}#${p.id}` }) }),
   }),
 });
 
@@ -113,7 +126,7 @@ export async function getPolicy(programId: string, policyVersion: number): Promi
   return policyVersions.get({ programId, policyVersion }, { consistent: true });
 }
 
-/** Programs of a county, by year. */
+/** Programs of a county, by accounts year. */
 export async function listPrograms(county: string, page: PageRequest): Promise<Page<ProgramRecord>> {
   return programs.query.byCounty.page(county.slice(0, 6), page);
 }
