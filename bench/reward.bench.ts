@@ -120,7 +120,7 @@ export default async function (): Promise<void> {
   };
   const latencies = new Map<string, number[]>();
   const policy = helanStylePolicy((warm + count) * 10_000_000, { townshipDeadlineDays: 365, financeDeadlineDays: 365, twoApproverThresholdFen: 10_000_000 });
-  const program = await call('setup', admin, 'POST', '/reward/programs', { name: '基准以奖代补', jurisdiction: '120225', year: 2025, window: openWindow, policy });
+  const program = await call('setup', admin, 'POST', '/reward/programs', { name: '基准以奖代补', jurisdiction: '120225', accountsYear: 2025, window: openWindow, policy });
   const programId = String(program.id);
 
   const item = async (key: Record<string, string>) => (await observer.send(new GetCommand({ TableName: 'bench-reward', Key: key, ConsistentRead: true }))).Item;

@@ -7,13 +7,17 @@ import { helanStylePolicy } from './reward-policy.ts';
 import { beijingDate } from '../functions/platform/calendar.ts';
 
 /**
- * Demo data of the reward program (以奖代补) for the local host: a 2026 program over the demo
- * district rewarding the 2025 increase (Helan-style tiers 8/9/10/12 %, minimum income 100,000 yuan,
+ * Demo data of the reward program (以奖代补) for the local host: a program over the demo district
+ * for the 2025 accounts (accountsYear 2025: the 2025 profit increase over 2024, applications taken
+ * from 2026; Helan-style tiers 8/9/10/12 %, minimum income 100,000 yuan,
  * cap 500,000 yuan, budget 2,000,000 yuan, township 10 / finance 15 days, two approvers from
  * 100,000 yuan), three enterprises of 常州村 (120225104201) with 2024 and 2025 accounts. Fixed ids, each
  * piece created only if absent, so it is safe on every start.
+ *
+ * Until issue 12 the demo program was `rp-demo-2026`, which read as "the 2026 increase"; a data folder
+ * seeded then keeps it (its stored `year` reads as `accountsYear`) and gets this one beside it.
  */
-export const demoRewardProgramId = 'rp-demo-2026';
+export const demoRewardProgramId = 'rp-demo-accounts-2025';
 export const demoRewardVillage = '120225104201';
 
 export const demoRewardPolicy: RewardPolicy = helanStylePolicy(200_000_000, { townshipDeadlineDays: 10, financeDeadlineDays: 15, twoApproverThresholdFen: 10_000_000 });
@@ -42,7 +46,7 @@ export const demoRewardEnterpriseIds = enterprises.map(([id]) => id);
 export async function seedRewardDemo(seeder: Pick<Principal, 'sub' | 'roles'>): Promise<void> {
   if (!(await getProgram(demoRewardProgramId))) {
     await createProgram(
-      { name: '2026年村级经营性实体以奖代补（2025年度净利润增量）', jurisdiction: '120225', year: 2025, window: { opensOn: '2026-01-01', closesOn: demoWindowClose() }, policy: demoRewardPolicy },
+      { name: '2025年度以奖代补（2025年净利润比2024年增量）', jurisdiction: '120225', accountsYear: 2025, window: { opensOn: '2026-01-01', closesOn: demoWindowClose() }, policy: demoRewardPolicy },
       seeder,
       { id: demoRewardProgramId },
     );

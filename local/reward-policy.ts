@@ -7,6 +7,7 @@ import type { RewardPolicy } from '../functions/programs/reward/domain/policy.ts
  */
 export function helanStylePolicy(budgetCeilingFen: number, approval: RewardPolicy['approval'], capFen = 50_000_000): RewardPolicy {
   return {
+    increaseRule: 'profit-above-last-year-or-zero',
     tiers: [
       { fromOperatingIncomeFen: 10_000_000, rateBp: 800 },
       { fromOperatingIncomeFen: 50_000_000, rateBp: 900 },

@@ -53,6 +53,17 @@ export interface DecisionOutcome {
   readonly delivered?: boolean;
 }
 
+/**
+ * Where an open decision stands for a caller who has already given their part of it (the first of
+ * two approvals): it waits for someone else, and the caller cannot answer it again.
+ */
+export interface DecisionStanding {
+  /** What the decision waits for now, e.g. `second-approver`. */
+  readonly waitingFor: string;
+  /** The caller has given an approval already. */
+  readonly youApproved: boolean;
+}
+
 /** One kind of human decision a module's workflows open (`<module>.<step>`). */
 export interface DecisionKindDefinition {
   readonly kind: string;
@@ -74,6 +85,12 @@ export interface DecisionKindDefinition {
   readonly answer?: (principal: Principal, decision: PendingDecision, input: DecisionAnswerInput) => Promise<DecisionOutcome>;
   /** Whether an open decision is shown in the caller's inbox (default: always). */
   readonly visibleTo?: (principal: Principal, listedRole: string, decision: PendingDecision) => boolean;
+  /**
+   * For a decision that takes several answers: where it stands for a caller who already gave theirs
+   * (undefined: the caller may still answer). The inbox keeps showing it, marked not actionable with
+   * this standing, and leaves it out of its `toDo` count.
+   */
+  readonly standingFor?: (principal: Principal, decision: PendingDecision) => DecisionStanding | undefined;
 }
 
 /** Every decision kind of the given modules, by kind; a kind declared twice is a programming error. */

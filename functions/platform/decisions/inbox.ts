@@ -1,8 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
 import { principalOf } from '../http/context.ts';
-import { countyQuery, errorResponses, json, pageOf, pageQueryShape } from '../http/schemas.ts';
-import { roles } from '../principal.ts';
+import { countyQuery, errorResponses, json, pageQueryShape } from '../http/schemas.ts';
+import { roles, type Principal } from '../principal.ts';
 import { listInbox, type PendingDecision } from './store.ts';
 import type { DecisionKindDefinition } from '../module.ts';
 
@@ -21,12 +21,20 @@ export const inboxItemSchema = z
     partials: z.array(z.record(z.string(), z.unknown())),
     summary: z.record(z.string(), z.unknown()),
     escalations: z.array(z.object({ key: z.string(), at: z.string(), notified: z.string(), note: z.string() })),
+    actionable: z.boolean().openapi({ description: 'Whether you can answer it now. False when you already gave your part and it waits for someone else (see waitingFor)' }),
+    waitingFor: z.string().optional().openapi({ description: 'What it waits for when you cannot answer it again, e.g. `second-approver` after your approval of a two-approver decision' }),
+    youApproved: z.boolean().optional().openapi({ description: 'True when you have approved it already' }),
   })
-  .openapi('InboxItem', { description: 'An open decision waiting for the caller. Task tokens are never part of it.' });
+  .openapi('InboxItem', { description: 'An open decision waiting for the caller (or, marked not actionable, for another decider after the caller). Task tokens are never part of it.' });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
-/** The API form of a decision: explicit fields only, so nothing stored beside them (the token) can leak. */
-export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d: PendingDecision): InboxItem {
+/**
+ * The API form of a decision for `principal`: explicit fields only, so nothing stored beside them
+ * (the token) can leak. Actionable when it is open, the caller holds its role, and its kind does not
+ * say the caller has already given their part.
+ */
+export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d: PendingDecision, principal: Principal): InboxItem {
+  const standing = d.status === 'open' ? kinds.get(d.kind)?.standingFor?.(principal, d) : undefined;
   return {
     id: d.id,
     kind: d.kind,
@@ -41,6 +49,8 @@ export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d:
     partials: d.partials,
     summary: d.summary,
     escalations: d.escalations,
+    actionable: d.status === 'open' && standing === undefined && principal.roles.some((role) => role === d.role),
+    ...(standing ? { waitingFor: standing.waitingFor, youApproved: standing.youApproved } : {}),
   };
 }
 
@@ -48,7 +58,9 @@ export function inboxItem(kinds: ReadonlyMap<string, DecisionKindDefinition>, d:
 /**
  * `/inbox`: what waits for the caller. A decision kind may narrow what its deciders see (the reward
  * sign-off is shown only while it waits for the caller's position), so a page may hold fewer items
- * than `limit`.
+ * than `limit`. A decision the caller has already given their part of (the first of two approvals)
+ * stays listed, marked `actionable: false` with what it waits for, and `toDo` counts only the
+ * items of the page the caller can answer now.
  */
 export const inboxRoutes = (kinds: ReadonlyMap<string, DecisionKindDefinition>) => new OpenAPIHono<AppEnv>()
   .openapi(
@@ -64,7 +76,21 @@ export const inboxRoutes = (kinds: ReadonlyMap<string, DecisionKindDefinition>) 
           ...pageQueryShape,
         }),
       },
-      responses: { 200: { description: 'One page', content: json(pageOf(inboxItemSchema, 'InboxPage')) }, ...errorResponses },
+      responses: {
+        200: {
+          description: 'One page',
+          content: json(
+            z
+              .object({
+                items: z.array(inboxItemSchema),
+                toDo: z.number().int().openapi({ description: 'How many items of this page you can answer now (those with actionable: true)' }),
+                nextCursor: z.string().optional().openapi({ description: 'Absent on the last page' }),
+              })
+              .openapi('InboxPage'),
+          ),
+        },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { role, county, limit, cursor } = c.req.valid('query');
@@ -72,7 +98,7 @@ export const inboxRoutes = (kinds: ReadonlyMap<string, DecisionKindDefinition>) 
       const principal = principalOf(c);
       const page = await listInbox(principal, { limit, cursor }, { role, county });
       const listedRole = role ?? principal.roles[0] ?? '';
-      const items = page.items.filter((d) => kinds.get(d.kind)?.visibleTo?.(principal, listedRole, d) ?? true);
-      return c.json({ items: items.map((d) => inboxItem(kinds, d)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+      const items = page.items.filter((d) => kinds.get(d.kind)?.visibleTo?.(principal, listedRole, d) ?? true).map((d) => inboxItem(kinds, d, principal));
+      return c.json({ items, toDo: items.filter((item) => item.actionable).length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
     },
   );

@@ -117,7 +117,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
       const { decisionId } = c.req.valid('param');
       const decision = await decisionOr404(decisionId);
       requireAllowed(c, kindOf(kinds, decision.kind).readAction, { division: decision.division });
-      return c.json({ ...inboxItem(kinds, decision), status: decision.status }, 200);
+      return c.json({ ...inboxItem(kinds, decision, principalOf(c)), status: decision.status }, 200);
     },
   )
 

@@ -20,6 +20,14 @@ import { notifyTask } from './tasks/notify.ts';
 const signOffVisibleTo: DecisionKindDefinition['visibleTo'] = (principal, listedRole, decision) =>
   listedRole !== 'village' || (principal.position !== undefined && mayStillSign(decision.partials as unknown as Signature[], principal.sub, principal.position));
 
+/**
+ * A finance approval that needs two approvers stays in the inbox of the finance user who gave the
+ * first one, marked as waiting for the second approver (they cannot approve twice: 403
+ * `already-approved-by-this-user`), instead of looking like work still to do.
+ */
+const financeStandingFor: DecisionKindDefinition['standingFor'] = (principal, decision) =>
+  decision.partials.some((partial) => partial.approver === principal.sub) ? { waitingFor: 'second-approver', youApproved: true } : undefined;
+
 /** 以奖代补: rewards on a village enterprise's year-over-year profit increase. */
 export const rewardModule = {
   name: 'reward',
@@ -46,6 +54,7 @@ export const rewardModule = {
       ...(definition.answeredThrough ? { answeredThrough: definition.answeredThrough } : {}),
       ...(answers.length > 0 ? { answer: answerRewardDecision } : {}),
       ...(step === 'village-signoff' ? { visibleTo: signOffVisibleTo } : {}),
+      ...(step === 'finance-approval' ? { standingFor: financeStandingFor } : {}),
     };
   }),
 } satisfies ProgramModule;

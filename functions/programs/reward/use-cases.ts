@@ -261,7 +261,7 @@ export function newApplication(program: ProgramRecord, enterprise: EnterpriseRec
     entityId: enterprise.id,
     entityName: enterprise.name,
     village: enterprise.village,
-    year: program.year,
+    year: program.accountsYear,
     submitter: actor.sub,
     createdAt: now.toISOString(),
   };

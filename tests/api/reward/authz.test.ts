@@ -68,11 +68,11 @@ beforeAll(async () => {
   await seedVillage('120225101201');
   const admin = await tokenFor('admin', '120225', { sub: 'authz-admin' });
   const township = await tokenFor('township', '120225100', { sub: 'authz-township' });
-  const open = await call(app, 'POST', '/reward/programs', { token: admin, body: { name: '矩阵', jurisdiction: '120225', year: 2025, window: openWindow, policy: helanPolicy() } });
+  const open = await call(app, 'POST', '/reward/programs', { token: admin, body: { name: '矩阵', jurisdiction: '120225', accountsYear: 2025, window: openWindow, policy: helanPolicy() } });
   expect(open.status).toBe(201);
   programId = open.body.id;
   // Applications are taken in a window; this one has closed, so an authorized submit ends in 400 and starts nothing.
-  const closed = await call(app, 'POST', '/reward/programs', { token: admin, body: { name: '已截止', jurisdiction: '120225', year: 2025, window: { opensOn: '2020-01-01', closesOn: '2020-01-31' }, policy: helanPolicy() } });
+  const closed = await call(app, 'POST', '/reward/programs', { token: admin, body: { name: '已截止', jurisdiction: '120225', accountsYear: 2025, window: { opensOn: '2020-01-01', closesOn: '2020-01-31' }, policy: helanPolicy() } });
   expect(closed.status).toBe(201);
   closedProgramId = closed.body.id;
   const ent = await call(app, 'POST', '/reward/enterprises', { token: township, body: { name: '矩阵合作社', kind: 'cooperative', village } });
@@ -105,7 +105,7 @@ const routes: Route[] = [
     name: 'POST /reward/programs',
     inside: row('ok', '403', '403', '403', '403', '403'),
     outside: none,
-    send: (token) => call(app, 'POST', '/reward/programs', { token, body: { name: '矩阵新', jurisdiction: '120225', year: 2025, window: openWindow, policy: helanPolicy() } }),
+    send: (token) => call(app, 'POST', '/reward/programs', { token, body: { name: '矩阵新', jurisdiction: '120225', accountsYear: 2025, window: openWindow, policy: helanPolicy() } }),
   },
   // A county's program covers every township and village of the county: the township and village
   // "outside" (another township or village of 120225) read it too; other counties do not.

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beijingDate } from '../../../functions/platform/calendar.ts';
+import { ddb, tableName } from '../../../functions/shared/clients.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import { policyBody, programBody, raiseBody } from '../../../functions/programs/reward/routes/programs.ts';
 import { accountPutBody, enterpriseBody } from '../../../functions/programs/reward/routes/enterprises.ts';
@@ -20,7 +22,7 @@ let entityId: string;
 // run that crosses midnight in Beijing still finds it open.
 const day = 86_400_000;
 const openWindow = { opensOn: beijingDate(new Date(Date.now() - day)), closesOn: beijingDate(new Date(Date.now() + day)) };
-const programInput = () => ({ name: '以奖代补 2025', jurisdiction: '120225', year: 2025, window: openWindow, policy: helanPolicy() });
+const programInput = () => ({ name: '2025年度以奖代补', jurisdiction: '120225', accountsYear: 2025, window: openWindow, policy: helanPolicy() });
 
 beforeAll(async () => {
   await seedVillage();
@@ -44,6 +46,39 @@ describe('reward programs', () => {
     expect((await call(app, 'POST', '/reward/programs', { token: await tokenFor('admin', '120223'), body: programInput() })).status).toBe(403);
     expect((await call(app, 'GET', `/reward/programs/${programId}`, { token: await tokenFor('unit', '120225', { unitId: 'u1' }) })).status).toBe(403);
     expect((await call(app, 'GET', `/reward/programs/${programId}`)).status).toBe(401);
+  });
+
+  it('names the year whose accounts are rewarded accountsYear, and documents it', async () => {
+    const read = await call(app, 'GET', `/reward/programs/${programId}`, { token: admin });
+    expect(read.body.accountsYear).toBe(2025);
+    expect(read.body).not.toHaveProperty('year');
+    const listed = await call(app, 'GET', '/reward/programs?county=120225', { token: admin });
+    expect(listed.body.items.find((p: { id: string }) => p.id === programId)).toMatchObject({ accountsYear: 2025 });
+    // The old name is refused, by name, rather than read one way or the other.
+    const { accountsYear, ...rest } = programInput();
+    const old = await call(app, 'POST', '/reward/programs', { token: admin, body: { ...rest, year: accountsYear } });
+    expect(old.status).toBe(400);
+    expect(JSON.stringify(old.body.errors)).toMatch(/accountsYear/);
+    expect(JSON.stringify(old.body.errors)).toMatch(/year/);
+    const doc = (await (await app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> } };
+    for (const schema of ['RewardProgramInput', 'RewardProgram', 'RewardApplication']) {
+      expect(doc.components.schemas[schema]?.properties.accountsYear?.description, schema).toMatch(/year-over-year profit increase is rewarded/);
+      expect(doc.components.schemas[schema]?.properties).not.toHaveProperty('year');
+    }
+  });
+
+  it('reads a program stored before the rename (attribute year) with its accountsYear', async () => {
+    const created = await call(app, 'POST', '/reward/programs', { token: admin, body: { ...programInput(), accountsYear: 2024 } });
+    const id = created.body.id as string;
+    await ddb().send(
+      new UpdateCommand({ TableName: tableName(), Key: { pk: `REWARD_PROGRAM#${id}`, sk: 'PROGRAM' }, UpdateExpression: 'REMOVE accountsYear SET #year = :y', ExpressionAttributeNames: { '#year': 'year' }, ExpressionAttributeValues: { ':y': 2024 } }),
+    );
+    const read = await call(app, 'GET', `/reward/programs/${id}`, { token: admin });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id, accountsYear: 2024 });
+    expect(read.body).not.toHaveProperty('year');
+    const listed = await call(app, 'GET', '/reward/programs?county=120225', { token: admin });
+    expect(listed.body.items.find((p: { id: string }) => p.id === id)).toMatchObject({ accountsYear: 2024 });
   });
 
   it('names every bad policy field in a 400', async () => {
@@ -118,7 +153,7 @@ describe('enterprises and accounts', () => {
 describe('decisions and inbox', () => {
   it('a decision that does not exist is 404; the inbox of a city-level caller needs a county', async () => {
     expect((await call(app, 'POST', '/decisions/reward.township-review.ra-nope.r1', { token: township, body: { decision: 'approve' } })).status).toBe(404);
-    expect((await call(app, 'GET', '/inbox', { token: township })).body).toEqual({ items: [] });
+    expect((await call(app, 'GET', '/inbox', { token: township })).body).toEqual({ items: [], toDo: 0 });
     const city = await call(app, 'GET', '/inbox', { token: await tokenFor('admin', '1202') });
     expect(city.status).toBe(400);
     expect(city.body.errors[0].field).toBe('county');

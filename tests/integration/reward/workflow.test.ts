@@ -84,6 +84,9 @@ describe('reward workflow', () => {
 
     const read = await call(app, 'GET', `/reward/applications/${id}`, { token: t.villageSubmitter });
     expect(read.status).toBe(200);
+    // The program's accounts year, under the API's one name for it.
+    expect(read.body.accountsYear).toBe(2025);
+    expect(read.body).not.toHaveProperty('year');
     const what: string[] = read.body.timeline.map((e: { what: string }) => e.what);
     expect(what).toContain('reward-application.submit');
     expect(what).toContain('entered Disburse');
@@ -115,6 +118,23 @@ describe('reward workflow', () => {
     const run = await finished(id);
     expect(run.states).toEqual(['Compute', 'Eligible', 'Notify', 'Done']);
     expect((await listOutbox(`user:v-submitter-120225100201`, { limit: 100 })).items.find((m) => m.body.applicationId === id)?.body.reasons).toHaveLength(2);
+  });
+
+  it('a smaller loss is no increase of profit: closed as ineligible, the rule and its baseline in the snapshot the API returns', async () => {
+    const programId = await openProgram(app, t, helanPolicy());
+    // −200,000 → −50,000 yuan: a plain difference would have given 150,000 × 9 % = 13,500 yuan.
+    const entityId = await enterprise(app, t, [
+      { year: 2024, incomeYuan: 600_000, profitYuan: -200_000 },
+      { year: 2025, incomeYuan: 600_000, profitYuan: -50_000 },
+    ]);
+    const id = await submit(app, t, programId, entityId);
+    const closed = await until(id, 'closed');
+    expect(closed.closedReason).toBe('ineligible');
+    expect(closed.amountFen).toBeUndefined();
+    expect(closed.computation?.reasons?.map((r) => r.code)).toEqual(['no-profit']);
+    const read = await call(app, 'GET', `/reward/applications/${id}`, { token: t.villageSubmitter });
+    expect(read.status).toBe(200);
+    expect(read.body.computation.snapshot).toMatchObject({ increaseRule: 'profit-above-last-year-or-zero', baselineFen: 0, policy: { increaseRule: 'profit-above-last-year-or-zero' } });
   });
 
   it('village refusal returns the application; the village withdraws it', async () => {
@@ -268,6 +288,34 @@ describe('reward workflow', () => {
     const run = await finished(ids[1]!);
     expect(run.states.filter((s) => s === 'Reserve')).toHaveLength(2);
     expect(run.states).toContain('AwaitBudget');
+
+    // Every budget movement has its own audit record, naming the application; the reservation that
+    // did not fit wrote none (its transaction was cancelled as a whole).
+    const trail = await call(app, 'GET', `/audit?entity=reward-budget:${programId}&limit=100`, { token: t.admin });
+    expect(trail.status).toBe(200);
+    type BudgetRecord = { action: string; actor: string; division: string; before: Record<string, number | string>; after: Record<string, number | string> };
+    const records = (trail.body.items as BudgetRecord[]).slice().reverse();
+    expect(records.map((r) => [r.action, r.after.applicationId])).toEqual([
+      ['reward-budget.reserve', ids[0]],
+      ['reward-budget.settle', ids[0]],
+      ['reward-budget.raise', undefined],
+      ['reward-budget.reserve', ids[1]],
+      ['reward-budget.settle', ids[1]],
+    ]);
+    expect(records[0]).toMatchObject({ division: '120225', actor: 'system:workflow', before: { applicationId: ids[0], availableFen: 3_000_000, reservedFen: 0 }, after: { availableFen: 0, reservedFen: 3_000_000 } });
+    expect(records[1]).toMatchObject({ before: { reservedFen: 3_000_000, paidFen: 0 }, after: { reservedFen: 0, paidFen: 3_000_000 } });
+    expect(records[2]).toMatchObject({ actor: 'finance-a', before: { appropriatedFen: 5_000_000 }, after: { appropriatedFen: 8_000_000 } });
+    // The first appropriation plus the movements gives the budget as stored.
+    const totals = { appropriatedFen: 5_000_000, reservedFen: 0, paidFen: 0, availableFen: 5_000_000 };
+    for (const r of records) {
+      for (const bucket of ['reservedFen', 'paidFen', 'availableFen'] as const) totals[bucket] += Number(r.after[bucket] ?? 0) - Number(r.before[bucket] ?? 0);
+      if (r.action === 'reward-budget.raise') {
+        const added = Number(r.after.appropriatedFen) - Number(r.before.appropriatedFen);
+        totals.appropriatedFen += added;
+        totals.availableFen += added;
+      }
+    }
+    expect(totals).toEqual((await getProgram(programId))?.budget);
   });
 
   it('an account edit that finds no open decision (between two steps) still returns the application when the next step opens', async () => {

@@ -60,10 +60,11 @@ export async function actors(code = village): Promise<Actors> {
 const day = 86_400_000;
 const openWindow = { opensOn: beijingDate(new Date(Date.now() - day)), closesOn: beijingDate(new Date(Date.now() + day)) };
 
-export async function openProgram(app: AppLike, t: Actors, policy: RewardPolicy, year = 2025): Promise<string> {
+/** A program of the test county for the accounts of `accountsYear` (their increase over the year before). */
+export async function openProgram(app: AppLike, t: Actors, policy: RewardPolicy, accountsYear = 2025): Promise<string> {
   const res = await call(app, 'POST', '/reward/programs', {
     token: t.admin,
-    body: { name: `以奖代补 ${year}`, jurisdiction: '120225', year, window: openWindow, policy },
+    body: { name: `${accountsYear}年度以奖代补`, jurisdiction: '120225', accountsYear, window: openWindow, policy },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
@@ -171,7 +172,7 @@ export async function seedApplications(programId: string, ids: readonly string[]
     await putAccount({ entityId: ent.id, year: 2024, operatingIncomeFen: 100_000_000, netProfitFen: 10_000_000 }, village, seeder);
     await putAccount({ entityId: ent.id, year: 2025, operatingIncomeFen: 120_000_000, netProfitFen: 40_000_000 }, village, seeder);
     await createApplication(
-      { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.year, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
+      { id, programId, policyVersion: program.policyVersion, jurisdiction: program.jurisdiction, entityId: ent.id, entityName: ent.name, village, year: program.accountsYear, submitter: `v-submitter-${village}`, createdAt: new Date().toISOString() },
       { sub: `v-submitter-${village}`, roles: ['village'] },
     );
     await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('reward-application'), name: id, input: JSON.stringify({ applicationId: id }) }));

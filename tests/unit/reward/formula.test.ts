@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { yuanToFen } from '../../../functions/platform/money.ts';
-import { annualAccountSchema, describeTiers, rateFor, rewardPolicySchema, type AnnualAccount, type RewardPolicy } from '../../../functions/programs/reward/domain/policy.ts';
+import { annualAccountSchema, describeTiers, increaseRules, rateFor, rewardPolicySchema, type AnnualAccount, type RewardPolicy } from '../../../functions/programs/reward/domain/policy.ts';
 import { computeReward, computeRewardFromAccounts, snapshotStale } from '../../../functions/programs/reward/domain/compute.ts';
 
 const yuan = (text: string) => yuanToFen(text);
@@ -64,9 +64,44 @@ describe('Helan tiers', () => {
     expect(result).toMatchObject({ eligible: true, rewardFen: 7 });
   });
 
-  it('counts a smaller loss as an increase', () => {
-    const result = computeReward(helan, account(2024, '200000', '-1000'), account(2023, '200000', '-21000'), fresh);
+  it('counts a smaller loss as an increase only under the plain difference, chosen explicitly', () => {
+    const plain = { ...helan, increaseRule: 'plain-difference' as const };
+    const result = computeReward(plain, account(2024, '200000', '-1000'), account(2023, '200000', '-21000'), fresh);
     expect(result).toMatchObject({ eligible: true, increaseFen: yuan('20000'), rewardFen: yuan('1600') });
+    expect(result.snapshot).toMatchObject({ increaseRule: 'plain-difference', baselineFen: -2_100_000 });
+  });
+});
+
+describe('increase of profit (the default rule)', () => {
+  const reasons = (result: ReturnType<typeof computeReward>) => (result.eligible ? [] : result.reasons);
+
+  it('is the default, also for a policy stored before the rule existed', () => {
+    expect(helan.increaseRule).toBe('profit-above-last-year-or-zero');
+    const { increaseRule: _, ...stored } = helan;
+    expect(rewardPolicySchema.parse(stored).increaseRule).toBe('profit-above-last-year-or-zero');
+  });
+
+  it('pays nothing for a smaller loss: −200,000 → −50,000 yuan is not a profit', () => {
+    const result = computeReward(helan, account(2024, '600000', '-50000'), account(2023, '600000', '-200000'), fresh);
+    expect(result.eligible).toBe(false);
+    expect(reasons(result).map((r) => r.code)).toEqual(['no-profit']);
+    expect(reasons(result)[0]?.message).toMatch(/-50000\.00 yuan in 2024 is not a profit/);
+    expect(result.snapshot).toMatchObject({ increaseRule: 'profit-above-last-year-or-zero', baselineFen: 0 });
+  });
+
+  it('measures from zero after a loss: −200,000 → +50,000 yuan rewards 50,000 yuan of profit', () => {
+    const result = computeReward(helan, account(2024, '600000', '50000'), account(2023, '600000', '-200000'), fresh);
+    expect(result).toMatchObject({ eligible: true, increaseFen: yuan('50000'), rateBp: 900, rewardFen: yuan('4500') });
+    expect(result.snapshot).toMatchObject({ increaseRule: 'profit-above-last-year-or-zero', baselineFen: 0 });
+  });
+
+  it('measures from last year’s profit when there was one', () => {
+    const result = computeReward(helan, account(2024, '600000', '180000'), account(2023, '600000', '130000'), fresh);
+    expect(result).toMatchObject({ eligible: true, increaseFen: yuan('50000'), snapshot: { baselineFen: yuan('130000') } });
+  });
+
+  it('a year of exactly zero profit is not a profit', () => {
+    expect(reasons(computeReward(helan, account(2024, '600000', '0'), account(2023, '600000', '-1'), fresh)).map((r) => r.code)).toEqual(['no-profit']);
   });
 });
 
@@ -114,7 +149,14 @@ describe('eligibility', () => {
     const result = computeReward(policy, current, previous, fresh);
     current.netProfitFen = 0;
     policy.capFen = 1;
-    expect(result.snapshot).toEqual({ policy: helan, current: account(2024, '600000', '180000'), previous, alreadyRewarded: false });
+    expect(result.snapshot).toEqual({
+      policy: helan,
+      current: account(2024, '600000', '180000'),
+      previous,
+      alreadyRewarded: false,
+      increaseRule: 'profit-above-last-year-or-zero',
+      baselineFen: yuan('130000'),
+    });
   });
 });
 
@@ -160,10 +202,12 @@ const policyArb: fc.Arbitrary<RewardPolicy> = fc
     rates: fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 6, maxLength: 6 }),
     minAbove: fenArb(10 ** 10),
     capFen: fenArb(10 ** 12),
+    increaseRule: fc.constantFrom(...increaseRules),
   })
-  .map(({ thresholds, rates, minAbove, capFen }) => {
+  .map(({ thresholds, rates, minAbove, capFen, increaseRule }) => {
     const sorted = [...thresholds].sort((a, b) => a - b);
     return rewardPolicySchema.parse({
+      increaseRule,
       tiers: sorted.map((from, index) => ({ fromOperatingIncomeFen: from, rateBp: rates[index] ?? 0 })),
       minOperatingIncomeFen: (sorted[0] ?? 0) + minAbove,
       capFen,
@@ -196,7 +240,10 @@ describe('reward properties', () => {
           { entityId: 'e', year: 2023, operatingIncomeFen: 0, netProfitFen: previousNet },
           fresh,
         );
-        const increase = BigInt(currentNet) - BigInt(previousNet);
+        // The reference formula, written out again in BigInt for both rules.
+        const profitRule = policy.increaseRule === 'profit-above-last-year-or-zero';
+        const baseline = profitRule && previousNet < 0 ? 0n : BigInt(previousNet);
+        const increase = profitRule && currentNet <= 0 ? 0n : BigInt(currentNet) - baseline;
         const rate = rateFor(policy, income);
         const expectedEligible = increase > 0n && income >= policy.minOperatingIncomeFen && rate !== undefined;
         if (!result.eligible) {
@@ -224,6 +271,67 @@ describe('reward properties', () => {
         const lower = paid(policy, income, previousNet + base, previousNet);
         const higher = paid(policy, income, previousNet + base + extra, previousNet);
         expect(higher).toBeGreaterThanOrEqual(lower);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never pays when the year is not a profit, under the default rule', () => {
+    fc.assert(
+      fc.property(policyArb, incomeArb, fc.integer({ min: -(10 ** 15), max: 0 }), netProfitArb, (policy, income, currentNet, previousNet) => {
+        const profitRule = { ...policy, increaseRule: 'profit-above-last-year-or-zero' as const };
+        expect(paid(profitRule, income, currentNet, previousNet)).toBe(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('rewards an increase never larger than the year’s profit, under the default rule', () => {
+    fc.assert(
+      fc.property(policyArb, incomeArb, netProfitArb, netProfitArb, (policy, income, currentNet, previousNet) => {
+        const result = computeReward(
+          { ...policy, increaseRule: 'profit-above-last-year-or-zero' },
+          { entityId: 'e', year: 2024, operatingIncomeFen: income, netProfitFen: currentNet },
+          { entityId: 'e', year: 2023, operatingIncomeFen: income, netProfitFen: previousNet },
+          fresh,
+        );
+        if (!result.eligible) return;
+        expect(currentNet).toBeGreaterThan(0);
+        expect(result.increaseFen).toBeGreaterThan(0);
+        expect(result.increaseFen).toBeLessThanOrEqual(currentNet);
+        expect(result.increaseFen).toBe(currentNet - Math.max(previousNet, 0));
+        expect(result.snapshot.baselineFen).toBe(Math.max(previousNet, 0));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('is the plain difference when both years are profits', () => {
+    fc.assert(
+      fc.property(policyArb, incomeArb, fc.integer({ min: 1, max: 10 ** 15 }), fc.integer({ min: 1, max: 10 ** 15 }), (policy, income, currentNet, previousNet) => {
+        const profitRule = paid({ ...policy, increaseRule: 'profit-above-last-year-or-zero' }, income, currentNet, previousNet);
+        const plain = paid({ ...policy, increaseRule: 'plain-difference' }, income, currentNet, previousNet);
+        expect(profitRule).toBe(plain);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never pays more than the plain difference would', () => {
+    fc.assert(
+      fc.property(policyArb, incomeArb, netProfitArb, netProfitArb, (policy, income, currentNet, previousNet) => {
+        expect(paid({ ...policy, increaseRule: 'profit-above-last-year-or-zero' }, income, currentNet, previousNet)).toBeLessThanOrEqual(
+          paid({ ...policy, increaseRule: 'plain-difference' }, income, currentNet, previousNet),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('does not grow when last year was better', () => {
+    fc.assert(
+      fc.property(policyArb, incomeArb, netProfitArb, fc.integer({ min: -(10 ** 14), max: 10 ** 14 }), fc.integer({ min: 0, max: 10 ** 14 }), (policy, income, currentNet, previousNet, extra) => {
+        expect(paid(policy, income, currentNet, previousNet + extra)).toBeLessThanOrEqual(paid(policy, income, currentNet, previousNet));
       }),
       { numRuns: 1000 },
     );

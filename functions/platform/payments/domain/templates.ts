@@ -90,13 +90,3 @@ export function templateCells(template: PaymentTemplate, line: FileLine): XlsxCe
   });
 }
 
-/**
- * A CSV cell: quoted when it holds a separator, and a text cell that a spreadsheet would read as a
- * formula (starting with = + - @, tab or CR) is prefixed with ' (OWASP's advice): a payee named
- * `=HYPERLINK(…)` stays a name. Amounts are written as numbers and need no prefix.
- */
-export function csvCellOf(cell: XlsxCell): string {
-  if (!('text' in cell)) return 'decimal' in cell ? cell.decimal : String(cell.integer);
-  const text = /^[=+\-@\t\r]/.test(cell.text) ? `'${cell.text}` : cell.text;
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}

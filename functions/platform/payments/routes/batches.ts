@@ -7,7 +7,8 @@ import { calendarDateSchema } from '../../calendar.ts';
 import { reasonRequiredMessage } from '../../decisions/reason.ts';
 import { rowXml, xlsxContentType, xlsxWorkbook } from '../../../shared/xlsx.ts';
 import { batchIdSchema } from '../domain/batch.ts';
-import { csvCellOf, paymentTemplateSchema, templateCells, type FileLine } from '../domain/templates.ts';
+import { paymentTemplateSchema, templateCells, type FileLine } from '../domain/templates.ts';
+import { csvLine } from '../../csv-export.ts';
 import { batchLineSchema, batchRecordSchema, listBatches, listBatchLines } from '../store/batch.ts';
 import { createBatch, decideBatch, exportBatch, importResults, mustGetBatch, paymentTemplates } from '../use-cases.ts';
 
@@ -169,7 +170,7 @@ export const batchRoutes = new OpenAPIHono<AppEnv>()
         const rows = [rowXml(1, template.columns.map((col) => ({ text: col.header })), true), ...fileLines.map((l, i) => rowXml(i + 2, templateCells(template, l)))];
         return c.body(new Uint8Array(xlsxWorkbook(template.title.slice(0, 31), rows)), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="${name}.xlsx"` });
       }
-      const text = [template.columns.map((col) => csvCellOf({ text: col.header })).join(','), ...fileLines.map((l) => templateCells(template, l).map(csvCellOf).join(','))].join('\r\n');
+      const text = [csvLine(template.columns.map((col) => col.header)), ...fileLines.map((l) => csvLine(templateCells(template, l)))].join('\r\n');
       return c.body(`\uFEFF${text}\r\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
     },
   )

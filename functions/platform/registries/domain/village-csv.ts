@@ -1,3 +1,4 @@
+import { fromCsvText, toCsv } from '../../csv-export.ts';
 import { readCsvTable, shown, type CsvError } from '../../csv-table.ts';
 import { villageCategories, villageSchema, type Village } from './village.ts';
 import { parentDivision, withinJurisdiction } from './division.ts';
@@ -95,7 +96,8 @@ function parseCells(cells: Cells, row: number, errors: CsvError[]): Village | un
   }
 
   // The shared schema is the authority on ranges and formats; its messages name the field.
-  const candidate = { code: cells.code, name: cells.name, population, economicallyWeak, category: cells.category, operatingFundsFen };
+  // A name the CSV writer neutralised (`'=…`) reads back as it was.
+  const candidate = { code: cells.code, name: fromCsvText(cells.name), population, economicallyWeak, category: cells.category, operatingFundsFen };
   const parsed = villageSchema.safeParse(candidate);
   if (!parsed.success) {
     const already = new Set(errors.slice(before).map((e) => e.column));
@@ -143,19 +145,18 @@ export function parseVillageCsv(text: string, options: VillageCsvOptions = {}): 
   return { rows, errors, rowCount: table.rowCount };
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** Write villages in the import format (English headers), e.g. for exports, demo files and tests. */
+/**
+ * Write villages in the import format (English headers), e.g. for exports, demo files and tests.
+ * Through the platform's CSV writer, so a name starting with `=`, `+`, `-` or `@` is written with a
+ * leading quote (see functions/platform/csv-export.ts).
+ */
 export function toVillageCsv(villages: readonly Village[], options: { bom?: boolean } = {}): string {
-  const lines = [villageCsvColumns.map((c) => c.key).join(',')];
-  for (const v of villages) {
-    lines.push(
-      [v.code, csvCell(v.name), String(v.population), v.economicallyWeak ? '是' : '否', v.category, formatFenAsYuan(v.operatingFundsFen)].join(','),
-    );
-  }
-  return `${options.bom ? '\uFEFF' : ''}${lines.join('\n')}\n`;
+  const rows = villages.map((v) => [v.code, v.name, { integer: v.population }, v.economicallyWeak ? '是' : '否', v.category, { decimal: formatFenAsYuan(v.operatingFundsFen) }]);
+  return toCsv(
+    villageCsvColumns.map((c) => c.key),
+    rows,
+    { eol: '\n', ...(options.bom ? { bom: true } : {}) },
+  );
 }
 
 /** Split items into consecutive pages of at most `size`. */

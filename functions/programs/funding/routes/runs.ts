@@ -8,10 +8,11 @@ import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../pl
 import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
+import { csvLine } from '../../../platform/csv-export.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
 import { dryRunId, exclusionReasonSchema, finalRunStatuses, fundingPageSize, fundingRunIdSchema, fundingRunStatusSchema, realRunId } from '../domain/run.ts';
-import { rowXml, xlsxContentType, xlsxWorkbook, type XlsxCell } from '../../../shared/xlsx.ts';
+import { rowXml, xlsxContentType, xlsxWorkbook } from '../../../shared/xlsx.ts';
 import { allocationView, allocationViewSchema, exportCells, exportHeaders } from './allocation-view.ts';
 import { fundingPolicyIdSchema, getFundingPolicy } from '../store/policy.ts';
 import {
@@ -150,9 +151,6 @@ async function view(run: FundingRun): Promise<RunView> {
 }
 
 // ---- Exports (columns in allocation-view.ts) ----
-
-const csvCell = (value: string) => (/[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-const cellText = (cell: XlsxCell) => ('text' in cell ? cell.text : 'decimal' in cell ? cell.decimal : String(cell.integer));
 
 async function readableRun(c: Context<AppEnv>, id: string): Promise<FundingRun> {
   principalOf(c);
@@ -389,7 +387,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
       // Streamed a DynamoDB page at a time: an export of 100,000 villages never sits in memory.
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
-          controller.enqueue(encoder.encode(`\uFEFF${exportHeaders.join(',')}\r\n`));
+          controller.enqueue(encoder.encode(`\uFEFF${csvLine(exportHeaders)}\r\n`));
         },
         async pull(controller) {
           let chunk = '';
@@ -400,7 +398,7 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
               controller.close();
               return;
             }
-            chunk += `${exportCells(next.value).map((cell) => csvCell(cellText(cell))).join(',')}\r\n`;
+            chunk += `${csvLine(exportCells(next.value))}\r\n`;
           }
           controller.enqueue(encoder.encode(chunk));
         },

@@ -1,5 +1,5 @@
 import { applyRate, formatYuan } from '../../../platform/money.ts';
-import { rateFor, type AnnualAccount, type RewardPolicy } from './policy.ts';
+import { increaseBaselineFen, rateFor, type AnnualAccount, type IncreaseRule, type RewardPolicy } from './policy.ts';
 
 /**
  * Everything a reward was computed from. Stored with the application, so a later edit of the
@@ -11,9 +11,24 @@ export interface RewardSnapshot {
   readonly current: AnnualAccount;
   readonly previous: AnnualAccount | undefined;
   readonly alreadyRewarded: boolean;
+  /** The rule the increase was measured with (the policy's `increaseRule`), shown with the result. */
+  readonly increaseRule: IncreaseRule;
+  /**
+   * The net profit the increase was measured from (fen): the previous year's, or zero when that was
+   * a loss under the default rule. Undefined when the previous year's account is missing.
+   */
+  readonly baselineFen: number | undefined;
 }
 
-export type IneligibleCode = 'current-account-missing' | 'previous-account-missing' | 'income-below-minimum' | 'no-rate-for-income' | 'no-increase' | 'already-rewarded' | 'reward-is-zero';
+export type IneligibleCode =
+  | 'current-account-missing'
+  | 'previous-account-missing'
+  | 'income-below-minimum'
+  | 'no-rate-for-income'
+  | 'no-profit'
+  | 'no-increase'
+  | 'already-rewarded'
+  | 'reward-is-zero';
 
 export interface IneligibleReason {
   readonly code: IneligibleCode;
@@ -44,13 +59,16 @@ export interface RewardContext {
 }
 
 /**
- * The reward of one enterprise for `current.year`:
- * `min(cap, floor((netProfit(year) − netProfit(year − 1)) × rate / 10000))` in fen, with the rate from
- * the tier of the year's operating income.
+ * The reward of one enterprise for `current.year`: `min(cap, floor(increase × rate / 10000))` in
+ * fen, with the rate from the tier of the year's operating income. The increase depends on the
+ * policy's `increaseRule`: by default `netProfit(year) − max(netProfit(year − 1), 0)` and only for a
+ * positive `netProfit(year)` (an increase of profit: a smaller loss is not one); under
+ * `plain-difference` `netProfit(year) − netProfit(year − 1)`.
  *
  * Eligible only when the previous year's account exists, the income reaches the policy minimum,
- * the increase is positive, the entity has no reward for the year yet, and the amount is at least
- * 1 fen (a zero award would run four sign-offs and two approvals to pay nothing).
+ * the year shows a profit (default rule), the increase is positive, the entity has no reward for the
+ * year yet, and the amount is at least 1 fen (a zero award would run four sign-offs and two
+ * approvals to pay nothing).
  *
  * Throws when `previous` belongs to another entity or is not the year before `current`: that is a
  * caller's bug, not a property of the application.
@@ -62,7 +80,9 @@ export function computeReward(policy: RewardPolicy, current: AnnualAccount, prev
   if (previous && previous.year !== current.year - 1) {
     throw new RangeError(`previous account is for ${previous.year}, expected ${current.year - 1}`);
   }
-  const snapshot: RewardSnapshot = structuredClone({ policy, current, previous, alreadyRewarded: context.alreadyRewarded });
+  const rule = policy.increaseRule;
+  const baselineFen = previous ? increaseBaselineFen(rule, previous.netProfitFen) : undefined;
+  const snapshot: RewardSnapshot = structuredClone({ policy, current, previous, alreadyRewarded: context.alreadyRewarded, increaseRule: rule, baselineFen });
   const reasons: IneligibleReason[] = [];
 
   if (context.alreadyRewarded) {
@@ -85,12 +105,19 @@ export function computeReward(policy: RewardPolicy, current: AnnualAccount, prev
     return { eligible: false, reasons, snapshot };
   }
 
-  const increase = BigInt(current.netProfitFen) - BigInt(previous.netProfitFen);
-  if (increase <= 0n) {
+  const baseline = increaseBaselineFen(rule, previous.netProfitFen);
+  const increase = BigInt(current.netProfitFen) - BigInt(baseline);
+  if (rule === 'profit-above-last-year-or-zero' && current.netProfitFen <= 0) {
     reasons.push({
-      code: 'no-increase',
-      message: `net profit ${formatYuan(current.netProfitFen)} yuan in ${current.year} is not above ${formatYuan(previous.netProfitFen)} yuan in ${previous.year}`,
+      code: 'no-profit',
+      message: `net profit ${formatYuan(current.netProfitFen)} yuan in ${current.year} is not a profit; the program rewards an increase of profit, so a loss (even a smaller one than in ${previous.year}) earns nothing`,
     });
+  } else if (increase <= 0n) {
+    const over =
+      baseline === previous.netProfitFen
+        ? `${formatYuan(previous.netProfitFen)} yuan in ${previous.year}`
+        : `0 yuan (the profit counts from zero: ${previous.year} was a loss of ${formatYuan(previous.netProfitFen)} yuan)`;
+    reasons.push({ code: 'no-increase', message: `net profit ${formatYuan(current.netProfitFen)} yuan in ${current.year} is not above ${over}` });
   }
   if (reasons.length > 0 || rateBp === undefined) return { eligible: false, reasons, snapshot };
 
@@ -130,7 +157,12 @@ export function computeRewardFromAccounts(
   }
   reasons.push({ code: 'current-account-missing', message: `no account of ${subject.entityId} for ${subject.year}; the township records it first` });
   if (!previous) reasons.push({ code: 'previous-account-missing', message: `no account of ${subject.entityId} for ${subject.year - 1}; the increase cannot be computed` });
-  return { eligible: false, reasons, snapshot: structuredClone({ policy, current: placeholder, previous, alreadyRewarded: context.alreadyRewarded }) };
+  const baselineFen = previous ? increaseBaselineFen(policy.increaseRule, previous.netProfitFen) : undefined;
+  return {
+    eligible: false,
+    reasons,
+    snapshot: structuredClone({ policy, current: placeholder, previous, alreadyRewarded: context.alreadyRewarded, increaseRule: policy.increaseRule, baselineFen }),
+  };
 }
 
 /**

@@ -35,13 +35,23 @@ export type AccountInput = z.infer<typeof accountInputSchema>;
 
 export const yearSchema = z.coerce.number().int('must be a calendar year').min(1990).max(2200);
 
+export const accountsYearDescription =
+  'The financial year whose year-over-year profit increase is rewarded: its accounts and the previous year’s are compared (2025 rewards the increase of 2025 over 2024, whenever the program takes applications).';
+
+/** A program's (and its applications') accounts year; see {@link programInputSchema}. */
+export const accountsYearSchema = z.number().int('must be a calendar year').min(1990).max(2200).describe(accountsYearDescription);
+
 export const programInputSchema = z
   .strictObject({
     name: nameSchema,
     /** County (or lower) the program covers: applications come from villages inside it. */
     jurisdiction: divisionCodeSchema.refine((c) => c.length >= 6 && c.length < 12, 'must be a county or township code'),
-    /** The accounting year rewarded (increase of this year over the previous one). */
-    year: z.number().int().min(1990).max(2200),
+    /**
+     * The financial year whose year-over-year profit increase is rewarded: its accounts and the
+     * previous year's are compared. A program opened in 2026 for the 2025 accounts has 2025. (Named
+     * `accountsYear`, not `year`, because "a 2026 program" was read both ways.)
+     */
+    accountsYear: accountsYearSchema,
     window: z.strictObject({ opensOn: calendarDateSchema, closesOn: calendarDateSchema }).refine((w) => w.opensOn <= w.closesOn, { message: 'opensOn must not be after closesOn', path: ['closesOn'] }),
     policy: rewardPolicySchema,
   });

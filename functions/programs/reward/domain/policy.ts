@@ -27,8 +27,33 @@ export const rewardApprovalSchema = z.object({
 });
 export type RewardApproval = z.infer<typeof rewardApprovalSchema>;
 
+/**
+ * How the rewarded increase of net profit is measured (比上年净增的利润部分).
+ *
+ * - `profit-above-last-year-or-zero` (the default): an increase of *profit*. The year's net profit
+ *   must be positive; the increase is measured from the previous year's net profit or zero,
+ *   whichever is higher: `max(0, current − max(previous, 0))`. An enterprise going from −200,000 to
+ *   −50,000 yuan made no profit and gets nothing; one going from −200,000 to +50,000 yuan is
+ *   rewarded on the 50,000 yuan of profit, not on 250,000.
+ * - `plain-difference`: `current − previous`, whatever the signs (a smaller loss counts as an
+ *   increase). Only when a program's own rules say so, chosen explicitly.
+ */
+export const increaseRules = ['profit-above-last-year-or-zero', 'plain-difference'] as const;
+export type IncreaseRule = (typeof increaseRules)[number];
+export const defaultIncreaseRule: IncreaseRule = 'profit-above-last-year-or-zero';
+
 export const rewardPolicySchema = z
   .object({
+    /**
+     * How the increase is measured; see {@link increaseRules}. Policies stored before the field
+     * existed read as the default.
+     */
+    increaseRule: z
+      .enum(increaseRules)
+      .default(defaultIncreaseRule)
+      .describe(
+        'How the rewarded increase of net profit is measured. `profit-above-last-year-or-zero` (default): only a positive net profit of the year earns a reward, on its increase over the previous year’s net profit or zero, whichever is higher (a smaller loss is no increase). `plain-difference`: the year’s net profit minus the previous year’s, whatever the signs.',
+      ),
     /**
      * Rate tiers keyed by the year's operating income, ascending. Lower bounds only: each tier ends
      * where the next begins, so tiers can neither overlap nor leave gaps.
@@ -55,6 +80,14 @@ export const rewardPolicySchema = z
     }
   });
 export type RewardPolicy = z.infer<typeof rewardPolicySchema>;
+
+/**
+ * The net profit the increase is measured from: the previous year's under `plain-difference`, the
+ * previous year's or zero, whichever is higher, under the default.
+ */
+export function increaseBaselineFen(rule: IncreaseRule, previousNetProfitFen: number): number {
+  return rule === 'plain-difference' ? previousNetProfitFen : Math.max(previousNetProfitFen, 0);
+}
 
 /** Net profit is bounded so that the difference of two years stays a safe integer. */
 const MAX_NET_PROFIT_FEN = 10 ** 15;

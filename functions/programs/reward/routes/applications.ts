@@ -5,7 +5,7 @@ import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { applicationOr404, checkSubmission, newApplication, rewardWorkflowName, signApplication, startApplicationWorkflow, submissionTarget } from '../use-cases.ts';
-import { applicationIdSchema, applicationInputSchema, programIdSchema } from '../domain/entities.ts';
+import { accountsYearDescription, applicationIdSchema, applicationInputSchema, programIdSchema } from '../domain/entities.ts';
 import { applicationStates } from '../domain/state.ts';
 import { signOffRefusals } from '../domain/signoff.ts';
 import { reasonRequiredMessage, refusedWithoutReason } from '../../../platform/decisions/reason.ts';
@@ -23,7 +23,7 @@ const applicationView = z
     entityId: z.string(),
     entityName: z.string(),
     village: z.string(),
-    year: z.number().int(),
+    accountsYear: z.number().int().openapi({ description: `The program's accounts year. ${accountsYearDescription}`, example: 2025 }),
     status: z.enum(applicationStates),
     round: z.number().int(),
     submitter: z.string(),
@@ -46,6 +46,18 @@ export const signatureBody = z
   .strictObject({ decision: z.enum(['sign', 'refuse']), reason: z.string().trim().min(1).max(2000).optional() })
   .openapi('RewardSignature', { description: 'Your signature in your village position (from your token)' });
 const idParams = z.object({ id: documented(applicationIdSchema, { param: { name: 'id', in: 'path' } }) });
+
+/**
+ * An application as the API shows it: its accounts year as `accountsYear`, like its program's.
+ * The application item keeps the attribute name `year` (stored, part of its claim key, read by the
+ * workflow's tasks): renamed here, at the API boundary, rather than in the table, because the
+ * steps that read it are shared with work on the payments going on beside this (the disburse step),
+ * and nothing but the API shows it to people. Stored idempotent answers (the record as created)
+ * pass through here too.
+ */
+function applicationForApi<T extends { readonly year: number }>({ year, ...rest }: T): Omit<T, 'year'> & { accountsYear: number } {
+  return { ...rest, accountsYear: year };
+}
 
 async function history(id: string): Promise<HistoryEvent[]> {
   try {
@@ -90,7 +102,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
       const outcome = await idempotentCreate<ApplicationRecord>(c, input, (extraItems) => createApplication(newApplication(program, enterprise, actor, now), actor, { extraItems }));
       // Also on a replay: the first request may have stopped between its write and the start.
       await startApplicationWorkflow(outcome.body.id);
-      return c.json(createdBody(c, outcome), 201);
+      return c.json(applicationForApi(createdBody(c, outcome)), 201);
     },
   )
 
@@ -108,7 +120,7 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
       const { id } = c.req.valid('param');
       const application = await applicationOr404(id);
       requireAllowed(c, 'reward-application:read', { division: application.village });
-      return c.json({ ...application, timeline: await timeline(id) }, 200);
+      return c.json({ ...applicationForApi(application), timeline: await timeline(id) }, 200);
     },
   )
 
@@ -138,7 +150,8 @@ export const rewardApplicationRoutes = new OpenAPIHono<AppEnv>()
       // Narrow to the caller's jurisdiction when it is below the program's.
       const scope = division ?? (principal.division.length > program.jurisdiction.length ? principal.division : program.jurisdiction);
       requireAllowed(c, 'reward-application:read', { division: scope });
-      return c.json(await listApplications({ programId, status, division: scope, entityId }, { limit, cursor }), 200);
+      const page = await listApplications({ programId, status, division: scope, entityId }, { limit, cursor });
+      return c.json({ ...page, items: page.items.map(applicationForApi) }, 200);
     },
   )
 

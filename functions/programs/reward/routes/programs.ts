@@ -3,7 +3,7 @@ import type { AppEnv } from '../../../platform/http/context.ts';
 import { listedCounty, principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
 import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { programIdSchema, programInputSchema } from '../domain/entities.ts';
+import { accountsYearDescription, programIdSchema, programInputSchema } from '../domain/entities.ts';
 import { rewardPolicySchema } from '../domain/policy.ts';
 import { fenSchema } from '../../../platform/money.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
@@ -19,8 +19,8 @@ const programView = z
     id: z.string(),
     name: z.string(),
     jurisdiction: z.string(),
-    year: z.number().int(),
-    window: z.object({ opensOn: z.string(), closesOn: z.string() }),
+    accountsYear: z.number().int().openapi({ description: accountsYearDescription, example: 2025 }),
+    window: z.object({ opensOn: z.string(), closesOn: z.string() }).openapi({ description: 'Beijing calendar days on which villages may apply (inclusive)' }),
     policyVersion: z.number().int(),
     policyFrozen: z.boolean(),
     policy: z.unknown().optional(),
@@ -77,7 +77,7 @@ export const rewardProgramRoutes = new OpenAPIHono<AppEnv>()
       middleware: [roleGate('reward-program:create')] as const,
       path: '/programs',
       tags: ['reward'],
-      summary: 'Open a reward program for a jurisdiction and year (admin)',
+      summary: 'Open a reward program for a jurisdiction and an accounts year (admin)',
       request: { headers: idempotencyHeaders, body: { required: true, content: json(programBody) } },
       responses: { 201: { description: 'Created', content: json(programView) }, ...writeErrorResponses },
     }),

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConflictError } from '../../../shared/errors.ts';
 import { applicationStateSchema, transition, type ApplicationEvent, type ApplicationState } from '../domain/state.ts';
 import type { IneligibleCode, RewardSnapshot } from '../domain/compute.ts';
-import { annualAccountSchema, rewardPolicySchema } from '../domain/policy.ts';
+import { annualAccountSchema, increaseRules, rewardPolicySchema } from '../domain/policy.ts';
 import { signatureSchema } from '../domain/signoff.ts';
 import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
@@ -42,15 +42,43 @@ const ineligibleCodes: { readonly [C in IneligibleCode]: C } = {
   'previous-account-missing': 'previous-account-missing',
   'income-below-minimum': 'income-below-minimum',
   'no-rate-for-income': 'no-rate-for-income',
+  'no-profit': 'no-profit',
   'no-increase': 'no-increase',
   'already-rewarded': 'already-rewarded',
   'reward-is-zero': 'reward-is-zero',
 };
 
-const rewardSnapshotSchema = z
-  .object({ policy: rewardPolicySchema, current: annualAccountSchema, previous: annualAccountSchema.optional(), alreadyRewarded: z.boolean() })
-  // The domain's snapshot always has `previous`, undefined when there was no account (DynamoDB drops it).
-  .transform((snapshot): RewardSnapshot => ({ ...snapshot, previous: snapshot.previous }));
+/**
+ * Computations stored before the increase rule existed were made with the plain difference: such a
+ * snapshot (no `increaseRule`) reads as `plain-difference` with the previous year's net profit as its
+ * baseline, its policy too, so that it shows what the award was really computed with (the policy
+ * schema's own default, for programs, is the new rule).
+ */
+function legacySnapshot(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'increaseRule' in raw) return raw;
+  const old = raw as { policy?: Record<string, unknown>; previous?: { netProfitFen?: unknown } };
+  return {
+    ...old,
+    policy: typeof old.policy === 'object' && old.policy !== null ? { increaseRule: 'plain-difference', ...old.policy } : old.policy,
+    increaseRule: 'plain-difference',
+    baselineFen: old.previous?.netProfitFen,
+  };
+}
+
+const rewardSnapshotSchema = z.preprocess(
+  legacySnapshot,
+  z
+    .object({
+      policy: rewardPolicySchema,
+      current: annualAccountSchema,
+      previous: annualAccountSchema.optional(),
+      alreadyRewarded: z.boolean(),
+      increaseRule: z.enum(increaseRules),
+      baselineFen: z.number().int().optional(),
+    })
+    // The domain's snapshot always has `previous` and `baselineFen`, undefined when there was no previous account (DynamoDB drops them).
+    .transform((snapshot): RewardSnapshot => ({ ...snapshot, previous: snapshot.previous, baselineFen: snapshot.baselineFen })),
+);
 
 export const computationSchema = z.object({
   eligible: z.boolean(),
@@ -82,6 +110,11 @@ export const applicationRecordSchema = z.object({
   entityName: z.string(),
   /** The applying enterprise's village: the division of the application. */
   village: z.string(),
+  /**
+   * The program's accounts year (the year whose accounts, and the previous year's, are compared).
+   * Stored and keyed (the claim) as `year`; the API shows it as `accountsYear`
+   * (routes/applications.ts says why it is renamed there and not here).
+   */
   year: z.number().int(),
   status: applicationStateSchema,
   /** Increases with every computation; decisions are per round. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { budgetFigures, raiseAppropriation } from '../domain/budget.ts';
-import { programInputSchema, type ProgramInput } from '../domain/entities.ts';
+import { accountsYearSchema, programInputSchema, type ProgramInput } from '../domain/entities.ts';
 import { rewardPolicySchema, type RewardPolicy } from '../domain/policy.ts';
 import { fenSchema } from '../../../platform/money.ts';
 import type { Actor } from '../../../platform/principal.ts';
@@ -13,7 +13,7 @@ import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, write
 
 /**
  * Reward program (以奖代补). Keys: pk `REWARD_PROGRAM#<id>`, sk `PROGRAM`; gsi1
- * `REWARD_PROGRAMS#<county>` / `<year>#<id>`. Policy versions are items of the same partition,
+ * `REWARD_PROGRAMS#<county>` / `<accountsYear>#<id>`. Policy versions are items of the same partition,
  * sk `POLICY#<000n>`.
  *
  * The budget lives as attributes of the program item — appropriatedFen, reservedFen, paidFen and
@@ -29,7 +29,16 @@ import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, write
  * application computed under a policy that then changed.
  */
 // Stored flat, with the budget figures at the top level where the budget's update expressions name them.
-const storedProgramSchema = programInputSchema.omit({ policy: true }).extend({
+//
+// The accounts year is stored as `accountsYear`. Programs written before it was renamed (issue 12)
+// store it as `year`: the schema takes either and readers always get `accountsYear`. Migrating in the
+// schema rather than keeping `year` in the table and renaming it only at the API keeps one name for
+// one thing in the code too (the domain, the store and the API all say accountsYear); old items need
+// no rewrite, and the index keys (`<year>#<id>`) hold the same number either way.
+const storedProgramSchema = programInputSchema.omit({ policy: true, accountsYear: true }).extend({
+  accountsYear: accountsYearSchema.optional(),
+  /** Read only: the accounts year of items written before the rename. */
+  year: accountsYearSchema.optional(),
   id: z.string(),
   policyVersion: z.number().int(),
   policyFrozen: z.boolean(),
@@ -42,11 +51,15 @@ const storedProgramSchema = programInputSchema.omit({ policy: true }).extend({
   updatedAt: z.string(),
 });
 
-/** A program as readers see it: the budget figures together. */
-export const programRecordSchema = storedProgramSchema.transform(({ appropriatedFen, reservedFen, paidFen, availableFen, ...program }) => ({
-  ...program,
-  budget: { appropriatedFen, reservedFen, paidFen, availableFen },
-}));
+/** A program as readers see it: the budget figures together, the accounts year as `accountsYear` however it was stored. */
+export const programRecordSchema = storedProgramSchema.transform(({ appropriatedFen, reservedFen, paidFen, availableFen, accountsYear, year, ...program }, ctx) => {
+  const resolved = accountsYear ?? year;
+  if (resolved === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['accountsYear'], message: 'a program must have an accounts year' });
+    return z.NEVER;
+  }
+  return { ...program, accountsYear: resolved, budget: { appropriatedFen, reservedFen, paidFen, availableFen } };
+});
 export type ProgramRecord = z.infer<typeof programRecordSchema>;
 
 export const policyVersionRecordSchema = z.object({
@@ -66,8 +79,8 @@ const programs = defineEntity({
   schema: programRecordSchema,
   key: (p: { id: string }) => ({ pk: programPartition(p.id), sk: 'PROGRAM' }),
   indexes: (pattern) => ({
-    /** A county's programs, by year. */
-    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `REWARD_PROGRAMS#${county}`, place: (p) => ({ partition: p.jurisdiction.slice(0, 6), sort: `${p.year}#${p.id}` }) }),
+    /** A county's programs, by accounts year. */
+    byCounty: pattern({ index: 'gsi1', partition: (county: string) => `REWARD_PROGRAMS#${county}`, place: (p) => ({ partition: p.jurisdiction.slice(0, 6), sort: `${p.accountsYear ?? p.year}#${p.id}` }) }),
   }),
 });
 
@@ -113,7 +126,7 @@ export async function getPolicy(programId: string, policyVersion: number): Promi
   return policyVersions.get({ programId, policyVersion }, { consistent: true });
 }
 
-/** Programs of a county, by year. */
+/** Programs of a county, by accounts year. */
 export async function listPrograms(county: string, page: PageRequest): Promise<Page<ProgramRecord>> {
   return programs.query.byCounty.page(county.slice(0, 6), page);
 }
@@ -170,8 +183,41 @@ export function freezePolicyUpdate(programId: string, policyVersion: number): Tr
   );
 }
 
+// ---- Budget movements, each with an audit record of its own ----
+
+/**
+ * Every movement of a program's budget (reserve, settle, raise) has an audit record of entity
+ * `reward-budget:<programId>` (GET /audit?entity=reward-budget:<programId>), written in the same
+ * transaction as the movement, naming the application that caused it.
+ *
+ * A reservation and a settlement record the amounts of the movement itself, in the buckets it
+ * touched: a reservation of 144,000 yuan is `before: {availableFen: 14400000, reservedFen: 0}`,
+ * `after: {availableFen: 0, reservedFen: 14400000}` — that money was available and is now reserved.
+ * They do not restate the budget's totals: the update is `availableFen = availableFen - :a` under
+ * the condition `availableFen >= :a`, blind on purpose, so that simultaneous reservations do not
+ * conflict with one another; a transaction cannot read what it writes, and conditioning on the
+ * totals read before would turn every reservation race into a retry. The totals at any point are
+ * the program's first appropriation plus the sum of these records. A raise is conditioned on the
+ * appropriation it read, so its record has the exact appropriation before and after.
+ */
+export const budgetEntityType = 'reward-budget';
+
+export type BudgetMovement = 'reserve' | 'settle' | 'raise';
+
+/** The program and application a movement belongs to (the application names the program's jurisdiction). */
+interface MovementSubject {
+  readonly programId: string;
+  /** The program's jurisdiction: the audit record's division. */
+  readonly jurisdiction: string;
+  readonly applicationId: string;
+}
+
+function budgetAuditPut(movement: BudgetMovement, programId: string, jurisdiction: string, actor: Actor, before: Record<string, unknown>, after: Record<string, unknown>, at?: Date): TransactItem {
+  return auditPut({ entityType: budgetEntityType, entityId: programId, division: jurisdiction, action: `reward-budget.${movement}`, actor, before, after, ...(at ? { at } : {}) });
+}
+
 /** Transaction item: hold `amountFen` of the budget; fails when less is available. */
-export function reserveUpdate(programId: string, amountFen: number): TransactItem {
+function reserveUpdate(programId: string, amountFen: number): TransactItem {
   return named(
     'budget',
     updateItem(programKey(programId), {
@@ -182,8 +228,16 @@ export function reserveUpdate(programId: string, amountFen: number): TransactIte
   );
 }
 
+/** Transaction items: hold an application's award against the budget (fails, named `budget`, when less is available), with its audit record. */
+export function reserveItems(subject: MovementSubject, amountFen: number, actor: Actor): TransactItem[] {
+  return [
+    reserveUpdate(subject.programId, amountFen),
+    budgetAuditPut('reserve', subject.programId, subject.jurisdiction, actor, { applicationId: subject.applicationId, availableFen: amountFen, reservedFen: 0 }, { applicationId: subject.applicationId, availableFen: 0, reservedFen: amountFen }),
+  ];
+}
+
 /** Transaction item: move a reserved amount to paid. */
-export function settleUpdate(programId: string, amountFen: number): TransactItem {
+function settleUpdate(programId: string, amountFen: number): TransactItem {
   return named(
     'budget',
     updateItem(programKey(programId), {
@@ -192,6 +246,14 @@ export function settleUpdate(programId: string, amountFen: number): TransactItem
       ExpressionAttributeValues: { ':a': amountFen },
     }),
   );
+}
+
+/** Transaction items: move an application's reserved award to paid, with its audit record. */
+export function settleItems(subject: MovementSubject, amountFen: number, actor: Actor): TransactItem[] {
+  return [
+    settleUpdate(subject.programId, amountFen),
+    budgetAuditPut('settle', subject.programId, subject.jurisdiction, actor, { applicationId: subject.applicationId, reservedFen: amountFen, paidFen: 0 }, { applicationId: subject.applicationId, reservedFen: 0, paidFen: amountFen }),
+  ];
 }
 
 /** Raise the appropriation (never lower it): 400 naming the field when it is not a raise, 409 on a concurrent raise. */
@@ -219,6 +281,9 @@ export async function raiseBudget(programId: string, newAppropriatedFen: number,
         after: { appropriatedFen: newAppropriatedFen },
         at: now,
       }),
+      // The budget's own record, beside the program's: the appropriation exactly (the update is
+      // conditioned on it); what is available grows by the same amount.
+      budgetAuditPut('raise', programId, before.jurisdiction, actor, { appropriatedFen: before.budget.appropriatedFen }, { appropriatedFen: newAppropriatedFen }, now),
     ]);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) throw new ConflictError(`The budget of ${programId} changed concurrently; read it again`);

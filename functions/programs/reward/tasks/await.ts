@@ -48,7 +48,7 @@ async function run({ applicationId, step, taskToken }: z.infer<typeof awaitInput
       entityId: app.entityId,
       entityName: app.entityName,
       village: app.village,
-      year: app.year,
+      accountsYear: app.year,
       round: app.round,
       ...(app.amountFen !== undefined ? { amountFen: app.amountFen, amountYuan: formatYuan(app.amountFen) } : {}),
     },

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { applicationChange, applicationKey, getApplication } from '../store/application.ts';
-import { settleUpdate } from '../store/program.ts';
+import { settleItems } from '../store/program.ts';
 import { ledgerEntries, ledgerEntryPut } from '../../../platform/store/ledger.ts';
 import { payoutCreateItems, preparePayouts } from '../../../platform/payments/store/payout.ts';
 import { workflowActor } from '../../../platform/decisions/store.ts';
@@ -39,7 +39,7 @@ async function run({ applicationId }: z.infer<typeof disburseInputSchema>): Prom
   if (!payout) throw new Error('no payout prepared');
   const { items } = applicationChange(app, 'disbursed', {}, workflowActor, 'reward-application.paying');
   try {
-    await writeTransaction([...items, ledgerEntryPut(entry), ...payoutCreateItems(payout, workflowActor), settleUpdate(app.programId, amountFen)]);
+    await writeTransaction([...items, ledgerEntryPut(entry), ...payoutCreateItems(payout, workflowActor), ...settleItems({ programId: app.programId, jurisdiction: app.jurisdiction, applicationId: app.id }, amountFen, workflowActor)]);
   } catch (err) {
     if (!(err instanceof TransactionConditionFailed)) throw err;
     const now = await getApplication(applicationId);

@@ -3,15 +3,16 @@ import * as z from 'zod';
 import { applicationIdSchema } from '../domain/entities.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { applicationChange, changeApplication, getApplication } from '../store/application.ts';
-import { reserveUpdate } from '../store/program.ts';
+import { reserveItems } from '../store/program.ts';
 import { workflowActor } from '../../../platform/decisions/store.ts';
 import { TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
 
 export const reserveInputSchema = z.object({ applicationId: applicationIdSchema });
 
 /**
- * Step 5: hold the award against the program budget, atomically with the status change (the budget
- * condition `availableFen >= amount` is what keeps reserved + paid within the appropriation).
+ * Step 5: hold the award against the program budget, atomically with the status change and the
+ * budget's audit record (the budget condition `availableFen >= amount` is what keeps reserved + paid
+ * within the appropriation).
  * Not enough budget: the application becomes (or stays) unfunded. Safe to repeat: an application
  * already reserved or paid reports `reserved` without holding the money again.
  */
@@ -23,7 +24,7 @@ async function run({ applicationId }: z.infer<typeof reserveInputSchema>): Promi
   if (amount === undefined) throw new Error(`Application ${applicationId} has no amount`);
   const { items } = applicationChange(app, 'reserved', {}, workflowActor, 'reward-application.reserved');
   try {
-    await writeTransaction([...items, reserveUpdate(app.programId, amount)]);
+    await writeTransaction([...items, ...reserveItems({ programId: app.programId, jurisdiction: app.jurisdiction, applicationId: app.id }, amount, workflowActor)]);
     maybeFail('reward-reserve', faultRandom('reward-reserve', applicationId));
     return { reserved: true };
   } catch (err) {
