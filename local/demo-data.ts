@@ -8,6 +8,7 @@ import type { Village } from '../functions/platform/registries/domain/village.ts
 import type { UnitInput } from '../functions/platform/registries/domain/unit.ts';
 import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '../functions/programs/funding/store/policy.ts';
 import { seedRewardDemo } from './demo-reward.ts';
+import { seedPaymentsDemo } from './demo-payments.ts';
 
 /**
  * Demo data for the local host, modelled on Tianjin's Jizhou district (蓟州区, 120225): six of its
@@ -134,6 +135,8 @@ export const demoFundingPolicy: FundingPolicyInput = {
     earmarkMinimumFen: 5_000_000,
   },
 };
+/** The demo village whose bank account waits for finance's approval (the others have one). */
+export const demoPendingAccountVillage = '120225104202';
 const markerKey = { pk: 'DEMO#seed', sk: 'DEMO' };
 export const demoSeedVersion = 1;
 
@@ -154,6 +157,7 @@ export async function seedDemoData(): Promise<boolean> {
   if (await demoSeeded()) {
     // Also on later starts (fixed ids, created if absent), so data folders seeded before the reward program get it.
     await seedRewardDemo(seeder);
+    await seedPaymentsDemo(demoVillages, demoPendingAccountVillage);
     return false;
   }
   if (!(await getDivision(demoDistrict.code, true))) await createDivision(demoDistrict, seeder);
@@ -170,6 +174,7 @@ export async function seedDemoData(): Promise<boolean> {
     if (!(await getUnit(id, true))) await createUnit(u, seeder, { id });
   }
   await seedRewardDemo(seeder);
+  await seedPaymentsDemo(demoVillages, demoPendingAccountVillage);
   await ddb().send(
     new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', version: demoSeedVersion, seededAt: new Date().toISOString() } }),
   );

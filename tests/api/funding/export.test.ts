@@ -52,7 +52,7 @@ describe('the allocations CSV', () => {
     expect(lines).toHaveLength(villages.length + 1);
     const line = (code: string) => lines.find((l) => l.startsWith(code));
     // 30,000 + 40,000 yuan, above the weak village's 50,000-yuan floor.
-    expect(line('120225100201')).toBe(`120225100201,"'=HYPERLINK(""http://x"",""y"")",1200,是,1500人及以下,村庄名录,30000.00,70000.00,40000.00,50000.00,50000.00,否,否,`);
+    expect(line('120225100201')).toBe(`120225100201,"'=HYPERLINK(""http://x"",""y"")",1200,是,1500人及以下,村庄名录,30000.00,70000.00,50000.00,40000.00,50000.00,否,否,`);
     expect(line('120225100202')).toMatch(/^120225100202,"'@SUM\(1,2\)",800,/);
     expect(line('120225100203')).toMatch(/^120225100203,东关村,900,/);
     // No cell of the file starts a formula.

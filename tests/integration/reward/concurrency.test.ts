@@ -109,7 +109,7 @@ describe('reward concurrency', () => {
       expect(b.availableFen).toBeGreaterThanOrEqual(0);
     }
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 150, totalFen: 150 * awardFen });
-    expect((await programPayoutTotals('reward', programId)).instructed).toEqual({ count: 150, amountFen: 150 * awardFen });
+    expect((await programPayoutTotals('reward', programId)).approved).toEqual({ count: 150, amountFen: 150 * awardFen });
     expect((await getProgram(programId))!.budget).toEqual({ appropriatedFen: 150 * awardFen, reservedFen: 0, paidFen: 150 * awardFen, availableFen: 0 });
     // Each of the 50 waits in the admin's queue for a raise or a close.
     for (const id of ids.filter((_, i) => settled[i] === 'unfunded')) await openDecision(id, 'unfunded');

@@ -78,7 +78,7 @@ describe('reward workflow', () => {
       'FinanceApproval', 'AwaitFinance', 'FinanceOutcome', 'FinanceRoute', 'Reserve', 'Funded', 'Disburse', 'Notify', 'Done',
     ]);
     expect(await ledgerTotals('reward', programId)).toEqual({ count: 1, totalFen: 3_000_000 });
-    expect((await programPayoutTotals('reward', programId)).instructed).toEqual({ count: 1, amountFen: 3_000_000 });
+    expect((await programPayoutTotals('reward', programId)).approved).toEqual({ count: 1, amountFen: 3_000_000 });
     expect((await getProgram(programId))?.budget).toEqual({ appropriatedFen: 200_000_000, reservedFen: 0, paidFen: 3_000_000, availableFen: 197_000_000 });
     expect((await listOutbox('division:120225100201', { limit: 100 })).items.some((m) => m.body.applicationId === id && m.body.status === 'paying')).toBe(true);
 
@@ -90,7 +90,7 @@ describe('reward workflow', () => {
     const what: string[] = read.body.timeline.map((e: { what: string }) => e.what);
     expect(what).toContain('reward-application.submit');
     expect(what).toContain('entered Disburse');
-    expect(what).toContain('reward-application.paid');
+    expect(what).toContain('reward-application.paying');
     // A second application for the same entity and year is refused.
     const again = await call(app, 'POST', '/reward/applications', { token: t.villageSubmitter, body: { programId, entityId } });
     expect(again.status).toBe(409);

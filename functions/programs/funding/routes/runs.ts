@@ -9,6 +9,7 @@ import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pa
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
 import { csvLine } from '../../../platform/csv-export.ts';
+import { programPayoutTotals } from '../../../platform/payments/store/payout.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
 import { dryRunId, exclusionReasonSchema, finalRunStatuses, fundingPageSize, fundingRunIdSchema, fundingRunStatusSchema, realRunId } from '../domain/run.ts';
@@ -55,13 +56,17 @@ const runViewSchema = z
     division: z.string(),
     year: z.number().int(),
     dryRun: z.boolean(),
-    status: documented(fundingRunStatusSchema, {}),
+    status: documented(fundingRunStatusSchema, { description: 'paid: every payout of the run is issued (ledger entry and payment instruction); where each stands with the bank is under payments' }),
     villageCount: z.number().int().optional(),
     pageCount: z.number().int().optional(),
     summary: documented(fundingSummarySchema, { description: 'As computed, before exclusions' }).optional(),
     exclusions: z.object({ villages: z.number().int(), topUpFen: z.number().int() }),
     payableTopUpFen: z.number().int().optional().openapi({ description: 'summary.total.topUpFen minus exclusions' }),
     progress: z.object({ computedPages: z.number().int(), paidPages: z.number().int(), paidVillages: z.number().int(), paidFen: z.number().int() }),
+    payments: z
+      .record(z.string(), z.object({ count: z.number().int(), amountFen: z.number().int() }))
+      .optional()
+      .openapi({ description: 'Once disbursed: the run’s payouts by where they stand with the bank (approved = awaiting-account + instructed + batched + sent + paid + failed); see /payments/programs/funding/{id}/totals' }),
     decision: z.object({ outcome: z.string(), by: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
     approval: z
       .object({
@@ -132,6 +137,7 @@ async function view(run: FundingRun): Promise<RunView> {
     exclusions: { villages: run.excludedVillages, topUpFen: run.excludedTopUpFen },
     payableTopUpFen: payableTopUpFen(run),
     progress: { computedPages: run.computedPages, paidPages: run.paidPages, paidVillages: run.paidVillages, paidFen: run.paidFen },
+    ...(run.status === 'paid' || run.status === 'disbursing' ? { payments: await programPayoutTotals('funding', run.id) } : {}),
     decision: run.decision,
     approval: run.dryRun ? undefined : runApprovalState(run),
     approvalDecisionId: run.dryRun ? undefined : runApprovalDecisionId(run.id),
