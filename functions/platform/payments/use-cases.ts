@@ -189,7 +189,7 @@ export async function importResults(actor: Actor, batchId: string, text: string,
   const items: Record<string, unknown>[] = [];
   for (let start = 0, page = 0; start < results.length; start += resultsPageSize, page += 1) {
     pages.push(page);
-    items.push(resultPageItem(batchId, importId, page, results.slice(start, start + resultsPageSize)));
+    items.push(resultPageItem(batchId, importId, page, results.slice(start, start + resultsPageSize), now));
   }
   await batchPut(items);
   const round = batch.imports.length;

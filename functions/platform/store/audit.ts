@@ -23,6 +23,11 @@ export interface AuditEntry {
   readonly after?: unknown;
   /** Defaults to now. */
   readonly at?: Date;
+  /**
+   * Only for a record written outside a transaction by a step that may run again (a bulk write):
+   * with the same `at` and `id` a repeat writes the same item, never a second record. Default: random.
+   */
+  readonly id?: string;
 }
 
 export const auditRecordSchema = z.object({
@@ -67,7 +72,7 @@ export function auditItem(entry: AuditEntry): Record<string, unknown> {
     before: entry.before,
     after: entry.after,
   };
-  return auditRecords.item(record, { uuid: randomUUID() });
+  return auditRecords.item(record, { uuid: entry.id ?? randomUUID() });
 }
 
 /** The TransactWriteItems element that appends an audit record (never overwrites one). */

@@ -89,7 +89,7 @@ export const batchLines = defineEntity({
 
 const resultPages = defineEntity({
   type: 'payment-results-page',
-  schema: z.object({ importId: z.string(), page: z.number().int().min(0), results: z.array(resultChangeSchema) }),
+  schema: z.object({ importId: z.string(), page: z.number().int().min(0), results: z.array(resultChangeSchema), stagedAt: z.string() }),
   key: (p: { batchId: string; importId: string; page: number }) => ({ pk: batchPartition(p.batchId), sk: `RESULTS#${p.importId}#${sequenceNumber(p.page)}` }),
 });
 
@@ -162,14 +162,20 @@ export async function getLines(batchId: string, instructionIds: readonly string[
   return instructionIds.length === 0 ? [] : batchLines.getMany(instructionIds.map((instructionId) => ({ batchId, instructionId })));
 }
 
-export function resultPageItem(batchId: string, importId: string, page: number, results: readonly StagedResult[]): Record<string, unknown> {
-  return resultPages.item({ importId, page, results: [...results] }, { batchId });
+export function resultPageItem(batchId: string, importId: string, page: number, results: readonly StagedResult[], stagedAt: Date): Record<string, unknown> {
+  return resultPages.item({ importId, page, results: [...results], stagedAt: stagedAt.toISOString() }, { batchId });
 }
 
-export async function getResultPage(batchId: string, importId: string, page: number): Promise<StagedResult[]> {
+/** A staged page: its results and when the file was imported (the time its settlement records carry). */
+export async function getResultPage(batchId: string, importId: string, page: number): Promise<{ results: StagedResult[]; stagedAt: Date }> {
   const found = await resultPages.get({ batchId, importId, page }, { consistent: true });
   if (!found) throw new Error(`Results page ${page} of import ${importId} of batch ${batchId} is missing`);
-  return found.results;
+  return { results: found.results, stagedAt: new Date(found.stagedAt) };
+}
+
+/** The line as stored with its result (a whole-item put: the same item again on a repeat). */
+export function lineWithResultItem(batchId: string, line: BatchLine, result: BatchLine['result']): Record<string, unknown> {
+  return batchLines.item({ ...line, result }, { batchId });
 }
 
 export async function getSettledPage(batchId: string, importId: string, page: number) {

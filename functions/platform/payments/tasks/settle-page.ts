@@ -1,98 +1,129 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { defineTask } from '../../../shared/task.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { runBounded } from '../../../shared/pool.ts';
 import { sumFen } from '../../money.ts';
 import { workflowActor } from '../../decisions/store.ts';
-import { auditPut } from '../../store/audit.ts';
-import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../store/transact.ts';
+import { auditItem } from '../../store/audit.ts';
+import { batchPut } from '../../store/batch.ts';
+import { TransactionConditionFailed, writeOne, writeTransaction } from '../../store/transact.ts';
 import { batchIdSchema } from '../domain/batch.ts';
 import { parsePayoutId } from '../domain/payout.ts';
-import { getLines, getResultPage, getSettledPage, lineResultItem, settledPageItems, type BatchLine, type StagedResult } from '../store/batch.ts';
-import { getPayouts, payoutReplace, subjectPaymentItems, type PayoutRecord } from '../store/payout.ts';
+import { getLines, getResultPage, getSettledPage, lineWithResultItem, settledPageItems, type BatchLine, type StagedResult } from '../store/batch.ts';
+import { getPayout, getPayouts, payoutReplace, subjectPaymentItems, type PayoutRecord } from '../store/payout.ts';
 
 export const settlePageInputSchema = z.object({ batchId: batchIdSchema, importId: z.string().min(1), page: z.number().int().min(0) });
-
-/** Transactions hold up to 100 items; a result writes four (payout, line, program's record, audit). */
-const resultsPerTransaction = 20;
-
-function resultItems(batchId: string, line: BatchLine, payout: PayoutRecord, result: StagedResult['result'], now: Date): TransactItem[] {
-  const after =
-    result.status === 'paid'
-      ? { ...payout, status: 'paid' as const, bankReference: result.bankReference, valueDate: result.valueDate }
-      : { ...payout, status: 'failed' as const, failureReason: result.reason };
-  return [
-    payoutReplace(payout, after, now),
-    lineResultItem(batchId, line, result),
-    ...subjectPaymentItems(payout, result.status === 'paid' ? { status: 'paid', batchId, bankReference: result.bankReference, valueDate: result.valueDate } : { status: 'failed', batchId, reason: result.reason }, now),
-    auditPut({
-      entityType: 'payout',
-      entityId: payout.payoutId,
-      division: payout.division,
-      action: result.status === 'paid' ? 'payout.paid' : 'payout.failed',
-      actor: workflowActor,
-      before: { status: payout.status },
-      after: { status: after.status, amountFen: payout.amountFen, ledgerKey: payout.ledgerKey, instructionId: payout.instructionId, batchId, importId: result.importId, ...(result.status === 'paid' ? { bankReference: result.bankReference, valueDate: result.valueDate } : { reason: result.reason }) },
-      at: now,
-    }),
-  ];
-}
 
 /** Thrown when a staged result meets a payout in a state it cannot be settled from: never guessed around. */
 export class PayoutNotSettleable extends Error {
   override readonly name = 'PayoutNotSettleable';
 }
 
+type Result = StagedResult['result'];
+
+interface Work {
+  readonly line: BatchLine;
+  readonly payout: PayoutRecord;
+  readonly result: Result;
+  /** The payout carries this result already (an earlier run of the step got that far). */
+  readonly payoutDone: boolean;
+}
+
+/** Whether `payout` is settled with `result` for the instruction `instructionId`. */
+function settledWith(payout: PayoutRecord, instructionId: string, result: Result): boolean {
+  return payout.instructionId === instructionId && payout.status === result.status;
+}
+
+function settledPayout(payout: PayoutRecord, result: Result): Omit<PayoutRecord, 'version' | 'updatedAt'> {
+  return result.status === 'paid'
+    ? { ...payout, status: 'paid', bankReference: result.bankReference, valueDate: result.valueDate }
+    : { ...payout, status: 'failed', failureReason: result.reason };
+}
+
 /**
- * Apply one page of a results file: each line's result, its payout's new status, the program
- * record's `payment` and an audit record, in transactions of twenty lines; then the page's marker
- * and the batch's counters, once. A line already settled by this import (a repeated step) is
- * skipped, so a retry after any failure finishes the page without settling anything twice.
+ * The payout, moved from sent to its result by a conditional write on its version: the one write
+ * that decides, exactly once, that an instruction is paid (or failed). Losing a race to a repeat of
+ * this step is fine when that repeat settled it the same way; anything else is an error.
+ */
+async function settlePayout(w: Work, now: Date): Promise<void> {
+  try {
+    await writeOne(payoutReplace(w.payout, settledPayout(w.payout, w.result), now));
+  } catch (err) {
+    if (!(err instanceof TransactionConditionFailed)) throw err;
+    const current = await getPayout(parsePayoutId(w.payout.payoutId));
+    if (!current || !settledWith(current, w.line.instructionId, w.result)) throw new PayoutNotSettleable(`payout ${w.payout.payoutId} changed while it was being settled`);
+  }
+}
+
+/** The program's record shows the payment (a reward application paying → paid); already shown on a repeat. */
+async function showOnSubject(w: Work, batchId: string, now: Date): Promise<void> {
+  const payment = w.result.status === 'paid' ? { status: 'paid' as const, batchId, bankReference: w.result.bankReference, valueDate: w.result.valueDate } : { status: 'failed' as const, batchId, reason: w.result.reason };
+  for (const item of subjectPaymentItems(w.payout, payment, now)) {
+    try {
+      await writeOne(item);
+    } catch (err) {
+      // Its status was moved by an earlier run of this step: set the payment alone (idempotent).
+      if (!(err instanceof TransactionConditionFailed)) throw err;
+      for (const plain of subjectPaymentItems({ ...w.payout, settle: w.payout.settle ? { pk: w.payout.settle.pk, sk: w.payout.settle.sk } : undefined }, payment, now)) await writeOne(plain);
+    }
+  }
+}
+
+/**
+ * Apply one page of a results file. For each line: first the payout's conditional move (the
+ * exactly-once decision), then the program's record, then the line's result and the audit record
+ * (amount, ledger key, instruction id, bank reference), both written whole with keys derived from
+ * the import, so a repeat writes the same items again. Then the page's marker and the batch's
+ * counters, in one transaction, once. A repeated step (any failure, any crash) finds the payouts it
+ * settled and finishes the rest: nothing is settled twice and nothing is left half done.
+ * Single-item writes, not transactions: DynamoDB serves them several times faster, and the
+ * ordering above keeps every intermediate state recoverable.
  */
 async function run({ batchId, importId, page }: z.infer<typeof settlePageInputSchema>): Promise<{ page: number; paid: number; failed: number }> {
-  const results = await getResultPage(batchId, importId, page);
+  const { results, stagedAt } = await getResultPage(batchId, importId, page);
   const done = await getSettledPage(batchId, importId, page);
   if (done) return { page, paid: done.paid.count, failed: done.failed.count };
-  const pending = async () => {
-    const lines = new Map((await getLines(batchId, results.map((r) => r.instructionId))).map((l) => [l.instructionId, l]));
-    const open = results.filter((r) => lines.get(r.instructionId)?.result === undefined);
-    const payouts = new Map((await getPayouts(open.map((r) => parsePayoutId(lines.get(r.instructionId)?.payoutId ?? '')))).map((p) => [p.payoutId, p]));
-    return open.map((r) => {
-      const line = lines.get(r.instructionId);
-      const payout = line ? payouts.get(line.payoutId) : undefined;
-      if (!line || !payout) throw new PayoutNotSettleable(`instruction ${r.instructionId} of batch ${batchId} has no line or payout`);
-      if (payout.status !== 'sent' || payout.instructionId !== r.instructionId) {
-        throw new PayoutNotSettleable(`payout ${payout.payoutId} is ${payout.status} at instruction ${payout.instructionId}; the result is for ${r.instructionId}`);
-      }
-      return { result: r.result, line, payout };
-    });
-  };
-  const now = new Date();
-  const work = await pending();
-  const groups: (typeof work)[] = [];
-  for (let i = 0; i < work.length; i += resultsPerTransaction) groups.push(work.slice(i, i + resultsPerTransaction));
-  const retryOne: typeof work = [];
-  await runBounded(groups, 4, async (group) => {
-    try {
-      await writeTransaction(group.flatMap(({ line, payout, result }) => resultItems(batchId, line, payout, result, now)));
-    } catch (err) {
-      if (!(err instanceof TransactionConditionFailed)) throw err;
-      retryOne.push(...group);
+  const lines = new Map((await getLines(batchId, results.map((r) => r.instructionId))).map((l) => [l.instructionId, l]));
+  const payouts = new Map((await getPayouts([...lines.values()].map((l) => parsePayoutId(l.payoutId)))).map((p) => [p.payoutId, p]));
+  const work: Work[] = results.map((r) => {
+    const line = lines.get(r.instructionId);
+    const payout = line ? payouts.get(line.payoutId) : undefined;
+    if (!line || !payout) throw new PayoutNotSettleable(`instruction ${r.instructionId} of batch ${batchId} has no line or payout`);
+    const payoutDone = settledWith(payout, r.instructionId, r.result);
+    if (!payoutDone && (payout.status !== 'sent' || payout.instructionId !== r.instructionId)) {
+      throw new PayoutNotSettleable(`payout ${payout.payoutId} is ${payout.status} at instruction ${payout.instructionId}; the result is for ${r.instructionId}`);
     }
+    return { line, payout, result: r.result, payoutDone };
   });
-  if (retryOne.length > 0) {
-    // A group failed as a whole (something in it changed since it was read): read again and settle what is still open.
-    const again = (await pending()).filter((w) => retryOne.some((r) => r.line.instructionId === w.line.instructionId));
-    for (const { line, payout, result } of again) await writeTransaction(resultItems(batchId, line, payout, result, now));
-  }
+  const now = stagedAt;
+  await runBounded(work, 16, async (w) => {
+    if (!w.payoutDone) await settlePayout(w, new Date());
+    await showOnSubject(w, batchId, now);
+  });
   maybeFail('payments-settle', faultRandom('payments-settle', `${batchId}#${importId}#${page}`));
-  const paid = results.filter((r) => r.result.status === 'paid');
-  const failed = results.filter((r) => r.result.status === 'failed');
-  const lines = await getLines(batchId, results.map((r) => r.instructionId));
-  const amountOf = new Map(lines.map((l) => [l.instructionId, l.amountFen]));
-  const bucket = (list: StagedResult[]) => ({ count: list.length, amountFen: sumFen(list.map((r) => amountOf.get(r.instructionId) ?? 0)) });
+  await batchPut(
+    work.flatMap(({ line, payout, result }) => [
+      lineWithResultItem(batchId, line, result),
+      auditItem({
+        entityType: 'payout',
+        entityId: payout.payoutId,
+        division: payout.division,
+        action: result.status === 'paid' ? 'payout.paid' : 'payout.failed',
+        actor: workflowActor,
+        before: { status: 'sent' },
+        after: { status: result.status, amountFen: payout.amountFen, ledgerKey: payout.ledgerKey, instructionId: line.instructionId, batchId, importId, ...(result.status === 'paid' ? { bankReference: result.bankReference, valueDate: result.valueDate } : { reason: result.reason }) },
+        at: now,
+        id: createHash('sha256').update(`${importId}#${line.instructionId}`).digest('hex').slice(0, 32),
+      }),
+    ]),
+    { concurrency: 8 },
+  );
+  const paid = work.filter((w) => w.result.status === 'paid');
+  const failed = work.filter((w) => w.result.status === 'failed');
+  const bucket = (list: Work[]) => ({ count: list.length, amountFen: sumFen(list.map((w) => w.line.amountFen)) });
   try {
-    await writeTransaction(settledPageItems(batchId, importId, page, bucket(paid), bucket(failed), now));
+    await writeTransaction(settledPageItems(batchId, importId, page, bucket(paid), bucket(failed), new Date()));
   } catch (err) {
     if (!(err instanceof TransactionConditionFailed && err.failed.includes('marker'))) throw err;
   }
