@@ -6,9 +6,10 @@ import { startBenchHost } from './support.ts';
  * Reconciling a bank's results file: 20,000 lines (every 20th failed) imported for a sent batch,
  * through the use case the API route runs (checked whole against the batch, staged in pages) and
  * the batch's workflow on the local Step Functions endpoint (settle pages in a Map, finish), until
- * the batch is reconciled. Each line settles its payout, records the line's result, shows the
- * payment on the program's record and writes an audit record, in transactions of 20 lines.
- * The floor, in the same run: BatchWriteItem of the same four items per line into an identical
+ * the batch is reconciled. Each line settles its payout, records the line's result and writes an
+ * audit record, as for a funding run's lines (whose allocations read their payout's status; a
+ * reward application also has its own record updated, one item more, for a handful of lines).
+ * The floor, in the same run: BatchWriteItem of the same three items per line into an identical
  * table, 16 requests in flight. Figures: lines/s, ratio to the floor, and this process's peak RSS
  * (it runs the API use case, the endpoint and every task in-process).
  */
@@ -53,8 +54,6 @@ export default async function (): Promise<void> {
       payeeAccounts.item({ payeeId: code(i), kind: 'village', division: code(i), accountName: `基准${i}村股份经济合作社`, bank: '中国农业银行', accountNumber: `62284800${String(i).padStart(11, '0')}`, validFrom: '2020-01-01', version: 1, proposedBy: 'seed-a', approvedBy: 'seed-b', updatedAt: now.toISOString() }),
     ),
   );
-  // The program's own record of each payout, which settlement updates (as a funding allocation is).
-  await batchPut(Array.from({ length: lineCount }, (_, i) => ({ pk: `BENCHSUBJ#${programId}`, sk: code(i), type: 'bench-subject' })));
   const t0 = performance.now();
   await issuePayouts(
     Array.from({ length: lineCount }, (_, i) => ({
@@ -65,8 +64,7 @@ export default async function (): Promise<void> {
       division: code(i),
       amountFen: 1_000_000 + i,
       purpose: '基准测试',
-      subject: { type: 'bench-subject', id: code(i) },
-      settle: { pk: `BENCHSUBJ#${programId}`, sk: code(i) },
+      subject: { type: 'bench-line', id: code(i) },
       approvedAt: now,
     })),
     financeA,
@@ -99,7 +97,7 @@ export default async function (): Promise<void> {
   const again = await importResults(financeA, batch.batchId, csv);
   const againMs = performance.now() - a0;
 
-  // The floor: the same four items per line (payout, line, program record, audit), BatchWriteItem.
+  // The floor: the same three items per line (payout, line, audit), BatchWriteItem.
   const doc = DynamoDBDocumentClient.from(raw);
   const payoutList = [];
   for await (const p of payouts.query.ofProgram.all({ program: 'bench', programId })) payoutList.push(p);
@@ -109,7 +107,6 @@ export default async function (): Promise<void> {
     return [
       payouts.item(p),
       batchLines.item({ ...line, result: p.status === 'paid' ? { status: 'paid', bankReference: p.bankReference ?? 'x', valueDate: '2026-12-01', importId: 'floor' } : { status: 'failed', reason: 'x', importId: 'floor' } }, { batchId: 'floor' }),
-      { pk: `BENCHSUBJ#floor`, sk: p.sourceId, type: 'bench-subject', payment: { status: p.status, payoutId: p.payoutId, instructionId: p.instructionId, at: now.toISOString() } },
       auditItem({ entityType: 'payout', entityId: p.payoutId, division: p.division, action: 'payout.paid', actor: financeA, after: { amountFen: p.amountFen, instructionId: p.instructionId }, at: new Date(now.getTime() + i) }),
     ];
   });
@@ -132,7 +129,7 @@ export default async function (): Promise<void> {
   console.log(`setup (accounts, ${lineCount} payouts issued, batch collected, approved, exported, sent): ${setupS.toFixed(1)} s`);
   console.log(`results file of ${lineCount} lines (${lines.length - done.paid.count} failed): import → reconciled ${s.toFixed(2)} s, ${Math.round(lineCount / s)} lines/s (check and staging in the API use case ${(stagedMs / 1000).toFixed(2)} s; ${outcome.applied} applied)`);
   console.log(`  batch: paid ${done.paid.count} lines ${formatYuan(done.paid.amountFen)} yuan, failed ${done.failed.count} lines ${formatYuan(done.failed.amountFen)} yuan`);
-  console.log(`floor: BatchWriteItem of the same ${items.length} items (4 per line), 16 in flight: ${(floorMs / 1000).toFixed(2)} s, ${Math.round(lineCount / (floorMs / 1000))} lines/s`);
+  console.log(`floor: BatchWriteItem of the same ${items.length} items (3 per line), 16 in flight: ${(floorMs / 1000).toFixed(2)} s, ${Math.round(lineCount / (floorMs / 1000))} lines/s`);
   console.log(`ratio reconcile / floor: ${(reconcileMs / floorMs).toFixed(2)}× (target ≤ 2×)`);
   console.log(`the same file again: ${(againMs / 1000).toFixed(2)} s, ${again.applied} applied, ${again.unchanged} unchanged`);
   console.log(`memory: RSS before the import ${rssBefore} MB, peak RSS of the process ${hwm} MB`);

@@ -34,19 +34,19 @@ export const settleTargetSchema = itemKeySchema.extend({ statusFrom: z.string().
 export type SettleTarget = z.infer<typeof settleTargetSchema>;
 
 /**
- * What a program's record shows of its payout (the `payment` attribute the payments module keeps
- * on it): sent to the bank, paid with the bank's reference and value date, or failed with the
- * bank's reason; absent while the instruction waits for a batch.
+ * What a program shows of a payout: its status with the bank, the instruction, and the bank's
+ * reference and value date or reason. Kept on the program's own record (`payment`) for payouts that
+ * name one (`settle`), or read from the payouts (`paymentsOf`) by programs that pay in bulk.
  */
 export const subjectPaymentSchema = z.object({
-  status: z.enum(['instructed', 'sent', 'paid', 'failed']),
+  status: payoutStatusSchema,
   payoutId: z.string(),
   instructionId: z.string(),
   batchId: z.string().optional(),
   bankReference: z.string().optional(),
   valueDate: z.string().optional(),
   reason: z.string().optional(),
-  at: z.string(),
+  at: z.string().optional(),
 });
 export type SubjectPayment = z.infer<typeof subjectPaymentSchema>;
 
@@ -260,6 +260,26 @@ export function subjectPaymentItems(payout: PayoutRecord, payment: Omit<SubjectP
       },
     ),
   ];
+}
+
+/** A payout as its program shows it. */
+export function paymentView(p: PayoutRecord): SubjectPayment {
+  return {
+    status: p.status,
+    payoutId: p.payoutId,
+    instructionId: p.instructionId,
+    ...(p.batchId ? { batchId: p.batchId } : {}),
+    ...(p.bankReference ? { bankReference: p.bankReference } : {}),
+    ...(p.valueDate ? { valueDate: p.valueDate } : {}),
+    ...(p.failureReason && p.status === 'failed' ? { reason: p.failureReason } : {}),
+    at: p.updatedAt,
+  };
+}
+
+/** The payouts of some sources of a program instance, as the program shows them, by source id. */
+export async function paymentsOf(program: string, programId: string, sourceIds: readonly string[]): Promise<Map<string, SubjectPayment>> {
+  const found = await getPayouts(sourceIds.map((sourceId) => ({ program, programId, sourceId })));
+  return new Map(found.map((p) => [p.sourceId, paymentView(p)]));
 }
 
 /** Open payouts of a program in a county with a given status, oldest first, one DynamoDB page at a time. */

@@ -11,7 +11,7 @@ import { TransactionConditionFailed, writeOne, writeTransaction } from '../../st
 import { batchIdSchema } from '../domain/batch.ts';
 import { parsePayoutId } from '../domain/payout.ts';
 import { getLines, getResultPage, getSettledPage, lineWithResultItem, settledPageItems, type BatchLine, type StagedResult } from '../store/batch.ts';
-import { getPayout, getPayouts, payoutReplace, subjectPaymentItems, type PayoutRecord } from '../store/payout.ts';
+import { getPayouts, payouts as payoutEntity, subjectPaymentItems, type PayoutRecord } from '../store/payout.ts';
 
 export const settlePageInputSchema = z.object({ batchId: batchIdSchema, importId: z.string().min(1), page: z.number().int().min(0) });
 
@@ -41,21 +41,6 @@ function settledPayout(payout: PayoutRecord, result: Result): Omit<PayoutRecord,
     : { ...payout, status: 'failed', failureReason: result.reason };
 }
 
-/**
- * The payout, moved from sent to its result by a conditional write on its version: the one write
- * that decides, exactly once, that an instruction is paid (or failed). Losing a race to a repeat of
- * this step is fine when that repeat settled it the same way; anything else is an error.
- */
-async function settlePayout(w: Work, now: Date): Promise<void> {
-  try {
-    await writeOne(payoutReplace(w.payout, settledPayout(w.payout, w.result), now));
-  } catch (err) {
-    if (!(err instanceof TransactionConditionFailed)) throw err;
-    const current = await getPayout(parsePayoutId(w.payout.payoutId));
-    if (!current || !settledWith(current, w.line.instructionId, w.result)) throw new PayoutNotSettleable(`payout ${w.payout.payoutId} changed while it was being settled`);
-  }
-}
-
 /** The program's record shows the payment (a reward application paying → paid); already shown on a repeat. */
 async function showOnSubject(w: Work, batchId: string, now: Date): Promise<void> {
   const payment = w.result.status === 'paid' ? { status: 'paid' as const, batchId, bankReference: w.result.bankReference, valueDate: w.result.valueDate } : { status: 'failed' as const, batchId, reason: w.result.reason };
@@ -71,14 +56,18 @@ async function showOnSubject(w: Work, batchId: string, now: Date): Promise<void>
 }
 
 /**
- * Apply one page of a results file. For each line: first the payout's conditional move (the
- * exactly-once decision), then the program's record, then the line's result and the audit record
- * (amount, ledger key, instruction id, bank reference), both written whole with keys derived from
- * the import, so a repeat writes the same items again. Then the page's marker and the batch's
- * counters, in one transaction, once. A repeated step (any failure, any crash) finds the payouts it
- * settled and finishes the rest: nothing is settled twice and nothing is left half done.
- * Single-item writes, not transactions: DynamoDB serves them several times faster, and the
- * ordering above keeps every intermediate state recoverable.
+ * Apply one page of a results file: each payout's new status, the line's result and an audit record
+ * (amount, ledger key, instruction id, bank reference), written whole with BatchWriteItem; then, for
+ * programs that keep the payment on their own record (a reward application: paying → paid), that
+ * record; then the page's marker and the batch's counters, in one transaction, once.
+ *
+ * Why whole-item writes are enough for exactly once: while a payout is `sent` in this batch, nothing
+ * but this batch's settlement writes it (collection and reissue take only instructed and failed
+ * payouts), the batch applies one results file at a time (`reconciling`), and the file was checked
+ * against the recorded results before it was staged. So a repeat of this step, or two runs of it at
+ * once, write the same settled state again: the items' content follows from the page and what was
+ * read (the audit record's key from the import and the instruction), and the counters are counted
+ * with the page's marker, once. A payout found already settled with this result is not written again.
  */
 async function run({ batchId, importId, page }: z.infer<typeof settlePageInputSchema>): Promise<{ page: number; paid: number; failed: number }> {
   const { results, stagedAt } = await getResultPage(batchId, importId, page);
@@ -97,13 +86,10 @@ async function run({ batchId, importId, page }: z.infer<typeof settlePageInputSc
     return { line, payout, result: r.result, payoutDone };
   });
   const now = stagedAt;
-  await runBounded(work, 16, async (w) => {
-    if (!w.payoutDone) await settlePayout(w, new Date());
-    await showOnSubject(w, batchId, now);
-  });
-  maybeFail('payments-settle', faultRandom('payments-settle', `${batchId}#${importId}#${page}`));
+  const at = new Date();
   await batchPut(
-    work.flatMap(({ line, payout, result }) => [
+    work.flatMap(({ line, payout, result, payoutDone }) => [
+      ...(payoutDone ? [] : [payoutEntity.item({ ...settledPayout(payout, result), version: payout.version + 1, updatedAt: at.toISOString() })]),
       lineWithResultItem(batchId, line, result),
       auditItem({
         entityType: 'payout',
@@ -118,6 +104,12 @@ async function run({ batchId, importId, page }: z.infer<typeof settlePageInputSc
       }),
     ]),
     { concurrency: 8 },
+  );
+  maybeFail('payments-settle', faultRandom('payments-settle', `${batchId}#${importId}#${page}`));
+  await runBounded(
+    work.filter((w) => w.payout.settle),
+    16,
+    (w) => showOnSubject(w, batchId, now),
   );
   const paid = work.filter((w) => w.result.status === 'paid');
   const failed = work.filter((w) => w.result.status === 'failed');

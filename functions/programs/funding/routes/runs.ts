@@ -9,7 +9,7 @@ import { booleanQuery, countyQuery, documented, errorResponses, json, pageOf, pa
 import { sfn } from '../../../shared/clients.ts';
 import { ConflictError, ValidationError } from '../../../shared/errors.ts';
 import { csvLine } from '../../../platform/csv-export.ts';
-import { programPayoutTotals } from '../../../platform/payments/store/payout.ts';
+import { paymentsOf, programPayoutTotals } from '../../../platform/payments/store/payout.ts';
 import { villageCodeSchema } from '../../../platform/registries/domain/village.ts';
 import { fundingSummarySchema } from '../domain/summary.ts';
 import { dryRunId, exclusionReasonSchema, finalRunStatuses, fundingPageSize, fundingRunIdSchema, fundingRunStatusSchema, realRunId } from '../domain/run.ts';
@@ -298,7 +298,8 @@ export const fundingRunRoutes = new OpenAPIHono<AppEnv>()
         throw new ValidationError([{ field: 'division', message: `is not inside the run’s jurisdiction ${run.division}`, in: 'query' }]);
       }
       const page = await listAllocations(run.id, { division, floorApplied, capApplied, excluded, tier }, { limit, cursor });
-      return c.json({ ...page, items: page.items.map(allocationView) }, 200);
+      const payments = await paymentsOf('funding', run.id, page.items.map((a) => a.code));
+      return c.json({ ...page, items: page.items.map((a) => ({ ...allocationView(a), ...(payments.has(a.code) ? { payment: payments.get(a.code) } : {}) })) }, 200);
     },
   )
 

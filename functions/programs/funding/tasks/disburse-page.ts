@@ -6,7 +6,7 @@ import { ledgerEntries, ledgerEntryItem } from '../../../platform/store/ledger.t
 import { issuePayouts } from '../../../platform/payments/store/payout.ts';
 import { batchPut } from '../../../platform/store/batch.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
-import { allocations as allocationEntity, allocationsBetween, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage, runWorkflowActor } from '../store/run.ts';
+import { allocationsBetween, getPaidPage, getSnapshotPage, mustGetRun, recordPaidPage, runWorkflowActor } from '../store/run.ts';
 
 export const disbursePageInputSchema = z.object({ runId: fundingRunIdSchema, page: z.number().int().min(0) });
 
@@ -38,7 +38,9 @@ async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Pr
   const purpose = `村级组织运转经费 ${run.year} 增量补助`;
   const entries = payable.map((a) => ({ program: 'funding', programId: runId, sourceId: `${runId}#${a.code}`, division: a.code, amountFen: a.topUpFen, purpose, at }));
   await batchPut(entries.map(ledgerEntryItem));
-  // One payout per village, each created once (a repeat of the page leaves existing ones as they are).
+  // One payout per village, each created once (a repeat of the page leaves existing ones as they
+  // are). The allocation shows its payout's status by reading it (GET …/allocations), so settling a
+  // run's thousands of payouts writes nothing back here.
   await issuePayouts(
     payable.map((a, i) => ({
       program: 'funding',
@@ -49,7 +51,6 @@ async function run({ runId, page }: z.infer<typeof disbursePageInputSchema>): Pr
       amountFen: a.topUpFen,
       purpose,
       subject: { type: 'funding-allocation', id: `${runId}#${a.code}`, path: `/funding/runs/${runId}/allocations?code=${a.code}` },
-      settle: allocationEntity.keyOf({ runId, code: a.code }),
       ledgerKey: ledgerEntries.keyOf(entries[i]!),
       approvedAt: at,
     })),
