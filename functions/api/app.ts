@@ -135,6 +135,7 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
     createRoute({
       method: 'get',
       path: '/health',
+      operationId: 'getHealth',
       tags: ['meta'],
       summary: 'Liveness check (no token needed)',
       security: [],
@@ -158,6 +159,9 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
       description:
         'Registries and workflows for county-level rural assistance programs. Errors are application/problem+json (RFC 9457); every response carries x-request-id.',
     },
+    // Relative: the API is wherever this document is served from (http://127.0.0.1:3000 locally,
+    // the API Gateway URL on AWS, whose $default stage adds no path), so one document fits every host.
+    servers: [{ url: '/', description: 'This API, at the origin serving this document' }],
     security: [{ bearerAuth: [] }],
   });
   app.route('/', docs);

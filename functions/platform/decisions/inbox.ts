@@ -67,6 +67,7 @@ export const inboxRoutes = (kinds: ReadonlyMap<string, DecisionKindDefinition>) 
     createRoute({
       method: 'get',
       path: '/inbox',
+      operationId: 'getInbox',
       tags: ['decisions'],
       summary: 'Open decisions waiting for you (by role and jurisdiction), oldest first, with deadlines',
       request: {

@@ -79,6 +79,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
     createRoute({
       method: 'post',
       path: '/decisions/bulk',
+      operationId: 'answerDecisionsInBulk',
       tags: ['decisions'],
       summary: 'Answer up to 500 decisions at once (finance); each item succeeds or fails on its own',
       request: { body: { required: true, content: json(bulkBody) } },
@@ -108,6 +109,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
     createRoute({
       method: 'get',
       path: '/decisions/{decisionId}',
+      operationId: 'getDecision',
       tags: ['decisions'],
       summary: 'Read a decision (never its task token)',
       request: { params },
@@ -126,6 +128,7 @@ export const decisionRoutes = (kinds: DecisionKinds) => new OpenAPIHono<AppEnv>(
       method: 'post',
       middleware: [roleGate('decision:answer')] as const,
       path: '/decisions/{decisionId}',
+      operationId: 'answerDecision',
       tags: ['decisions'],
       summary: 'Answer a decision from your inbox: approve / reject / return (with a comment); 403 names a separation-of-duties rule, 409 if already decided',
       request: { params, body: { required: true, content: json(answerBody) } },

@@ -34,14 +34,30 @@ export const writeErrorResponses = {
   422: problemResponse('Idempotency-Key reused with a different request'),
 } as const;
 
+/** What `.openapi()` takes as metadata: the schema's OpenAPI fields (description, example, param, …). */
+type OpenApiMetadata = NonNullable<Parameters<z.ZodType['openapi']>[1]>;
+
+/** Metadata for {@link documented}: OpenAPI fields, and `ref` to make the schema a named component. */
+export type DocumentedMetadata = OpenApiMetadata & {
+  /** The schema becomes `#/components/schemas/<ref>` and every use of it a `$ref` to it (as `.openapi('<ref>')` does). */
+  readonly ref?: string;
+};
+
 /**
- * Document a schema defined outside the API (domain and store modules use plain zod). zod 4 gives
- * a schema its methods when it is created, so one created before @hono/zod-openapi extended zod
- * (as happens when a task handler loads first) has no `.openapi()`; a clone made here always does.
+ * Document a schema defined outside the API (domain and store modules use plain zod): a component
+ * name (`documented(schema, 'Village')`), OpenAPI fields (`{ description }`), or both
+ * (`{ ref: 'Village', description }`). `ref` is taken out of the fields and given to `.openapi()` as
+ * the component name; left in, it would be copied into the schema as a stray `ref` property.
+ *
+ * zod 4 gives a schema its methods when it is created, so one created before @hono/zod-openapi
+ * extended zod (as happens when a task handler loads first) has no `.openapi()`; a clone made here
+ * always does.
  */
-export function documented<T extends z.ZodType>(schema: T, meta: string | Record<string, unknown>): T {
-  const copy = schema.clone() as T & { openapi(m: string | Record<string, unknown>): T };
-  return copy.openapi(meta);
+export function documented<T extends z.ZodType>(schema: T, meta: string | DocumentedMetadata): T {
+  const copy = schema.clone() as T;
+  if (typeof meta === 'string') return copy.openapi(meta);
+  const { ref, ...fields } = meta;
+  return ref === undefined ? copy.openapi(fields) : copy.openapi(ref, fields);
 }
 
 // Defined here, with the OpenAPI-extended zod, rather than in the store: zod 4 schemas get their

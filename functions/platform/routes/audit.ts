@@ -20,6 +20,7 @@ export const auditRoutes = new OpenAPIHono<AppEnv>()
       method: 'get',
       middleware: [roleGate('audit:read')] as const,
       path: '/audit',
+      operationId: 'listAuditRecords',
       tags: ['audit'],
       summary: 'Audit trail, newest first (admin, auditor): of one entity, or of a jurisdiction (default: yours)',
       request: {

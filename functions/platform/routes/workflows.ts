@@ -149,6 +149,7 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
   const listRoute = createRoute({
     method: 'get',
     path: '/workflows/executions',
+    operationId: 'listExecutions',
     tags: ['workflows'],
     summary: 'Executions of the workflows, newest first (admin, auditor)',
     description: 'With `workflow`, pages with `cursor`; without, the newest `limit` of each workflow, merged.',
@@ -170,6 +171,7 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
   const getRoute = createRoute({
     method: 'get',
     path: '/workflows/executions/{id}',
+    operationId: 'getExecution',
     tags: ['workflows'],
     summary: 'One execution with its history (admin, auditor)',
     description: '`id` is the execution ARN (URL-encoded) or `<workflow>:<execution name>`, e.g. `village-import:imp-…`.',
@@ -185,6 +187,7 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
   const redriveRoute = createRoute({
     method: 'post',
     path: '/workflows/executions/{id}/redrive',
+    operationId: 'redriveExecution',
     tags: ['workflows'],
     summary: 'Run a failed, timed-out or stopped execution again from its failed step (admin)',
     description:

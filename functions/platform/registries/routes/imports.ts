@@ -75,6 +75,7 @@ async function ensureStarted(imp: VillageImport): Promise<string> {
 const postRoute = createRoute({
   method: 'post',
   path: '/imports/villages',
+  operationId: 'importVillages',
   tags: ['imports'],
   summary: 'Import villages from a CSV (admin): validates every row, then writes in pages through the village-import workflow',
   description:
@@ -99,6 +100,7 @@ const getRoute = createRoute({
   method: 'get',
   middleware: [roleGate('import:read')] as const,
   path: '/imports/{id}',
+  operationId: 'getImport',
   tags: ['imports'],
   summary: 'Status, counts and row/column errors of an import (admin, auditor)',
   request: {

@@ -36,6 +36,7 @@ export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
       method: 'get',
       middleware: [roleGate('funding-current:read')] as const,
       path: '/current/{code}/{year}',
+      operationId: 'getCurrentFunding',
       tags: ['funding'],
       summary: 'A village’s current funding for a year (recorded, else the registry’s figure)',
       request: { params },
@@ -53,6 +54,7 @@ export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
       method: 'put',
       middleware: [roleGate('funding-current:write')] as const,
       path: '/current/{code}/{year}',
+      operationId: 'recordCurrentFunding',
       tags: ['funding'],
       summary: 'Record a village’s current funding for a year (township, admin)',
       request: { params, headers: ifMatchHeaders, body: { required: true, content: json(currentFundingBodySchema) } },
@@ -71,6 +73,7 @@ export const fundingCurrentRoutes = new OpenAPIHono<AppEnv>()
     createRoute({
       method: 'post',
       path: '/current/{year}',
+      operationId: 'importCurrentFunding',
       tags: ['funding'],
       summary: 'Record many villages’ current funding from a CSV (township, admin): code,currentFundsYuan (or 村代码,运转经费(元))',
       description: 'Synchronous, at most 10,000 rows. Every row is checked first (line and column named, 422); then all are written. Repeating the file changes nothing.',
