@@ -1,6 +1,6 @@
 import type { App } from './http/context.ts';
 import type { TaskDefinition } from '../shared/task.ts';
-import type { Principal } from './principal.ts';
+import { sameIdentity, type Principal } from './principal.ts';
 import type { Action } from './authz.ts';
 import type { PendingDecision } from './decisions/store.ts';
 
@@ -92,6 +92,14 @@ export interface DecisionKindDefinition {
    */
   readonly standingFor?: (principal: Principal, decision: PendingDecision) => DecisionStanding | undefined;
 }
+
+/**
+ * The standing of a decision that takes two approvals (its partial answers record who approved
+ * under `approver`), for the caller who gave the first one: shown as waiting for the second
+ * approver (they cannot approve twice), not as work still to do.
+ */
+export const secondApproverStanding: NonNullable<DecisionKindDefinition['standingFor']> = (principal, decision) =>
+  decision.partials.some((partial) => typeof partial.approver === 'string' && sameIdentity(partial.approver, principal.sub)) ? { waitingFor: 'second-approver', youApproved: true } : undefined;
 
 /** Every decision kind of the given modules, by kind; a kind declared twice is a programming error. */
 export function decisionKindsOf(modules: readonly ProgramModule[]): ReadonlyMap<string, DecisionKindDefinition> {

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
-import type { ProgramModule } from '../module.ts';
+import { secondApproverStanding, type ProgramModule } from '../module.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { payeeRoutes } from './routes/payees.ts';
 import { payoutRoutes } from './routes/payouts.ts';
@@ -15,6 +15,7 @@ import { markSentTask } from './tasks/mark-sent.ts';
 import { escalateTask } from './tasks/escalate.ts';
 import { settlePageTask } from './tasks/settle-page.ts';
 import { finishImportTask } from './tasks/finish-import.ts';
+import { readImportTask } from './tasks/read-import.ts';
 
 const batchPath = (id: string) => `/payments/batches/${id}`;
 
@@ -37,7 +38,7 @@ export const paymentsModule = {
       subjectDivision: async (batchId) => (await getBatch(batchId))?.division,
     },
   ],
-  tasks: [collectTask, summariseTask, requestDecisionTask, unbatchTask, markSentTask, escalateTask, settlePageTask, finishImportTask],
+  tasks: [collectTask, summariseTask, requestDecisionTask, unbatchTask, markSentTask, escalateTask, readImportTask, settlePageTask, finishImportTask],
   decisions: [
     {
       kind: paymentSteps.approval.kind,
@@ -46,6 +47,7 @@ export const paymentsModule = {
       readAction: 'payment:read',
       answers: ['approve', 'reject'],
       refusals: ['reject'],
+      standingFor: secondApproverStanding,
       answer: async (principal, decision, input) => {
         const result = await decideBatch(principal, decision.subjectId, input.decision === 'approve' ? 'approve' : 'reject', input.comment);
         return { decisionId: decision.id, status: result.status, applicationStatus: result.batch.status, ...(result.remaining !== undefined ? { remaining: result.remaining } : {}) };

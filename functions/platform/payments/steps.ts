@@ -19,7 +19,7 @@ export const resultsDecisionId = (batchId: string, round: number) => decisionId(
 
 /**
  * How long a sent batch may stay unreconciled before finance is reminded (and again after each
- * period): the `TimeoutSeconds` of the AwaitResults state (workflows/payment-batch.asl.json; a test
- * keeps the two equal).
+ * period): the Wait of the ResultsDeadline state (workflows/payment-batch.asl.json; a test keeps
+ * the two equal).
  */
 export const resultsDeadlineSeconds = 7 * 24 * 3600;

@@ -89,7 +89,7 @@ export async function decideBatch(actor: Actor, batchId: string, outcome: 'appro
     return { batch: await mustGetBatch(batchId), status: 'answered' };
   }
   const required = batch.requiredApprovals ?? requiredBatchApprovals(batch.totalFen, twoApproverThresholdFen());
-  const earlier = decision.partials.flatMap((p) => (typeof p.by === 'string' ? [p.by] : []));
+  const earlier = decision.partials.flatMap((p) => (typeof p.approver === 'string' ? [p.approver] : []));
   if (earlier.some((by) => sameIdentity(by, actor.sub))) {
     throw new ForbiddenError(`You approved payment batch ${batchId} already: a second, different finance user must approve it`);
   }
@@ -97,7 +97,7 @@ export async function decideBatch(actor: Actor, batchId: string, outcome: 'appro
   if (earlier.length + 1 < required) {
     await recordPartial(id, {
       expectedVersion: decision.version,
-      partial: approval,
+      partial: { approver: actor.sub, at: approval.at },
       actor,
       action: 'payment-batch.first-approval',
       extraItems: batchTransitionItems(batch, ['awaiting-approval'], 'awaiting-approval', { approvals: [...batch.approvals, approval] }, actor, now, { approval }),

@@ -1,4 +1,4 @@
-import type { ProgramModule } from '../../platform/module.ts';
+import { secondApproverStanding, type ProgramModule } from '../../platform/module.ts';
 import { fundingRoutes } from './routes/index.ts';
 import { fundingSteps } from './steps.ts';
 import { decideRun } from './use-cases.ts';
@@ -35,6 +35,7 @@ export const fundingModule = {
       readAction: 'funding-run:read',
       answers: Object.keys(approval.answers),
       refusals: approval.refusals,
+      standingFor: secondApproverStanding,
       answer: async (principal, decision, input) => {
         const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
         const { run, status, remaining } = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);

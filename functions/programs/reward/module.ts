@@ -1,4 +1,4 @@
-import type { DecisionKindDefinition, ProgramModule } from '../../platform/module.ts';
+import { secondApproverStanding, type DecisionKindDefinition, type ProgramModule } from '../../platform/module.ts';
 import { rewardRoutes } from './routes/index.ts';
 import { getApplication } from './store/application.ts';
 import { answerRewardDecision } from './use-cases.ts';
@@ -19,14 +19,6 @@ import { notifyTask } from './tasks/notify.ts';
  */
 const signOffVisibleTo: DecisionKindDefinition['visibleTo'] = (principal, listedRole, decision) =>
   listedRole !== 'village' || (principal.position !== undefined && mayStillSign(decision.partials as unknown as Signature[], principal.sub, principal.position));
-
-/**
- * A finance approval that needs two approvers stays in the inbox of the finance user who gave the
- * first one, marked as waiting for the second approver (they cannot approve twice: 403
- * `already-approved-by-this-user`), instead of looking like work still to do.
- */
-const financeStandingFor: DecisionKindDefinition['standingFor'] = (principal, decision) =>
-  decision.partials.some((partial) => partial.approver === principal.sub) ? { waitingFor: 'second-approver', youApproved: true } : undefined;
 
 /** 以奖代补: rewards on a village enterprise's year-over-year profit increase. */
 export const rewardModule = {
@@ -54,7 +46,7 @@ export const rewardModule = {
       ...(definition.answeredThrough ? { answeredThrough: definition.answeredThrough } : {}),
       ...(answers.length > 0 ? { answer: answerRewardDecision } : {}),
       ...(step === 'village-signoff' ? { visibleTo: signOffVisibleTo } : {}),
-      ...(step === 'finance-approval' ? { standingFor: financeStandingFor } : {}),
+      ...(step === 'finance-approval' ? { standingFor: secondApproverStanding } : {}),
     };
   }),
 } satisfies ProgramModule;

@@ -1,4 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resultsDeadlineSeconds } from '../../../functions/platform/payments/steps.ts';
 import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
@@ -123,8 +125,11 @@ describe('a reward from approval to bank file to reconciliation to paid', () => 
 
     const ended = await executionEnded(batchArn(batchId));
     expect(ended.status).toBe('SUCCEEDED');
-    expect(statesEntered(await history(batchArn(batchId)))).toEqual([
-      'Collect', 'Summarise', 'IsEmpty', 'AwaitApproval', 'AwaitExport', 'MarkSent', 'StartWaiting', 'AwaitResults', 'SettlePages', 'SettlePage', 'FinishImport', 'IsReconciled', 'Reconciled',
+    // The weekly deadline beside the wait (0.6 s at this wait scale) is asserted in the next test.
+    const deadline = new Set(['ResultsDeadline', 'Escalate', 'EscalateAgain']);
+    expect(statesEntered(await history(batchArn(batchId))).filter((s) => !deadline.has(s))).toEqual([
+      'Collect', 'Summarise', 'IsEmpty', 'AwaitApproval', 'AwaitExport', 'MarkSent', 'StartWaiting',
+      'AwaitResults', 'RequestResults', 'ResultsIn', 'ReadImport', 'SettlePages', 'SettlePage', 'FinishImport', 'IsReconciled', 'Reconciled',
     ]);
 
     // The same file again: nothing changes.
@@ -138,6 +143,38 @@ describe('a reward from approval to bank file to reconciliation to paid', () => 
     const audit = await call(app, 'GET', `/audit?entity=${encodeURIComponent(`payout:reward:${programId}:${id}`)}`, { token: t.admin });
     expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['payout.paid', 'payout.issued']);
     expect(audit.body.items[0].after).toMatchObject({ amountFen: 3_000_000, instructionId: lines[0]!.instruction, ledgerKey: { pk: `LEDGER#reward#${programId}`, sk: `ENTRY#${id}` } });
+  });
+});
+
+describe('a batch sent but not reconciled', () => {
+  it('escalates to the finance bureau after each week without results, and still takes them afterwards', async () => {
+    const { id } = await paidReward();
+    const batchId = (await call(app, 'POST', '/payments/batches', { token: t.finance1, body: { program: 'reward' } })).body.batchId as string;
+    await waitForBatchStep(batchId, 'approval');
+    expect((await call(app, 'POST', `/payments/batches/${batchId}/approve`, { token: t.finance2, body: {} })).status).toBe(200);
+    await waitForBatchStep(batchId, 'export');
+    const [line] = await exportTreasuryCsv(app, t.finance1, batchId);
+    // Two periods of a week (0.6 s each at this wait scale) without results: two notifications.
+    await waitUntil(
+      async () => {
+        const mine = (await listOutbox('role:finance@120225', { limit: 100 })).items.filter((m) => m.topic === 'payments.unreconciled' && m.body.batchId === batchId);
+        return { done: mine.length >= 2, seen: `${mine.length} escalation(s) of ${batchId}` };
+      },
+      { what: 'two escalations', timeoutMs: 45_000, intervalMs: 100 },
+    );
+    const decision = await call(app, 'GET', `/decisions/payments.batch-results.${batchId}.r0`, { token: t.finance1 });
+    expect(decision.body.escalations.length).toBeGreaterThanOrEqual(2);
+    expect((await importResultsFile(app, t.finance1, batchId, resultsCsv([{ instruction: line!.instruction, amount: line!.amount, status: 'paid', bankReference: 'LATE-1', valueDate: '2026-12-09' }]))).status).toBe(202);
+    await waitForBatch(app, t.finance1, batchId, ['reconciled']);
+    expect(await getApplication(id)).toMatchObject({ status: 'paid' });
+    expect((await executionEnded(batchArn(batchId))).status).toBe('SUCCEEDED');
+    const path = statesEntered(await history(batchArn(batchId)));
+    const waiting = path.slice(path.indexOf('StartWaiting') + 1, path.indexOf('ReadImport'));
+    expect(waiting.filter((s) => s === 'Escalate').length).toBeGreaterThanOrEqual(2);
+    expect(waiting.filter((s) => s !== 'ResultsDeadline' && s !== 'Escalate' && s !== 'EscalateAgain')).toEqual(['AwaitResults', 'RequestResults', 'ResultsIn']);
+    // The deadline is the one the decision shows.
+    const asl = JSON.parse(readFileSync(new URL('../../../workflows/payment-batch.asl.json', import.meta.url), 'utf8'));
+    expect(asl.States.AwaitResults.Branches[1].States.ResultsDeadline.Seconds).toBe(resultsDeadlineSeconds);
   });
 });
 
@@ -187,6 +224,9 @@ describe('a funding run from approval to bank file to reconciliation to paid', (
     const first = await call(app, 'POST', `/payments/batches/${batch1}/approve`, { token: t.finance2, body: {} });
     expect(first.body).toMatchObject({ status: 'partial', remaining: 1 });
     expect((await call(app, 'POST', `/payments/batches/${batch1}/approve`, { token: t.finance2, body: {} })).status).toBe(403);
+    // In the first approver's inbox it waits for the second approver, not as work to do.
+    const firstApproversInbox = await call(app, 'GET', '/inbox?role=finance', { token: t.finance2 });
+    expect(firstApproversInbox.body.items.find((d: { subjectId: string }) => d.subjectId === batch1)).toMatchObject({ actionable: false, waitingFor: 'second-approver', youApproved: true });
     const finance3 = await tokenFor('finance', '120225', { sub: 'finance-c' });
     expect((await call(app, 'POST', `/payments/batches/${batch1}/approve`, { token: finance3, body: {} })).body).toMatchObject({ status: 'answered' });
     await waitForBatchStep(batch1, 'export');
