@@ -17,7 +17,8 @@ import {
  * The reporting schedule of a pairing term, as data (docs/pairing-schedule.md). A rule names a
  * period type and when its report is due: a day inside the period ("monthly, by the 28th"), or a
  * number of days after the period ends ("half-year, by 5 July" = 5 days after 30 June). Tianjin's
- * 双五百 used both kinds; DHIS2's expiry days can only say the second.
+ * rules use both kinds; DHIS2's timely and expiry days count from the period's end, so it can
+ * only say the second.
  *
  * Every date is a calendar date judged in Beijing (Asia/Shanghai, UTC+8): a report is on time if it
  * was filed on or before the due date as the county's calendar has it, i.e. before 00:00 Beijing
