@@ -25,8 +25,8 @@ import { demoRewardPrincipals, demoWorkEnterprises } from './demo-reward.ts';
  * | the 2027 funding run | finance's approval |
  * | an import of `local/demo/villages-with-errors.csv` | nobody: `rejected`, its errors to read (admin, auditor) |
  *
- * Every step is safe to repeat: applications are looked up by enterprise before one is submitted
- * (and submitted with a fixed Idempotency-Key), the funding run's id is fixed by its policy and
+ * Every step is safe to repeat: applications are submitted with a fixed Idempotency-Key (and the
+ * claim allows one per enterprise and accounts year), the funding run's id is fixed by its policy and
  * year, the import has a fixed Idempotency-Key, and each action depends on the state read just
  * before it. A start interrupted half-way completes on the next start; a marker item, written
  * last, says the work is done, so later starts leave the data alone.
@@ -145,12 +145,15 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
   const application = async ([entityId, , , village, programId]: (typeof demoWorkEnterprises)[number]): Promise<{ id: string; status: string }> => {
     const target = targets[entityId];
     const signers = villageUsers(village);
-    const listed = await call(admin, 'GET', `/reward/applications?programId=${programId}&entityId=${entityId}`);
-    let id = (listed.body.items as Json[] | undefined)?.[0]?.id as string | undefined;
+    // Posted again on every start with the same key: a replay starts the workflow if the first
+    // request was cut off between storing the application and starting it.
+    const submitted = await call(signers[0]!, 'POST', '/reward/applications', { programId, entityId }, { 'idempotency-key': `demo-work-${entityId}` });
+    let id = submitted.status === 201 ? String(submitted.body.id) : undefined;
     if (!id) {
-      const submitted = await call(signers[0]!, 'POST', '/reward/applications', { programId, entityId }, { 'idempotency-key': `demo-work-${entityId}` });
-      if (submitted.status !== 201) throw new Error(`demo work: submitting ${entityId} answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
-      id = String(submitted.body.id);
+      // The key's record gone (it lives a day) but the application there: the claim refused a second one.
+      const listed = await call(admin, 'GET', `/reward/applications?programId=${programId}&entityId=${entityId}`);
+      id = (listed.body.items as Json[] | undefined)?.[0]?.id as string | undefined;
+      if (!id) throw new Error(`demo work: submitting ${entityId} answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
     }
     for (;;) {
       const { body: app } = await call(admin, 'GET', `/reward/applications/${id}`);
