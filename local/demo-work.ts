@@ -156,7 +156,14 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
       if (!id) throw new Error(`demo work: submitting ${entityId} answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
     }
     for (;;) {
-      const { body: app } = await call(admin, 'GET', `/reward/applications/${id}`);
+      const read = await call(admin, 'GET', `/reward/applications/${id}`);
+      if (read.status !== 200) {
+        // A passing failure (a busy DynamoDB Local): read again rather than judge by it.
+        stillTime(`reading ${id}`);
+        await sleep(200);
+        continue;
+      }
+      const app = read.body;
       const status = String(app.status);
       const reached = status === targetStatus[target] && (target !== 'finance-second' || (app.financeApprovals as string[]).includes(demoRewardPrincipals.finance2.sub));
       // Past the target (someone acted meanwhile) or off the way (returned, rejected, closed): leave it.
@@ -193,8 +200,9 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
     if (started.status !== 201 && started.status !== 200) throw new Error(`demo work: starting the funding run answered ${started.status}: ${JSON.stringify(started.body)}`);
     const id = String(started.body.id);
     for (;;) {
-      const { body: run } = await call(admin, 'GET', `/funding/runs/${id}`);
-      const status = String(run.status);
+      const read = await call(admin, 'GET', `/funding/runs/${id}`);
+      const run = read.body;
+      const status = read.status === 200 ? String(run.status) : 'snapshotting';
       if (status === 'failed') throw new Error(`demo work: funding run ${id} failed`);
       if (status !== 'snapshotting' && status !== 'computing') {
         if (status === 'awaiting-approval' && run.approvalDecisionId) await decisionOpen(demoPrincipals.finance, String(run.approvalDecisionId));
@@ -210,8 +218,8 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
     if (posted.status !== 202) throw new Error(`demo work: the import answered ${posted.status}: ${JSON.stringify(posted.body)}`);
     const id = String(posted.body.id);
     for (;;) {
-      const { body: imp } = await call(admin, 'GET', `/imports/${id}`);
-      if (['succeeded', 'rejected', 'failed'].includes(String(imp.status))) return { id, status: String(imp.status), errorCount: Number(imp.errorCount ?? 0) };
+      const { status: code, body: imp } = await call(admin, 'GET', `/imports/${id}`);
+      if (code === 200 && ['succeeded', 'rejected', 'failed'].includes(String(imp.status))) return { id, status: String(imp.status), errorCount: Number(imp.errorCount ?? 0) };
       stillTime(`import ${id} being checked`);
       await sleep(200);
     }

@@ -147,7 +147,7 @@ describe('npm start leaves work in every demo inbox', () => {
       runs: await fundingRunIds(second),
       imports: await importCount(second),
     };
-    expect(before).toMatchObject({ main: expect.arrayContaining([]), imports: 1 });
+    expect(before.imports).toBe(1);
     expect(before.main).toHaveLength(4);
     expect(before.small).toHaveLength(2);
     expect(before.runs).toEqual([run.id]);
