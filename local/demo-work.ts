@@ -164,6 +164,7 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
         continue;
       }
       const app = read.body;
+      const decisionOf = (step: RewardStep) => rewardDecisionId(app as { id: string; round: number; unfundedCount: number }, step);
       const status = String(app.status);
       const reached = status === targetStatus[target] && (target !== 'finance-second' || (app.financeApprovals as string[]).includes(demoRewardPrincipals.finance2.sub));
       // Past the target (someone acted meanwhile) or off the way (returned, rejected, closed): leave it.
@@ -171,7 +172,7 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
         const step: RewardStep | undefined = reached ? ({ 'village-signoff': 'village-signoff', township: 'township-review', finance: 'finance-approval', 'finance-second': 'finance-approval', unfunded: 'unfunded' } as const)[target as Exclude<Target, 'paying'>] : undefined;
         if (step) {
           const who = { 'village-signoff': demoRewardPrincipals['v-head'], 'township-review': demoPrincipals.township, 'finance-approval': demoPrincipals.finance, unfunded: admin }[step as string]!;
-          await decisionOpen(who, rewardDecisionId(app as never, step));
+          await decisionOpen(who, decisionOf(step));
         }
         return { id, status };
       }
@@ -182,12 +183,12 @@ export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs 
           if (res.status !== 200) break; // not open yet: read again
         }
       } else if (status === 'awaiting-township') {
-        await call(townshipUser(village), 'POST', `/decisions/${rewardDecisionId(app as never, 'township-review')}`, { decision: 'approve' });
+        await call(townshipUser(village), 'POST', `/decisions/${decisionOf('township-review')}`, { decision: 'approve' });
       } else if (status === 'awaiting-finance') {
         const approvers = target === 'finance-second' ? [demoRewardPrincipals.finance2] : [demoPrincipals.finance];
         const given = new Set(app.financeApprovals as string[]);
         for (const approver of approvers.filter((a) => !given.has(a.sub))) {
-          await call(approver, 'POST', `/decisions/${rewardDecisionId(app as never, 'finance-approval')}`, { decision: 'approve' });
+          await call(approver, 'POST', `/decisions/${decisionOf('finance-approval')}`, { decision: 'approve' });
         }
       }
       stillTime(`${entityId} reaching ${targetStatus[target]}`);
