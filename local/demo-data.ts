@@ -135,6 +135,17 @@ export const demoFundingPolicy: FundingPolicyInput = {
     earmarkMinimumFen: 5_000_000,
   },
 };
+/**
+ * The district's draft policy for 2027, the same rule: the demo work (local/demo-work.ts) starts its
+ * run, which waits for finance's approval. A year of its own, so the 2026 policy's run stays the
+ * walkthrough's to start, and approving one never blocks the other (a claim is per division and year).
+ */
+export const demoWorkFundingPolicyId = `fp-${demoUnitId('funding-policy-2027')}`;
+export const demoWorkFundingPolicy: FundingPolicyInput = {
+  ...demoFundingPolicy,
+  year: 2027,
+  name: '2027年村级组织运转经费增量（每村增4万元，薄弱村保底）',
+};
 /** The demo village whose bank account waits for finance's approval (the others have one). */
 export const demoPendingAccountVillage = '120225104202';
 const markerKey = { pk: 'DEMO#seed', sk: 'DEMO' };
@@ -154,6 +165,7 @@ export async function demoSeeded(): Promise<boolean> {
 export async function seedDemoData(): Promise<boolean> {
   // Checked on every start (a fixed id), so data folders seeded before the policy existed get it too.
   if (!(await getFundingPolicy(demoFundingPolicyId))) await createFundingPolicy(demoFundingPolicy, seeder, { id: demoFundingPolicyId });
+  if (!(await getFundingPolicy(demoWorkFundingPolicyId))) await createFundingPolicy(demoWorkFundingPolicy, seeder, { id: demoWorkFundingPolicyId });
   if (await demoSeeded()) {
     // Also on later starts (fixed ids, created if absent), so data folders seeded before the reward program get it.
     await seedRewardDemo(seeder);

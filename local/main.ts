@@ -216,6 +216,8 @@ async function main(): Promise<void> {
 
   const { seedDemoData, demoPrincipals } = await import('./demo-data.ts');
   const seeded = await seedDemoData();
+  const { demoWorkDone, prepareDemoWork } = await import('./demo-work.ts');
+  const workToPrepare = !(await demoWorkDone());
 
   const { serve } = await import('@hono/node-server');
   const { buildApp } = await import('../functions/api/app.ts');
@@ -244,6 +246,7 @@ async function main(): Promise<void> {
     [
       '',
       `village-flow is up (${seconds} s) — ${o.memory ? 'in memory: nothing is kept after you stop' : `data in ${o.dataDir}`}${seeded ? '; demo data seeded (蓟州区 120225)' : ''}`,
+      ...(workToPrepare ? ['Demo work being prepared in the background (applications, a funding run, an import): a line says when every inbox has it.'] : []),
       '',
       `  API                      ${api}`,
       `  API docs                 ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
@@ -287,6 +290,22 @@ async function main(): Promise<void> {
     () => undefined,
     (err: unknown) => console.error('resuming unfinished executions failed:', err),
   );
+  if (workToPrepare) {
+    // Through the API's own handler and the real workflows, after the banner: start-up does not wait for it.
+    const began = performance.now();
+    void prepareDemoWork(app.fetch, config().JWT_SECRET!).then(
+      (work) => {
+        const apps = Object.values(work.applications).map((a) => a.status);
+        console.log(
+          `Demo work ready (${((performance.now() - began) / 1000).toFixed(1)} s): ${apps.length} reward applications (${apps.join(', ')}), ` +
+            `funding run ${work.fundingRun.id} ${work.fundingRun.status}, import ${work.import.id} ${work.import.status} with ${work.import.errorCount} errors.`,
+        );
+      },
+      (err: unknown) => {
+        if (!stopping) console.error('preparing the demo work failed (the next start tries again):', err);
+      },
+    );
+  }
 }
 
 main().catch(async (err: unknown) => {
