@@ -42,6 +42,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'payee:approve': ['finance'],
   'payment:read': ['admin', 'finance', 'auditor'],
   'payment:manage': ['finance'],
+  'notification:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
