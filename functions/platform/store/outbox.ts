@@ -16,7 +16,7 @@ import { ifAbsent, putItem, type TransactItem } from './transact.ts';
  *
  * Keys: pk `OUTBOX#<recipient>`, sk `<topic>#<key>`: deterministic, so a repeated step records a
  * notification once (condition attribute_not_exists). Two sparse listings:
- * - gsi1 `INBOX#<recipient>` by `<at>#<recipient>#<topic>#<key>`: a recipient's messages in time
+ * - gsi1 `NOTIFY#<recipient>` by `<at>#<recipient>#<topic>#<key>`: a recipient's messages in time
  *   order (the sort key is unique across recipients, so several recipients' partitions merge into
  *   one newest-first list with a cursor);
  * - gsi2 `OUTBOX_UNSENT` by the same sort key: the messages no sender has delivered yet; marking a
@@ -58,7 +58,7 @@ const outboxMessages = defineEntity({
     /** A recipient's messages, in topic and key order. */
     ofRecipient: pattern({ index: 'table', partition: recipientPartition }),
     /** A recipient's messages in time order (merged with other recipients' for a user's list). */
-    inbox: pattern({ index: 'gsi1', partition: (recipient: string) => `INBOX#${recipient}`, place: (m) => ({ partition: m.recipient, sort: timeSort(m) }) }),
+    inbox: pattern({ index: 'gsi1', partition: (recipient: string) => `NOTIFY#${recipient}`, place: (m) => ({ partition: m.recipient, sort: timeSort(m) }) }),
     /** Messages not delivered yet, oldest first. */
     unsent: pattern({ index: 'gsi2', partition: (_all: 'all') => 'OUTBOX_UNSENT', place: (m) => (m.sent ? undefined : { partition: 'all' as const, sort: timeSort(m) }) }),
   }),
