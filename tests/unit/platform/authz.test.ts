@@ -90,6 +90,14 @@ describe('authorization details', () => {
     expect(authorize(city, 'village:update', { division: '120225100201' }).allowed).toBe(true);
   });
 
+  it('lets everyone read notifications addressed to their division or one covering it, never a neighbour\'s', () => {
+    const township: Principal = { sub: 't', roles: ['township'], division: '120225104' };
+    expect(authorize(township, 'notification:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(township, 'notification:read', { division: '120225104' }).allowed).toBe(true);
+    expect(authorize(township, 'notification:read', { division: '120225105' }).allowed).toBe(false);
+    expect(authorize(township, 'notification:read', { division: '120223' }).allowed).toBe(false);
+  });
+
   it('allows when any of several roles allows', () => {
     const both: Principal = { sub: 'x', roles: ['finance', 'auditor'], division: '120225' };
     expect(authorize(both, 'audit:read', { division: '120225' }).allowed).toBe(true);
