@@ -27,6 +27,38 @@ export const deployConfigSchema = z.object({
   throttleRateLimit: z.coerce.number().int().positive().default(50),
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /**
+   * Notifications by mail through SES (functions/platform/notifications/ses-sender.ts). Off by
+   * default: then the stack has no table stream and no sender. In cdk.json an object, on the command
+   * line JSON: `-c 'mail={"enabled":true,"from":"notifications@county.example.cn","toDomain":"county.example.cn"}'`.
+   */
+  mail: z
+    .preprocess(
+      (v) => {
+        if (typeof v !== 'string') return v;
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          return v;
+        }
+      },
+      z
+        .object({
+          enabled: z
+            .union([z.boolean(), z.enum(['true', 'false'])])
+            .transform((v) => v === true || v === 'true')
+            .default(false),
+          /** The sender: an address of an identity verified in SES (the domain, or the address itself). */
+          from: z.string().email().optional(),
+          /** Recipients are `<role>.<division>@toDomain`, `division.<code>@toDomain`, `user.<sub>@toDomain`. */
+          toDomain: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name').optional(),
+          /** Origin of the web console, put before the links in mails. */
+          linkBase: z.string().url().optional(),
+        })
+        .strict()
+        .refine((m) => !m.enabled || (m.from !== undefined && m.toDomain !== undefined), 'mail.enabled needs mail.from and mail.toDomain'),
+    )
+    .default({ enabled: false }),
 });
 export type DeployConfig = z.infer<typeof deployConfigSchema>;
 

@@ -9,7 +9,8 @@ import { restrictToOwner, startDynamoDbLocal, type RunningDynamoDbLocal } from '
 /**
  * `npm start`: the whole product on one machine. DynamoDB Local (persisted under the data folder
  * unless --memory), the Step Functions-compatible endpoint running the registered workflows with
- * their handlers in-process, and the API on @hono/node-server. Demo data on the first start.
+ * their handlers in-process, the API on @hono/node-server, and the mail sender (the notifications
+ * outbox as .eml files under <data folder>/mail). Demo data on the first start.
  *
  * Flags win over environment variables, which win over defaults:
  *   --data-dir <dir>     DATA_DIR        .data
@@ -120,7 +121,7 @@ async function ensurePortFree(port: number, host: string, flag: string): Promise
  * version). Only its own entries: --data-dir may name a folder that holds other things too.
  */
 function restrictDataFolder(dataDir: string): void {
-  for (const entry of ['jwt-secret', 'dynamodb.pid', 'dynamodb', 'stepfunctions']) restrictToOwner(resolve(dataDir, entry));
+  for (const entry of ['jwt-secret', 'dynamodb.pid', 'dynamodb', 'stepfunctions', 'mail']) restrictToOwner(resolve(dataDir, entry));
 }
 
 /** True for addresses only this machine can reach. */
@@ -227,6 +228,11 @@ async function main(): Promise<void> {
     s.once('error', fail);
   });
   stops.push(() => new Promise<void>((done) => server.close(() => done())));
+
+  // Notifications: the outbox becomes .eml files under the data folder, every 2 s.
+  const { LocalMailSender } = await import('./mail.ts');
+  const mailDir = o.memory ? undefined : resolve(o.dataDir, 'mail');
+  stops.push(new LocalMailSender({ mailDir }).start(2000));
   if (!o.memory) restrictDataFolder(o.dataDir);
 
   const api = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
@@ -252,6 +258,7 @@ async function main(): Promise<void> {
       `  API docs                 ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Step Functions endpoint  ${sfnEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${sfnEndpoint})`,
       `  DynamoDB Local           ${dynamo.endpoint}   (aws dynamodb scan --table-name ${config().TABLE_NAME} --endpoint-url ${dynamo.endpoint})`,
+      `  Mail (notifications)     ${mailDir ? `${mailDir}/<address>/<topic>-<key>.eml` : 'kept in memory (--memory: no files)'}, every 2 s   (addresses: finance.120225@village-flow.local, division.120225104201@…, user.<sub>@…)`,
       '',
       `Tokens for the demo district, valid 12 h (new ones: ${['npm run token -- --role finance --division 120225 --sub f1', ...jwt.tokenArgs.map(shellWord)].join(' ')}):`,
       ...tokens,

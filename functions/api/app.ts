@@ -12,6 +12,7 @@ import { AppError, NotFoundError, ValidationError, problemContentType, toProblem
 import { logger } from '../shared/logger.ts';
 import { withRequestContext } from '../shared/request-context.ts';
 import { auditRoutes } from '../platform/routes/audit.ts';
+import { notificationRoutes } from '../platform/routes/notifications.ts';
 import { workflowRoutes } from '../platform/routes/workflows.ts';
 import { inboxRoutes } from '../platform/decisions/inbox.ts';
 import { decisionRoutes } from '../platform/decisions/routes.ts';
@@ -21,7 +22,7 @@ import { modules as allModules } from '../modules.ts';
 type SchemaOf<T> = T extends OpenAPIHono<AppEnv, infer S, string> ? S : never;
 type ModuleSchema<M> = M extends { readonly routes: { readonly basePath: infer P extends string; readonly app: infer A } } ? MergeSchemaPath<SchemaOf<A>, P> : unknown;
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
-type PlatformSchema = SchemaOf<typeof auditRoutes> & SchemaOf<ReturnType<typeof workflowRoutes>> & SchemaOf<ReturnType<typeof inboxRoutes>> & SchemaOf<ReturnType<typeof decisionRoutes>>;
+type PlatformSchema = SchemaOf<typeof auditRoutes> & SchemaOf<typeof notificationRoutes> & SchemaOf<ReturnType<typeof workflowRoutes>> & SchemaOf<ReturnType<typeof inboxRoutes>> & SchemaOf<ReturnType<typeof decisionRoutes>>;
 
 /**
  * The API's routes as one type, for a typed client (`hc<AppType>` from hono/client): the platform's
@@ -146,6 +147,7 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
 
   // The platform's own routes, then each module's sub-app at its base path (OpenAPI definitions merge).
   app.route('/', auditRoutes);
+  app.route('/', notificationRoutes);
   app.route('/', workflowRoutes(modules.flatMap((m) => m.workflows)));
   app.route('/', inboxRoutes(kinds));
   app.route('/', decisionRoutes(kinds));

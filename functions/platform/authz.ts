@@ -53,6 +53,7 @@ export const actions = [
   'payee:approve',
   'payment:read',
   'payment:manage',
+  'notification:read',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -134,6 +135,10 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'payee:approve': { finance: 'jurisdiction' },
   'payment:read': { admin: 'jurisdiction', finance: 'jurisdiction', auditor: 'jurisdiction' },
   'payment:manage': { finance: 'jurisdiction' },
+  // Notifications: everyone reads (and marks read) the messages addressed to them; a message to a
+  // role is addressed to a division the reader's division lies in (the county's finance bureau),
+  // and the routes check the addressing itself (functions/platform/notifications/recipients.ts).
+  'notification:read': { admin: 'jurisdictionOrCovering', finance: 'jurisdictionOrCovering', township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering', unit: 'jurisdictionOrCovering', auditor: 'jurisdictionOrCovering' },
 };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

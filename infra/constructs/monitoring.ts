@@ -4,6 +4,7 @@ import { Alarm, ComparisonOperator, Dashboard, GraphWidget, TreatMissingData, ty
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
@@ -17,6 +18,8 @@ export interface MonitoringProps {
   /** State machines by workflow name. */
   readonly stateMachines: Readonly<Record<string, StateMachine>>;
   readonly api: HttpApi;
+  /** Dead-letter queues by a short name: an alarm on their first message. @default - none */
+  readonly deadLetterQueues?: Readonly<Record<string, IQueue>>;
   /** Subscribed to the topic when given. @default - no subscription */
   readonly alarmEmail?: string;
 }
@@ -83,6 +86,9 @@ export class Monitoring extends Construct {
           right: [fn.metricDuration({ period, statistic: 'p95' })],
         }),
       );
+    }
+    for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {})) {
+      alarm(`${name}-DeadLetters`, queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), `${name} gave up on a message: it is in its dead-letter queue`);
     }
     alarm('Api-5xx', props.api.metricServerError({ period }), 'The HTTP API answered with a 5xx');
     dashboard.addWidgets(

@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../functions/platform/store/table.ts';
@@ -13,13 +13,16 @@ export interface VillageFlowTableProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Customer-managed key; without one the AWS-managed key `aws/dynamodb` encrypts the table. @default - AWS-managed key */
   readonly encryptionKey?: IKey;
+  /** A stream of new item images, for the mail sender. @default false */
+  readonly stream?: boolean;
 }
 
 /**
  * The product's single table, built from `tableDefinition` (the definition the local host uses too):
  * on-demand capacity, point-in-time recovery, KMS encryption and TTL on the idempotency attribute.
- * No stream: nothing in the design consumes item changes (audit records are written in the same
- * transaction as the change they describe).
+ * A stream (new images) only when mail is on: the mail sender reads new outbox items from it.
+ * Nothing else consumes item changes (audit records are written in the same transaction as the
+ * change they describe).
  */
 export class VillageFlowTable extends Construct {
   readonly table: Table;
@@ -40,6 +43,7 @@ export class VillageFlowTable extends Construct {
       encryption: props.encryptionKey ? TableEncryption.CUSTOMER_MANAGED : TableEncryption.AWS_MANAGED,
       encryptionKey: props.encryptionKey,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      ...(props.stream ? { stream: StreamViewType.NEW_IMAGE } : {}),
     });
     for (const gsi of tableDefinition.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -68,6 +68,8 @@ export interface TaskFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when it leaves the stack. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Why the function needs no dead-letter queue of its own. @default - invoked synchronously only */
+  readonly noDlqReason?: string;
 }
 
 /**
@@ -172,7 +174,9 @@ export class TaskFunction extends Construct {
       },
       {
         id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked synchronously only (Step Functions lambda:invoke or API Gateway); failures return to the caller, which retries or alarms. A DLQ applies to asynchronous invocation.',
+        reason:
+          props.noDlqReason ??
+          'Invoked synchronously only (Step Functions lambda:invoke or API Gateway); failures return to the caller, which retries or alarms. A DLQ applies to asynchronous invocation.',
       },
     ]);
   }

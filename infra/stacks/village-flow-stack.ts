@@ -11,6 +11,7 @@ import { docsRuntimeFiles } from '../../functions/api/docs.ts';
 import { resourcePrefix, type DeployConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { Auth } from '../constructs/auth.ts';
+import { MailSender } from '../constructs/mail-sender.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { VillageFlowTable } from '../constructs/table.ts';
 import { TaskFunction } from '../constructs/task-function.ts';
@@ -55,6 +56,8 @@ export class VillageFlowStack extends Stack {
   readonly auth: Auth;
   readonly api: Api;
   readonly monitoring: Monitoring;
+  /** Present when mail is enabled (context `mail`). */
+  readonly mailSender?: MailSender;
 
   constructor(scope: Construct, id: string, props: VillageFlowStackProps) {
     super(scope, id, props);
@@ -76,6 +79,7 @@ export class VillageFlowStack extends Stack {
     this.table = new VillageFlowTable(this, 'Data', {
       deletionProtection: isProd,
       removalPolicy: dataRemoval,
+      stream: config.mail.enabled,
     });
 
     const common = {
@@ -156,6 +160,19 @@ export class VillageFlowStack extends Stack {
       logRemovalPolicy: dataRemoval,
     });
 
+    // Notifications by mail (SES), only when configured: no stream, no sender otherwise.
+    const { mail } = config;
+    if (mail.enabled && mail.from && mail.toDomain) {
+      this.mailSender = new MailSender(this, 'Mail', {
+        ...common,
+        functionName: `${prefix}-mail-sender`,
+        description: 'village-flow notifications: outbox → SES',
+        from: mail.from,
+        toDomain: mail.toDomain,
+        linkBase: mail.linkBase,
+      });
+    }
+
     const machines: Record<string, StateMachine> = Object.fromEntries(
       Object.entries(stateMachines).map(([name, wf]) => [name, wf.stateMachine]),
     );
@@ -164,7 +181,9 @@ export class VillageFlowStack extends Stack {
       functions: {
         api: this.apiFunction.function,
         ...Object.fromEntries(Object.entries(taskFunctions).map(([name, fn]) => [name, fn.function])),
+        ...(this.mailSender ? { 'mail-sender': this.mailSender.sender.function } : {}),
       },
+      deadLetterQueues: this.mailSender ? { 'mail-sender': this.mailSender.deadLetters } : {},
       stateMachines: machines,
       api: this.api.httpApi,
       alarmEmail: config.alarmEmail,
@@ -176,6 +195,7 @@ export class VillageFlowStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'StateMachineArnPrefix', { value: stateMachineArnPrefix });
+    if (this.mailSender) new CfnOutput(this, 'MailDeadLetterQueueUrl', { value: this.mailSender.deadLetters.queueUrl, description: 'Notifications SES could not take after every retry' });
     for (const [name, wf] of Object.entries(stateMachines)) {
       const outputId = `StateMachine${name.replace(/[^A-Za-z0-9]/g, '')}Arn`;
       new CfnOutput(this, outputId, { value: wf.stateMachine.stateMachineArn, description: `State machine of workflow ${name}` });

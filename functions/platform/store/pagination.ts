@@ -187,3 +187,75 @@ export async function* queryPartition(query: PartitionQuery): AsyncGenerator<Rec
     start = out.LastEvaluatedKey;
   } while (start);
 }
+
+/** A listing made of several partitions of one index, read newest first as one list. */
+export interface MergedQuery {
+  readonly index: IndexName;
+  /** Partition key values; their sort keys must be unique across them (they name the item). */
+  readonly partitions: readonly string[];
+  /** Names the listing its cursors belong to: a cursor of another listing is refused. */
+  readonly listing: string;
+  /** Only sort keys greater than this (e.g. newer than a time the sort keys start with). */
+  readonly after?: string | undefined;
+}
+
+/** Above every sort key of the merged listings (their sort keys start with an ISO time). */
+const sortCeiling = '~';
+
+function encodeMergedCursor(listing: string, lastSort: string): string {
+  return Buffer.from(JSON.stringify(['merged', listing, lastSort])).toString('base64url');
+}
+
+function decodeMergedCursor(cursor: string, listing: string): string {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(values) || values.length !== 3 || values[0] !== 'merged' || values[1] !== listing || typeof values[2] !== 'string' || values[2].length === 0 || values[2] >= sortCeiling) throw invalidCursor();
+  return values[2];
+}
+
+/**
+ * One page of several partitions merged newest first by sort key (a user's notifications come from
+ * their own partition, their role's and their division's): one Query per partition, never a scan.
+ * The cursor is the last returned item's sort key, so the next page asks each partition for what
+ * lies below it. A partition that could not say everything below the page (DynamoDB's 1 MB answer
+ * limit) holds the page back to what is certainly in order.
+ */
+export async function queryMergedNewestFirst<T>(query: MergedQuery, page: PageRequest, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
+  const before = page.cursor ? decodeMergedCursor(page.cursor, query.listing) : undefined;
+  const sortName = `${query.index}sk`;
+  const lower = query.after !== undefined ? `${query.after}${sortCeiling}` : ' ';
+  const answers = await Promise.all(
+    [...new Set(query.partitions)].map(async (partition) => {
+      const out = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: query.index,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+          ExpressionAttributeNames: { '#pk': `${query.index}pk`, '#sk': sortName },
+          ExpressionAttributeValues: { ':pk': partition, ':lo': lower, ':hi': before ?? sortCeiling },
+          ScanIndexForward: false,
+          // One more than the page, since the item at the cursor itself comes back (BETWEEN is inclusive).
+          Limit: page.limit + 1,
+        }),
+      );
+      const items = (out.Items ?? []).filter((item) => item[sortName] !== before);
+      return { items, truncated: out.LastEvaluatedKey !== undefined };
+    }),
+  );
+  // Below the last item of a partition that has more, the order is unknown until it is read.
+  const floor = answers.filter((a) => a.truncated && a.items.length > 0).reduce<string | undefined>((f, a) => {
+    const last = String(a.items[a.items.length - 1]![sortName]);
+    return f === undefined || last > f ? last : f;
+  }, undefined);
+  const merged = answers
+    .flatMap((a) => a.items)
+    .sort((a, b) => (String(a[sortName]) < String(b[sortName]) ? 1 : -1))
+    .filter((item) => floor === undefined || String(item[sortName]) >= floor);
+  const kept = merged.slice(0, page.limit);
+  const more = merged.length > page.limit || answers.some((a) => a.truncated);
+  return more && kept.length > 0 ? { items: kept.map(map), nextCursor: encodeMergedCursor(query.listing, String(kept[kept.length - 1]![sortName])) } : { items: kept.map(map) };
+}

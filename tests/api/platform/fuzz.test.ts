@@ -41,6 +41,7 @@ const fuzzedElsewhere: readonly string[] = [
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:
   'POST /payments/payees/{payeeId}/account-changes/{changeId}/approve', 'POST /payments/batches/{id}/export', 'POST /payments/payouts/{payoutId}/reissue',
   'POST /workflows/executions/{id}/redrive', // takes no body (nothing to fuzz): every answer it gives is in tests/api/platform/workflows-redrive.test.ts
+  'POST /notifications/{id}/read', 'POST /notifications/read-all', // take no body (nothing to fuzz): every answer they give is in tests/api/platform/notifications.test.ts
 ];
 
 beforeAll(async () => {

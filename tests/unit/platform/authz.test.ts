@@ -42,6 +42,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'payee:approve': ['finance'],
   'payment:read': ['admin', 'finance', 'auditor'],
   'payment:manage': ['finance'],
+  'notification:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
@@ -87,6 +88,14 @@ describe('authorization details', () => {
     expect(authorize(township, 'village:read', { division: '120225' }).allowed).toBe(false);
     const city: Principal = { sub: 'c', roles: ['admin'], division: '1202' };
     expect(authorize(city, 'village:update', { division: '120225100201' }).allowed).toBe(true);
+  });
+
+  it('lets everyone read notifications addressed to their division or one covering it, never a neighbour\'s', () => {
+    const township: Principal = { sub: 't', roles: ['township'], division: '120225104' };
+    expect(authorize(township, 'notification:read', { division: '120225' }).allowed).toBe(true);
+    expect(authorize(township, 'notification:read', { division: '120225104' }).allowed).toBe(true);
+    expect(authorize(township, 'notification:read', { division: '120225105' }).allowed).toBe(false);
+    expect(authorize(township, 'notification:read', { division: '120223' }).allowed).toBe(false);
   });
 
   it('allows when any of several roles allows', () => {

@@ -23,7 +23,7 @@ async function run({ batchId, round, period }: z.infer<typeof escalateInputSchem
     notified,
     note: `Payment batch ${batchId} was sent but ${open} of ${batch.count} lines have no bank result yet (period ${period})`,
     extraItems: outboxItems(
-      { recipient: notified, topic: 'payments.unreconciled', key: `${batchId}#${round}#${period}`, division: batch.division, subject: '支付批次已发送但未对账', body: { batchId, open, count: batch.count, sentAt: batch.sentAt } },
+      { recipient: notified, topic: 'payments.unreconciled', key: `${batchId}#${round}#${period}`, division: batch.division, subject: '支付批次已发送但未对账', text: `支付批次 ${batchId} 已发送银行，${batch.count} 笔中仍有 ${open} 笔没有银行支付结果，请导入银行回单对账。`, link: `/payments/batches/${batchId}`, body: { batchId, open, count: batch.count, sentAt: batch.sentAt } },
       workflowActor,
     ),
   });

@@ -28,7 +28,7 @@ async function run({ batchId, importId }: z.infer<typeof finishImportInputSchema
     const notify =
       failedHere > 0
         ? outboxItems(
-            { recipient: `role:finance@${batch.division.slice(0, 6)}`, topic: 'payments.failed', key: `${batchId}#${importId}`, division: batch.division, subject: '支付失败，需核对收款账户后重新支付', body: { batchId, importId, failed: failedHere } },
+            { recipient: `role:finance@${batch.division.slice(0, 6)}`, topic: 'payments.failed', key: `${batchId}#${importId}`, division: batch.division, subject: '支付失败，需核对收款账户后重新支付', text: `支付批次 ${batchId} 的银行回单中有 ${failedHere} 笔支付失败，请核对收款账户后重新支付。`, link: `/payments/batches/${batchId}`, body: { batchId, importId, failed: failedHere } },
             workflowActor,
             now,
           )

@@ -13,6 +13,8 @@ export const escalateInputSchema = z.object({
   period: z.number().int().min(1).default(1),
 });
 
+const stepWords: Record<z.infer<typeof escalateInputSchema>['step'], string> = { 'township-review': '镇级审核', 'finance-approval': '财政审批' };
+
 /** The escalation's key on the decision: one per missed period, so a retried step records it once. */
 export function escalationKey(step: string, period: number): string {
   return period === 1 ? `${step}-deadline` : `${step}-deadline-${period}`;
@@ -36,7 +38,16 @@ async function run({ applicationId, step, period }: z.infer<typeof escalateInput
     notified,
     note: `${step} of ${app.id} (${app.entityName}) missed its deadline${period > 1 ? ` (period ${period})` : ''}`,
     extraItems: outboxItems(
-      { recipient: notified, topic: 'reward.escalation', key: `${id}#${key}`, division: app.village, subject: `Overdue: ${step} of a reward application`, body: { applicationId: app.id, decisionId: id, step } },
+      {
+        recipient: notified,
+        topic: 'reward.escalation',
+        key: `${id}#${key}`,
+        division: app.village,
+        subject: `逾期提醒：以奖代补申请${stepWords[step]}超过期限（${app.entityName}）`,
+        text: `${app.entityName}的${app.year}年度以奖代补申请，${stepWords[step]}已超过办理期限${period > 1 ? `（第${period}个期限）` : ''}，请督促办理。`,
+        link: `/reward/applications/${app.id}`,
+        body: { applicationId: app.id, decisionId: id, step },
+      },
       workflowActor,
     ),
   });

@@ -7,6 +7,17 @@ import { outboxItems } from '../../../platform/store/outbox.ts';
 import { workflowActor } from '../../../platform/decisions/store.ts';
 import { TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 
+/** How an outcome reads in a message. */
+const outcomeWords: Partial<Record<string, string>> = {
+  paying: '已批准，正在支付',
+  paid: '已支付',
+  rejected: '未获批准',
+  closed: '已关闭',
+  ineligible: '不符合条件，已关闭',
+  unfunded: '因预算不足暂未拨付',
+  returned: '已退回',
+};
+
 export const notifyInputSchema = z.object({ applicationId: applicationIdSchema });
 
 /**
@@ -27,9 +38,17 @@ async function run({ applicationId }: z.infer<typeof notifyInputSchema>): Promis
   if (ended) items.push(releaseClaimUpdate(app));
   const reasons = app.computation?.reasons?.map((r) => r.message);
   const body = { applicationId: app.id, status: app.status, ...(app.status === 'paid' && app.amountFen !== undefined ? { amountYuan: formatYuan(app.amountFen) } : {}), ...(reasons ? { reasons } : {}) };
-  const subject = `Reward application for ${app.entityName} (${app.year}): ${app.status}`;
+  const outcome = outcomeWords[app.status] ?? app.status;
+  const subject = `以奖代补申请${outcome}：${app.entityName}（${app.year}年度）`;
+  const text = [
+    `${app.entityName}的${app.year}年度以奖代补申请${outcome}。`,
+    app.status === 'paid' && app.amountFen !== undefined ? `奖励金额 ${formatYuan(app.amountFen)} 元。` : '',
+    app.status === 'paying' && app.amountFen !== undefined ? `奖励金额 ${formatYuan(app.amountFen)} 元，待银行支付结果。` : '',
+    reasons && reasons.length > 0 ? `原因：${reasons.join('；')}` : '',
+  ].join('');
+  const link = `/reward/applications/${app.id}`;
   for (const recipient of [`division:${app.village}`, `user:${app.submitter}`]) {
-    items.push(...outboxItems({ recipient, topic: 'reward.outcome', key: `${app.id}#${app.round}#${app.status}`, division: app.village, subject, body }, workflowActor));
+    items.push(...outboxItems({ recipient, topic: 'reward.outcome', key: `${app.id}#${app.round}#${app.status}`, division: app.village, subject, text, link, body }, workflowActor));
   }
   try {
     await writeTransaction(items);
