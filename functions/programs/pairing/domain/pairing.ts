@@ -21,14 +21,18 @@ export const pairingIdSchema = z.string().regex(/^pp-[0-9a-f-]{36}$/, 'must be a
 export const partIdSchema = z.uuid('must be an id given by the server');
 
 /** A stationed cadre (驻村干部): first secretary (第一书记) or team member, from a date, to an optional date. */
-export const cadreInputSchema = z
-  .strictObject({
-    name: nameSchema,
-    role: z.enum(cadreRoles),
-    from: calendarDateSchema,
-    to: calendarDateSchema.optional(),
-  })
-  .refine((c) => c.to === undefined || c.to >= c.from, { path: ['to'], message: 'must not be before from' });
+export const cadreFieldsSchema = z.strictObject({
+  name: nameSchema,
+  role: z.enum(cadreRoles),
+  from: calendarDateSchema,
+  to: calendarDateSchema.optional(),
+});
+/** A cadre leaves no earlier than they arrive; for every schema built on the cadre's fields. */
+export const cadreDatesInOrder: [(c: { from: string; to?: string | undefined }) => boolean, { path: string[]; message: string }] = [
+  (c) => c.to === undefined || c.to >= c.from,
+  { path: ['to'], message: 'must not be before from' },
+];
+export const cadreInputSchema = cadreFieldsSchema.refine(...cadreDatesInOrder);
 export type CadreInput = z.infer<typeof cadreInputSchema>;
 
 export const projectInputSchema = z.strictObject({

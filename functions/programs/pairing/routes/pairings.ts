@@ -8,6 +8,8 @@ import { documented, errorResponses, etag, expectedVersion, idempotencyHeaders, 
 import { divisionCodeSchema } from '../../../platform/registries/domain/division.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import {
+  cadreDatesInOrder,
+  cadreFieldsSchema,
   cadreInputSchema,
   cadreProblems,
   dateInTerm,
@@ -30,7 +32,10 @@ export const pairingBodySchema = documented(pairingInputSchema, {
 });
 export const pairingUpdateSchema = z.strictObject({ ...pairingChangeSchema.shape, version: versionField }).openapi('PairingUpdate');
 export const pairingCadreBodySchema = documented(cadreInputSchema, 'PairingCadreInput');
-export const pairingCadreUpdateSchema = z.strictObject({ ...cadreInputSchema.shape, version: versionField }).openapi('PairingCadreUpdate');
+export const pairingCadreUpdateSchema = z
+  .strictObject({ ...cadreFieldsSchema.shape, version: versionField })
+  .refine(...cadreDatesInOrder)
+  .openapi('PairingCadreUpdate');
 export const pairingInvestmentBodySchema = documented(investmentInputSchema, { ref: 'PairingInvestmentInput', description: 'Funds actually invested: date, amountFen, purpose, optional projectId of one of the pairing’s projects' });
 export const pairingProjectBodySchema = documented(projectInputSchema, 'PairingProjectInput');
 export const pairingProjectUpdateSchema = z.strictObject({ ...projectInputSchema.shape, version: versionField }).openapi('PairingProjectUpdate');
