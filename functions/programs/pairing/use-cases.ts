@@ -58,11 +58,16 @@ export async function checkedPairing(input: PairingInput, actor: Actor): Promise
  */
 export async function importPairings(rows: readonly PairingCsvRow[], actor: Actor, inJurisdiction: (village: string) => boolean): Promise<{ errors: CsvError[]; created: PairingRecord[] }> {
   const errors: CsvError[] = [];
-  rows.forEach(({ row, pairing }) => {
-    if (!inJurisdiction(pairing.village)) errors.push({ row, column: 'village', message: `village ${pairing.village} is outside your jurisdiction` });
-  });
-  if (errors.length > 0) return { errors, created: [] };
-  for (const p of await referenceProblems(rows.map((r) => r.pairing))) errors.push({ row: rows[p.index]!.row, column: p.field, message: p.message });
+  const inside: PairingCsvRow[] = [];
+  for (const r of rows) {
+    // A row outside the importer's jurisdiction is refused as such, and nothing more is said of it
+    // (whether its village or unit is registered, whether it is paired already).
+    if (inJurisdiction(r.pairing.village)) inside.push(r);
+    else errors.push({ row: r.row, column: 'village', message: `village ${r.pairing.village} is outside your jurisdiction` });
+  }
+  if (inside.length > 0) {
+    for (const p of await referenceProblems(inside.map((r) => r.pairing))) errors.push({ row: inside[p.index]!.row, column: p.field, message: p.message });
+  }
   if (errors.length > 0) return { errors: errors.sort((a, b) => a.row - b.row), created: [] };
   const now = new Date();
   const created = rows.map((r) => newPairingRecord(r.pairing, actor, `pp-${randomUUID()}`, now, { targets: noTargets }));

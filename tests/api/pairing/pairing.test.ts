@@ -119,8 +119,9 @@ describe('pairings', () => {
     expect(read.body.cadres).toEqual([{ id: expect.any(String), name: '张伟', role: 'first-secretary', from: '2013-03-01' }]);
     const b = await call(app, 'GET', `/pairing/pairings/${pairingB}`, { token: admin });
     expect(b.body.targets).toEqual({ becomesAdvanced: false, oneVillageOneIndustry: { baseline: false, target: false }, oneVillageOneCooperative: { baseline: false, target: false }, collectiveIncomeFen: { baseline: 0, target: 0 } });
-    const audit = await call(app, 'GET', `/audit/pairing/${pairingA}`, { token: admin });
-    if (audit.status === 200) expect(audit.body.items.map((r: { action: string }) => r.action)).toContain('pairing.create');
+    const audit = await call(app, 'GET', `/audit?entity=pairing:${pairingA}`, { token: admin });
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['pairing.create']);
   });
 
   it('answers 409 for the same unit, village and term again, and 400 naming the field for a missing unit, village or term', async () => {
@@ -298,11 +299,15 @@ describe('pairing CSV import', () => {
     ]);
     const refs = await upload(['帮扶周期,帮扶单位,村代码,层级,年承诺资金(分)', `${termId},${unitA},${villages.a.code},市级,100`, `${termId},00000000-0000-4000-8000-000000000000,${villages.b.code},区级,100`, `${termId},${unitB},120223100201,市级,100`].join('\n'));
     expect(refs.status).toBe(422);
-    expect(refs.body.errors).toEqual([{ field: 'row 4: village', message: expect.stringContaining('outside your jurisdiction'), in: 'body' }]);
-    const refs2 = await upload(['帮扶周期,帮扶单位,村代码,层级,年承诺资金(分)', `${termId},${unitA},${villages.a.code},市级,100`, `${termId},00000000-0000-4000-8000-000000000000,${villages.b.code},区级,100`].join('\n'));
-    expect(refs2.body.errors).toEqual([
+    expect(refs.body.errors).toEqual([
       { field: 'row 2: village', message: expect.stringContaining('already paired'), in: 'body' },
       { field: 'row 3: unitId', message: expect.stringContaining('not registered'), in: 'body' },
+      { field: 'row 4: village', message: expect.stringContaining('outside your jurisdiction'), in: 'body' },
+    ]);
+    const missing = await upload(['termId,unitId,village,level,pledgedFenPerYear', `pt-00000000-0000-4000-8000-000000000000,${unitA},${villages.b.code},city,1`, `${termId},${unitA},120225100299,city,1`].join('\n'));
+    expect(missing.body.errors).toEqual([
+      { field: 'row 2: termId', message: expect.stringContaining('does not exist'), in: 'body' },
+      { field: 'row 3: village', message: expect.stringContaining('not registered'), in: 'body' },
     ]);
     expect((await upload('termId,unitId,village,level\n')).body.errors).toEqual([expect.objectContaining({ field: 'row 1: pledgedFenPerYear' })]);
     expect((await upload('termId,unitId,village,level,pledgedFenPerYear\nx,y,z,city,1\n', admin, 'application/json')).status).toBe(415);
