@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { buildApp } from '../../../functions/api/app.ts';
 import { pairingTermBodySchema } from '../../../functions/programs/pairing/routes/terms.ts';
 import {
@@ -325,6 +326,31 @@ describe('pairing CSV import', () => {
     expect((await upload(['termId,unitId,village,level,pledgedFenPerYear', `${termId},${unitB},${villages.c.code},city,1`].join('\n'))).body.errors).toEqual([
       expect.objectContaining({ field: 'row 2: village', message: expect.stringContaining('already paired') }),
     ]);
+  });
+});
+
+describe('fuzz: POST /pairing/pairings/import', () => {
+  // The only well-formed row the cells can make pairs unitA with village b, paired by the import above: a 422 too.
+  it('answers 4xx to any body that is not a CSV, or a CSV that is not a good file, and writes nothing', async () => {
+    const before = await tableSnapshot();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('application/json', 'text/plain', 'text/csv', 'text/csv; charset=latin1', 'application/octet-stream'),
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.array(fc.array(fc.oneof(fc.string({ maxLength: 15 }), fc.constantFrom(termId, unitA, villages.b.code, 'city', '市级', '1.005', '-1')), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }).map(
+            (rows) => `termId,unitId,village,level,pledgedYuanPerYear\n${rows.map((r) => r.join(',')).join('\n')}`,
+          ),
+        ),
+        async (contentType, text) => {
+          const answer = await call(app, 'POST', '/pairing/pairings/import', { token: admin, rawBody: text, headers: { 'content-type': contentType } });
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(answer.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(await tableSnapshot()).toEqual(before);
   });
 });
 
