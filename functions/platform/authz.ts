@@ -48,6 +48,12 @@ export const actions = [
   'reward-application:read',
   'reward-application:sign',
   'decision:answer',
+  'pairing-term:create',
+  'pairing-term:read',
+  'pairing:create',
+  'pairing:read',
+  'pairing:update',
+  'pairing-progress:write',
   'payee:read',
   'payee:propose',
   'payee:approve',
@@ -127,6 +133,18 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'reward-application:read': rewardReaders,
   'reward-application:sign': { village: 'jurisdiction' },
   'decision:answer': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction' },
+  // Pairing assistance (结对帮扶). A pairing is authorized on its village (the division) and its
+  // assisting unit: a unit user sees and acts only on its own unit's pairings, wherever the village;
+  // townships and villages read the pairings of their villages; finance reads them (pledged and
+  // invested funds); auditors read everything. Admins create and change pairings; the pairing's own
+  // unit also records what it invested and its projects (pairing-progress:write). Terms are read by
+  // everyone inside or covered by the term's jurisdiction (a county term by its townships).
+  'pairing-term:create': adminOnly,
+  'pairing-term:read': { ...everyoneReads, township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering', unit: 'jurisdictionOrCovering' },
+  'pairing:create': adminOnly,
+  'pairing:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  'pairing:update': adminOnly,
+  'pairing-progress:write': { admin: 'jurisdiction', unit: 'ownUnit' },
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.

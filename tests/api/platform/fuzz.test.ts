@@ -36,6 +36,9 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
   'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
   'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts
+  'POST /pairing/terms', 'POST /pairing/pairings', 'PUT /pairing/pairings/{id}', 'POST /pairing/pairings/{id}/cadres', // tests/api/pairing/pairing.test.ts
+  'PUT /pairing/pairings/{id}/cadres/{cadreId}', 'POST /pairing/pairings/{id}/investments', 'POST /pairing/pairings/{id}/projects', // tests/api/pairing/pairing.test.ts
+  'PUT /pairing/pairings/{id}/projects/{projectId}', 'POST /pairing/pairings/import', // tests/api/pairing/pairing.test.ts (a CSV body, fuzzed as such)
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:

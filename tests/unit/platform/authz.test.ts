@@ -37,6 +37,12 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'reward-application:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'reward-application:sign': ['village'],
   'decision:answer': ['admin', 'finance', 'township', 'village'],
+  'pairing-term:create': ['admin'],
+  'pairing-term:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
+  'pairing:create': ['admin'],
+  'pairing:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'pairing:update': ['admin'],
+  'pairing-progress:write': ['admin'],
   'payee:read': ['admin', 'finance', 'township', 'auditor'],
   'payee:propose': ['admin', 'finance', 'township'],
   'payee:approve': ['finance'],
@@ -46,7 +52,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
-const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = { 'unit:read': ['unit'] };
+const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = { 'unit:read': ['unit'], 'pairing:read': ['unit'], 'pairing-progress:write': ['unit'] };
 
 const principal = (role: Role): Principal => ({ sub: `${role}-1`, roles: [role], division: '120225', unitId: 'U1' });
 

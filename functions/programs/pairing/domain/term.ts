@@ -1,0 +1,62 @@
+import * as z from 'zod';
+import { fenSchema } from '../../../platform/money.ts';
+import { nameSchema } from '../../../platform/names.ts';
+
+/**
+ * A pairing term (帮扶周期): the years a round of pairings runs (Tianjin's 双五百: 2013–2016), the
+ * jurisdiction that runs it, its reporting schedule and the outcomes it aims at.
+ *
+ * The schedule is kept as data: each rule names a period type and when its report is due, either a
+ * day inside the period ("monthly, due the 28th") or a number of days after the period ends
+ * ("half-yearly, due 5 July" is 5 days after 30 June). Only the shape is checked here; the periods
+ * and due dates are computed from the rules elsewhere (domain/schedule.ts).
+ */
+export const periodTypes = ['monthly', 'half-yearly', 'yearly'] as const;
+
+export const dueRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('day-in-period'), day: z.number().int('must be a whole day').min(1, 'must be at least 1').max(31, 'must be at most 31') }),
+  z.strictObject({ kind: z.literal('days-after-end'), days: z.number().int('must be a whole number of days').min(0, 'must not be negative').max(366, 'must be at most 366') }),
+]);
+export type DueRule = z.infer<typeof dueRuleSchema>;
+
+export const scheduleRuleSchema = z.strictObject({ periodType: z.enum(periodTypes), due: dueRuleSchema });
+export type ScheduleRule = z.infer<typeof scheduleRuleSchema>;
+
+export const reportingScheduleSchema = z.array(scheduleRuleSchema).min(1, 'must have at least one rule').max(10, 'must have at most 10 rules');
+export type ReportingSchedule = z.infer<typeof reportingScheduleSchema>;
+
+const countSchema = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000, 'is too large');
+
+/** What the whole term aims at, as the seeds report outcomes (261 advanced, 220 一村一业, 417 一村一社). */
+export const termOutcomeTargetsSchema = z.strictObject({
+  /** Villages that cross into the advanced ranks (跨入先进行列). */
+  advancedVillages: countSchema,
+  /** Villages that reach one village, one industry (一村一业). */
+  oneVillageOneIndustry: countSchema,
+  /** Villages that reach one village, one cooperative (一村一社). */
+  oneVillageOneCooperative: countSchema,
+  /** Village collective income aimed at (sum over the term's villages), in fen. */
+  collectiveIncomeFen: fenSchema,
+});
+export type TermOutcomeTargets = z.infer<typeof termOutcomeTargetsSchema>;
+
+export const termYearSchema = z.number().int('must be a whole year').min(2000, 'must be 2000 or later').max(2100, 'must be 2100 or earlier');
+
+/** The longest term accepted, in years (Tianjin's ran 4). */
+export const maxTermYears = 10;
+
+export const termSchema = z
+  .strictObject({
+    name: nameSchema,
+    /** The jurisdiction running the term: a city, county (or higher) division code, not a village. */
+    division: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, 'must be a division code (2, 4, 6 or 9 digits), not a village'),
+    firstYear: termYearSchema,
+    lastYear: termYearSchema,
+    schedule: reportingScheduleSchema,
+    targets: termOutcomeTargetsSchema,
+  })
+  .superRefine((term, ctx) => {
+    if (term.lastYear < term.firstYear) ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `must not be before firstYear (${term.firstYear})` });
+    else if (term.lastYear - term.firstYear + 1 > maxTermYears) ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `a term lasts at most ${maxTermYears} years` });
+  });
+export type Term = z.infer<typeof termSchema>;
