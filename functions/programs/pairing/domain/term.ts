@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
 import { nameSchema } from '../../../platform/names.ts';
+import { scheduleSchema } from './schedule.ts';
 
 /**
  * A pairing term (帮扶周期): the years a round of pairings runs (Tianjin's 双五百: 2013–2016), the
@@ -8,23 +9,9 @@ import { nameSchema } from '../../../platform/names.ts';
  *
  * The schedule is kept as data: each rule names a period type and when its report is due, either a
  * day inside the period ("monthly, due the 28th") or a number of days after the period ends
- * ("half-yearly, due 5 July" is 5 days after 30 June). Only the shape is checked here; the periods
- * and due dates are computed from the rules elsewhere (domain/schedule.ts).
+ * ("half-yearly, due 5 July" is 5 days after 30 June): the one schedule schema of domain/schedule.ts,
+ * which also computes the periods and their due dates from it.
  */
-export const periodTypes = ['monthly', 'half-yearly', 'yearly'] as const;
-
-export const dueRuleSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('day-in-period'), day: z.number().int('must be a whole day').min(1, 'must be at least 1').max(31, 'must be at most 31') }),
-  z.strictObject({ kind: z.literal('days-after-end'), days: z.number().int('must be a whole number of days').min(0, 'must not be negative').max(366, 'must be at most 366') }),
-]);
-export type DueRule = z.infer<typeof dueRuleSchema>;
-
-export const scheduleRuleSchema = z.strictObject({ periodType: z.enum(periodTypes), due: dueRuleSchema });
-export type ScheduleRule = z.infer<typeof scheduleRuleSchema>;
-
-export const reportingScheduleSchema = z.array(scheduleRuleSchema).min(1, 'must have at least one rule').max(10, 'must have at most 10 rules');
-export type ReportingSchedule = z.infer<typeof reportingScheduleSchema>;
-
 const countSchema = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000, 'is too large');
 
 /** What the whole term aims at, as the seeds report outcomes (261 advanced, 220 一村一业, 417 一村一社). */
@@ -52,7 +39,7 @@ export const termSchema = z
     division: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, 'must be a division code (2, 4, 6 or 9 digits), not a village'),
     firstYear: termYearSchema,
     lastYear: termYearSchema,
-    schedule: reportingScheduleSchema,
+    schedule: scheduleSchema,
     targets: termOutcomeTargetsSchema,
   })
   .superRefine((term, ctx) => {

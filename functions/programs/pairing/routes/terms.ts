@@ -13,7 +13,7 @@ import { NotFoundError } from '../../../shared/errors.ts';
 export const pairingTermBodySchema = documented(termSchema, {
   ref: 'PairingTermInput',
   description:
-    'A pairing term (帮扶周期). schedule: rules { periodType: monthly | half-yearly | yearly, due: { kind: day-in-period, day } | { kind: days-after-end, days } }; targets: counts of villages and collective income in fen.',
+    'A pairing term (帮扶周期). schedule: rules { periodType: monthly | half-yearly | yearly, due: { kind: day-in-period, day, monthInPeriod? } | { kind: days-after-end, days } }, one rule per period type (docs/pairing-schedule.md); targets: counts of villages and collective income in fen.',
 });
 const recordSchema = documented(termRecordSchema, 'PairingTerm');
 const idParams = z.object({ id: documented(termIdSchema, { param: { name: 'id', in: 'path' } }) });
