@@ -78,6 +78,16 @@ export class UnauthorizedError extends fixedStatusError(401, 'unauthorized', 'Un
 
 export class ForbiddenError extends fixedStatusError(403, 'forbidden', 'Forbidden', 'Not allowed for your role or jurisdiction') {}
 
+/** 403 naming the separation-of-duties rule that refused a decision (functions/platform/approvals.ts). */
+export class SeparationOfDutiesError extends AppError {
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(403, 'separation-of-duties', 'Forbidden by separation of duties', `${rule}: ${message}`);
+  }
+}
+
 export class NotFoundError extends fixedStatusError(404, 'not-found', 'Not Found', 'Not found') {}
 
 /** 409: the item exists already, or changed since the caller read it (version mismatch). */

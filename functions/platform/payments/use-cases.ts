@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { config } from '../../shared/config.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError, SeparationOfDutiesError } from '../../shared/errors.ts';
 import { startNamedExecution } from '../../shared/executions.ts';
 import { beijingDate } from '../calendar.ts';
 import { CsvRejected } from '../http/csv-upload.ts';
 import { readCsvTable } from '../csv-table.ts';
 import { completeDecision, getDecision, recordPartial } from '../decisions/store.ts';
-import { sameIdentity, type Actor } from '../principal.ts';
+import type { Actor } from '../principal.ts';
+import { decideApproval, requiredApprovals } from '../approvals.ts';
 import { batchPut } from '../store/batch.ts';
 import { writeTransaction } from '../store/transact.ts';
-import { requiredBatchApprovals } from './domain/batch.ts';
 import { checkResults, resultColumns, type RecordedLine } from './domain/results.ts';
 import { templatesFrom, type PaymentTemplate } from './domain/templates.ts';
 import { allBatchLines, batchCreateItems, batchTransitionItems, getBatch, resultPageItem, type BatchLine, type BatchRecord, type StagedResult } from './store/batch.ts';
@@ -76,8 +76,18 @@ export async function decideBatch(actor: Actor, batchId: string, outcome: 'appro
   if (batch.status !== 'awaiting-approval' || !decision || decision.status !== 'open') {
     throw new ConflictError(`Payment batch ${batchId} is ${batch.status}; it is not waiting for approval${batch.status === 'collecting' ? ' yet' : ''}`);
   }
-  if (sameIdentity(batch.createdBy, actor.sub)) throw new ForbiddenError('You formed this batch: another finance user approves or rejects it (separation of duties)');
-  if (outcome === 'reject') {
+  const earlier = decision.partials.flatMap((p) => (typeof p.approver === 'string' ? [p.approver] : []));
+  const verdict = decideApproval({
+    decision: outcome,
+    deciderId: actor.sub,
+    conflicts: [{ id: batch.createdBy, code: 'decider-formed-the-batch', message: 'you formed this batch: another finance user approves or rejects it' }],
+    approvals: earlier,
+    // As summarised when the batch was formed: a later change of the threshold leaves it as it is.
+    required: batch.requiredApprovals ?? requiredApprovals(batch.totalFen, twoApproverThresholdFen()),
+    conflictsBarRejection: true,
+  });
+  if (!verdict.ok) throw new SeparationOfDutiesError(verdict.refusal.code, verdict.refusal.message);
+  if (verdict.outcome === 'rejected') {
     const rejection = { by: actor.sub, at: now.toISOString(), reason: reason ?? 'rejected' };
     await completeDecision(id, {
       actor,
@@ -88,13 +98,8 @@ export async function decideBatch(actor: Actor, batchId: string, outcome: 'appro
     });
     return { batch: await mustGetBatch(batchId), status: 'answered' };
   }
-  const required = batch.requiredApprovals ?? requiredBatchApprovals(batch.totalFen, twoApproverThresholdFen());
-  const earlier = decision.partials.flatMap((p) => (typeof p.approver === 'string' ? [p.approver] : []));
-  if (earlier.some((by) => sameIdentity(by, actor.sub))) {
-    throw new ForbiddenError(`You approved payment batch ${batchId} already: a second, different finance user must approve it`);
-  }
   const approval = { by: actor.sub, at: now.toISOString() };
-  if (earlier.length + 1 < required) {
+  if (verdict.outcome === 'needs-another-approval') {
     await recordPartial(id, {
       expectedVersion: decision.version,
       partial: { approver: actor.sub, at: approval.at },
@@ -103,7 +108,7 @@ export async function decideBatch(actor: Actor, batchId: string, outcome: 'appro
       extraItems: batchTransitionItems(batch, ['awaiting-approval'], 'awaiting-approval', { approvals: [...batch.approvals, approval] }, actor, now, { approval }),
       now,
     });
-    return { batch: await mustGetBatch(batchId), status: 'partial', remaining: required - earlier.length - 1 };
+    return { batch: await mustGetBatch(batchId), status: 'partial', remaining: verdict.remaining };
   }
   await completeDecision(id, {
     actor,

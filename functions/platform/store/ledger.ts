@@ -52,10 +52,6 @@ type ProgramParts = { program: LedgerProgram; programId: string };
 
 const ledgerPartition = (p: ProgramParts) => `LEDGER#${p.program}#${p.programId}`;
 
-/** The partition of a program's ledger entries (`LEDGER#<program>#<programId>`), for audit records that point at them. */
-export function ledgerPartitionOf(program: LedgerProgram, programId: string): string {
-  return ledgerPartition({ program, programId });
-}
 const entryPrefix = 'ENTRY#';
 
 export const ledgerEntries = defineEntity({

@@ -1,24 +1,18 @@
-import { AppError, ConflictError } from '../../shared/errors.ts';
+import { ConflictError, SeparationOfDutiesError } from '../../shared/errors.ts';
+import { requiredApprovals } from '../../platform/approvals.ts';
 import { completeDecision, getDecision, recordPartial } from '../../platform/decisions/store.ts';
 import type { Actor } from '../../platform/principal.ts';
-import { decideRunApproval, requiredRunApprovals, twoApproverThresholdOf } from './domain/approval.ts';
+import { decideRunApproval, twoApproverThresholdOf } from './domain/approval.ts';
 import { fundingClaimConflict, fundingClaimItems } from './store/claim.ts';
 import { firstApprovalItems, mustGetRun, payableTopUpFen, runTransitionItems, type FundingRun } from './store/run.ts';
 import { runApprovalDecisionId } from './steps.ts';
-
-/** 403 naming the separation-of-duties rule that refused the approval. */
-export class SeparationOfDutiesError extends AppError {
-  constructor(readonly rule: string, message: string) {
-    super(403, 'separation-of-duties', 'Forbidden by separation of duties', `${rule}: ${message}`);
-  }
-}
 
 /**
  * Who approved a run so far, how many approvals it needs (at its payable total now), and how many
  * remain (none once it is decided). A run approved before approvals were recorded names its decider.
  */
 export function runApprovalState(run: FundingRun): { required: 1 | 2; financeApprovals: string[]; remaining: number } {
-  const required = requiredRunApprovals(payableTopUpFen(run) ?? 0, twoApproverThresholdOf(run.rule));
+  const required = requiredApprovals(payableTopUpFen(run) ?? 0, twoApproverThresholdOf(run.rule));
   const approvals = run.financeApprovals.length === 0 && run.decision?.outcome === 'approved' ? [run.decision.by] : [...run.financeApprovals];
   const open = run.status === 'awaiting-approval' && run.decision === undefined;
   return { required, financeApprovals: approvals, remaining: open ? Math.max(0, required - approvals.length) : 0 };

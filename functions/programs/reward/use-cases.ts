@@ -2,7 +2,7 @@ import { checkTownshipDecision, decideFinance } from './domain/decisions.ts';
 import { checkSignature, signOffState, type Signature } from './domain/signoff.ts';
 import type { ApplicationEvent } from './domain/state.ts';
 import type { Actor, Principal } from '../../platform/principal.ts';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError, SeparationOfDutiesError, ValidationError } from '../../shared/errors.ts';
 import {
   applicationChange,
   createApplication,
@@ -29,13 +29,6 @@ import { snapshotStale } from './domain/compute.ts';
  * with the application's change in the decision's own transaction (platform/decisions/store.ts), which
  * also wakes the workflow.
  */
-
-/** 403 naming the separation-of-duties rule that refused the decision. */
-export class SeparationOfDutiesError extends AppError {
-  constructor(readonly rule: string, message: string) {
-    super(403, 'separation-of-duties', 'Forbidden by separation of duties', `${rule}: ${message}`);
-  }
-}
 
 /** The application, or a 404 (for the routes too, so that every missing application reads the same). */
 export async function applicationOr404(id: string): Promise<ApplicationRecord> {

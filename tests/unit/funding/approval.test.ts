@@ -1,8 +1,8 @@
+import { requiredApprovals } from '../../../functions/platform/approvals.ts';
 import { describe, expect, it } from 'vitest';
 import {
   decideRunApproval,
   defaultTwoApproverThresholdFen,
-  requiredRunApprovals,
   twoApproverThresholdOf,
   type RunApprovalInput,
 } from '../../../functions/programs/funding/domain/approval.ts';
@@ -23,8 +23,8 @@ const input = (overrides: Partial<RunApprovalInput>): RunApprovalInput => ({
 
 describe('who approves a funding run', () => {
   it('one finance user below the threshold, two different ones from it', () => {
-    expect(requiredRunApprovals(threshold - 1, threshold)).toBe(1);
-    expect(requiredRunApprovals(threshold, threshold)).toBe(2);
+    expect(requiredApprovals(threshold - 1, threshold)).toBe(1);
+    expect(requiredApprovals(threshold, threshold)).toBe(2);
     expect(decideRunApproval(input({}))).toEqual({ ok: true, outcome: 'approved', approvals: ['fin-1'], required: 1 });
     expect(decideRunApproval(input({ payableFen: threshold }))).toEqual({ ok: true, outcome: 'needs-another-approval', approvals: ['fin-1'], required: 2, remaining: 1 });
     expect(decideRunApproval(input({ payableFen: threshold, approvals: ['fin-1'], deciderId: 'fin-2' }))).toEqual({ ok: true, outcome: 'approved', approvals: ['fin-1', 'fin-2'], required: 2 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkResults, type RecordedLine, type ResultRow } from '../../../functions/platform/payments/domain/results.ts';
 import { instructionIdOf, parseInstructionId, payoutIdOf, payoutStatuses, payoutTotals } from '../../../functions/platform/payments/domain/payout.ts';
-import { requiredBatchApprovals } from '../../../functions/platform/payments/domain/batch.ts';
+import { requiredApprovals } from '../../../functions/platform/approvals.ts';
 import { accountNumberSchema, accountValidOn } from '../../../functions/platform/payments/domain/account.ts';
 import { formatYuan, sumFen } from '../../../functions/platform/money.ts';
 
@@ -114,8 +114,8 @@ describe('payouts', () => {
   });
 
   it('need two approvers at or above the threshold', () => {
-    expect(requiredBatchApprovals(99_999_999, 100_000_000)).toBe(1);
-    expect(requiredBatchApprovals(100_000_000, 100_000_000)).toBe(2);
+    expect(requiredApprovals(99_999_999, 100_000_000)).toBe(1);
+    expect(requiredApprovals(100_000_000, 100_000_000)).toBe(2);
   });
 
   it('take digits only as an account number, and an account from its first valid day (Beijing)', () => {

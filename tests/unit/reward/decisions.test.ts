@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTownshipDecision, decideFinance, requiredFinanceApprovals, type FinanceDecisionInput } from '../../../functions/programs/reward/domain/decisions.ts';
+import { checkTownshipDecision, decideFinance, type FinanceDecisionInput } from '../../../functions/programs/reward/domain/decisions.ts';
+import { requiredApprovals } from '../../../functions/platform/approvals.ts';
 
 const threshold = 10_000_000; // 100,000 yuan
 
@@ -20,8 +21,8 @@ describe('finance four-eyes', () => {
   });
 
   it('needs two different finance users at the threshold and above', () => {
-    expect(requiredFinanceApprovals(threshold - 1, threshold)).toBe(1);
-    expect(requiredFinanceApprovals(threshold, threshold)).toBe(2);
+    expect(requiredApprovals(threshold - 1, threshold)).toBe(1);
+    expect(requiredApprovals(threshold, threshold)).toBe(2);
     const first = decideFinance(input({ rewardFen: threshold }));
     expect(first).toEqual({ ok: true, outcome: 'needs-another-approval', approvals: ['fin-1'], remaining: 1 });
     expect(decideFinance(input({ rewardFen: threshold, approvals: ['fin-1'] }))).toMatchObject({ ok: false, refusal: { code: 'already-approved-by-this-user' } });

@@ -11,11 +11,6 @@ export type BatchStatus = z.infer<typeof batchStatusSchema>;
 
 export const batchIdSchema = z.string().regex(/^pb-[a-z0-9-]{1,40}-\d{8}-[a-z0-9]{6,12}$/, 'must be a payment batch id');
 
-/** Finance approvals a batch needs: two when its total is at or above the threshold. */
-export function requiredBatchApprovals(totalFen: number, twoApproverThresholdFen: number): 1 | 2 {
-  return totalFen >= twoApproverThresholdFen ? 2 : 1;
-}
-
 /** Where a bank line's result stands on the batch. */
 const paidResult = z.object({ status: z.literal('paid'), bankReference: z.string(), valueDate: z.string() });
 const failedResult = z.object({ status: z.literal('failed'), reason: z.string() });

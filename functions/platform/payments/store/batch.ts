@@ -27,7 +27,7 @@ export const batchRecordSchema = z.object({
   status: batchStatusSchema,
   count: z.number().int().min(0).default(0),
   totalFen: fenSchema.default(0),
-  requiredApprovals: z.number().int().min(1).max(2).optional(),
+  requiredApprovals: z.union([z.literal(1), z.literal(2)]).optional(),
   approvals: z.array(z.object({ by: z.string(), at: z.string() })).default([]),
   createdBy: z.string(),
   createdAt: z.string(),

@@ -245,8 +245,9 @@ export function subjectPaymentItems(payout: PayoutRecord, payment: Omit<SubjectP
     values[':now'] = now.toISOString();
     values[':one'] = 1;
     if (payout.settle.statusFrom !== undefined) {
+      // Or already moved: a repeat of the step that moved it writes the same state again.
       values[':from'] = payout.settle.statusFrom;
-      condition += ' AND #status = :from';
+      condition += ' AND #status IN (:from, :to)';
     }
   }
   return [

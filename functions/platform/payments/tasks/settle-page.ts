@@ -41,18 +41,10 @@ function settledPayout(payout: PayoutRecord, result: Result): Omit<PayoutRecord,
     : { ...payout, status: 'failed', failureReason: result.reason };
 }
 
-/** The program's record shows the payment (a reward application paying → paid); already shown on a repeat. */
+/** The program's record shows the payment (a reward application: paying → paid); a repeat writes it again. */
 async function showOnSubject(w: Work, batchId: string, now: Date): Promise<void> {
   const payment = w.result.status === 'paid' ? { status: 'paid' as const, batchId, bankReference: w.result.bankReference, valueDate: w.result.valueDate } : { status: 'failed' as const, batchId, reason: w.result.reason };
-  for (const item of subjectPaymentItems(w.payout, payment, now)) {
-    try {
-      await writeOne(item);
-    } catch (err) {
-      // Its status was moved by an earlier run of this step: set the payment alone (idempotent).
-      if (!(err instanceof TransactionConditionFailed)) throw err;
-      for (const plain of subjectPaymentItems({ ...w.payout, settle: w.payout.settle ? { pk: w.payout.settle.pk, sk: w.payout.settle.sk } : undefined }, payment, now)) await writeOne(plain);
-    }
-  }
+  for (const item of subjectPaymentItems(w.payout, payment, now)) await writeOne(item);
 }
 
 /**

@@ -3,7 +3,8 @@ import { defineTask } from '../../../shared/task.ts';
 import { sumFen } from '../../money.ts';
 import { workflowActor } from '../../decisions/store.ts';
 import { TransactionConditionFailed, writeTransaction } from '../../store/transact.ts';
-import { batchIdSchema, requiredBatchApprovals } from '../domain/batch.ts';
+import { batchIdSchema } from '../domain/batch.ts';
+import { requiredApprovals } from '../../approvals.ts';
 import { allBatchLines, batchTransitionItems } from '../store/batch.ts';
 import { mustGetBatch, twoApproverThresholdFen } from '../use-cases.ts';
 
@@ -19,7 +20,7 @@ async function run({ batchId }: z.infer<typeof summariseInputSchema>): Promise<{
   const empty = amounts.length === 0;
   try {
     await writeTransaction(
-      batchTransitionItems(batch, ['collecting'], empty ? 'empty' : 'awaiting-approval', { count: amounts.length, totalFen, requiredApprovals: requiredBatchApprovals(totalFen, twoApproverThresholdFen()) }, workflowActor, new Date()),
+      batchTransitionItems(batch, ['collecting'], empty ? 'empty' : 'awaiting-approval', { count: amounts.length, totalFen, requiredApprovals: requiredApprovals(totalFen, twoApproverThresholdFen()) }, workflowActor, new Date()),
     );
   } catch (err) {
     if (!(err instanceof TransactionConditionFailed)) throw err;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
-import { sameIdentity } from '../../../platform/principal.ts';
+import { decideApproval, requiredApprovals, type ApprovalOutcome } from '../../../platform/approvals.ts';
 
 /**
  * Who may approve a funding run: separation of duties, as for reward payouts. The person who
@@ -26,12 +26,7 @@ export function twoApproverThresholdOf(policy: { readonly approval?: FundingAppr
   return policy.approval?.twoApproverThresholdFen ?? defaultTwoApproverThresholdFen;
 }
 
-/** Number of distinct finance approvals a run needs: two at or above the threshold. */
-export function requiredRunApprovals(payableFen: number, twoApproverThresholdFen: number): 1 | 2 {
-  return payableFen >= twoApproverThresholdFen ? 2 : 1;
-}
-
-export type RunApprovalRefusalCode = 'approver-started-the-run' | 'already-approved-by-this-user';
+export type RunApprovalRefusalCode = 'approver-started-the-run';
 
 export interface RunApprovalInput {
   readonly decision: 'approve' | 'reject';
@@ -49,23 +44,24 @@ export type RunApprovalOutcome =
   | { readonly ok: true; readonly outcome: 'approved'; readonly approvals: readonly string[]; readonly required: 1 | 2 }
   | { readonly ok: true; readonly outcome: 'needs-another-approval'; readonly approvals: readonly string[]; readonly required: 1 | 2; readonly remaining: number }
   | { readonly ok: true; readonly outcome: 'rejected'; readonly approvals: readonly string[] }
-  | { readonly ok: false; readonly refusal: { readonly code: RunApprovalRefusalCode; readonly message: string } };
+  | Extract<ApprovalOutcome<RunApprovalRefusalCode>, { ok: false }>;
 
 /**
- * Four-eyes on a run's approval. Any one finance user's rejection ends the run (a rejection pays
- * nothing, so the starter or a first approver who changes their mind may reject); an approval must
- * come from someone other than the starter and other than the approvers so far.
+ * Four-eyes on a run's approval (the platform's rule, functions/platform/approvals.ts). Any one
+ * finance user's rejection ends the run (a rejection pays nothing, so the starter or a first
+ * approver who changes their mind may reject); an approval must come from someone other than the
+ * starter and other than the approvers so far.
  */
 export function decideRunApproval(input: RunApprovalInput): RunApprovalOutcome {
-  if (input.decision === 'reject') return { ok: true, outcome: 'rejected', approvals: input.approvals };
-  if (sameIdentity(input.deciderId, input.starterId)) {
-    return { ok: false, refusal: { code: 'approver-started-the-run', message: `the run was started by ${input.starterId}; it must be approved by another finance user` } };
-  }
-  if (input.approvals.some((id) => sameIdentity(id, input.deciderId))) {
-    return { ok: false, refusal: { code: 'already-approved-by-this-user', message: 'this user already approved the run; the second approval must come from a different finance user' } };
-  }
-  const approvals = [...input.approvals, input.deciderId];
-  const required = requiredRunApprovals(input.payableFen, input.twoApproverThresholdFen);
-  const remaining = required - approvals.length;
-  return remaining > 0 ? { ok: true, outcome: 'needs-another-approval', approvals, required, remaining } : { ok: true, outcome: 'approved', approvals, required };
+  const required = requiredApprovals(input.payableFen, input.twoApproverThresholdFen);
+  const verdict = decideApproval<RunApprovalRefusalCode>({
+    decision: input.decision,
+    deciderId: input.deciderId,
+    conflicts: [{ id: input.starterId, code: 'approver-started-the-run', message: `the run was started by ${input.starterId}; it must be approved by another finance user` }],
+    approvals: input.approvals,
+    required,
+    conflictsBarRejection: false,
+  });
+  if (!verdict.ok || verdict.outcome === 'rejected') return verdict;
+  return { ...verdict, required };
 }

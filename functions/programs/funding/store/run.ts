@@ -8,7 +8,7 @@ import { fundingSummarySchema, type FundingSummary } from '../domain/summary.ts'
 import { fundingRunIdSchema, fundingRunStatusSchema, type FundingRunStatus } from '../domain/run.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { ledgerPartitionOf } from '../../../platform/store/ledger.ts';
+import { ledgerEntries } from '../../../platform/store/ledger.ts';
 import { batchPut } from '../../../platform/store/batch.ts';
 import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
 import { whereAll, type Page, type PageRequest } from '../../../platform/store/pagination.ts';
@@ -153,7 +153,7 @@ const auditView = (run: Partial<FundingRun> & Pick<FundingRun, 'id'>) => ({
   financeApprovals: run.financeApprovals,
   paidVillages: run.paidVillages,
   paidFen: run.paidFen,
-  ...(run.status === 'paid' ? { ledger: { partition: ledgerPartitionOf('funding', run.id), entries: run.paidVillages, totalFen: run.paidFen } } : {}),
+  ...(run.status === 'paid' ? { ledger: { partition: ledgerEntries.query.ofProgram.partition({ program: 'funding', programId: run.id }), entries: run.paidVillages, totalFen: run.paidFen } } : {}),
   decision: run.decision,
   failure: run.failure,
 });

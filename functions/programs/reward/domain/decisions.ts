@@ -4,6 +4,7 @@
  * Identities are compared with {@link sameIdentity} (their NFKC form), never with `===`.
  */
 import { sameIdentity } from '../../../platform/principal.ts';
+import { decideApproval, requiredApprovals, type ApprovalOutcome } from '../../../platform/approvals.ts';
 
 export type DecisionRefusalCode =
   | 'decider-is-submitter'
@@ -37,9 +38,24 @@ export function checkTownshipDecision(input: TownshipDecisionInput): DecisionRef
   return undefined;
 }
 
-/** Number of distinct finance approvals an award needs: two at or above the threshold. */
-export function requiredFinanceApprovals(rewardFen: number, twoApproverThresholdFen: number): 1 | 2 {
-  return rewardFen >= twoApproverThresholdFen ? 2 : 1;
+/**
+ * Four-eyes for finance: the decider is neither the submitter nor the township reviewer, and each
+ * approval comes from a different finance user (the platform's rule, functions/platform/approvals.ts).
+ * The independence rule covers rejections too, since a conflicted person should not decide either
+ * way; any one independent rejection ends the step.
+ */
+export function decideFinance(input: FinanceDecisionInput): ApprovalOutcome<DecisionRefusalCode> {
+  return decideApproval<DecisionRefusalCode>({
+    decision: input.decision,
+    deciderId: input.deciderId,
+    conflicts: [
+      { id: input.submitterId, code: 'decider-is-submitter', message: 'the finance approver must not be the person who submitted the application' },
+      { id: input.townshipReviewerId, code: 'decider-is-township-reviewer', message: 'the finance approver must not be the township reviewer of the application' },
+    ],
+    approvals: input.approvals,
+    required: requiredApprovals(input.rewardFen, input.twoApproverThresholdFen),
+    conflictsBarRejection: true,
+  });
 }
 
 export interface FinanceDecisionInput {
@@ -51,31 +67,4 @@ export interface FinanceDecisionInput {
   readonly approvals: readonly string[];
   readonly rewardFen: number;
   readonly twoApproverThresholdFen: number;
-}
-
-export type FinanceDecisionOutcome =
-  | { readonly ok: true; readonly outcome: 'approved'; readonly approvals: readonly string[] }
-  | { readonly ok: true; readonly outcome: 'needs-another-approval'; readonly approvals: readonly string[]; readonly remaining: number }
-  | { readonly ok: true; readonly outcome: 'rejected'; readonly approvals: readonly string[] }
-  | { readonly ok: false; readonly refusal: DecisionRefusal };
-
-/**
- * Four-eyes for finance: the decider is neither the submitter nor the township reviewer, and each
- * approval comes from a different finance user. The independence rule covers rejections too, since
- * a conflicted person should not decide either way; any one independent rejection ends the step.
- */
-export function decideFinance(input: FinanceDecisionInput): FinanceDecisionOutcome {
-  if (sameIdentity(input.deciderId, input.submitterId)) {
-    return { ok: false, refusal: { code: 'decider-is-submitter', message: 'the finance approver must not be the person who submitted the application' } };
-  }
-  if (sameIdentity(input.deciderId, input.townshipReviewerId)) {
-    return { ok: false, refusal: { code: 'decider-is-township-reviewer', message: 'the finance approver must not be the township reviewer of the application' } };
-  }
-  if (input.approvals.some((id) => sameIdentity(id, input.deciderId))) {
-    return { ok: false, refusal: { code: 'already-approved-by-this-user', message: 'this user already approved; a second approval must come from a different finance user' } };
-  }
-  if (input.decision === 'reject') return { ok: true, outcome: 'rejected', approvals: input.approvals };
-  const approvals = [...input.approvals, input.deciderId];
-  const remaining = requiredFinanceApprovals(input.rewardFen, input.twoApproverThresholdFen) - approvals.length;
-  return remaining > 0 ? { ok: true, outcome: 'needs-another-approval', approvals, remaining } : { ok: true, outcome: 'approved', approvals };
 }
