@@ -5,7 +5,7 @@ import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { seedDivisions } from '../../support/registries/village-import-fixtures.ts';
-import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
+import { runAwaitingApproval as awaitingApproval, fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
 import { waitUntil } from '../../support/wait.ts';
 
 // Finance's part of a real run, through the API on DynamoDB Local and the real local Step Functions
@@ -30,25 +30,7 @@ beforeAll(async () => {
 let year = 2030;
 
 /** A real run of a new policy (a year of its own, so no two runs claim the same villages), awaiting finance. */
-async function runAwaitingApproval(rule: object = tianjinRuianRule, starter = admin): Promise<string> {
-  const policy = await call(app, 'POST', '/funding/policies', { token: admin, body: { division: '120225', year: year++, name: `policy ${year}`, rule } });
-  expect(policy.status).toBe(201);
-  const started = await call(app, 'POST', '/funding/runs', { token: starter, body: { policyId: policy.body.id } });
-  expect(started.status).toBe(201);
-  const id = started.body.id as string;
-  await waitUntil(
-    async () => {
-      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
-      if (run.body.status === 'failed') throw new Error(JSON.stringify(run.body.failure));
-      if (run.body.status !== 'awaiting-approval') return { done: false, seen: `run ${id} is ${run.body.status}` };
-      const inbox = await call(app, 'GET', '/inbox?role=finance', { token: finance });
-      const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
-      return { done: listed, seen: `run ${id} is awaiting-approval, ${listed ? '' : 'not yet '}in finance's inbox` };
-    },
-    { what: 'awaiting-approval in finance’s inbox', timeoutMs: 20_000, intervalMs: 50 },
-  );
-  return id;
-}
+const runAwaitingApproval = (rule: object = tianjinRuianRule, starter = admin) => awaitingApproval(app, { admin, finance, starter }, { division: '120225', year: year++, name: `policy ${year}`, rule });
 
 const getRun = async (id: string) => (await call(app, 'GET', `/funding/runs/${id}`, { token: finance })).body;
 const exclude = (id: string, code: string, token = finance) => call(app, 'POST', `/funding/runs/${id}/exclusions`, { token, body: { code, reason: '村账审计未完成' } });

@@ -4,8 +4,7 @@ import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { seedDivisions, testTownships } from '../../support/registries/village-import-fixtures.ts';
-import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
-import { waitUntil } from '../../support/wait.ts';
+import { runAwaitingApproval as awaitingApproval, fundingVillages, seedVillages } from '../../support/funding/fixtures.ts';
 
 // Real runs of different policies, or of nested jurisdictions, must never both be approved for the
 // same year: otherwise the same villages would be paid twice. Through the API, on DynamoDB Local
@@ -26,27 +25,7 @@ beforeAll(async () => {
 }, 120_000);
 
 /** A real run of a new policy for `division` and `year`, brought to the point where finance decides. */
-async function runAwaitingApproval(division: string, year: number, name: string): Promise<string> {
-  const policy = await call(app, 'POST', '/funding/policies', { token: admin, body: { division, year, name, rule: tianjinRuianRule } });
-  expect(policy.status).toBe(201);
-  const started = await call(app, 'POST', '/funding/runs', { token: admin, body: { policyId: policy.body.id } });
-  expect(started.status).toBe(201);
-  const id = started.body.id as string;
-  await waitUntil(
-    async () => {
-      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: admin });
-      if (run.body.status === 'awaiting-approval') {
-        const inbox = await call(app, 'GET', '/inbox?role=finance', { token: finance });
-        if ((inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id)) return { done: true, seen: `run ${id} is awaiting-approval, in finance's inbox` };
-        return { done: false, seen: `run ${id} is awaiting-approval but not yet in finance's inbox` };
-      }
-      if (run.body.status === 'failed') throw new Error(JSON.stringify(run.body.failure));
-      return { done: false, seen: `run ${id} is ${run.body.status}` };
-    },
-    { what: 'awaiting-approval in finance’s inbox', timeoutMs: 20_000, intervalMs: 50 },
-  );
-  return id;
-}
+const runAwaitingApproval = (division: string, year: number, name: string) => awaitingApproval(app, { admin, finance }, { division, year, name });
 
 const approve = (id: string) => call(app, 'POST', `/funding/runs/${id}/approve`, { token: finance, body: {} });
 

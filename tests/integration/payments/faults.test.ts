@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../functions/api/app.ts';
 import { resetConfig } from '../../../functions/shared/config.ts';
-import { getDecision } from '../../../functions/platform/decisions/store.ts';
 import { programPayoutTotals } from '../../../functions/platform/payments/store/payout.ts';
 import { allBatchLines } from '../../../functions/platform/payments/store/batch.ts';
 import { listEntityAudit } from '../../../functions/platform/store/audit.ts';
 import { ledgerTotals } from '../../../functions/platform/store/ledger.ts';
-import { runApprovalDecisionId } from '../../../functions/programs/funding/steps.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { seedDivisions } from '../../support/registries/village-import-fixtures.ts';
-import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
+import { disbursedRun, fundingVillages, seedVillages } from '../../support/funding/fixtures.ts';
 import { exportTreasuryCsv, importResultsFile, resultsCsv, seedAccount, waitForBatch, waitForBatchStep } from '../../support/payments/fixtures.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
-import { waitUntil } from '../../support/wait.ts';
 
 // Every step that creates or settles payment instructions fails 30 % of the time AFTER its write
 // has committed (the hardest case: the write happened, the workflow retries as if it had not):
@@ -46,7 +43,6 @@ afterAll(() => {
   resetConfig();
 });
 
-const wait = { timeoutMs: 90_000, intervalMs: 100 };
 
 async function throughBatch(linesResult: (instruction: string, index: number) => 'paid' | 'failed'): Promise<string> {
   const batchId = (await call(app, 'POST', '/payments/batches', { token: finance, body: { program: 'funding' } })).body.batchId as string;
@@ -74,14 +70,7 @@ async function throughBatch(linesResult: (instruction: string, index: number) =>
 
 describe('payments under injected faults', () => {
   it('pays every payout exactly once and keeps every sum exact', async () => {
-    const policy = await call(app, 'POST', '/funding/policies', { token: admin, body: { division: '120225', year: 2026, name: '故障注入', rule: tianjinRuianRule } });
-    const runId = (await call(app, 'POST', '/funding/runs', { token: admin, body: { policyId: policy.body.id } })).body.id as string;
-    await waitUntil(async () => ({ done: (await getDecision(runApprovalDecisionId(runId)))?.status === 'open', seen: 'run approval not open' }), { what: 'run approval', ...wait });
-    expect((await call(app, 'POST', `/funding/runs/${runId}/approve`, { token: finance, body: {} })).status).toBe(200);
-    await waitUntil(async () => {
-      const run = await call(app, 'GET', `/funding/runs/${runId}`, { token: finance });
-      return { done: run.body.status === 'paid', seen: `run is ${run.body.status}` };
-    }, { what: 'the run disbursed', ...wait });
+    const runId = await disbursedRun(app, { admin, finance }, { division: '120225', year: 2026, name: '故障注入' });
 
     const ledger = await ledgerTotals('funding', runId);
     expect(ledger.count).toBeGreaterThan(100);

@@ -8,11 +8,9 @@ import { stateMachineArn } from '../../../functions/shared/config.ts';
 import { getPayout } from '../../../functions/platform/payments/store/payout.ts';
 import { getApplication } from '../../../functions/programs/reward/store/application.ts';
 import { listOutbox } from '../../../functions/platform/store/outbox.ts';
-import { getDecision } from '../../../functions/platform/decisions/store.ts';
-import { runApprovalDecisionId } from '../../../functions/programs/funding/steps.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { actors, decide, enterprise, helanPolicy, openDecision, openProgram, seedVillage, signAll, submit, until, village, type Actors } from '../../support/reward/fixtures.ts';
-import { fundingVillages, seedVillages, tianjinRuianRule } from '../../support/funding/fixtures.ts';
+import { disbursedRun, fundingVillages, seedVillages } from '../../support/funding/fixtures.ts';
 import { exportTreasuryCsv, importResultsFile, resultsCsv, seedAccount, waitForBatch, waitForBatchStep } from '../../support/payments/fixtures.ts';
 import { executionEnded, history, statesEntered, useLocalStepFunctions } from '../../support/stepfunctions.ts';
 import { waitUntil } from '../../support/wait.ts';
@@ -180,28 +178,7 @@ describe('a batch sent but not reconciled', () => {
 
 describe('a funding run from approval to bank file to reconciliation to paid', () => {
   it('pays every line once: two approvers above the threshold, a failed line reissued to corrected details, a waiting payee released, conflicting files refused', async () => {
-    const policy = await call(app, 'POST', '/funding/policies', { token: t.admin, body: { division: '120225', year: 2026, name: '支付测试', rule: tianjinRuianRule } });
-    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
-    const started = await call(app, 'POST', '/funding/runs', { token: t.admin, body: { policyId: policy.body.id } });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const runId = started.body.id as string;
-    const waitRun = async (status: string) =>
-      (
-        await waitUntil(
-          async () => {
-            const run = await call(app, 'GET', `/funding/runs/${runId}`, { token: t.finance1 });
-            return { done: run.body.status === status, seen: `run ${runId} is ${run.body.status}`, run: run.body };
-          },
-          { what: `run ${runId} to be ${status}`, timeoutMs: 45_000, intervalMs: 50 },
-        )
-      ).run;
-    await waitRun('awaiting-approval');
-    await waitUntil(async () => {
-      const d = await getDecision(runApprovalDecisionId(runId));
-      return { done: d?.status === 'open', seen: `run approval ${d?.status ?? 'not open'}` };
-    }, { what: 'the run approval to open', timeoutMs: 45_000, intervalMs: 50 });
-    expect((await call(app, 'POST', `/funding/runs/${runId}/approve`, { token: t.finance1, body: {} })).status).toBe(200);
-    await waitRun('paid');
+    const runId = await disbursedRun(app, { admin: t.admin, finance: t.finance1 }, { division: '120225', year: 2026, name: '支付测试' });
 
     // Every line of the run with a top-up is one payout; the payee without an account waits, visibly.
     const all = await call(app, 'GET', `/payments/programs/funding/${runId}/payouts?limit=100`, { token: t.finance1 });

@@ -3,6 +3,9 @@ import { ddb } from '../../../functions/shared/clients.ts';
 import type { Village } from '../../../functions/platform/registries/domain/village.ts';
 import { villageWrite } from '../../../functions/platform/registries/store/village.ts';
 import { testVillageCode } from '../registries/village-import-fixtures.ts';
+import { expect } from 'vitest';
+import { call, type AppLike } from '../api.ts';
+import { waitUntil } from '../wait.ts';
 
 const seeder = { sub: 'test-seeder', roles: ['admin' as const] };
 
@@ -49,3 +52,49 @@ export const tianjinRuianRule = {
   floorsApplyTo: 'economically-weak' as const,
   earmarkMinimumFen: 5_000_000,
 };
+
+export interface RunPolicy {
+  readonly division: string;
+  readonly year: number;
+  readonly name: string;
+  readonly rule?: object;
+}
+
+/**
+ * A real run of a new policy, started by `starter` (default: the admin), brought to the point where
+ * finance decides: awaiting approval and in finance's inbox.
+ */
+export async function runAwaitingApproval(app: AppLike, tokens: { admin: string; finance: string; starter?: string }, policy: RunPolicy): Promise<string> {
+  const created = await call(app, 'POST', '/funding/policies', { token: tokens.admin, body: { division: policy.division, year: policy.year, name: policy.name, rule: policy.rule ?? tianjinRuianRule } });
+  expect(created.status).toBe(201);
+  const started = await call(app, 'POST', '/funding/runs', { token: tokens.starter ?? tokens.admin, body: { policyId: created.body.id } });
+  expect(started.status).toBe(201);
+  const id = started.body.id as string;
+  await waitUntil(
+    async () => {
+      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: tokens.admin });
+      if (run.body.status === 'failed') throw new Error(JSON.stringify(run.body.failure));
+      if (run.body.status !== 'awaiting-approval') return { done: false, seen: `run ${id} is ${run.body.status}` };
+      const inbox = await call(app, 'GET', '/inbox?role=finance', { token: tokens.finance });
+      const listed = (inbox.body.items as { subjectId: string }[]).some((d) => d.subjectId === id);
+      return { done: listed, seen: `run ${id} is awaiting-approval, ${listed ? '' : 'not yet '}in finance's inbox` };
+    },
+    { what: 'awaiting-approval in finance’s inbox', timeoutMs: 20_000, intervalMs: 50 },
+  );
+  return id;
+}
+
+/** A real run approved by finance (one approver: below the policy's threshold) and disbursed: every payout issued. */
+export async function disbursedRun(app: AppLike, tokens: { admin: string; finance: string }, policy: RunPolicy): Promise<string> {
+  const id = await runAwaitingApproval(app, tokens, policy);
+  expect((await call(app, 'POST', `/funding/runs/${id}/approve`, { token: tokens.finance, body: {} })).status).toBe(200);
+  await waitUntil(
+    async () => {
+      const run = await call(app, 'GET', `/funding/runs/${id}`, { token: tokens.finance });
+      if (run.body.status === 'failed') throw new Error(JSON.stringify(run.body.failure));
+      return { done: run.body.status === 'paid', seen: `run ${id} is ${run.body.status}` };
+    },
+    { what: `run ${id} disbursed`, timeoutMs: 90_000, intervalMs: 50 },
+  );
+  return id;
+}
