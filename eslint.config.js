@@ -65,6 +65,12 @@ const boundaries = [
         : isStore(target.path) || isTask(target.path) || isRoute(target.path) || under(target.path, 'functions/platform/http') || target.path === 'functions/shared/clients.ts',
     why: 'domain/ holds pure rules: no AWS SDK, store, task, route, HTTP layer or SDK client; the use case or task does the I/O and passes the data in',
   },
+  {
+    name: 'console → server code',
+    from: (file) => under(file, 'console'),
+    crosses: (_file, target) => target.path !== undefined && (under(target.path, 'functions') || under(target.path, 'local') || under(target.path, 'infra')),
+    why: 'the console runs in the browser and knows the API only through its OpenAPI document (console/src/api/schema.d.ts, npm run console:client)',
+  },
 ];
 
 const boundaryRule = {
@@ -104,9 +110,9 @@ const boundaryRule = {
 const boundaryPlugin = { rules: { imports: boundaryRule } };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '.data/**', 'coverage/**', 'console/dist/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
     plugins: { '@typescript-eslint': tseslint.plugin, boundaries: boundaryPlugin },
     rules: {
@@ -117,7 +123,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**/*.ts'],
+    files: ['tests/**/*.ts', 'tests/**/*.tsx'],
     rules: {
       'no-restricted-syntax': ['error', ...bannedTestModifiers,
         { selector: "CallExpression[callee.name=/^(xit|xdescribe|fit|fdescribe)$/]", message: 'Focused or disabled tests are not allowed.' }],

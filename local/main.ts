@@ -10,7 +10,8 @@ import { restrictToOwner, startDynamoDbLocal, type RunningDynamoDbLocal } from '
  * `npm start`: the whole product on one machine. DynamoDB Local (persisted under the data folder
  * unless --memory), the Step Functions-compatible endpoint running the registered workflows with
  * their handlers in-process, the API on @hono/node-server, and the mail sender (the notifications
- * outbox as .eml files under <data folder>/mail). Demo data on the first start.
+ * outbox as .eml files under <data folder>/mail), and the web console under /console/ (built first when
+ * missing or stale). Demo data on the first start.
  *
  * Flags win over environment variables, which win over defaults:
  *   --data-dir <dir>     DATA_DIR        .data
@@ -162,6 +163,9 @@ async function main(): Promise<void> {
   await ensurePortFree(o.sfnPort, '127.0.0.1', '--sfn-port');
   await ensurePortFree(o.dynamodbPort, '127.0.0.1', '--dynamodb-port');
   ensureJava();
+  // Before anything starts: a build is the slow part of a first start, and shows its own progress.
+  const { ensureConsoleBuilt, distDir } = await import('./console-build.ts');
+  await ensureConsoleBuilt();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -223,8 +227,12 @@ async function main(): Promise<void> {
   const { serve } = await import('@hono/node-server');
   const { buildApp } = await import('../functions/api/app.ts');
   const app = buildApp();
+  // The console, its /config.json and the local sign-in are answered first; everything else is the API.
+  const { consoleHostRoutes, consoleBasePath } = await import('./console-host.ts');
+  const host = consoleHostRoutes({ secret: config().JWT_SECRET!, distDir });
+  host.all('*', (c) => app.fetch(c.req.raw));
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
-    const s = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => done(s));
+    const s = serve({ fetch: host.fetch, port: o.port, hostname: o.host }, () => done(s));
     s.once('error', fail);
   });
   stops.push(() => new Promise<void>((done) => server.close(() => done())));
@@ -254,6 +262,7 @@ async function main(): Promise<void> {
       `village-flow is up (${seconds} s) — ${o.memory ? 'in memory: nothing is kept after you stop' : `data in ${o.dataDir}`}${seeded ? '; demo data seeded (蓟州区 120225)' : ''}`,
       ...(workToPrepare ? ['Demo work being prepared in the background (applications, a funding run, an import): a line says when every inbox has it.'] : []),
       '',
+      `  Console                  ${api}${consoleBasePath}   (sign in as any demo user; npm run dev:console for hot reload)`,
       `  API                      ${api}`,
       `  API docs                 ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Step Functions endpoint  ${sfnEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${sfnEndpoint})`,
