@@ -2,6 +2,7 @@ import { Alert, Button, Descriptions, Drawer, Input, Modal, Select, Space, Table
 import { useReducer, useState } from 'react';
 import { must, type ApiClient } from '../api/client';
 import { ErrorAlert, errorText } from '../components/ErrorAlert';
+import { InboxAction } from '../components/InboxAction';
 import { Yuan } from '../components/Money';
 import { bulkReducer, chunks, emptySelection, failedRows, selectedIds, selectionSummary, type BulkItemResult, type BulkRow, type MatchingSnapshot } from '../lib/bulk';
 import { useConsole, useLoad } from '../lib/context';
@@ -203,20 +204,7 @@ export default function Inbox() {
           { title: '期限', render: (_, i) => <DeadlineTag deadline={i.deadline} /> },
           {
             title: '操作',
-            render: (_, i) => {
-              if (!i.actionable) return <Tag color="gold">{name(waitingForNames, i.waitingFor) || '等待他人处理'}</Tag>;
-              if (i.kind === 'reward.village-signoff')
-                return (
-                  <Button size="small" type="primary" onClick={() => navigate(`/reward/applications/${i.subjectId}`)}>
-                    去签署
-                  </Button>
-                );
-              return (
-                <Button size="small" onClick={() => setOpened(i)}>
-                  查看并处理
-                </Button>
-              );
-            },
+            render: (_, i) => <InboxAction item={i} onOpen={() => setOpened(i)} onSign={() => navigate(`/reward/applications/${i.subjectId}`)} />,
           },
         ]}
       />
