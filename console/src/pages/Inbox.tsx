@@ -2,6 +2,7 @@ import { Alert, Button, Descriptions, Drawer, Input, Modal, Select, Space, Table
 import { useReducer, useState } from 'react';
 import { must, type ApiClient } from '../api/client';
 import { ErrorAlert, errorText } from '../components/ErrorAlert';
+import { LinkButton } from '../components/LinkButton';
 import { InboxAction } from '../components/InboxAction';
 import { Yuan } from '../components/Money';
 import { bulkReducer, chunks, emptySelection, failedRows, selectedIds, selectionSummary, type BulkItemResult, type BulkRow, type MatchingSnapshot } from '../lib/bulk';
@@ -197,7 +198,7 @@ export default function Inbox() {
           },
         }}
         columns={[
-          { title: '事项', render: (_, i) => <a onClick={() => setOpened(i)}>{kindName(i.kind)}</a> },
+          { title: '事项', render: (_, i) => <LinkButton onClick={() => setOpened(i)}>{kindName(i.kind)}</LinkButton> },
           { title: '对象', render: (_, i) => titleOf(i) },
           { title: '区划', dataIndex: 'division' },
           { title: '金额', align: 'right', render: (_, i) => <Yuan fen={amountOf(i)} /> },
