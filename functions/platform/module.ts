@@ -91,7 +91,22 @@ export interface DecisionKindDefinition {
    * this standing, and leaves it out of its `toDo` count.
    */
   readonly standingFor?: (principal: Principal, decision: PendingDecision) => DecisionStanding | undefined;
+  /**
+   * The amount the decision is about, in fen (an award, a run's top-ups, a batch), read from what
+   * the step stored with it (`summary`): the inbox shows it and a selection totals it. Absent for
+   * kinds that decide no amount.
+   */
+  readonly amountFen?: (decision: PendingDecision) => number | undefined;
 }
+
+/**
+ * The amount of a decision kind that stores it in its summary under `field` (the steps that open
+ * them write it there): undefined when it is missing or not a whole, non-negative number of fen.
+ */
+export const amountInSummary = (field: string): NonNullable<DecisionKindDefinition['amountFen']> => (decision) => {
+  const value = decision.summary[field];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+};
 
 /**
  * The standing of a decision that takes two approvals (its partial answers record who approved

@@ -35,7 +35,8 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /funding/runs/{id}/exclusions/{code}/undo', // tests/api/funding/funding.test.ts
   'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
   'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
-  'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts
+  'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts (bulk by selection also in tests/api/platform/decision-selections.test.ts)
+  'POST /decisions/selections', // tests/api/platform/decision-selections.test.ts
   'POST /pairing/terms', 'POST /pairing/pairings', 'PUT /pairing/pairings/{id}', 'POST /pairing/pairings/{id}/cadres', // tests/api/pairing/pairing.test.ts
   'PUT /pairing/pairings/{id}/cadres/{cadreId}', 'POST /pairing/pairings/{id}/investments', 'POST /pairing/pairings/{id}/projects', // tests/api/pairing/pairing.test.ts
   'PUT /pairing/pairings/{id}/projects/{projectId}', 'POST /pairing/pairings/import', // tests/api/pairing/pairing.test.ts (a CSV body, fuzzed as such)
