@@ -70,6 +70,8 @@ export interface DecisionKindDefinition {
   /** What the decision is about (`reward-application`) and where the API shows it. */
   readonly subjectType: string;
   readonly subjectPath: (subjectId: string) => string;
+  /** The `entityType` of the subject's audit trail, when it is not `subjectType` (a timeline reads it). */
+  readonly subjectAuditType?: string;
   /** What a caller must be allowed on the subject's division to read the decision. */
   readonly readAction: Action;
   /** Answers `POST /decisions/{id}` takes (empty: answered through the module's own routes). */

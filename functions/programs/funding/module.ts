@@ -32,6 +32,7 @@ export const fundingModule = {
       kind: approval.kind,
       subjectType: 'funding-run',
       subjectPath: (id) => `/funding/runs/${id}`,
+      subjectAuditType: 'fundingRun',
       readAction: 'funding-run:read',
       answers: Object.keys(approval.answers),
       refusals: approval.refusals,
