@@ -79,7 +79,7 @@ export async function actionableMatching(kinds: ReadonlyMap<string, DecisionKind
   const found: InboxItem[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listInbox(principal, { limit: 100, cursor }, { role, county, filter: rest, now });
+    const page = await listInbox(principal, { limit: 100, cursor }, { role, county, filter: rest, now, filterIn: 'body' });
     for (const d of page.items) {
       if (!(kinds.get(d.kind)?.visibleTo?.(principal, listedRole, d) ?? true)) continue;
       const item = inboxItem(kinds, d, principal);

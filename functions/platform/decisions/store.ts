@@ -245,6 +245,8 @@ export interface InboxOptions {
   readonly filter?: Omit<InboxFilter, 'role' | 'county'> | undefined;
   /** The instant "overdue" is judged at (default: now). */
   readonly now?: Date | undefined;
+  /** Where the caller gave the filter, for the 400 naming a field (default: the query string). */
+  readonly filterIn?: 'query' | 'body';
 }
 
 /**
@@ -266,7 +268,7 @@ export async function listInbox(principal: Pick<Principal, 'roles' | 'division'>
   const conditions = inboxConditions(options.filter ?? {}, scope, options.now ?? new Date());
   if ('field' in conditions) {
     if (conditions.forbidden) throw new ForbiddenError(`${conditions.field}: ${conditions.message}`);
-    throw new ValidationError([{ field: conditions.field, message: conditions.message, in: 'query' }]);
+    throw new ValidationError([{ field: conditions.field, message: conditions.message, in: options.filterIn ?? 'query' }]);
   }
   const listed = await decisions.query.inbox.page({ role, county: scope.slice(0, 6) }, page, {
     filter: whereAll({

@@ -10,6 +10,7 @@ import { call, tokenFor } from '../../support/api.ts';
 import { fuzzRoute } from '../../support/fuzz.ts';
 import { helanPolicy, seedVillage, village } from '../../support/reward/fixtures.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { runBounded } from '../../../functions/shared/pool.ts';
 
 // The inbox filters, selections ("all N matching this filter" as a server-side snapshot) and bulk
 // answers by selection, through app.request() with real JWTs on DynamoDB Local. Decisions are opened
@@ -156,6 +157,21 @@ describe('selections and bulk answers by selection', () => {
     expect(none.body).toMatchObject({ count: 0, totalFen: 0 });
     const outside = await call(app, 'POST', '/decisions/selections', { token: owner, body: { township: '120226100' } });
     expect(outside.status).toBe(403);
+  });
+
+  it('answers a selection of more than 500 in requests of 500, each saying where the next goes on', async () => {
+    // Decisions of a kind answered through its own route: each fails on its own (400), cheaply.
+    const many = Array.from({ length: 501 }, (_, i) => `payments.batch-export.pb-many-${String(i).padStart(3, '0')}.r0`);
+    await runBounded(many, 8, (id, i) => openDecisionPut({ id, kind: 'payments.batch-export', subjectType: 'payment-batch', subjectId: `pb-many-${i}`, division: '120225', role: 'finance', taskToken: `t-${i}`, summary: { totalFen: 100 } }));
+    const made = await call(app, 'POST', '/decisions/selections', { token: owner, body: { kind: 'payments.batch-export' } });
+    expect(made.body).toMatchObject({ count: 501, totalFen: 50_100 });
+    const first = await call(app, 'POST', '/decisions/bulk', { token: owner, body: { selectionId: made.body.selectionId, decision: 'approve' } });
+    expect(first.body).toMatchObject({ succeeded: 0, failed: 500, nextFrom: 500 });
+    expect(first.body.items[0]).toMatchObject({ status: 400, reason: 'validation' });
+    const rest = await call(app, 'POST', '/decisions/bulk', { token: owner, body: { selectionId: made.body.selectionId, decision: 'approve', from: first.body.nextFrom } });
+    expect(rest.body).toMatchObject({ failed: 1 });
+    expect(rest.body.nextFrom).toBeUndefined();
+    expect(new Set([...first.body.failedIds, ...rest.body.failedIds])).toEqual(new Set(many));
   });
 
   it('fuzz: 200+ invalid selection bodies give only 4xx problems and leave the table unchanged', async () => {
