@@ -162,7 +162,7 @@ describe('selections and bulk answers by selection', () => {
   it('answers a selection of more than 500 in requests of 500, each saying where the next goes on', async () => {
     // Decisions of a kind answered through its own route: each fails on its own (400), cheaply.
     const many = Array.from({ length: 501 }, (_, i) => `payments.batch-export.pb-many-${String(i).padStart(3, '0')}.r0`);
-    await runBounded(many, 8, (id, i) => openDecisionPut({ id, kind: 'payments.batch-export', subjectType: 'payment-batch', subjectId: `pb-many-${i}`, division: '120225', role: 'finance', taskToken: `t-${i}`, summary: { totalFen: 100 } }));
+    await runBounded(many, 25, (id, i) => openDecisionPut({ id, kind: 'payments.batch-export', subjectType: 'payment-batch', subjectId: `pb-many-${i}`, division: '120225', role: 'finance', taskToken: `t-${i}`, summary: { totalFen: 100 } }));
     const made = await call(app, 'POST', '/decisions/selections', { token: owner, body: { kind: 'payments.batch-export' } });
     expect(made.body).toMatchObject({ count: 501, totalFen: 50_100 });
     const first = await call(app, 'POST', '/decisions/bulk', { token: owner, body: { selectionId: made.body.selectionId, decision: 'approve' } });
