@@ -3,6 +3,7 @@ import { buildApp } from '../../../functions/api/app.ts';
 import { markEscalated, openDecisionPut } from '../../../functions/platform/decisions/store.ts';
 import { bulkBody } from '../../../functions/platform/decisions/routes.ts';
 import { inboxFilterSchema } from '../../../functions/platform/decisions/filter.ts';
+import { createSelection } from '../../../functions/platform/decisions/selection.ts';
 import { changeApplication, createApplication } from '../../../functions/programs/reward/store/application.ts';
 import { rewardDecisionId, rewardSteps } from '../../../functions/programs/reward/steps.ts';
 import { createProgram } from '../../../functions/programs/reward/store/program.ts';
@@ -146,6 +147,13 @@ describe('selections and bulk answers by selection', () => {
     const retried = new Map((retry.body.items as { decisionId: string; status: number }[]).map((i) => [i.decisionId, i.status]));
     expect(retried.get(changed)).toBe(200);
     expect(retried.get(answered)).toBe(409);
+  });
+
+  it('a selection is gone (404) once its hour has passed, for reading and for answering', async () => {
+    const old = await createSelection({ filter: { program: 'reward' }, entries: [], division: '120225', actor: { sub: 'sel-finance-1', roles: ['finance'] }, now: new Date(Date.now() - 2 * 3_600_000) });
+    expect((await call(app, 'GET', `/decisions/selections/${old.id}`, { token: owner })).status).toBe(404);
+    expect((await call(app, 'POST', '/decisions/bulk', { token: owner, body: { selectionId: old.id, decision: 'approve' } })).status).toBe(404);
+    expect((await call(app, 'GET', `/decisions/selections/${old.id}`, { token: other })).status).toBe(403);
   });
 
   it('refuses a body with both or neither of items and selectionId, and a selection of nothing is empty', async () => {
