@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../infra/app.ts';
@@ -21,9 +24,27 @@ export interface CfnResource {
   readonly UpdateReplacePolicy?: string;
 }
 
+/** The hashed file of {@link consoleBuildFixture}. */
+export const fixtureAssetKey = 'assets/index-Cq1x9f2A.js';
+
+/**
+ * A stand-in for the console's build (an index.html and one hashed asset): the infra tests check how
+ * the build is hosted, not the build, so they neither need nor wait for `npm run build:console`.
+ */
+export function consoleBuildFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'village-flow-console-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="zh-CN"><head><script type="module" src="/assets/index-Cq1x9f2A.js"></script></head><body><div id="root"></div></body></html>\n');
+  writeFileSync(join(dir, fixtureAssetKey), 'document.getElementById("root").textContent = "village-flow";\n');
+  return dir;
+}
+
+let fixtureDir: string | undefined;
+
 /** Synthesize the app exactly as `cdk synth` does (same entry, same cdk-nag aspects), with fixed context. */
 export function synthesize(context: Record<string, unknown> = {}, registry?: WorkflowRegistry): Synthesized {
-  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, ...context } });
+  fixtureDir ??= consoleBuildFixture();
+  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, consoleDir: fixtureDir, ...context } });
   const stack = defineApp(app, { registry });
   const template = Template.fromStack(stack);
   return {
