@@ -12,7 +12,7 @@ import { docsRuntimeFiles } from '../../functions/api/docs.ts';
 import { resourcePrefix, type DeployConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { Auth, consoleScopes } from '../constructs/auth.ts';
-import { ConsoleHosting } from '../constructs/console-hosting.ts';
+import { assertConsoleBuild, ConsoleHosting } from '../constructs/console-hosting.ts';
 import { MailSender } from '../constructs/mail-sender.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { VillageFlowTable } from '../constructs/table.ts';
@@ -74,6 +74,9 @@ export class VillageFlowStack extends Stack {
     const isProd = config.stage === 'prod';
     const dataRemoval = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = retentionDays(config.logRetentionDays);
+    // Checked before anything is bundled, so a missing console build fails in a second, not after every function.
+    const consoleDir = isAbsolute(config.consoleDir) ? config.consoleDir : join(projectRoot, config.consoleDir);
+    assertConsoleBuild(consoleDir);
     const stateMachineNames = reg.workflows.map((wf) => stateMachineName(config, wf));
     const stateMachineArnPrefix = this.formatArn({
       service: 'states',
@@ -147,7 +150,7 @@ export class VillageFlowStack extends Stack {
       ? Lazy.string({ produce: () => this.api.httpApi.apiEndpoint })
       : `https://*.execute-api.${this.region}.${this.urlSuffix}`;
     this.console = new ConsoleHosting(this, 'Console', {
-      assetDir: isAbsolute(config.consoleDir) ? config.consoleDir : join(projectRoot, config.consoleDir),
+      assetDir: consoleDir,
       apiSource,
       authDomainUrl: this.auth.domainUrl,
       issuerOrigin: `https://cognito-idp.${this.region}.${this.urlSuffix}`,
