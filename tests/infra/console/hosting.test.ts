@@ -9,7 +9,7 @@ import { defineApp } from '../../../infra/app.ts';
 import { parseDeployConfig } from '../../../infra/config.ts';
 import { registryOf, type WorkflowRegistry } from '../../../workflows/registry.ts';
 import { fixtureModule } from '../../fixtures/program/module.ts';
-import { asList, render, resourcesOf, synthesize, testAccount, testRegion, type CfnResource, type Synthesized } from '../support.ts';
+import { asList, consoleBuildFixture, render, resourcesOf, synthesize, testAccount, testRegion, type CfnResource, type Synthesized } from '../support.ts';
 
 // The console on AWS, synthesized through the same entry as `cdk synth` with the small fixture
 // program (the console does not depend on the programs) and a stand-in build (support.ts).
@@ -217,6 +217,20 @@ describe('sign-in', () => {
   });
 });
 
+describe('consoleDevelopment=true (dev stage)', () => {
+  it('also lets the Vite dev server sign in and call the API', () => {
+    // No programs: only the sign-in and CORS settings are looked at.
+    const dev = synthesize({ consoleDevelopment: 'true' }, { ...registry, workflows: [], taskFunctions: [] });
+    const [, client] = resourcesOf(dev.json, 'AWS::Cognito::UserPoolClient').find(([, c]) => c.Properties?.ClientName === 'web-console')!;
+    const distribution = resourcesOf(dev.json, 'AWS::CloudFront::Distribution')[0]![0];
+    for (const key of ['CallbackURLs', 'LogoutURLs']) {
+      expect(asList(client.Properties?.[key]).map(render), key).toEqual([`https://\${${distribution}.DomainName}/`, 'http://localhost:5173/']);
+    }
+    const [, api] = resourcesOf(dev.json, 'AWS::ApiGatewayV2::Api')[0]!;
+    expect((api.Properties?.CorsConfiguration as { AllowOrigins: unknown[] }).AllowOrigins.map(render)).toEqual([`https://\${${distribution}.DomainName}`, 'http://localhost:5173']);
+  });
+});
+
 describe('settings', () => {
   it('validate the domain prefix and the custom domain, and refuse a dev server sign-in in prod', () => {
     expect(parseDeployConfig({}).consoleDir).toBe('console/dist');
@@ -226,7 +240,7 @@ describe('settings', () => {
       /consoleDomain.certificateArn: must be an ACM certificate ARN in us-east-1/,
     );
     expect(parseDeployConfig({ consoleDevelopment: 'true' }).consoleDevelopment).toBe(true);
-    const app = new App({ context: { stage: 'prod', region: testRegion, account: testAccount, consoleDevelopment: 'true' } });
+    const app = new App({ context: { stage: 'prod', region: testRegion, account: testAccount, consoleDir: consoleBuildFixture(), consoleDevelopment: 'true' } });
     expect(() => defineApp(app, { registry: { ...registry, workflows: [], taskFunctions: [] } })).toThrow(/consoleDevelopment=true .* refused for stage prod/);
   });
 });
