@@ -50,8 +50,9 @@ export function stateMachineName(config: Pick<DeployConfig, 'stage'>, workflow: 
 
 /**
  * The whole product on AWS: the table, one function per task handler, one state machine per workflow,
- * the HTTP API with its Cognito user pool, and the alarms. Generic over the registry: a module's workflow
- * (functions/programs/index.ts) is deployed without touching this file.
+ * the HTTP API with its Cognito user pool, the web console behind CloudFront, and the alarms. Generic
+ * over the registry: a module's workflow (functions/programs/index.ts) is deployed without touching
+ * this file.
  */
 export class VillageFlowStack extends Stack {
   readonly table: VillageFlowTable;
@@ -77,6 +78,7 @@ export class VillageFlowStack extends Stack {
     // Checked before anything is bundled, so a missing console build fails in a second, not after every function.
     const consoleDir = isAbsolute(config.consoleDir) ? config.consoleDir : join(projectRoot, config.consoleDir);
     assertConsoleBuild(consoleDir);
+    if (isProd && config.consoleDevelopment) throw new Error('consoleDevelopment=true lets a local dev server sign in; it is refused for stage prod');
     const stateMachineNames = reg.workflows.map((wf) => stateMachineName(config, wf));
     const stateMachineArnPrefix = this.formatArn({
       service: 'states',
@@ -132,7 +134,6 @@ export class VillageFlowStack extends Stack {
     }
     this.stateMachines = stateMachines;
 
-    if (isProd && config.consoleDevelopment) throw new Error('consoleDevelopment=true lets a local dev server sign in; it is refused for stage prod');
     this.auth = new Auth(this, 'Auth', {
       userPoolName: prefix,
       groups: roles,
