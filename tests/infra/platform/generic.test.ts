@@ -5,7 +5,7 @@ import { defineApp } from '../../../infra/app.ts';
 import { callbackActions, tableActions } from '../../../infra/constructs/task-function.ts';
 import { registryOf, type WorkflowRegistry } from '../../../workflows/registry.ts';
 import { fixtureModule } from '../../fixtures/program/module.ts';
-import { actionsOf, asList, functionNamed, productFunctions, render, resourcesOf, roleOfFunction, statementsOfRole, synthesize, type Synthesized } from '../support.ts';
+import { actionsOf, asList, consoleBuildFixture, functionNamed, productFunctions, render, resourcesOf, roleOfFunction, statementsOfRole, synthesize, type Synthesized } from '../support.ts';
 
 // The stack is generic over the modules: a program it has never seen (the fixture program, which is
 // only its folder and its module) is deployed with its functions, grants and alarms, without touching
@@ -56,7 +56,7 @@ describe('a program the stack has never seen', () => {
 
   it('refuses, naming the variable, a definition that uses a function the registry lacks', () => {
     const broken: WorkflowRegistry = { ...fixtureRegistry, taskFunctions: [], definitionText: () => fixtureDefinition };
-    expect(() => defineApp(new App({ context: { stage: 'dev', region: 'ap-southeast-1', account: '123456789012' } }), { registry: broken })).toThrow(
+    expect(() => defineApp(new App({ context: { stage: 'dev', region: 'ap-southeast-1', account: '123456789012', consoleDir: consoleBuildFixture() } }), { registry: broken })).toThrow(
       /no function for \$\{FixtureLoadFunctionArn\}/,
     );
   });
