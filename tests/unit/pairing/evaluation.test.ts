@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { defaultGradeCutoffs, gradeCutoffsSchema, gradeFor, grades, nextEvaluationStatus, outcomeIncrement } from '../../../functions/programs/pairing/domain/evaluation.ts';
+
+describe('evaluation grades', () => {
+  it('grades at and around the default cut-offs (a score at the cut-off earns the grade)', () => {
+    const cases: [number, string][] = [
+      [100, '优秀'], [90, '优秀'], [89, '良好'], [75, '良好'], [74, '合格'], [60, '合格'], [59, '不合格'], [0, '不合格'],
+    ];
+    for (const [score, grade] of cases) expect(gradeFor(score, defaultGradeCutoffs), `score ${score}`).toBe(grade);
+  });
+
+  it('is monotone in the score for any valid cut-offs, and each grade starts exactly at its cut-off', () => {
+    const cutoffs = fc
+      .uniqueArray(fc.integer({ min: 1, max: 100 }), { minLength: 3, maxLength: 3 })
+      .map((xs) => [...xs].sort((a, b) => b - a))
+      .map(([excellent, good, pass]) => ({ excellent: excellent!, good: good!, pass: pass! }));
+    fc.assert(
+      fc.property(cutoffs, fc.integer({ min: 0, max: 99 }), (c, score) => {
+        expect(gradeCutoffsSchema.safeParse(c).success).toBe(true);
+        const rank = (s: number) => grades.indexOf(gradeFor(s, c));
+        expect(rank(score + 1)).toBeLessThanOrEqual(rank(score));
+        expect(gradeFor(c.excellent, c)).toBe('优秀');
+        expect(gradeFor(c.good, c)).toBe('良好');
+        expect(gradeFor(c.pass, c)).toBe('合格');
+        expect(gradeFor(c.pass - 1, c)).toBe('不合格');
+      }),
+    );
+  });
+
+  it('refuses cut-offs out of order, naming the field', () => {
+    const bad = gradeCutoffsSchema.safeParse({ excellent: 80, good: 80, pass: 60 });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['good']);
+    expect(gradeCutoffsSchema.safeParse({ excellent: 90, good: 75, pass: 75 }).error?.issues.map((i) => i.path.join('.'))).toEqual(['pass']);
+  });
+});
+
+describe('evaluation states', () => {
+  it('goes unit → township → county, and the township may return to the unit', () => {
+    expect(nextEvaluationStatus('awaiting-self-assessment', 'self-assessed')).toBe('awaiting-township');
+    expect(nextEvaluationStatus('awaiting-township', 'township-returned')).toBe('awaiting-self-assessment');
+    expect(nextEvaluationStatus('awaiting-township', 'township-agreed')).toBe('awaiting-county');
+    expect(nextEvaluationStatus('awaiting-county', 'county-evaluated')).toBe('evaluated');
+    expect(nextEvaluationStatus('evaluated', 'county-evaluated')).toBeUndefined();
+    expect(nextEvaluationStatus('awaiting-self-assessment', 'county-evaluated')).toBeUndefined();
+  });
+
+  it('counts outcomes, invested funds and cadres of an evaluation once', () => {
+    const increment = outcomeIncrement({ advanced: true, oneVillageOneIndustry: false, oneVillageOneCooperative: true, collectiveIncomeFen: 5 }, '良好', {
+      investments: [{ amountFen: 100 }, { amountFen: 250 }],
+      cadres: [{}, {}],
+    });
+    expect(increment).toEqual({ evaluated: 1, advanced: 1, oneVillageOneIndustry: 0, oneVillageOneCooperative: 1, collectiveIncomeFen: 5, investedFen: 350, cadres: 2, grade: '良好' });
+  });
+});
