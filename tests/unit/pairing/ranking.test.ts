@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bottomCount, inputProblems, rankingRuleSchema, rankVillages, type RankingCandidate, type VillageCategory } from '../../../functions/programs/pairing/domain/ranking.ts';
+import { bottomCount, inputProblems, rankingRuleSchema, rankVillages, type RankingCandidate, type RankingInputRow, type VillageCategory } from '../../../functions/programs/pairing/domain/ranking.ts';
 
 const rule = rankingRuleSchema.parse({
   indicators: [
@@ -105,7 +105,7 @@ describe('ranking policy and input', () => {
   });
 
   it('names missing and unknown indicator values and a village given twice', () => {
-    const rows = [{ village: '120225100201', values: { income: 1 } }, { village: '120225100201', values: { income: 1, complaints: 0, other: 3 } }];
+    const rows: RankingInputRow[] = [{ village: '120225100201', values: { income: 1 } }, { village: '120225100201', values: { income: 1, complaints: 0, other: 3 } }];
     expect(inputProblems(rule, rows).map((p) => p.field)).toEqual(['villages.0.values.complaints', 'villages.1.village', 'villages.1.values.other']);
   });
 });
