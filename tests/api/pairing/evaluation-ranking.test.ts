@@ -4,7 +4,8 @@ import { countyEvaluationBodySchema, selfAssessmentBodySchema } from '../../../f
 import { rankingBodySchema, rankingPolicyBodySchema } from '../../../functions/programs/pairing/routes/rankings.ts';
 import { caseCloseBodySchema, casePlanBodySchema, caseRecheckBodySchema } from '../../../functions/programs/pairing/routes/cases.ts';
 import { call, tokenFor } from '../../support/api.ts';
-import { fuzzRoute, type FuzzTarget } from '../../support/fuzz.ts';
+import fc from 'fast-check';
+import { fuzzRoute, tableSnapshot, type FuzzTarget } from '../../support/fuzz.ts';
 import { county, pairingWorld, type PairingWorld } from '../../support/pairing/evaluation-fixtures.ts';
 
 // The authorization matrix of the evaluation, ranking and rectification routes, and fuzzing of
@@ -88,6 +89,32 @@ describe('evaluation, ranking and case routes refuse bad input with 4xx problems
 
   it('starts from bodies the routes accept', () => {
     for (const t of targets()) expect(t.schema.safeParse(t.valid).success, `${t.method} ${t.path}`).toBe(true);
+  });
+
+  it('the ranking CSV: random files and media types give 4xx problems and write nothing', async () => {
+    const before = await tableSnapshot();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('text/csv', 'text/csv; charset=utf-8', 'application/json', 'text/plain'),
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.array(fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('120225100201', '120225999201', '-1', '1.5', '1e3', '')), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }).map(
+            (rows) => `village,income\n${rows.map((r) => r.join(',')).join('\n')}`,
+          ),
+        ),
+        async (contentType, text) => {
+          const answer = await call(app, 'POST', `/pairing/rankings/csv?policyId=${policyId}&division=${county}&year=2040`, { token: w.admin, rawBody: text, headers: { 'content-type': contentType } });
+          // A file that happens to be valid is a real ranking: only the invalid ones are judged here.
+          if (answer.status === 201) return;
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(answer.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const after = await tableSnapshot();
+    // Nothing written unless one random file was a valid ranking for 2040 (its rows then differ only by it).
+    if (JSON.stringify(after) !== JSON.stringify(before)) expect(JSON.stringify(after)).toContain('PAIRRANKKEY#120225#2040');
   });
 
   it.each([0, 1, 2, 3, 4, 5, 6])('route #%i: 100 invalid bodies', async (i) => {

@@ -86,6 +86,18 @@ describe('yearly ranking and rectification', () => {
     expect((await call(app, 'GET', '/pairing/rankings?year=2027', { token: w.admin })).body.items).toEqual([]);
   });
 
+  it('takes the same input as a CSV with Chinese headers, naming every bad cell by line and column', async () => {
+    const url = `/pairing/rankings/csv?policyId=${policyId}&division=120225101&year=2026`;
+    const bad = await call(app, 'POST', url, { token: w.admin, rawBody: '村代码,村集体收入（分）,信访件数\n120225101201,12.5,0\nx,1,-1\n', headers: { 'content-type': 'text/csv' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['row 2: income', 'row 3: village', 'row 3: complaints']);
+    const good = await call(app, 'POST', url, { token: w.admin, rawBody: '村代码,村集体收入（分）,信访件数\n120225101201,12,0\n', headers: { 'content-type': 'text/csv' } });
+    expect(good.status).toBe(201);
+    expect(good.body.results).toEqual([expect.objectContaining({ village: '120225101201', category: '创优', rank: 1, bottom: true, values: { income: 12, complaints: 0 } })]);
+    // 南关村 had its 2026 case from the county's ranking already: it keeps that one.
+    expect((await call(app, 'GET', '/pairing/cases/rc-2026-120225101201', { token: w.admin })).body.rankingId).not.toBe(good.body.id);
+  });
+
   it('a case is planned, re-checked and promoted (晋位转化); another is carried into next year, where the ranking finds it', async () => {
     const plan = { measures: ['调整村“两委”班子', '发展食用菌产业'], responsible: { kind: 'unit', unitId: w.unitA }, deadline: '2026-12-31' };
     const planned = await call(app, 'PUT', `/pairing/cases/${caseId}/plan`, { token: township, body: { ...plan, version: 1 } });

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { createdBody, idempotentCreate } from '../../../platform/http/idempotency.ts';
-import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { countyQuery, documented, errorResponses, idempotencyHeaders, json, pageOf, pageQueryShape, problemResponse, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
+import { CsvRejected, csvSizeLimit, csvText } from '../../../platform/http/csv-upload.ts';
+import { parseRankingCsv, rankingCsvMaxRows } from '../domain/ranking-csv.ts';
 import { rankingInputRowSchema } from '../domain/ranking.ts';
 import { runRanking } from '../ranking-use-cases.ts';
 import {
@@ -36,6 +38,10 @@ export const rankingBodySchema = z
     villages: z.array(rankingInputRowSchema).min(1, 'must rank at least one village').max(maxRankedVillages, `must have at most ${maxRankedVillages} villages`),
   })
   .openapi('PairingRankingInput', { description: 'One ranking run: the villages of the division with their indicator values (whole numbers, by the policy’s keys); their categories come from the village registry.' });
+
+/** 2,000 rows of a few indicators: 512 KiB is ample. */
+export const rankingCsvMaxBytes = 512 * 1024;
+const yearQuery = z.coerce.number().int('must be a whole year').min(2000, 'must be 2000 or later').max(2100, 'must be 2100 or earlier');
 
 const policySchema = documented(rankingPolicyRecordSchema, 'PairingRankingPolicy');
 const rankingSchema = documented(rankingRecordSchema, { ref: 'PairingRanking', description: 'A ranking: every village’s values, score, rank within its category, and whether it is in the bottom share (with its case).' });
@@ -119,6 +125,39 @@ export const pairingRankingRoutes = new OpenAPIHono<AppEnv>()
   )
   .openapi(
     createRoute({
+      method: 'post',
+      middleware: [roleGate('pairing-ranking:run'), csvSizeLimit(rankingCsvMaxBytes)] as const,
+      path: '/rankings/csv',
+      operationId: 'runPairingRankingFromCsv',
+      tags: ['pairing'],
+      summary: 'The same ranking run with the villages’ values as a CSV (admin): a column village (村代码) and one per indicator of the policy, by key or name',
+      description: `Every cell is checked first; any problem gives 422 with every error by line and column and nothing is written. At most ${rankingCsvMaxRows} rows and ${rankingCsvMaxBytes} bytes (413).`,
+      request: {
+        query: z.object({ policyId: rankingPolicyIdSchema, division: z.string().regex(/^(\d{6}|\d{9})$/, 'must be a county (6-digit) or township (9-digit) division code'), year: yearQuery }),
+        body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ example: '村代码,村集体经营性收入,信访件数\n120225104201,9000000,0\n' }) } } },
+      },
+      responses: {
+        200: { description: 'Ranked already (same input)', content: json(rankingSchema) },
+        201: { description: 'Ranked', content: json(rankingSchema) },
+        ...writeErrorResponses,
+        413: problemResponse(`The CSV is larger than ${rankingCsvMaxBytes} bytes`),
+        415: problemResponse('Not text/csv in UTF-8'),
+        422: problemResponse('The CSV has errors (every one by line and column); nothing was written'),
+      },
+    }),
+    async (c) => {
+      const { policyId, division, year } = c.req.valid('query');
+      const actor = requireAllowed(c, 'pairing-ranking:run', { division });
+      const policy = await getRankingPolicy(policyId);
+      if (!policy) throw new ValidationError([{ field: 'policyId', message: `ranking policy ${policyId} does not exist`, in: 'query' }]);
+      const parsed = parseRankingCsv(await csvText(c), policy.rule.indicators);
+      if (parsed.errors.length > 0) throw new CsvRejected(parsed.errors);
+      const { ranking, created } = await runRanking(actor, { policyId, division, year, villages: parsed.rows.map(({ village, values }) => ({ village, values })) });
+      return created ? c.json(ranking, 201) : c.json(ranking, 200);
+    },
+  )
+  .openapi(
+    createRoute({
       method: 'get',
       middleware: [roleGate('pairing-ranking:read')] as const,
       path: '/rankings/{id}',
@@ -144,7 +183,7 @@ export const pairingRankingRoutes = new OpenAPIHono<AppEnv>()
       operationId: 'listPairingRankings',
       tags: ['pairing'],
       summary: 'A county’s rankings by year (default: your county)',
-      request: { query: z.object({ county: countyQuery.optional(), year: z.coerce.number().int().min(2000).max(2100).optional(), ...pageQueryShape }) },
+      request: { query: z.object({ county: countyQuery.optional(), year: yearQuery.optional(), ...pageQueryShape }) },
       responses: { 200: { description: 'One page', content: json(pageOf(rankingSchema, 'PairingRankingPage')) }, ...errorResponses },
     }),
     async (c) => {
