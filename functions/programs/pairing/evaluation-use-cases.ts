@@ -5,7 +5,7 @@ import { startNamedExecution } from '../../shared/executions.ts';
 import { ConflictError, ValidationError } from '../../shared/errors.ts';
 import { defaultGradeCutoffs, gradeFor, outcomeIncrement, type CountyEvaluation, type SelfAssessment } from './domain/evaluation.ts';
 import { createEvaluation, evaluationChange, getEvaluation, newEvaluation, requireEvaluation, type EvaluationRecord } from './store/evaluation.ts';
-import { outcomeStatsUpdates } from './store/outcome-stats.ts';
+import { outcomeStatsItems } from './store/outcome-stats.ts';
 import { requirePairing, type PairingRecord } from './store/pairing.ts';
 import { requireTerm } from './store/term.ts';
 import { evaluationDecisionId, evaluationStepOfKind, evaluationSteps, type EvaluationStep } from './evaluation-steps.ts';
@@ -102,6 +102,6 @@ export async function evaluateByCounty(principal: Principal, evaluationId: strin
     at: at.toISOString(),
   };
   const change = evaluationChange(evaluation, 'county-evaluated', { county }, principal, at);
-  await answer(decision, principal, { decision: 'evaluated', score: input.score, grade }, [...change.items, ...outcomeStatsUpdates(evaluation.termId, evaluation.village, increment)]);
+  await answer(decision, principal, { decision: 'evaluated', score: input.score, grade }, [...change.items, ...(await outcomeStatsItems(evaluation.termId, evaluation.village, increment))]);
   return change.next;
 }

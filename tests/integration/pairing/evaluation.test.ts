@@ -99,20 +99,36 @@ describe('pairing evaluation workflow', () => {
     const stats = await call(app, 'GET', `/pairing/terms/${w.termId}/outcomes`, { token: await tokenFor('finance', county) });
     expect(stats.status).toBe(200);
     expect(stats.body.rows).toEqual([
-      expect.objectContaining({ division: county, evaluated: 1, advanced: 1, oneVillageOneIndustry: 1, oneVillageOneCooperative: 1, collectiveIncomeFen: 8_000_000, investedFen: 30_000_000, cadres: 1, gradeExcellent: 1 }),
+      expect.objectContaining({ division: county, evaluated: 1, villages: 1, advanced: 1, oneVillageOneIndustry: 1, oneVillageOneCooperative: 1, collectiveIncomeFen: 8_000_000, investedFen: 30_000_000, cadres: 1, gradeExcellent: 1 }),
       expect.objectContaining({ division: '120225100', evaluated: 1, advanced: 1, investedFen: 30_000_000 }),
     ]);
     // A township reads its own row only.
     const own = await call(app, 'GET', `/pairing/terms/${w.termId}/outcomes`, { token: townshipA });
     expect(own.body.rows.map((r: { division: string }) => r.division)).toEqual(['120225100']);
     const csv = await call(app, 'GET', `/pairing/terms/${w.termId}/outcomes?format=csv`, { token: w.admin });
-    expect(csv.body).toContain('区划代码,层级,已考核结对数,跨入先进行列村数,一村一业村数,一村一社村数,村集体收入（元）,投入资金（元）,驻村干部人数');
-    expect(csv.body).toContain('120225,区县,1,1,1,1,80000.00,300000.00,1,1,0,0,0');
+    expect(csv.body).toContain('区划代码,层级,已考核结对数,已考核村数,跨入先进行列村数,一村一业村数,一村一社村数,村集体收入（元）,投入资金（元）,驻村干部人数');
+    expect(csv.body).toContain('120225,区县,1,1,1,1,1,80000.00,300000.00,1,1,0,0,0');
     const xlsx = await call(app, 'GET', `/pairing/terms/${w.termId}/outcomes?format=xlsx`, { token: w.admin });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
 
     const messages = await listOutbox('role:township@120225100', { limit: 10 });
     expect(messages.items.map((m) => m.topic)).toContain('pairing.evaluation');
+  });
+
+  it('the second pairing of the same village: the pairing, its funds and cadres count again, the village, its outcomes and its income do not', async () => {
+    const unitB = await tokenFor('unit', county, { sub: 'unit-b-user', unitId: w.unitB });
+    const started = await call(app, 'POST', `/pairing/pairings/${w.second}/evaluation`, { token: w.admin });
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    await openEvaluationDecision(id, 'self-assessment');
+    expect((await call(app, 'POST', `/pairing/evaluations/${id}/self-assessment`, { token: unitB, body: { text: '协助发展合作社。', outcomes: claimed } })).status).toBe(200);
+    expect((await call(app, 'POST', `/decisions/${await openEvaluationDecision(id, 'township-opinion')}`, { token: townshipA, body: { decision: 'agree' } })).status).toBe(200);
+    await openEvaluationDecision(id, 'county-evaluation');
+    const evaluated = await call(app, 'POST', `/pairing/evaluations/${id}/county-evaluation`, { token: w.admin, body: { score: 59, outcomes: claimed } });
+    expect(evaluated.body.county).toMatchObject({ grade: '不合格', investedFen: 0, cadres: 0 });
+    const stats = await call(app, 'GET', `/pairing/terms/${w.termId}/outcomes`, { token: w.admin });
+    expect(stats.body.rows[0]).toMatchObject({ division: county, evaluated: 2, villages: 1, advanced: 1, oneVillageOneIndustry: 1, oneVillageOneCooperative: 1, collectiveIncomeFen: 8_000_000, investedFen: 30_000_000, cadres: 1, gradeExcellent: 1, gradeFail: 1 });
+    expect((await endedExecution(executionArn(id), { timeoutMs: 20_000 })).status).toBe('SUCCEEDED');
   });
 });

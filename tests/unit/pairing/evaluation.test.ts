@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultGradeCutoffs, gradeCutoffsSchema, gradeFor, grades, nextEvaluationStatus, outcomeIncrement } from '../../../functions/programs/pairing/domain/evaluation.ts';
+import { countOnce, defaultGradeCutoffs, gradeCutoffsSchema, gradeFor, grades, nextEvaluationStatus, outcomeIncrement } from '../../../functions/programs/pairing/domain/evaluation.ts';
 
 describe('evaluation grades', () => {
   it('grades at and around the default cut-offs (a score at the cut-off earns the grade)', () => {
@@ -51,6 +51,31 @@ describe('evaluation states', () => {
       investments: [{ amountFen: 100 }, { amountFen: 250 }],
       cadres: [{}, {}],
     });
-    expect(increment).toEqual({ evaluated: 1, advanced: 1, oneVillageOneIndustry: 0, oneVillageOneCooperative: 1, collectiveIncomeFen: 5, investedFen: 350, cadres: 2, grade: '良好' });
+    expect(increment).toEqual({ evaluated: 1, villages: 1, advanced: 1, oneVillageOneIndustry: 0, oneVillageOneCooperative: 1, collectiveIncomeFen: 5, investedFen: 350, cadres: 2, grade: '良好' });
+  });
+
+  it('counts a village, each of its outcomes and its income once per term, whatever the number of its pairings', () => {
+    const flags = fc.record({ advanced: fc.boolean(), oneVillageOneIndustry: fc.boolean(), oneVillageOneCooperative: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(flags, fc.integer({ min: 0, max: 1_000_000 })), { minLength: 1, maxLength: 6 }), (evaluations) => {
+        let counted: ReturnType<typeof countOnce>['counted'] | undefined;
+        const total = { evaluated: 0, villages: 0, advanced: 0, oneVillageOneIndustry: 0, oneVillageOneCooperative: 0, collectiveIncomeFen: 0, investedFen: 0 };
+        for (const [e, income] of evaluations) {
+          const once = countOnce(outcomeIncrement({ ...e, collectiveIncomeFen: income }, '合格', { investments: [{ amountFen: 10 }], cadres: [] }), counted);
+          counted = once.counted;
+          for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += once.increment[key];
+        }
+        expect(total).toEqual({
+          evaluated: evaluations.length,
+          villages: 1,
+          advanced: evaluations.some(([e]) => e.advanced) ? 1 : 0,
+          oneVillageOneIndustry: evaluations.some(([e]) => e.oneVillageOneIndustry) ? 1 : 0,
+          oneVillageOneCooperative: evaluations.some(([e]) => e.oneVillageOneCooperative) ? 1 : 0,
+          // The latest figure, not a sum over the village's pairings.
+          collectiveIncomeFen: evaluations.at(-1)![1],
+          investedFen: 10 * evaluations.length,
+        });
+      }),
+    );
   });
 });

@@ -82,9 +82,14 @@ export function nextEvaluationStatus(status: EvaluationStatus, event: Evaluation
   return transitions[status][event];
 }
 
-/** What one county evaluation adds to the term's outcome counters (of its county and its township). */
+/**
+ * What one county evaluation adds to the term's outcome counters (of its county and its township).
+ * Pairings, funds and cadres count per pairing; villages and their outcomes count once per village
+ * and term (a village paired with two units is one village advanced): see {@link countOnce}.
+ */
 export interface OutcomeIncrement {
   readonly evaluated: number;
+  readonly villages: number;
   readonly advanced: number;
   readonly oneVillageOneIndustry: number;
   readonly oneVillageOneCooperative: number;
@@ -97,6 +102,7 @@ export interface OutcomeIncrement {
 export function outcomeIncrement(outcomes: Outcomes, grade: Grade, pairing: { investments: readonly { amountFen: number }[]; cadres: readonly unknown[] }): OutcomeIncrement {
   return {
     evaluated: 1,
+    villages: 1,
     advanced: outcomes.advanced ? 1 : 0,
     oneVillageOneIndustry: outcomes.oneVillageOneIndustry ? 1 : 0,
     oneVillageOneCooperative: outcomes.oneVillageOneCooperative ? 1 : 0,
@@ -105,4 +111,29 @@ export function outcomeIncrement(outcomes: Outcomes, grade: Grade, pairing: { in
     cadres: pairing.cadres.length,
     grade,
   };
+}
+
+export const villageOutcomeFlags = ['advanced', 'oneVillageOneIndustry', 'oneVillageOneCooperative'] as const;
+export type VillageOutcomeFlag = (typeof villageOutcomeFlags)[number];
+
+/** What a village has counted in a term already: its outcomes, and the collective income counted for it. */
+export interface VillageCounted {
+  readonly flags: ReadonlySet<VillageOutcomeFlag>;
+  readonly collectiveIncomeFen: number;
+}
+
+/**
+ * The increment with the village counted once per term: `counted` is what earlier evaluations of
+ * the same village in the term counted (undefined: none yet). An outcome counts once; the
+ * village's collective income is the latest evaluation's figure (the difference is added), not a
+ * sum over its pairings. Returns the increment to add and what the village has counted afterwards.
+ */
+export function countOnce(increment: OutcomeIncrement, counted: VillageCounted | undefined): { increment: OutcomeIncrement; counted: VillageCounted } {
+  const flags = new Set(counted?.flags ?? []);
+  const adjusted = { ...increment, villages: counted === undefined ? 1 : 0, collectiveIncomeFen: increment.collectiveIncomeFen - (counted?.collectiveIncomeFen ?? 0) };
+  for (const flag of villageOutcomeFlags) {
+    if (increment[flag] === 1 && !flags.has(flag)) flags.add(flag);
+    else adjusted[flag] = 0;
+  }
+  return { increment: adjusted, counted: { flags, collectiveIncomeFen: increment.collectiveIncomeFen } };
 }

@@ -41,6 +41,7 @@ const statsColumns: readonly { header: string; cell: (row: OutcomeStats) => Xlsx
   { header: '区划代码', cell: (r) => ({ text: r.division }) },
   { header: '层级', cell: (r) => ({ text: r.division.length === 6 ? '区县' : '乡镇' }) },
   { header: '已考核结对数', cell: (r) => ({ integer: r.evaluated }) },
+  { header: '已考核村数', cell: (r) => ({ integer: r.villages }) },
   { header: '跨入先进行列村数', cell: (r) => ({ integer: r.advanced }) },
   { header: '一村一业村数', cell: (r) => ({ integer: r.oneVillageOneIndustry }) },
   { header: '一村一社村数', cell: (r) => ({ integer: r.oneVillageOneCooperative }) },
