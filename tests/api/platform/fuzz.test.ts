@@ -42,7 +42,7 @@ const fuzzedElsewhere: readonly string[] = [
   // --- pairing evaluation, ranking and rectification (peval) ---
   'POST /pairing/evaluations/{id}/self-assessment', 'POST /pairing/evaluations/{id}/county-evaluation', 'POST /pairing/ranking-policies', // tests/api/pairing/evaluation-ranking.test.ts
   'POST /pairing/rankings', 'POST /pairing/rankings/csv', 'PUT /pairing/cases/{id}/plan', 'POST /pairing/cases/{id}/rechecks', 'POST /pairing/cases/{id}/close', // tests/api/pairing/evaluation-ranking.test.ts
-  'POST /pairing/pairings/{id}/evaluation', // takes no body (nothing to fuzz): every answer it gives is in tests/integration/pairing/evaluation.test.ts and tests/api/pairing/evaluation-ranking.test.ts
+  'POST /pairing/pairings/{id}/evaluation', 'POST /pairing/terms/{id}/evaluations', // take no body (nothing to fuzz): every answer they give is in tests/integration/pairing/evaluation.test.ts and tests/api/pairing/evaluation-ranking.test.ts
   // --- end pairing evaluation ---
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts

@@ -131,4 +131,15 @@ describe('pairing evaluation workflow', () => {
     expect(stats.body.rows[0]).toMatchObject({ division: county, evaluated: 2, villages: 1, advanced: 1, oneVillageOneIndustry: 1, oneVillageOneCooperative: 1, collectiveIncomeFen: 8_000_000, investedFen: 30_000_000, cadres: 1, gradeExcellent: 1, gradeFail: 1 });
     expect((await endedExecution(executionArn(id), { timeoutMs: 20_000 })).status).toBe('SUCCEEDED');
   });
+
+  it('starts every pairing’s evaluation of a term in a jurisdiction, a page at a time, safe to repeat', async () => {
+    const first = await call(app, 'POST', `/pairing/terms/${w.termId}/evaluations?division=${county}`, { token: w.admin });
+    expect(first.status).toBe(200);
+    // Four pairings: the two of 东关村 were started above, 西关村's and 南关村's now.
+    expect(first.body).toEqual({ started: 2, existing: 2 });
+    expect((await call(app, 'POST', `/pairing/terms/${w.termId}/evaluations?division=${county}`, { token: w.admin })).body).toEqual({ started: 0, existing: 4 });
+    expect((await call(app, 'POST', `/pairing/terms/${w.termId}/evaluations?division=120225101`, { token: townshipA })).status).toBe(403);
+    const listed = await call(app, 'GET', `/pairing/evaluations?termId=${w.termId}&status=awaiting-self-assessment`, { token: w.admin });
+    expect(listed.body.items.map((e: { village: string }) => e.village)).toEqual([villages[1].code, villages[2].code]);
+  });
 });

@@ -13,7 +13,7 @@ import { pairingIdSchema, termIdSchema } from '../domain/pairing.ts';
 import { evaluateByCounty, startEvaluation, submitSelfAssessment } from '../evaluation-use-cases.ts';
 import { evaluationIdSchema, evaluationRecordSchema, listCountyEvaluations, listUnitEvaluations, requireEvaluation, type EvaluationRecord } from '../store/evaluation.ts';
 import { countyOutcomeStats, gradeColumns, outcomeStatsSchema, type OutcomeStats } from '../store/outcome-stats.ts';
-import { requirePairing } from '../store/pairing.ts';
+import { listCountyPairings, requirePairing } from '../store/pairing.ts';
 import { requireTerm } from '../store/term.ts';
 
 export const selfAssessmentBodySchema = documented(selfAssessmentSchema, {
@@ -51,7 +51,43 @@ const statsColumns: readonly { header: string; cell: (row: OutcomeStats) => Xlsx
   ...gradeColumns.map(({ grade, attribute }) => ({ header: `${grade}（个）`, cell: (r: OutcomeStats) => ({ integer: Number(r[attribute]) }) })),
 ];
 
+/** Pairings started per request of the bulk start: a page, so one request stays short. */
+const bulkPage = 200;
+
 export const pairingEvaluationRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('pairing-evaluation:start')] as const,
+      path: '/terms/{id}/evaluations',
+      operationId: 'startPairingTermEvaluations',
+      tags: ['pairing'],
+      summary: `Start the evaluation of every pairing of a term in a county or township (admin), ${bulkPage} pairings a request: pass nextCursor back as cursor until it is absent; safe to repeat`,
+      request: {
+        params: termParams,
+        query: z.object({
+          division: documented(divisionCodeSchema, { description: 'A county (6 digits) or township inside it. Default: your division' }).optional(),
+          cursor: z.string().max(2000).optional(),
+        }),
+      },
+      responses: {
+        200: { description: 'This page started', content: json(z.object({ started: z.number().int(), existing: z.number().int(), nextCursor: z.string().optional() }).openapi('PairingEvaluationsStarted')) },
+        ...writeErrorResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { division, cursor } = c.req.valid('query');
+      const scope = division ?? principalOf(c).division;
+      const actor = requireAllowed(c, 'pairing-evaluation:start', { division: scope });
+      if (scope.length < 6) throw new ValidationError([{ field: 'division', message: 'name a county (6 digits) or a township inside one', in: 'query' }]);
+      await requireTerm(id);
+      const page = await listCountyPairings(scope.slice(0, 6), { termId: id, villagePrefix: scope.length > 6 ? scope : undefined }, { limit: bulkPage, cursor });
+      let started = 0;
+      for (const pairing of page.items) if ((await startEvaluation(pairing, actor)).created) started += 1;
+      return c.json({ started, existing: page.items.length - started, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+    },
+  )
   .openapi(
     createRoute({
       method: 'post',
