@@ -60,6 +60,14 @@ export const actions = [
   'payment:read',
   'payment:manage',
   'notification:read',
+  // -- pairing reports (结对帮扶 periodic reports): begin --
+  'pairing-report:read',
+  'pairing-report:file',
+  'pairing-report:review',
+  'pairing-report:accept',
+  'pairing-period:manage',
+  'pairing-view:read',
+  // -- pairing reports: end --
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -157,6 +165,19 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   // role is addressed to a division the reader's division lies in (the county's finance bureau),
   // and the routes check the addressing itself (functions/platform/notifications/recipients.ts).
   'notification:read': { admin: 'jurisdictionOrCovering', finance: 'jurisdictionOrCovering', township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering', unit: 'jurisdictionOrCovering', auditor: 'jurisdictionOrCovering' },
+  // -- pairing reports: begin --
+  // Periodic reports of pairings, authorized like the pairing (its village and its unit): the
+  // pairing's own unit files them; the township reviews those of its villages (approve or return);
+  // the county accepts (admin, the Organisation Department that runs the program); finance reads
+  // them (the funds invested), auditors read everything. Admins open and close periods. The views
+  // (counters) are read by the same readers, a unit its own unit's rows only.
+  'pairing-report:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  'pairing-report:file': { unit: 'ownUnit' },
+  'pairing-report:review': { township: 'jurisdiction' },
+  'pairing-report:accept': adminOnly,
+  'pairing-period:manage': adminOnly,
+  'pairing-view:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  // -- pairing reports: end --
 };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

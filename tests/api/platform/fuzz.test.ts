@@ -45,6 +45,11 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /payments/payees/{payeeId}/account-changes/{changeId}/approve', 'POST /payments/batches/{id}/export', 'POST /payments/payouts/{payoutId}/reissue',
   'POST /workflows/executions/{id}/redrive', // takes no body (nothing to fuzz): every answer it gives is in tests/api/platform/workflows-redrive.test.ts
   'POST /notifications/{id}/read', 'POST /notifications/read-all', // take no body (nothing to fuzz): every answer they give is in tests/api/platform/notifications.test.ts
+  // -- pairing reports: begin --
+  'PUT /pairing/reports/{id}', 'POST /pairing/reports/{id}/review', 'POST /pairing/terms/{termId}/periods/{periodId}/acceptance', // tests/api/pairing/reports.test.ts
+  // Take no body (nothing to fuzz); every answer they give is in tests/api/pairing/reports.test.ts:
+  'POST /pairing/terms/{termId}/periods/{periodId}/open', 'POST /pairing/terms/{termId}/periods/{periodId}/close',
+  // -- pairing reports: end --
 ];
 
 beforeAll(async () => {

@@ -49,10 +49,27 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'payment:read': ['admin', 'finance', 'auditor'],
   'payment:manage': ['finance'],
   'notification:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
+  // -- pairing reports: begin --
+  'pairing-report:read': ['admin', 'finance', 'township', 'auditor'],
+  'pairing-report:file': [],
+  'pairing-report:review': ['township'],
+  'pairing-report:accept': ['admin'],
+  'pairing-period:manage': ['admin'],
+  'pairing-view:read': ['admin', 'finance', 'township', 'auditor'],
+  // -- pairing reports: end --
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
-const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = { 'unit:read': ['unit'], 'pairing:read': ['unit'], 'pairing-progress:write': ['unit'] };
+const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = {
+  'unit:read': ['unit'],
+  'pairing:read': ['unit'],
+  'pairing-progress:write': ['unit'],
+  // -- pairing reports: begin --
+  'pairing-report:read': ['unit'],
+  'pairing-report:file': ['unit'],
+  'pairing-view:read': ['unit'],
+  // -- pairing reports: end --
+};
 
 const principal = (role: Role): Principal => ({ sub: `${role}-1`, roles: [role], division: '120225', unitId: 'U1' });
 
