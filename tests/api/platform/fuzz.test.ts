@@ -48,7 +48,7 @@ const fuzzedElsewhere: readonly string[] = [
   // -- pairing reports: begin --
   'PUT /pairing/reports/{id}', 'POST /pairing/reports/{id}/review', 'POST /pairing/terms/{termId}/periods/{periodId}/acceptance', // tests/api/pairing/reports.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/api/pairing/reports.test.ts:
-  'POST /pairing/terms/{termId}/periods/{periodId}/open', 'POST /pairing/terms/{termId}/periods/{periodId}/close',
+  'POST /pairing/terms/{termId}/periods/{periodId}/open', 'POST /pairing/terms/{termId}/periods/{periodId}/close', 'POST /pairing/terms/{termId}/periods/{periodId}/workflow',
   // -- pairing reports: end --
 ];
 
