@@ -89,20 +89,29 @@ export function reportingTasks<O extends Obligation>(program: ReportingProgram<O
     tableAccess: 'readWrite',
     async run({ subjectId, kind, date, at }) {
       const subject = await program.subject(subjectId);
-      if (!subject || subject.closed) return { reminded: 0, sentBefore: 0 };
+      if (!subject || subject.closed) return { closed: true, reminded: 0, sentBefore: 0, filed: 0 };
       const all: O[] = [];
       for await (const o of program.obligations(subjectId)) all.push(o);
+      const messages = whoToRemind(all).map((o) => {
+        const m = program.message(kind, o, subject, { date });
+        return outboxItems({ recipient: o.recipient, topic: `${program.name}.report-${kind}`, key: `${o.id}#${date}`, division: o.division, subject: m.subject, text: m.text, ...(m.link ? { link: m.link } : {}), body: { obligationId: o.id, kind, date, due: subject.due } }, workflowActor, new Date(at));
+      });
       let reminded = 0;
       let sentBefore = 0;
-      for (const o of whoToRemind(all)) {
-        const m = program.message(kind, o, subject, { date });
-        const written = await writeOnce(
-          outboxItems({ recipient: o.recipient, topic: `${program.name}.report-${kind}`, key: `${o.id}#${date}`, division: o.division, subject: m.subject, text: m.text, ...(m.link ? { link: m.link } : {}), body: { obligationId: o.id, kind, date, due: subject.due } }, workflowActor, new Date(at)),
-        );
-        if (written) reminded++;
-        else sentBefore++;
+      // 25 messages (50 items) per transaction; a chunk that a run before this one wrote in part
+      // (its conditions fail) is written message by message, each once.
+      for (let i = 0; i < messages.length; i += 25) {
+        const chunk = messages.slice(i, i + 25);
+        if (await writeOnce(chunk.flat())) {
+          reminded += chunk.length;
+          continue;
+        }
+        for (const items of chunk) {
+          if (await writeOnce(items)) reminded++;
+          else sentBefore++;
+        }
       }
-      return { reminded, sentBefore, filed: all.length - whoToRemind(all).length };
+      return { closed: false, reminded, sentBefore, filed: all.length - whoToRemind(all).length };
     },
   });
   const sweep = defineTask({
@@ -112,7 +121,7 @@ export function reportingTasks<O extends Obligation>(program: ReportingProgram<O
     tableAccess: 'readWrite',
     async run({ subjectId, date, at }) {
       const subject = await program.subject(subjectId);
-      if (!subject) return { overdue: 0 };
+      if (!subject || subject.closed) return { closed: true, overdue: 0 };
       const { overdue } = await program.markOverdue(subjectId, new Date(at));
       if (overdue > 0) {
         const m = program.overdueSummary(subjectId, subject, overdue);
@@ -120,7 +129,7 @@ export function reportingTasks<O extends Obligation>(program: ReportingProgram<O
           outboxItems({ recipient: `role:admin@${subject.division.slice(0, 6)}`, topic: `${program.name}.report-overdue-summary`, key: `${subjectId}#${date}`, division: subject.division, subject: m.subject, text: m.text, ...(m.link ? { link: m.link } : {}), body: { subjectId, overdue, due: subject.due } }, workflowActor, new Date(at)),
         );
       }
-      return { overdue };
+      return { closed: false, overdue };
     },
   });
   return { next, remind, sweep } satisfies Record<string, TaskDefinition>;
