@@ -16,8 +16,11 @@ export const reminderPolicySchema = z.strictObject({
   overdueEveryNDays: z.number().int().min(1).max(366),
   /** Stop reminding this many days after the due date (the admin closes the period long before). */
   overdueForDays: z.number().int().min(0).max(3_660).default(366),
-  /** Hour of the day (Beijing) at which reminders go out. */
-  hourBeijing: z.number().int().min(0).max(23).default(9),
+  /**
+   * Hour of the day (Beijing) at which reminders go out: 1–23, as 00:00 after the due date is the
+   * sweep's, and two events at one instant would make "the first event after" skip one.
+   */
+  hourBeijing: z.number().int().min(1).max(23).default(9),
 });
 export type ReminderPolicy = z.infer<typeof reminderPolicySchema>;
 
