@@ -69,13 +69,20 @@ export default async function (): Promise<void> {
   const sfnClient = new SFNClient({ endpoint: host.sfnEndpoint, region: host.region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   let events = 0;
   let transitions = 0;
+  const stamps = new Map<string, number>();
   for (let token: string | undefined, first = true; first || token; first = false) {
     const h = await sfnClient.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken: token }));
     events += h.events?.length ?? 0;
     transitions += h.events?.filter((e) => e.type?.endsWith('StateEntered')).length ?? 0;
+    for (const e of h.events ?? []) {
+      const name = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
+      if (name && e.timestamp && !stamps.has(`${e.type}:${name}`)) stamps.set(`${e.type}:${name}`, e.timestamp.getTime());
+    }
     token = h.nextToken;
   }
   sfnClient.destroy();
+  const phase = (name: string, kind: string) => (((stamps.get(`${kind}StateExited:${name}`) ?? NaN) - (stamps.get(`${kind}StateEntered:${name}`) ?? NaN)) / 1000).toFixed(1);
+  console.log(`  phases: Prepare ${phase('Prepare', 'Task')} s, OpenPages ${phase('OpenPages', 'Map')} s`);
   console.log(`open ${periodId} for ${size} pairings: ${(openMs / 1000).toFixed(1)} s, ${Math.round(size / (openMs / 1000))} pairings/s, ${transitions} state transitions (${(transitions / size).toFixed(4)} per pairing), ${events} history events`);
 
   // 2. Filing over HTTP, end to end (the unit's own token per report).

@@ -85,7 +85,7 @@ function auditOf(r: ReportRecord, action: string, actor: Actor, at: Date, before
   return auditPut({ entityType: 'pairingReport', entityId: r.id, division: r.village, action, actor, ...(before ? { before: fields(before) } : {}), after: fields(r), at });
 }
 
-/** Transactions hold at most 100 items: 20 reports, their 20 audit records and at most 42 counters. */
+/** Transactions hold at most 100 items: 20 reports, their 20 audit records (one when opening) and at most 42 counters. */
 const reportsPerTransaction = 20;
 const conflictRetries = 8;
 
@@ -117,9 +117,14 @@ export async function openReports(records: readonly ReportRecord[], actor: Actor
       const deltas = new CounterDeltas();
       const items: TransactItem[] = [];
       for (const r of chunk) {
-        items.push(named(`report:${r.id}`, putItem(reports.item(r), ifAbsent)), auditOf(r, 'pairingReport.open', actor, now));
+        items.push(named(`report:${r.id}`, putItem(reports.item(r), ifAbsent)));
         deltas.add(countersOfReport(r), contribution(counted(r)));
       }
+      // One audit record per transaction names the reports it made: opening is one act of the period.
+      const first = chunk[0]!;
+      items.push(
+        auditPut({ entityType: 'pairingPeriod', entityId: `${first.termId}#${first.periodId}`, division: first.village.slice(0, 6), action: 'pairingReport.open', actor, after: { reports: chunk.map((r) => r.id), due: first.due }, at: now }),
+      );
       try {
         await withConflictRetry(() => writeTransaction([...items, ...deltas.items()]));
         created += chunk.length;
