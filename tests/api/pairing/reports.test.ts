@@ -103,6 +103,16 @@ describe('filing, review, acceptance', () => {
     expect(township.body.items.map((r: { village: string }) => r.village)).toEqual([villages.a.code, villages.a.code]);
   });
 
+  it('answers a role that may never act 403 before it looks the report up (existing or not)', async () => {
+    const missing = 'pp-00000000-0000-4000-8000-000000000000~2025-01';
+    for (const id of [rid(pairing.a), missing]) {
+      expect((await call(app, 'PUT', `/pairing/reports/${id}`, { token: townshipYY, body: values })).status).toBe(403);
+      expect((await call(app, 'POST', `/pairing/reports/${id}/review`, { token: unitTokenA, body: { decision: 'approve' } })).status).toBe(403);
+      expect((await call(app, 'GET', `/pairing/reports/${id}`, { token: await tokenFor('village', villages.a.code) })).status).toBe(403);
+    }
+    expect((await call(app, 'POST', `/pairing/terms/pt-00000000-0000-4000-8000-000000000000/periods/${open}/acceptance`, { token: townshipYY, body: { division: '120225100' } })).status).toBe(403);
+  });
+
   it('refuses bad values naming the field, and writes nothing', async () => {
     const before = await tableSnapshot();
     const put = (body: unknown) => call(app, 'PUT', `/pairing/reports/${rid(pairing.a)}`, { token: unitTokenA, body });
