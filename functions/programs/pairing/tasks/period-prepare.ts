@@ -11,7 +11,7 @@ import { periodSubjectId } from '../reporting.ts';
 export const periodPrepareInputSchema = z.object({ termId: termIdSchema, periodId: periodIdSchema, openedAt: z.iso.datetime() });
 
 /** Pairings per page of the Map state. */
-export const pairingsPerPage = 100;
+export const pairingsPerPage = 250;
 
 /**
  * Record the period as open and snapshot the term's pairings into pages. Run again (a retry, a
