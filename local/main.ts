@@ -228,10 +228,9 @@ async function main(): Promise<void> {
   const seeded = await seedDemoData();
   const { demoWorkDone, prepareDemoWork } = await import('./demo-work.ts');
   const workToPrepare = !(await demoWorkDone());
-  // --- pairing evaluation and ranking demo (peval) ---
+  // pairing: evaluation and ranking demo
   const { demoPairingEvaluationDone, prepareDemoPairingEvaluation } = await import('./demo-pairing-evaluation.ts');
   const pairingEvaluationToPrepare = !(await demoPairingEvaluationDone());
-  // --- end pairing evaluation demo ---
 
   const { serve } = await import('@hono/node-server');
   const { buildApp } = await import('../functions/api/app.ts');
@@ -331,7 +330,7 @@ async function main(): Promise<void> {
       },
     );
   }
-  // --- pairing evaluation and ranking demo (peval) ---
+  // pairing: evaluation and ranking demo
   if (pairingEvaluationToPrepare) {
     const began = performance.now();
     void prepareDemoPairingEvaluation(app.fetch, config().JWT_SECRET!).then(
@@ -344,7 +343,6 @@ async function main(): Promise<void> {
       },
     );
   }
-  // --- end pairing evaluation demo ---
 }
 
 main().catch(async (err: unknown) => {

@@ -54,7 +54,7 @@ export const actions = [
   'pairing:read',
   'pairing:update',
   'pairing-progress:write',
-  // --- pairing evaluation, ranking and rectification (peval) ---
+  // pairing: evaluation, ranking and rectification
   'pairing-evaluation:start',
   'pairing-evaluation:read',
   'pairing-evaluation:self-assess',
@@ -67,13 +67,19 @@ export const actions = [
   'pairing-case:read',
   'pairing-case:update',
   'pairing-case:close',
-  // --- end pairing evaluation ---
   'payee:read',
   'payee:propose',
   'payee:approve',
   'payment:read',
   'payment:manage',
   'notification:read',
+  // -- pairing reports (结对帮扶 periodic reports): begin --
+  'pairing-report:read',
+  'pairing-report:file',
+  'pairing-report:review',
+  'pairing-report:accept',
+  'pairing-period:manage',
+  'pairing-view:read',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -159,7 +165,7 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'pairing:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
   'pairing:update': adminOnly,
   'pairing-progress:write': { admin: 'jurisdiction', unit: 'ownUnit' },
-  // --- pairing evaluation, ranking and rectification (peval) ---
+  // pairing: evaluation, ranking and rectification
   // The end-of-term evaluation: admins (the county) start and evaluate, the pairing's own unit
   // assesses itself, townships give their opinion through /decisions (decision:answer). The outcome
   // statistics include the funds invested, so finance reads them. Rankings and rectification cases
@@ -177,7 +183,6 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'pairing-case:read': { admin: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
   'pairing-case:update': { admin: 'jurisdiction', township: 'jurisdiction' },
   'pairing-case:close': adminOnly,
-  // --- end pairing evaluation ---
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.
@@ -190,6 +195,18 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   // role is addressed to a division the reader's division lies in (the county's finance bureau),
   // and the routes check the addressing itself (functions/platform/notifications/recipients.ts).
   'notification:read': { admin: 'jurisdictionOrCovering', finance: 'jurisdictionOrCovering', township: 'jurisdictionOrCovering', village: 'jurisdictionOrCovering', unit: 'jurisdictionOrCovering', auditor: 'jurisdictionOrCovering' },
+  // pairing: periodic reports
+  // Periodic reports of pairings, authorized like the pairing (its village and its unit): the
+  // pairing's own unit files them; the township reviews those of its villages (approve or return);
+  // the county accepts (admin, the Organisation Department that runs the program); finance reads
+  // them (the funds invested), auditors read everything. Admins open and close periods. The views
+  // (counters) are read by the same readers, a unit its own unit's rows only.
+  'pairing-report:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  'pairing-report:file': { unit: 'ownUnit' },
+  'pairing-report:review': { township: 'jurisdiction' },
+  'pairing-report:accept': adminOnly,
+  'pairing-period:manage': adminOnly,
+  'pairing-view:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
 };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

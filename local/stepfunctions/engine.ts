@@ -4,6 +4,7 @@ import { StateMachine, ExecutionError } from 'aws-local-stepfunctions';
 import { prepareDefinition, simplePath, type JsonObject, type JsonValue, type PreparedDefinition, type TaskStateInfo, type WaitStateInfo } from './definition.ts';
 import { Journal, mintToken, parseToken, type FinishedExecutionRecord, type HistoryEventRecord, type JournalRecord } from './journal.ts';
 import { setLongTimeout, type LongTimer } from './timers.ts';
+import type { WaitClock } from './clock.ts';
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -169,6 +170,8 @@ export interface EngineOptions {
   readonly handlers: ReadonlyMap<string, TaskHandler>;
   readonly dataDir?: string;
   readonly waitScale: number;
+  /** What Wait states wait by (default: the wall clock, scaled by waitScale). */
+  readonly clock?: WaitClock;
 }
 
 /**
@@ -832,28 +835,36 @@ export class Engine {
   private async runWait(ex: Execution, run: Run, info: WaitStateInfo, input: JsonValue): Promise<JsonValue> {
     const key = this.stepKey(run, info.name, input);
     if (ex.memo.has(key)) return input;
+    const clock = this.o.clock;
     let until = ex.waits.get(key);
     if (until === undefined) {
-      const now = Date.now();
+      const now = clock ? clock.now() : Date.now();
       let ms = 0;
       const seconds = info.seconds ?? (info.secondsPath ? simplePath(info.secondsPath, input) : undefined);
       const stamp = info.timestamp ?? (info.timestampPath ? simplePath(info.timestampPath, input) : undefined);
       if (typeof seconds === 'number') ms = seconds * 1000;
       else if (typeof stamp === 'string') ms = Date.parse(stamp) - now;
       else throw new TaskError('States.Runtime', `Wait state ${info.name}: no duration in its input`);
-      until = now + Math.max(0, ms) * this.o.waitScale;
+      until = now + Math.max(0, ms) * (clock ? 1 : this.o.waitScale);
       this.write({ t: 'wait', x: ex.id, k: key, until });
       ex.waits.set(key, until);
     }
-    const left = until - Date.now();
+    const left = until - (clock ? clock.now() : Date.now());
     if (left > 0) {
+      const end = until;
       await new Promise<void>((resolve, reject) => {
-        const t = setLongTimeout(() => {
+        const done = (): void => {
           run.cancels.delete(cancel);
           resolve();
-        }, left);
+        };
+        let stop: () => void;
+        if (clock) stop = clock.at(end, done);
+        else {
+          const t = setLongTimeout(done, left);
+          stop = () => t.clear();
+        }
         const cancel = (e: Error): void => {
-          t.clear();
+          stop();
           reject(e);
         };
         run.cancels.add(cancel);

@@ -1,4 +1,5 @@
 import '../polyfills.ts';
+import type { WaitClock } from './clock.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,8 @@ export interface StepFunctionsLocalOptions {
   readonly dataDir?: string;
   /** multiply Wait-state durations (and retry intervals); default 1 */
   readonly waitScale?: number;
+  /** What Wait states wait by (default: the wall clock); tests pass a ManualClock (clock.ts). */
+  readonly clock?: WaitClock;
 }
 
 export interface RunningStepFunctionsLocal {
@@ -291,7 +294,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number, done
 export async function startStepFunctionsLocal(o: StepFunctionsLocalOptions): Promise<RunningStepFunctionsLocal> {
   const engine = new Engine({
     region: o.region, accountId: o.accountId ?? '000000000000', stateMachineArnPrefix: o.stateMachineArnPrefix,
-    stateMachines: o.stateMachines, handlers: o.handlers, dataDir: o.dataDir, waitScale: o.waitScale ?? 1,
+    stateMachines: o.stateMachines, handlers: o.handlers, dataDir: o.dataDir, waitScale: o.waitScale ?? 1, ...(o.clock ? { clock: o.clock } : {}),
   });
   const ops = operations(engine);
   const fail = (res: ServerResponse, e: unknown): void => {

@@ -6,6 +6,7 @@ import { startStepFunctionsLocal } from '../../local/stepfunctions/index.ts';
 import { loadRegisteredWorkflows } from '../../local/stepfunctions/registry.ts';
 import { localFunctionArn, type WorkflowRegistry } from '../../workflows/registry.ts';
 import type { TaskHandler } from '../../local/stepfunctions/index.ts';
+import type { WaitClock } from '../../local/stepfunctions/clock.ts';
 import { waitUntil } from './wait.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface LocalStepFunctionsOptions {
   readonly registry?: WorkflowRegistry;
   /** Task handlers to use instead of the real ones, by task id (routing tests). */
   readonly stubs?: Readonly<Record<string, TaskHandler>>;
+  /** What Wait states wait by: a ManualClock the test moves (local/stepfunctions/clock.ts). */
+  readonly clock?: WaitClock;
 }
 
 export function useLocalStepFunctions(options: LocalStepFunctionsOptions = {}): void {
@@ -39,6 +42,7 @@ export function useLocalStepFunctions(options: LocalStepFunctionsOptions = {}): 
       stateMachines,
       handlers,
       ...(options.waitScale === undefined ? {} : { waitScale: options.waitScale }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     stop = running.stop;
     process.env.SFN_ENDPOINT = running.endpoint;

@@ -922,6 +922,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pairing/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period’s reports in a jurisdiction (default: yours), or one unit’s; a unit user sees only its own unit’s */
+        get: operations["listPairingReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a report (its unit, or anyone whose jurisdiction holds its village) */
+        get: operations["getPairingReport"];
+        /** File the report, or file it again after a return (the pairing’s own unit; the period must be open; an approved report is locked: 409) */
+        put: operations["filePairingReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/reports/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (locks it) or return a submitted report with a reason (the township of its village) */
+        post: operations["reviewPairingReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/reports/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every submission of a report, oldest first (a resubmission replaces the current one; the earlier ones are kept) */
+        get: operations["listPairingReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pairing/terms": {
         parameters: {
             query?: never;
@@ -983,6 +1052,125 @@ export interface paths {
         };
         /** The term’s outcome statistics by county and township (villages advanced, 一村一业, 一村一社, funds invested, cadres stationed, grades), from counters; CSV or XLSX with Chinese headers */
         get: operations["getPairingTermOutcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The term’s opened periods with their due dates and whether they are open or closed */
+        get: operations["listPairingPeriods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/periods/{periodId}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept every township-approved report of the period at once (county admin); reports not approved are listed as exceptions and block nothing */
+        post: operations["acceptPairingReports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/periods/{periodId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a reporting period (admin): no more filing, no more reminders */
+        post: operations["closePairingPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/periods/{periodId}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a reporting period of the term (admin): one expected report per pairing, each once however often it is called */
+        post: operations["openPairingPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/periods/{periodId}/workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again every 7 days until filed or closed. Started once per term and period; a repeat finds the same execution */
+        post: operations["startPairingPeriodWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Completeness and timeliness (expected, filed, on time, late, missing), funds pledged vs invested, outcomes vs targets, cadres in place: by township, unit or period, from counters */
+        get: operations["getPairingReportView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{termId}/views/{view}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A view as CSV (UTF-8 with BOM) or XLSX, Chinese headers, amounts in yuan, rates in % */
+        get: operations["exportPairingReportView"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2231,6 +2419,17 @@ export interface components {
             version: number;
             village: string;
         };
+        PairingAcceptanceOutcome: {
+            accepted: number;
+            alreadyAccepted: number;
+            exceptions: {
+                overdue: boolean;
+                reportId: string;
+                status: string;
+                unitId: string;
+                village: string;
+            }[];
+        };
         PairingCadreInput: {
             from: string;
             name: string;
@@ -2624,6 +2823,128 @@ export interface components {
             version: number;
             village: string;
             year: number;
+        };
+        /** @description A periodic report of a pairing (id `<pairingId>~<periodId>`); version is also the ETag. */
+        PairingReport: {
+            accepted?: {
+                at: string;
+                by: string;
+            };
+            createdAt: string;
+            current?: {
+                narrative: string;
+                /** @enum {boolean} */
+                nil: true;
+            } | {
+                cadreDays: number;
+                collectiveIncomeToDateFen: number;
+                investedFen: number;
+                narrative: string;
+                /** @enum {boolean} */
+                nil: false;
+                projectsFinished: number;
+                projectsStarted: number;
+            };
+            due: string;
+            firstSubmittedAt?: string;
+            id: string;
+            opening: {
+                cadresInPlace: number;
+                collectiveIncomeTargetFen: number;
+                firstSecretaries: number;
+                pledgedFen: number;
+            };
+            overdue: boolean;
+            pairingId: string;
+            periodId: string;
+            /** @enum {string} */
+            periodType: "monthly" | "half-yearly" | "yearly";
+            review?: {
+                at: string;
+                by: string;
+                /** @enum {string} */
+                decision: "approved" | "returned";
+                reason?: string;
+            };
+            /** @enum {string} */
+            status: "expected" | "submitted" | "returned" | "approved" | "accepted";
+            submissions: number;
+            submittedAt?: string;
+            submittedBy?: string;
+            termId: string;
+            /** @enum {string} */
+            timeliness?: "on-time" | "late";
+            unitId: string;
+            updatedAt: string;
+            version: number;
+            village: string;
+        };
+        PairingReportAcceptance: {
+            /** @description Accept the reports of the villages in this division (your county, or a township of it) */
+            division: string;
+        };
+        /** @description The period’s values (investedFen, cadreDays, projectsStarted, projectsFinished, collectiveIncomeToDateFen, narrative), all required; or a nil report { nil: true, narrative? } (nothing to report). Money in fen, no negatives. */
+        PairingReportFiling: {
+            cadreDays?: number;
+            collectiveIncomeToDateFen?: number;
+            investedFen?: number;
+            narrative?: string;
+            nil?: boolean;
+            projectsFinished?: number;
+            projectsStarted?: number;
+            /** @description The version you read; 409 if it changed since */
+            version?: number;
+        };
+        PairingReportPage: {
+            items: components["schemas"]["PairingReport"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        PairingReportReview: {
+            /** @enum {string} */
+            decision: "approve" | "return";
+            /** @description Required to return: what the unit is to correct */
+            reason?: string;
+            /** @description The version you read; 409 if it changed since */
+            version?: number;
+        };
+        PairingReportView: {
+            /** @enum {string} */
+            by: "township" | "unit" | "period";
+            periodId?: string;
+            rows: components["schemas"]["PairingReportViewRow"][];
+            termId: string;
+            total?: components["schemas"]["PairingReportViewRow"];
+        };
+        PairingReportViewRow: {
+            counters: {
+                accepted: number;
+                approved: number;
+                cadreDays: number;
+                cadresInPlace: number;
+                collectiveIncomeFen: number;
+                collectiveIncomeTargetFen: number;
+                expected: number;
+                filed: number;
+                firstSecretaries: number;
+                investedFen: number;
+                late: number;
+                missing: number;
+                nil: number;
+                onTime: number;
+                pledgedFen: number;
+                projectsFinished: number;
+                projectsStarted: number;
+                returned: number;
+            };
+            key: string;
+            name: string;
+            rates: {
+                collectiveIncomeOfTargetBp: number;
+                completenessBp: number;
+                investedOfPledgedBp: number;
+                timelinessBp: number;
+            };
         };
         /** @description The unit’s self-assessment (自评): text, and the outcomes it claims (advanced 跨入先进行列, 一村一业, 一村一社, collective income in fen). */
         PairingSelfAssessment: {
@@ -7842,6 +8163,374 @@ export interface operations {
             };
         };
     };
+    listPairingReports: {
+        parameters: {
+            query: {
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Villages inside this division (default: your division) */
+                division?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+                periodId: string;
+                termId: string;
+                /** @description One unit’s reports. A unit user gets its own unit’s without naming it */
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingReportPage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingReport"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    filePairingReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag (version) you read; 409 if the item changed since */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingReportFiling"];
+            };
+        };
+        responses: {
+            /** @description Filed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingReport"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewPairingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingReportReview"];
+            };
+        };
+        responses: {
+            /** @description Reviewed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingReport"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPairingReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            content: {
+                                narrative: string;
+                                /** @enum {boolean} */
+                                nil: true;
+                            } | {
+                                cadreDays: number;
+                                collectiveIncomeToDateFen: number;
+                                investedFen: number;
+                                narrative: string;
+                                /** @enum {boolean} */
+                                nil: false;
+                                projectsFinished: number;
+                                projectsStarted: number;
+                            };
+                            filedOnTime: boolean;
+                            n: number;
+                            reportId: string;
+                            submittedAt: string;
+                            submittedBy: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPairingTerms: {
         parameters: {
             query?: {
@@ -8150,6 +8839,556 @@ export interface operations {
                         rows: components["schemas"]["PairingOutcomeStats"][];
                         termId: string;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPairingPeriods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                termId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Periods */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            closedAt?: string;
+                            closedBy?: string;
+                            due: string;
+                            executionName?: string;
+                            openedAt: string;
+                            openedBy: string;
+                            periodId: string;
+                            /** @enum {string} */
+                            periodType: "monthly" | "half-yearly" | "yearly";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            termId: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptPairingReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+                termId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingReportAcceptance"];
+            };
+        };
+        responses: {
+            /** @description Accepted, with the exceptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingAcceptanceOutcome"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closePairingPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+                termId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closedAt?: string;
+                        closedBy?: string;
+                        due: string;
+                        executionName?: string;
+                        openedAt: string;
+                        openedBy: string;
+                        periodId: string;
+                        /** @enum {string} */
+                        periodType: "monthly" | "half-yearly" | "yearly";
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        termId: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openPairingPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+                termId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Opened */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        pairings: number;
+                        period: {
+                            closedAt?: string;
+                            closedBy?: string;
+                            due: string;
+                            executionName?: string;
+                            openedAt: string;
+                            openedBy: string;
+                            periodId: string;
+                            /** @enum {string} */
+                            periodType: "monthly" | "half-yearly" | "yearly";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            termId: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startPairingPeriodWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+                termId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started (or found) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        executionArn: string;
+                        executionName: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingReportView: {
+        parameters: {
+            query?: {
+                /** @description Rows by township, by assisting unit (of one period), or by period (the term’s period totals) */
+                by?: "township" | "unit" | "period";
+                /** @description Required unless by=period */
+                periodId?: string;
+            };
+            header?: never;
+            path: {
+                termId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows you may see, with their total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingReportView"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportPairingReportView: {
+        parameters: {
+            query?: {
+                /** @description Rows by township, by assisting unit (of one period), or by period (the term’s period totals) */
+                by?: "township" | "unit" | "period";
+                format?: "csv" | "xlsx";
+                /** @description Required unless by=period */
+                periodId?: string;
+            };
+            header?: never;
+            path: {
+                termId: string;
+                view: "completeness" | "funds" | "outcomes" | "cadres";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
@@ -11226,7 +12465,7 @@ export interface operations {
                 /** @description `failed-first`: FAILED, TIMED_OUT and ABORTED executions first (newest first among them), then the others; one page, no cursor */
                 order?: "newest" | "failed-first";
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
-                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-evaluation";
+                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation";
             };
             header?: never;
             path?: never;

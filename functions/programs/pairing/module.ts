@@ -1,12 +1,17 @@
 import type { DecisionKindDefinition, ProgramModule } from '../../platform/module.ts';
 import { pairingRoutes } from './routes/index.ts';
-// --- evaluation, ranking and rectification (peval) ---
 import { evaluationStepNames, evaluationSteps } from './evaluation-steps.ts';
 import { answerEvaluationDecision } from './evaluation-use-cases.ts';
 import { getEvaluation } from './store/evaluation.ts';
 import { evaluationAwaitTask } from './tasks/evaluation-await.ts';
 import { evaluationNotifyTask } from './tasks/evaluation-notify.ts';
-// --- end evaluation ---
+import { parsePeriodSubject } from './reporting.ts';
+import { getTerm } from './store/term.ts';
+import { periodPrepareTask } from './tasks/period-prepare.ts';
+import { periodOpenPageTask } from './tasks/period-open-page.ts';
+import { reportingNextTask } from './tasks/reporting-next.ts';
+import { reportingRemindTask } from './tasks/reporting-remind.ts';
+import { reportingSweepTask } from './tasks/reporting-sweep.ts';
 
 /**
  * A unit's decisions are shown only to that unit's users (the inbox is kept per role and county,
@@ -14,7 +19,6 @@ import { evaluationNotifyTask } from './tasks/evaluation-notify.ts';
  */
 const ownUnitOnly: DecisionKindDefinition['visibleTo'] = (principal, listedRole, decision) => listedRole !== 'unit' || (principal.unitId !== undefined && decision.summary.unitId === principal.unitId);
 
-// --- evaluation decision kinds (peval) ---
 const evaluationDecisions = evaluationStepNames.map((step): DecisionKindDefinition => {
   const definition = evaluationSteps[step];
   return {
@@ -29,35 +33,33 @@ const evaluationDecisions = evaluationStepNames.map((step): DecisionKindDefiniti
     visibleTo: ownUnitOnly,
   };
 });
-// --- end evaluation ---
 
 /**
  * 结对帮扶: assisting units paired with villages for a term (docs/pairing.md): terms and pairings,
- * the end-of-term evaluation workflow, the yearly ranking and its rectification cases.
+ * the periodic reports with their period workflow (open in pages, remind, sweep, close), the
+ * end-of-term evaluation workflow, the yearly ranking and its rectification cases.
  */
 export const pairingModule = {
   name: 'pairing',
   title: '结对帮扶',
   routes: { basePath: '/pairing' as const, app: pairingRoutes },
   workflows: [
-    // --- evaluation (peval) ---
+    {
+      name: 'pairing-period',
+      definitionFile: 'pairing-period.asl.json',
+      description: 'A reporting period of a pairing term: open it for every pairing in pages, remind units that have not filed, mark what is missing at the due date as overdue, repeat overdue reminders until filed or closed',
+      subjectDivision: async (executionName: string) => {
+        const parts = parsePeriodSubject(executionName);
+        return parts ? (await getTerm(parts.termId))?.division : undefined;
+      },
+    },
     {
       name: 'pairing-evaluation',
       definitionFile: 'pairing-evaluation.asl.json',
       description: 'End-of-term evaluation of a pairing: self-assessment, township opinion (or return), county evaluation, notify',
       subjectDivision: async (evaluationId) => (await getEvaluation(evaluationId, false))?.village,
     },
-    // --- end evaluation ---
   ],
-  tasks: [
-    // --- evaluation (peval) ---
-    evaluationAwaitTask,
-    evaluationNotifyTask,
-    // --- end evaluation ---
-  ],
-  decisions: [
-    // --- evaluation (peval) ---
-    ...evaluationDecisions,
-    // --- end evaluation ---
-  ],
+  tasks: [periodPrepareTask, periodOpenPageTask, reportingNextTask, reportingRemindTask, reportingSweepTask, evaluationAwaitTask, evaluationNotifyTask],
+  decisions: [...evaluationDecisions],
 } satisfies ProgramModule;

@@ -40,17 +40,20 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /pairing/terms', 'POST /pairing/pairings', 'PUT /pairing/pairings/{id}', 'POST /pairing/pairings/{id}/cadres', // tests/api/pairing/pairing.test.ts
   'PUT /pairing/pairings/{id}/cadres/{cadreId}', 'POST /pairing/pairings/{id}/investments', 'POST /pairing/pairings/{id}/projects', // tests/api/pairing/pairing.test.ts
   'PUT /pairing/pairings/{id}/projects/{projectId}', 'POST /pairing/pairings/import', // tests/api/pairing/pairing.test.ts (a CSV body, fuzzed as such)
-  // --- pairing evaluation, ranking and rectification (peval) ---
+  // pairing: evaluation, ranking and rectification
   'POST /pairing/evaluations/{id}/self-assessment', 'POST /pairing/evaluations/{id}/county-evaluation', 'POST /pairing/ranking-policies', // tests/api/pairing/evaluation-ranking.test.ts
   'POST /pairing/rankings', 'POST /pairing/rankings/csv', 'PUT /pairing/cases/{id}/plan', 'POST /pairing/cases/{id}/rechecks', 'POST /pairing/cases/{id}/close', // tests/api/pairing/evaluation-ranking.test.ts
   'POST /pairing/pairings/{id}/evaluation', 'POST /pairing/terms/{id}/evaluations', // take no body (nothing to fuzz): every answer they give is in tests/integration/pairing/evaluation.test.ts and tests/api/pairing/evaluation-ranking.test.ts
-  // --- end pairing evaluation ---
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:
   'POST /payments/payees/{payeeId}/account-changes/{changeId}/approve', 'POST /payments/batches/{id}/export', 'POST /payments/payouts/{payoutId}/reissue',
   'POST /workflows/executions/{id}/redrive', // takes no body (nothing to fuzz): every answer it gives is in tests/api/platform/workflows-redrive.test.ts
   'POST /notifications/{id}/read', 'POST /notifications/read-all', // take no body (nothing to fuzz): every answer they give is in tests/api/platform/notifications.test.ts
+  // pairing: periodic reports
+  'PUT /pairing/reports/{id}', 'POST /pairing/reports/{id}/review', 'POST /pairing/terms/{termId}/periods/{periodId}/acceptance', // tests/api/pairing/reports.test.ts
+  // Take no body (nothing to fuzz); every answer they give is in tests/api/pairing/reports.test.ts:
+  'POST /pairing/terms/{termId}/periods/{periodId}/open', 'POST /pairing/terms/{termId}/periods/{periodId}/close', 'POST /pairing/terms/{termId}/periods/{periodId}/workflow',
 ];
 
 beforeAll(async () => {

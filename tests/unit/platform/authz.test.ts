@@ -43,7 +43,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'pairing:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'pairing:update': ['admin'],
   'pairing-progress:write': ['admin'],
-  // --- pairing evaluation (peval) ---
+  // pairing: evaluation
   'pairing-evaluation:start': ['admin'],
   'pairing-evaluation:read': ['admin', 'township', 'village', 'auditor'],
   'pairing-evaluation:self-assess': [],
@@ -56,13 +56,19 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'pairing-case:read': ['admin', 'township', 'village', 'auditor'],
   'pairing-case:update': ['admin', 'township'],
   'pairing-case:close': ['admin'],
-  // --- end pairing evaluation ---
   'payee:read': ['admin', 'finance', 'township', 'auditor'],
   'payee:propose': ['admin', 'finance', 'township'],
   'payee:approve': ['finance'],
   'payment:read': ['admin', 'finance', 'auditor'],
   'payment:manage': ['finance'],
   'notification:read': ['admin', 'finance', 'township', 'village', 'unit', 'auditor'],
+  // pairing: periodic reports
+  'pairing-report:read': ['admin', 'finance', 'township', 'auditor'],
+  'pairing-report:file': [],
+  'pairing-report:review': ['township'],
+  'pairing-report:accept': ['admin'],
+  'pairing-period:manage': ['admin'],
+  'pairing-view:read': ['admin', 'finance', 'township', 'auditor'],
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
@@ -70,11 +76,12 @@ const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = {
   'unit:read': ['unit'],
   'pairing:read': ['unit'],
   'pairing-progress:write': ['unit'],
-  // --- pairing evaluation (peval) ---
   'pairing-evaluation:read': ['unit'],
   'pairing-evaluation:self-assess': ['unit'],
   'pairing-case:read': ['unit'],
-  // --- end pairing evaluation ---
+  'pairing-report:read': ['unit'],
+  'pairing-report:file': ['unit'],
+  'pairing-view:read': ['unit'],
 };
 
 const principal = (role: Role): Principal => ({ sub: `${role}-1`, roles: [role], division: '120225', unitId: 'U1' });

@@ -1,0 +1,90 @@
+import * as z from 'zod';
+import { calendarDateSchema } from '../calendar.ts';
+
+/**
+ * When to remind whoever owes a periodic report (an assisting unit its pairing's progress report, a
+ * social organisation its annual report), as pure functions of the due date and a policy: the
+ * reminders N days before the due date, the due-date sweep (what is not filed becomes overdue), and
+ * the overdue reminders every N days after it. Calendar dates are Beijing's; a reminder goes out at
+ * `hourBeijing` o'clock of its day, the sweep at 00:00 Beijing of the day after the due date (the
+ * first instant a report is late).
+ */
+export const reminderPolicySchema = z.strictObject({
+  /** Days before the due date on which to remind (7 = a week before). */
+  daysBefore: z.array(z.number().int().min(0).max(366)).max(10),
+  /** Remind overdue reports every this many days, starting the day after the due date. */
+  overdueEveryNDays: z.number().int().min(1).max(366),
+  /** Stop reminding this many days after the due date (the admin closes the period long before). */
+  overdueForDays: z.number().int().min(0).max(3_660).default(366),
+  /**
+   * Hour of the day (Beijing) at which reminders go out: 1–23, as 00:00 after the due date is the
+   * sweep's, and two events at one instant would make "the first event after" skip one.
+   */
+  hourBeijing: z.number().int().min(1).max(23).default(9),
+});
+export type ReminderPolicy = z.infer<typeof reminderPolicySchema>;
+
+export const reportingEventKinds = ['reminder', 'due', 'overdue-reminder'] as const;
+export type ReportingEventKind = (typeof reportingEventKinds)[number];
+
+export interface ReportingEvent {
+  readonly kind: ReportingEventKind;
+  /** The instant it happens, ISO-8601 UTC. */
+  readonly at: string;
+  /** Its calendar date in Beijing. */
+  readonly date: string;
+}
+
+const msPerDay = 86_400_000;
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * msPerDay).toISOString().slice(0, 10);
+}
+
+/** `date` at `hour`:00 Beijing (UTC+8, no daylight saving), as an instant. */
+function beijingInstant(date: string, hour: number): Date {
+  return new Date(`${date}T${String(hour).padStart(2, '0')}:00:00+08:00`);
+}
+
+/** Every event of a report due on `due` under `policy`, in time order. */
+export function reportingEvents(due: string, policy: ReminderPolicy): ReportingEvent[] {
+  calendarDateSchema.parse(due);
+  const events: ReportingEvent[] = [];
+  const at = (kind: ReportingEventKind, date: string, instant: Date) => events.push({ kind, at: instant.toISOString(), date });
+  for (const days of [...new Set(policy.daysBefore)].sort((a, b) => b - a)) {
+    const date = addDays(due, -days);
+    at('reminder', date, beijingInstant(date, policy.hourBeijing));
+  }
+  at('due', addDays(due, 1), beijingInstant(addDays(due, 1), 0));
+  for (let d = 1; d <= policy.overdueForDays; d += policy.overdueEveryNDays) {
+    const date = addDays(due, d);
+    at('overdue-reminder', date, beijingInstant(date, policy.hourBeijing));
+  }
+  return events.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * The first event strictly after `after` (the period's opening, or the last event handled), or
+ * undefined when none is left. Events before the period opened are skipped, not made up for: a
+ * period opened three days before its due date gets no "a week before" reminder.
+ */
+export function nextReportingEvent(due: string, policy: ReminderPolicy, after: Date): ReportingEvent | undefined {
+  const from = after.toISOString();
+  return reportingEvents(due, policy).find((e) => e.at > from);
+}
+
+/** Something owed: a report by a recipient, filed or not. */
+export interface Obligation {
+  readonly id: string;
+  /** Outbox recipient (`unit:<id>`, `division:<code>` …). */
+  readonly recipient: string;
+  readonly division: string;
+  readonly filed: boolean;
+}
+
+/** Who to remind: each obligation not filed, once (an obligation listed twice is one). */
+export function whoToRemind<O extends Obligation>(obligations: Iterable<O>): O[] {
+  const seen = new Map<string, O>();
+  for (const o of obligations) if (!o.filed && !seen.has(o.id)) seen.set(o.id, o);
+  return [...seen.values()];
+}
