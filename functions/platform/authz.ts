@@ -54,6 +54,16 @@ export const actions = [
   'pairing:read',
   'pairing:update',
   'pairing-progress:write',
+  'social-org:submit',
+  'social-org:read',
+  'social-org:manage',
+  'social-org:import',
+  'social-coverage:read',
+  'social-report:write',
+  'social-report:read',
+  'social-grading:manage',
+  'social-grading:score',
+  'social-grading:read',
   'payee:read',
   'payee:propose',
   'payee:approve',
@@ -145,6 +155,19 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'pairing:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
   'pairing:update': adminOnly,
   'pairing-progress:write': { admin: 'jurisdiction', unit: 'ownUnit' },
+  // Social organisations (村级社会组织). A village submits and corrects its own organisations and
+  // files their annual reports; the township reviews filings (through /decisions), manages status,
+  // imports the ones on paper, runs grading rounds and scores; finance, admins and auditors read.
+  'social-org:submit': { village: 'jurisdiction' },
+  'social-org:read': rewardReaders,
+  'social-org:manage': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'social-org:import': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'social-coverage:read': rewardReaders,
+  'social-report:write': { village: 'jurisdiction' },
+  'social-report:read': rewardReaders,
+  'social-grading:manage': { township: 'jurisdiction' },
+  'social-grading:score': { township: 'jurisdiction' },
+  'social-grading:read': rewardReaders,
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.
