@@ -4,20 +4,19 @@ import type { OrganisationEvent } from './domain/organisation.ts';
 
 /**
  * The human steps of the filing workflow (备案登记), in one table: the decision kind each opens, who
- * decides, and the answers `POST /decisions/{id}` takes with the status event each causes (`null`:
- * recorded, the workflow's File step makes the move). The await task, the decision use case and the
- * module read this table.
+ * decides, and the answers `POST /decisions/{id}` takes with the status event each causes. The
+ * await task, the decision use case and the module read this table.
  */
 export interface SocialStepDefinition {
   readonly kind: `social.${string}`;
   readonly role: Role;
-  readonly answers: Readonly<Record<string, OrganisationEvent | null>>;
+  readonly answers: Readonly<Record<string, OrganisationEvent>>;
   /** Answers that need a reason (`comment`). */
   readonly refusals: readonly string[];
 }
 
 export const socialSteps = {
-  'township-review': { kind: 'social.township-review', role: 'township', answers: { approve: null, return: 'return', refuse: 'refuse' }, refusals: ['return', 'refuse'] },
+  'township-review': { kind: 'social.township-review', role: 'township', answers: { approve: 'approve', return: 'return', refuse: 'refuse' }, refusals: ['return', 'refuse'] },
   resubmission: { kind: 'social.resubmission', role: 'village', answers: { resubmit: 'resubmit', withdraw: 'withdraw' }, refusals: [] },
 } as const satisfies Record<string, SocialStepDefinition>;
 

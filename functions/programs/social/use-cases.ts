@@ -17,7 +17,7 @@ export async function startFiling(org: Pick<OrganisationRecord, 'id'>): Promise<
 /**
  * Answer a filing decision (the township's review, the village's resubmission): the organisation's
  * change and its audit are written in the decision's own transaction, which also wakes the workflow.
- * Approval only records the review: the workflow's File step gives the filing number.
+ * Approval makes the organisation `approved`: the workflow's File step gives the filing number.
  */
 export async function answerSocialDecision(principal: Principal, decision: PendingDecision, input: DecisionAnswerInput): Promise<DecisionOutcome> {
   const step = stepOfKind(decision.kind);
@@ -27,7 +27,7 @@ export async function answerSocialDecision(principal: Principal, decision: Pendi
   if (decision.status !== 'open') throw new ConflictError(`Decision ${decision.id} is already ${decision.status}`);
   const org = await requireOrganisation(decision.subjectId);
   if (socialDecisionId(org, step) !== decision.id) throw new ConflictError(`Decision ${decision.id} belongs to an earlier round of ${org.id}`);
-  const event = definition.answers[input.decision] ?? undefined;
+  const event = definition.answers[input.decision];
   const at = new Date();
   const review = { round: org.round, decision: input.decision, by: principal.sub, at: at.toISOString(), ...(input.comment ? { comment: input.comment } : {}) };
   const changes: Partial<OrganisationRecord> = {

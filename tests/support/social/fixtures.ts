@@ -65,7 +65,7 @@ export async function submitOrganisation(app: AppLike, t: SocialActors, input: O
 const waitMs = 20_000;
 
 /** Waits until the organisation's decision of `step` (current round) is open; its id. */
-export async function openSocialDecision(id: string, step: SocialStep): Promise<string> {
+export async function openSocialDecision(id: string, step: SocialStep, timeoutMs = waitMs): Promise<string> {
   const { decision } = await waitUntil(
     async () => {
       const org = await getOrganisation(id);
@@ -73,7 +73,7 @@ export async function openSocialDecision(id: string, step: SocialStep): Promise<
       const d = await getDecision(socialDecisionId(org, step));
       return d?.status === 'open' ? { done: true, seen: `${d.id} open`, decision: d.id } : { done: false, seen: `${id} is ${org.status}, decision ${d?.status ?? 'absent'}` };
     },
-    { what: `the ${step} decision to open`, timeoutMs: waitMs },
+    { what: `the ${step} decision to open`, timeoutMs },
   );
   return decision;
 }
@@ -93,8 +93,8 @@ export async function decideSocial(app: AppLike, token: string, decisionId: stri
   return call(app, 'POST', `/decisions/${decisionId}`, { token, body: { decision, ...(comment ? { comment } : {}) } });
 }
 
-export async function filingEnded(id: string): Promise<EndedExecution> {
-  return endedExecution(executionArnFor('social-filing', id), { timeoutMs: waitMs });
+export async function filingEnded(id: string, timeoutMs = waitMs): Promise<EndedExecution> {
+  return endedExecution(executionArnFor('social-filing', id), { timeoutMs });
 }
 
 /** Submit, approve and wait until filed. */

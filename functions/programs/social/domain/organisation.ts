@@ -20,7 +20,7 @@ export const categoryKeys = { 乡贤参事类: 'sage', 乡风文明类: 'civilit
 export type CategoryKey = (typeof categoryKeys)[SocialCategory];
 export const categoryKeyList = socialCategories.map((c) => categoryKeys[c]) as CategoryKey[];
 
-export const organisationStatuses = ['applied', 'returned', 'refused', 'withdrawn', 'filed', 'active', 'suspended', 'dissolved'] as const;
+export const organisationStatuses = ['applied', 'returned', 'refused', 'withdrawn', 'approved', 'filed', 'active', 'suspended', 'dissolved'] as const;
 export type OrganisationStatus = (typeof organisationStatuses)[number];
 
 /**
@@ -30,12 +30,17 @@ export type OrganisationStatus = (typeof organisationStatuses)[number];
 export const countedStatuses: readonly OrganisationStatus[] = ['filed', 'active'];
 export const isCounted = (status: OrganisationStatus): boolean => countedStatuses.includes(status);
 
-export const organisationEvents = ['approve', 'return', 'refuse', 'resubmit', 'withdraw', 'activate', 'suspend', 'reactivate', 'dissolve'] as const;
+export const organisationEvents = ['approve', 'file', 'return', 'refuse', 'resubmit', 'withdraw', 'activate', 'suspend', 'reactivate', 'dissolve'] as const;
 export type OrganisationEvent = (typeof organisationEvents)[number];
 
-/** The status machine: applied → filed → active; suspended → active again, or dissolved. */
+/**
+ * The status machine: applied → filed → active; suspended → active again, or dissolved. Between
+ * the township's approval and the filing number the organisation is `approved` (the workflow's
+ * File step numbers every approved organisation of the township it finds, in one transaction).
+ */
 const moves: Readonly<Record<OrganisationStatus, Partial<Record<OrganisationEvent, OrganisationStatus>>>> = {
-  applied: { approve: 'filed', return: 'returned', refuse: 'refused' },
+  applied: { approve: 'approved', return: 'returned', refuse: 'refused' },
+  approved: { file: 'filed' },
   returned: { resubmit: 'applied', withdraw: 'withdrawn' },
   refused: {},
   withdrawn: {},

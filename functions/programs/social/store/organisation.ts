@@ -7,13 +7,14 @@ import { type Page, type PageRequest, whereAll } from '../../../platform/store/p
 import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { categoryKeys, leaderSchema, nextStatus, allowedEvents, organisationStatuses, socialCategories, type OrganisationEvent, type OrganisationInput, type OrganisationStatus } from '../domain/organisation.ts';
-import { coverageDelta } from '../domain/coverage.ts';
+import { coverageDelta, type Coverage } from '../domain/coverage.ts';
 import { coverageUpdate } from './coverage.ts';
 
 /**
  * Social organisations. Keys: pk `SOCIAL_ORG#<id>`, sk `ORG`; gsi1 `SOCIAL_ORGS#<county>` /
  * `<village>#<id>` lists a county's organisations by village (a township or a village is a
- * sort-key prefix). Every change is a full put conditioned on the version read, with its audit
+ * sort-key prefix); while approved, gsi2 `SOCIAL_APPROVED#<township>` / `<updatedAt>#<id>` (the
+ * filing queue). Every change is a full put conditioned on the version read, with its audit
  * record and its village's coverage counter in the same transaction, and the status move is asked
  * of the domain's status machine first.
  */
@@ -62,6 +63,8 @@ export const organisations = defineEntity({
   indexes: (pattern) => ({
     /** A county's organisations by village; a township or a village is a sort-key prefix. */
     byCounty: pattern({ index: 'gsi1', partition: (county: string) => `SOCIAL_ORGS#${county}`, place: (o) => ({ partition: o.village.slice(0, 6), sort: `${o.village}#${o.id}` }) }),
+    /** A township's approved organisations waiting for their filing number (sparse: only while approved), oldest first. */
+    awaitingNumber: pattern({ index: 'gsi2', partition: (township: string) => `SOCIAL_APPROVED#${township}`, place: (o) => (o.status === 'approved' ? { partition: o.township, sort: `${o.updatedAt}#${o.id}` } : undefined) }),
   }),
 });
 
@@ -125,6 +128,7 @@ export async function requireOrganisation(id: string): Promise<OrganisationRecor
  * The items of one change: the status move (checked against the status machine; 409 naming the
  * allowed events otherwise), the fields changed, the audit record, and the village's coverage
  * counter when the organisation enters or leaves the counted statuses. Conditioned on the version read.
+ * With `coverage: 'delta'` the counter's change is returned instead of written (see the File step).
  */
 export function organisationChange(
   before: OrganisationRecord,
@@ -133,7 +137,8 @@ export function organisationChange(
   actor: Actor,
   action: string,
   now: Date = new Date(),
-): { next: OrganisationRecord; items: TransactItem[] } {
+  options: { coverage?: 'item' | 'delta' } = {},
+): { next: OrganisationRecord; items: TransactItem[]; delta: Coverage | undefined } {
   let status = before.status;
   if (event) {
     const moved = nextStatus(before.status, event);
@@ -144,10 +149,12 @@ export function organisationChange(
   const delta = coverageDelta(before.status, status, categoryKeys[before.category], Number(beijingDate(now).slice(0, 4)));
   return {
     next,
+    delta,
     items: [
-      named('organisation', putItem(organisations.item(next), ifVersion(before.version))),
+      named(`organisation:${before.id}`, putItem(organisations.item(next), ifVersion(before.version))),
       auditPut({ entityType: 'social-organisation', entityId: before.id, division: before.village, action, actor, before: auditFields(before), after: auditFields(next), at: now }),
-      ...(delta ? [coverageUpdate(before.village, delta)] : []),
+      // A transaction that changes several organisations of one village adds their deltas up itself (one update per item).
+      ...(delta && options.coverage !== 'delta' ? [coverageUpdate(before.village, delta)] : []),
     ],
   };
 }
@@ -180,4 +187,9 @@ export async function listOrganisations(division: string, filter: OrganisationFi
 /** Every organisation of a township (or village), for recounts and grading. */
 export function allOrganisations(division: string): AsyncGenerator<OrganisationRecord> {
   return organisations.query.byCounty.all(division.slice(0, 6), { sort: division.length > 6 ? { beginsWith: division } : undefined, consistent: false });
+}
+
+/** Up to `limit` approved organisations of a township waiting for their number (index: eventually consistent). */
+export async function awaitingNumber(township: string, limit: number): Promise<OrganisationRecord[]> {
+  return (await organisations.query.awaitingNumber.page(township, { limit })).items;
 }
