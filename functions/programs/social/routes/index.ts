@@ -1,6 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { organisationRoutes } from './organisations.ts';
+import { organisationImportRoutes } from './import.ts';
+import { coverageRoutes } from './coverage.ts';
+import { reportRoutes } from './reports.ts';
 
-/** The social organisations program's API, mounted at `/social`. */
-export const socialRoutes = new OpenAPIHono<AppEnv>().route('/', organisationRoutes);
+/** The social organisations program's API, mounted at `/social`. The import is mounted first: `/organisations/import` is not an organisation id. */
+export const socialRoutes = new OpenAPIHono<AppEnv>().route('/', organisationImportRoutes).route('/', organisationRoutes).route('/', coverageRoutes).route('/', reportRoutes);

@@ -99,18 +99,17 @@ export function newOrganisation(input: OrganisationInput, actor: Actor, id: stri
   };
 }
 
-/** The items that create an organisation: the item, its audit record and (for an imported, counted one) its coverage. */
-export function createItems(record: OrganisationRecord, actor: Actor, now: Date): TransactItem[] {
-  const delta = coverageDelta(undefined, record.status, categoryKeys[record.category], Number(beijingDate(now).slice(0, 4)));
+/** The items that create an organisation: the item and its audit record (an imported, counted one's coverage is the importer's to add). */
+export function organisationCreateItems(record: OrganisationRecord, actor: Actor, now: Date): TransactItem[] {
   return [
     named(`organisation:${record.id}`, putItem(organisations.item(record), ifAbsent)),
     auditPut({ entityType: 'social-organisation', entityId: record.id, division: record.village, action: record.origin === 'import' ? 'social-organisation.import' : 'social-organisation.submit', actor, after: auditFields(record), at: now }),
-    ...(delta ? [coverageUpdate(record.village, delta)] : []),
   ];
 }
 
+/** Submit an application (status applied: not counted yet). */
 export async function createOrganisation(record: OrganisationRecord, actor: Actor, options: { extraItems?: ExtraItems<OrganisationRecord>; now?: Date } = {}): Promise<OrganisationRecord> {
-  await writeTransaction([...createItems(record, actor, options.now ?? new Date()), ...(options.extraItems?.(record) ?? [])]);
+  await writeTransaction([...organisationCreateItems(record, actor, options.now ?? new Date()), ...(options.extraItems?.(record) ?? [])]);
   return record;
 }
 
