@@ -167,7 +167,8 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'social-report:read': rewardReaders,
   'social-grading:manage': { township: 'jurisdiction' },
   'social-grading:score': { township: 'jurisdiction' },
-  'social-grading:read': rewardReaders,
+  // A village reads its township's rounds and the published list of excellent organisations.
+  'social-grading:read': { ...rewardReaders, village: 'jurisdictionOrCovering' },
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.

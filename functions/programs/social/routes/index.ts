@@ -4,6 +4,7 @@ import { organisationRoutes } from './organisations.ts';
 import { organisationImportRoutes } from './import.ts';
 import { coverageRoutes } from './coverage.ts';
 import { reportRoutes } from './reports.ts';
+import { gradingRoutes } from './grading.ts';
 
 /** The social organisations program's API, mounted at `/social`. The import is mounted first: `/organisations/import` is not an organisation id. */
-export const socialRoutes = new OpenAPIHono<AppEnv>().route('/', organisationImportRoutes).route('/', organisationRoutes).route('/', coverageRoutes).route('/', reportRoutes);
+export const socialRoutes = new OpenAPIHono<AppEnv>().route('/', organisationImportRoutes).route('/', organisationRoutes).route('/', coverageRoutes).route('/', reportRoutes).route('/', gradingRoutes);
