@@ -64,6 +64,10 @@ export const actions = [
   'social-grading:manage',
   'social-grading:score',
   'social-grading:read',
+  'social-budget:raise',
+  'social-funding:read',
+  'social-funding:manage',
+  'social-funding:approve',
   'payee:read',
   'payee:propose',
   'payee:approve',
@@ -169,6 +173,12 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'social-grading:score': { township: 'jurisdiction' },
   // A village reads its township's rounds and the published list of excellent organisations.
   'social-grading:read': { ...rewardReaders, village: 'jurisdictionOrCovering' },
+  // Funding of social organisations: finance appropriates the township's budget and approves the
+  // reward runs the township computes.
+  'social-budget:raise': { finance: 'jurisdiction' },
+  'social-funding:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
+  'social-funding:manage': { township: 'jurisdiction' },
+  'social-funding:approve': { finance: 'jurisdiction' },
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.

@@ -44,6 +44,7 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /social/grading-rounds', 'PUT /social/grading-rounds/{id}/scores/{organisationId}', 'POST /social/organisations/import', // tests/api/social/social.test.ts (the import a CSV body, fuzzed as such)
   // Take no body (nothing to fuzz); every answer they give is in tests/api/social/social.test.ts:
   'POST /social/grading-rounds/{id}/grade', 'POST /social/grading-rounds/{id}/publish',
+  'POST /social/budgets/{township}/{year}/raise', 'POST /social/reward-runs', 'POST /social/reward-runs/{id}/approve', // tests/api/social/social.test.ts
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:

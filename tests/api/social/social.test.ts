@@ -8,6 +8,7 @@ import { gradingRoundBodySchema, scoreBodySchema } from '../../../functions/prog
 import { organisationBodySchema, organisationUpdateSchema, statusChangeSchema, statusChangeWithReasonSchema } from '../../../functions/programs/social/routes/organisations.ts';
 import { fiveAScale } from '../../../functions/programs/social/domain/grading.ts';
 import { coverageExportHeaders } from '../../../functions/programs/social/routes/coverage.ts';
+import { budgetRaiseSchema, rewardRunApprovalSchema, rewardRunBodySchema } from '../../../functions/programs/social/routes/funding.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { fuzzRoute, tableSnapshot, type FuzzTarget } from '../../support/fuzz.ts';
 import { organisationInput, seedSocialVillages, socialActors, type SocialActors } from '../../support/social/fixtures.ts';
@@ -18,6 +19,7 @@ import { organisationInput, seedSocialVillages, socialActors, type SocialActors 
 const app = buildApp();
 let t: SocialActors;
 let villages: string[];
+let publishedRound = '';
 const header = 'village,name,category,categoryDescription,leaderName,partyMember,returnedTalent,fiveElders,members,foundedOn,contact,status';
 const row = (village: string, name: string, category: string, status = 'active', description = '') => `${village},${name},${category},${description},王芳,是,否,是,12,2018-06-01,13900000000,${status}`;
 const lastYear = Number(beijingDate(new Date()).slice(0, 4)) - 1;
@@ -146,6 +148,26 @@ describe('annual reports and grading', () => {
     const excellent = await call(app, 'GET', `/social/grading-rounds/${id}/results?excellent=true`, { token: village0 });
     expect(excellent.body.items.map((r: { organisationId: string }) => r.organisationId)).toEqual([withReport!.id]);
     expect((await score(scorerA, withReport!.id, 100)).status).toBe(409);
+    publishedRound = id;
+  });
+
+  it('the grade-reward run: computed by the township, approved by finance with exclusions, each line paid once within the budget', async () => {
+    const year = lastYear + 1;
+    const finance2 = await tokenFor('finance', '120225', { sub: 'finance-2' });
+    expect((await call(app, 'POST', '/social/reward-runs', { token: t.township, body: { roundId: publishedRound, table: [{ grade: '5A', amountFen: 2_000_000 }, { grade: '4A', amountFen: 1_000_000 }] } })).status).toBe(201);
+    const runId = `srr-120225100-${year}`;
+    const run = await call(app, 'GET', `/social/reward-runs/${runId}`, { token: t.finance });
+    expect(run.body.run).toMatchObject({ status: 'awaiting-finance', lines: [expect.objectContaining({ grade: '5A', amountFen: 2_000_000 })] });
+    // No budget yet: the line is unfunded, nothing paid.
+    expect((await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: t.township, body: { exclusions: [] } })).status).toBe(403);
+    const noBudget = await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: finance2, body: { exclusions: [] } });
+    expect(noBudget.status, JSON.stringify(noBudget.body)).toBe(200);
+    expect(noBudget.body.outcomes).toEqual([expect.objectContaining({ outcome: 'unfunded', amountFen: 2_000_000 })]);
+    expect(noBudget.body.run.status).toBe('paid');
+    // A repeat pays nothing more.
+    expect((await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: finance2, body: { exclusions: [] } })).body.outcomes).toHaveLength(1);
+    const raised = await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 5_000_000 } });
+    expect(raised.body).toMatchObject({ appropriatedFen: 5_000_000, availableFen: 5_000_000, spentFen: 0 });
   });
 });
 
@@ -199,13 +221,16 @@ describe('social routes refuse bad input with 4xx problems and write nothing', (
     { app, token: await t.village('120225100201'), method: 'PUT', path: `/social/organisations/${org}/reports/${lastYear}`, schema: annualReportBodySchema, valid: { activities: 1, peopleServed: 1, incomeFen: 1, spendingFen: 1 } },
     { app, token: t.township, method: 'POST', path: '/social/grading-rounds', schema: gradingRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, scale: fiveAScale, validityYears: 2, scorers: [{ sub: 'a' }, { sub: 'b' }] } },
     { app, token: t.township, method: 'PUT', path: `/social/grading-rounds/${round}/scores/${org}`, schema: scoreBodySchema, valid: { score: 1 } },
+    { app, token: t.finance, method: 'POST', path: `/social/budgets/120225100/${lastYear + 5}/raise`, schema: budgetRaiseSchema, valid: { amountFen: 1 } },
+    { app, token: t.township, method: 'POST', path: '/social/reward-runs', schema: rewardRunBodySchema, valid: { roundId: round, table: [{ grade: '5A', amountFen: 1 }] } },
+    { app, token: t.finance, method: 'POST', path: `/social/reward-runs/srr-120225100-${lastYear + 5}/approve`, schema: rewardRunApprovalSchema, valid: { exclusions: [{ organisationId: org, reason: '未按要求整改' }] } },
   ];
 
   it('starts from bodies the routes accept', async () => {
     for (const target of await targets()) expect(target.schema.safeParse(target.valid).success, `${target.method} ${target.path}`).toBe(true);
   });
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8])('route #%i: 200 invalid bodies', async (i) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])('route #%i: 200 invalid bodies', async (i) => {
     const seen = await fuzzRoute({ ...(await targets())[i]!, runs: 200 });
     expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
   });

@@ -5,6 +5,7 @@ import { organisationImportRoutes } from './import.ts';
 import { coverageRoutes } from './coverage.ts';
 import { reportRoutes } from './reports.ts';
 import { gradingRoutes } from './grading.ts';
+import { fundingRoutes } from './funding.ts';
 
 /** The social organisations program's API, mounted at `/social`. The import is mounted first: `/organisations/import` is not an organisation id. */
-export const socialRoutes = new OpenAPIHono<AppEnv>().route('/', organisationImportRoutes).route('/', organisationRoutes).route('/', coverageRoutes).route('/', reportRoutes).route('/', gradingRoutes);
+export const socialRoutes = new OpenAPIHono<AppEnv>().route('/', organisationImportRoutes).route('/', organisationRoutes).route('/', coverageRoutes).route('/', reportRoutes).route('/', gradingRoutes).route('/', fundingRoutes);
