@@ -9,6 +9,7 @@ import type { UnitInput } from '../functions/platform/registries/domain/unit.ts'
 import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '../functions/programs/funding/store/policy.ts';
 import { seedRewardDemo } from './demo-reward.ts';
 import { seedPaymentsDemo } from './demo-payments.ts';
+import { seedSocialDemo } from './demo-social.ts';
 
 /**
  * Demo data for the local host, modelled on Tianjin's Jizhou district (蓟州区, 120225): six of its
@@ -170,6 +171,7 @@ export async function seedDemoData(): Promise<boolean> {
     // Also on later starts (fixed ids, created if absent), so data folders seeded before the reward program get it.
     await seedRewardDemo(seeder);
     await seedPaymentsDemo(demoVillages, demoPendingAccountVillage);
+    await seedSocialDemo(demoVillages, seeder);
     return false;
   }
   if (!(await getDivision(demoDistrict.code, true))) await createDivision(demoDistrict, seeder);
@@ -187,6 +189,7 @@ export async function seedDemoData(): Promise<boolean> {
   }
   await seedRewardDemo(seeder);
   await seedPaymentsDemo(demoVillages, demoPendingAccountVillage);
+  await seedSocialDemo(demoVillages, seeder);
   await ddb().send(
     new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', version: demoSeedVersion, seededAt: new Date().toISOString() } }),
   );
