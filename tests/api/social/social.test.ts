@@ -9,6 +9,7 @@ import { organisationBodySchema, organisationUpdateSchema, statusChangeSchema, s
 import { fiveAScale } from '../../../functions/programs/social/domain/grading.ts';
 import { coverageExportHeaders } from '../../../functions/programs/social/routes/coverage.ts';
 import { budgetRaiseSchema, rewardRunApprovalSchema, rewardRunBodySchema } from '../../../functions/programs/social/routes/funding.ts';
+import { proposalBodySchema, ventureReviewBodySchema, ventureRoundBodySchema } from '../../../functions/programs/social/routes/venture.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { fuzzRoute, tableSnapshot, type FuzzTarget } from '../../support/fuzz.ts';
 import { organisationInput, seedSocialVillages, socialActors, type SocialActors } from '../../support/social/fixtures.ts';
@@ -171,6 +172,59 @@ describe('annual reports and grading', () => {
   });
 });
 
+describe('public-interest venture round (公益创投)', () => {
+  it('proposals, reviews with the own-village refusal, awards in rank order within the budget, finance approval, two instalments once each', async () => {
+    const year = lastYear + 2;
+    const today = beijingDate(new Date());
+    const finance2 = await tokenFor('finance', '120225', { sub: 'finance-v' });
+    const revA = await tokenFor('township', '120225100', { sub: 'rev-a' });
+    const revB = await tokenFor('township', '120225100', { sub: 'rev-b' });
+    const revOwn = await tokenFor('township', '120225100', { sub: 'rev-own' });
+    const opened = await call(app, 'POST', '/social/venture-rounds', { token: t.township, body: { township: '120225100', year, name: '2026公益创投', budgetFen: 4_000_000, opensOn: today, closesOn: today, criteria: ['公益性', '可行性'], reviewers: [{ sub: 'rev-a', village: villages[2] }, { sub: 'rev-b' }, { sub: 'rev-own', village: villages[0] }] } });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = opened.body.round.id as string;
+    const orgs0 = (await call(app, 'GET', `/social/organisations?division=${villages[0]}`, { token: t.township })).body.items as { id: string }[];
+    const orgs1 = (await call(app, 'GET', `/social/organisations?division=${villages[1]}`, { token: t.township })).body.items as { id: string }[];
+    const [a, b, cOrg] = [orgs0[0]!.id, orgs0[1]!.id, orgs1.find((o) => o)!.id];
+    const propose = async (village: string, organisationId: string, requestedFen: number) => call(app, 'POST', `/social/venture-rounds/${id}/proposals`, { token: await t.village(village), body: { organisationId, title: '关爱留守老人', requestedFen } });
+    expect((await propose(villages[0]!, a, 3_000_000)).status).toBe(201);
+    expect((await propose(villages[0]!, a, 3_000_000)).status).toBe(409);
+    expect((await propose(villages[1]!, a, 3_000_000)).status).toBe(403);
+    expect((await propose(villages[0]!, b, 2_500_000)).status).toBe(201);
+    expect((await propose(villages[1]!, cOrg, 1_000_000)).status).toBe(201);
+    const review = (token: string, org: string, score: number) => call(app, 'PUT', `/social/venture-rounds/${id}/reviews/${org}`, { token, body: { score } });
+    const own = await review(revOwn, a, 100);
+    expect(own.status).toBe(403);
+    expect(own.body.detail).toMatch(/reviewer-own-village/);
+    for (const [org, x, y] of [[a, 90, 90], [b, 85, 86], [cOrg, 70, 70]] as const) {
+      expect((await review(revA, org, x)).status).toBe(200);
+      expect((await review(revB, org, y)).status).toBe(200);
+    }
+    // Still inside the window: no award yet. (The window is then moved to yesterday, as time would.)
+    expect((await call(app, 'POST', `/social/venture-rounds/${id}/award`, { token: t.township })).status).toBe(409);
+    const { requireVentureRound, saveRound } = await import('../../../functions/programs/social/store/venture.ts');
+    const round = await requireVentureRound(id);
+    await saveRound(round, { opensOn: '2020-01-01', closesOn: '2020-01-31' }, { sub: 'test', roles: ['admin'] }, 'test.window');
+    const awarded = await call(app, 'POST', `/social/venture-rounds/${id}/award`, { token: t.township });
+    expect(awarded.status, JSON.stringify(awarded.body)).toBe(200);
+    expect(awarded.body.round.awards.map((x: { organisationId: string }) => x.organisationId)).toEqual([a, cOrg]);
+    expect(awarded.body.round.skipped).toEqual([b]);
+
+    await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 10_000_000 } });
+    const approved = await call(app, 'POST', `/social/venture-rounds/${id}/approve`, { token: finance2 });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.instalments.map((x: { amountFen: number }) => x.amountFen).sort()).toEqual([1_500_000, 500_000].sort());
+    expect((await call(app, 'POST', `/social/venture-rounds/${id}/approve`, { token: finance2 })).body.instalments).toHaveLength(2);
+    expect((await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${b}/accept`, { token: t.township })).status).toBe(409);
+    const accepted = await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${a}/accept`, { token: t.township });
+    expect(accepted.status).toBe(200);
+    expect((await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${a}/accept`, { token: t.township })).body.instalments).toHaveLength(3);
+    const { ledgerTotals } = await import('../../../functions/platform/store/ledger.ts');
+    expect(await ledgerTotals('social', id)).toEqual({ count: 3, totalFen: 3_500_000 });
+    expect((await call(app, 'GET', `/social/budgets/120225100/${year}`, { token: t.finance })).body).toMatchObject({ appropriatedFen: 10_000_000, spentFen: 3_500_000, availableFen: 6_500_000 });
+  });
+});
+
 describe('authorization before existence', () => {
   it('403 for a caller who could never act, 404 for a missing organisation in reach', async () => {
     const missing = 'org-00000000-0000-4000-8000-000000000000';
@@ -209,6 +263,7 @@ describe('fuzz: POST /social/organisations/import', () => {
 describe('social routes refuse bad input with 4xx problems and write nothing', () => {
   const org = 'org-00000000-0000-4000-8000-000000000000';
   const round = `sgr-120225100-${lastYear + 5}`;
+  const venture = 'svr-00000000-0000-4000-8000-000000000000';
   const { village: _v, ...fields } = organisationInput('120225100201');
   /** The social program's POST/PUT routes with a JSON body (tests/api/platform/fuzz.test.ts names them as fuzzed here). */
   const targets = async (): Promise<FuzzTarget[]> => [
@@ -224,13 +279,16 @@ describe('social routes refuse bad input with 4xx problems and write nothing', (
     { app, token: t.finance, method: 'POST', path: `/social/budgets/120225100/${lastYear + 5}/raise`, schema: budgetRaiseSchema, valid: { amountFen: 1 } },
     { app, token: t.township, method: 'POST', path: '/social/reward-runs', schema: rewardRunBodySchema, valid: { roundId: round, table: [{ grade: '5A', amountFen: 1 }] } },
     { app, token: t.finance, method: 'POST', path: `/social/reward-runs/srr-120225100-${lastYear + 5}/approve`, schema: rewardRunApprovalSchema, valid: { exclusions: [{ organisationId: org, reason: '未按要求整改' }] } },
+    { app, token: t.township, method: 'POST', path: '/social/venture-rounds', schema: ventureRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, name: '创投', budgetFen: 1, opensOn: '2025-01-01', closesOn: '2025-02-01', criteria: ['公益性'], reviewers: [{ sub: 'a' }, { sub: 'b' }] } },
+    { app, token: await t.village('120225100201'), method: 'POST', path: `/social/venture-rounds/${venture}/proposals`, schema: proposalBodySchema, valid: { organisationId: org, title: '项目', requestedFen: 1 } },
+    { app, token: t.township, method: 'PUT', path: `/social/venture-rounds/${venture}/reviews/${org}`, schema: ventureReviewBodySchema, valid: { score: 1 } },
   ];
 
   it('starts from bodies the routes accept', async () => {
     for (const target of await targets()) expect(target.schema.safeParse(target.valid).success, `${target.method} ${target.path}`).toBe(true);
   });
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])('route #%i: 200 invalid bodies', async (i) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])('route #%i: 200 invalid bodies', async (i) => {
     const seen = await fuzzRoute({ ...(await targets())[i]!, runs: 200 });
     expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
   });
