@@ -44,9 +44,11 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /social/grading-rounds', 'PUT /social/grading-rounds/{id}/scores/{organisationId}', 'POST /social/organisations/import', // tests/api/social/social.test.ts (the import a CSV body, fuzzed as such)
   'POST /social/budgets/{township}/{year}/raise', 'POST /social/reward-runs', 'POST /social/reward-runs/{id}/approve', // tests/api/social/social.test.ts
   'POST /social/venture-rounds', 'POST /social/venture-rounds/{id}/proposals', 'PUT /social/venture-rounds/{id}/reviews/{organisationId}', // tests/api/social/social.test.ts
+  'POST /social/service-contracts', // tests/api/social/social.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/api/social/social.test.ts:
   'POST /social/grading-rounds/{id}/grade', 'POST /social/grading-rounds/{id}/publish',
   'POST /social/venture-rounds/{id}/award', 'POST /social/venture-rounds/{id}/approve', 'POST /social/venture-rounds/{id}/proposals/{organisationId}/accept',
+  'POST /social/service-contracts/{id}/deliverables/{n}/accept',
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:

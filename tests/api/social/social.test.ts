@@ -10,6 +10,7 @@ import { fiveAScale } from '../../../functions/programs/social/domain/grading.ts
 import { coverageExportHeaders } from '../../../functions/programs/social/routes/coverage.ts';
 import { budgetRaiseSchema, rewardRunApprovalSchema, rewardRunBodySchema } from '../../../functions/programs/social/routes/funding.ts';
 import { proposalBodySchema, ventureReviewBodySchema, ventureRoundBodySchema } from '../../../functions/programs/social/routes/venture.ts';
+import { serviceContractBodySchema } from '../../../functions/programs/social/routes/service-contracts.ts';
 import { call, tokenFor } from '../../support/api.ts';
 import { fuzzRoute, tableSnapshot, type FuzzTarget } from '../../support/fuzz.ts';
 import { organisationInput, seedSocialVillages, socialActors, type SocialActors } from '../../support/social/fixtures.ts';
@@ -225,6 +226,31 @@ describe('public-interest venture round (公益创投)', () => {
   });
 });
 
+describe('purchase of services (购买服务)', () => {
+  it('each instalment paid once, only after its deliverable is accepted, never beyond the budget', async () => {
+    const year = lastYear + 3;
+    const orgId = ((await call(app, 'GET', `/social/organisations?division=${villages[0]}`, { token: t.township })).body.items as { id: string }[])[2]!.id;
+    const body = { organisationId: orgId, year, title: '村级矛盾调解服务', deliverables: [{ description: '上半年调解台账', amountFen: 1_000_000, dueOn: `${year}-06-30` }, { description: '全年总结', amountFen: 2_000_000, dueOn: `${year}-12-31` }] };
+    expect((await call(app, 'POST', '/social/service-contracts', { token: await t.village(villages[0]!), body })).status).toBe(403);
+    const created = await call(app, 'POST', '/social/service-contracts', { token: t.township, body });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const accept = (n: number) => call(app, 'POST', `/social/service-contracts/${id}/deliverables/${n}/accept`, { token: t.township });
+    expect((await accept(1)).status).toBe(409); // no budget yet: nothing accepted
+    await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 2_500_000 } });
+    const first = await accept(1);
+    expect(first.status).toBe(200);
+    expect(first.body.deliverables[0]).toMatchObject({ acceptedBy: 'township-s', payoutId: `social:${id}:${id}#1` });
+    expect((await accept(1)).body.version).toBe(first.body.version);
+    expect((await accept(2)).status).toBe(409); // 1,500,000 left
+    await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 1_000_000 } });
+    expect((await accept(2)).body.status).toBe('completed');
+    const { ledgerTotals } = await import('../../../functions/platform/store/ledger.ts');
+    expect(await ledgerTotals('social', id)).toEqual({ count: 2, totalFen: 3_000_000 });
+    expect((await call(app, 'GET', `/social/budgets/120225100/${year}`, { token: t.finance })).body).toMatchObject({ appropriatedFen: 3_500_000, spentFen: 3_000_000, availableFen: 500_000 });
+  });
+});
+
 describe('authorization before existence', () => {
   it('403 for a caller who could never act, 404 for a missing organisation in reach', async () => {
     const missing = 'org-00000000-0000-4000-8000-000000000000';
@@ -282,13 +308,14 @@ describe('social routes refuse bad input with 4xx problems and write nothing', (
     { app, token: t.township, method: 'POST', path: '/social/venture-rounds', schema: ventureRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, name: '创投', budgetFen: 1, opensOn: '2025-01-01', closesOn: '2025-02-01', criteria: ['公益性'], reviewers: [{ sub: 'a' }, { sub: 'b' }] } },
     { app, token: await t.village('120225100201'), method: 'POST', path: `/social/venture-rounds/${venture}/proposals`, schema: proposalBodySchema, valid: { organisationId: org, title: '项目', requestedFen: 1 } },
     { app, token: t.township, method: 'PUT', path: `/social/venture-rounds/${venture}/reviews/${org}`, schema: ventureReviewBodySchema, valid: { score: 1 } },
+    { app, token: t.township, method: 'POST', path: '/social/service-contracts', schema: serviceContractBodySchema, valid: { organisationId: org, year: 2026, title: '服务', deliverables: [{ description: '台账', amountFen: 1, dueOn: '2026-06-30' }] } },
   ];
 
   it('starts from bodies the routes accept', async () => {
     for (const target of await targets()) expect(target.schema.safeParse(target.valid).success, `${target.method} ${target.path}`).toBe(true);
   });
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])('route #%i: 200 invalid bodies', async (i) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])('route #%i: 200 invalid bodies', async (i) => {
     const seen = await fuzzRoute({ ...(await targets())[i]!, runs: 200 });
     expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
   });
