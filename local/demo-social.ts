@@ -10,12 +10,14 @@ import { changeOrganisation, getOrganisation } from '../functions/programs/socia
 import { createRound, getRound, putScore, roundId } from '../functions/programs/social/store/grading.ts';
 import { putAnnualReport } from '../functions/programs/social/store/annual-report.ts';
 import { getBudget, raiseBudget } from '../functions/programs/social/store/budget.ts';
+import { createVentureRound } from '../functions/programs/social/store/venture.ts';
 
 /**
  * Social organisations in the demo township (下营镇, the demo township user's): its first village
  * above the 5–8 target with every category, the next at the target, the others below it; some
  * filed, most active, one suspended and one dissolved; last year's annual report for some; this
- * year's grading round open with scores given; the township's budget. Applications waiting for
+ * year's grading round open with scores given; the township's budget; a venture round open for
+ * proposals. Applications waiting for
  * the township's review come from the walkthrough (POST /social/organisations), which starts their
  * filing workflow. Seeded once (marker `DEMO#social`); a seed interrupted half-way is written again
  * whole on the next start (the marker is written last, the organisations get new ids).
@@ -78,5 +80,15 @@ export async function seedSocialDemo(villages: readonly Village[], seeder: Pick<
     }
   }
   if (!(await getBudget(demoSocialTownship, year))) await raiseBudget(demoSocialTownship, year, 20_000_000, seeder);
+  // A venture round open for proposals: a window of a week before to a month after the seeding day (Beijing).
+  const day = (offset: number) => beijingDate(new Date(Date.now() + offset * 86_400_000));
+  const at = new Date().toISOString();
+  await createVentureRound(
+    { id: 'svr-00000000-0000-4000-8000-0000000000d1', township: demoSocialTownship, year, name: `${year}年下营镇公益创投`, budgetFen: 8_000_000, opensOn: day(-7), closesOn: day(30), criteria: ['公益性', '可行性', '预算合理性'], reviewers: [{ sub: 'demo-township' }, { sub: 'demo-reviewer-b', village: own[4]?.code }], status: 'open', awards: [], skipped: [], createdBy: 'demo-township', version: 1, createdAt: at, updatedAt: at },
+    seeder,
+  ).catch((err: unknown) => {
+    // Seeded by an earlier, interrupted run: it exists already.
+    if (!(err instanceof Error && err.name === 'TransactionConditionFailed')) throw err;
+  });
   await ddb().send(new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', seededAt: new Date().toISOString() } }));
 }

@@ -7,6 +7,7 @@ import { createDivision } from '../../../functions/platform/registries/store/div
 import { allOrganisations } from '../../../functions/programs/social/store/organisation.ts';
 import { getRound, roundId } from '../../../functions/programs/social/store/grading.ts';
 import { villageCoverage } from '../../../functions/programs/social/store/coverage.ts';
+import { requireVentureRound } from '../../../functions/programs/social/store/venture.ts';
 
 describe('social demo data', () => {
   it('seeds every working state, villages below target and a grading round in progress, once', async () => {
@@ -24,5 +25,6 @@ describe('social demo data', () => {
     const coverage = await villageCoverage(demoSocialTownship, { consistent: true });
     expect([...coverage.values()].filter((c) => c.total >= 5)).toHaveLength(2);
     expect((await getRound(roundId(demoSocialTownship, Number(beijingDate(new Date()).slice(0, 4)))))?.status).toBe('scoring');
+    expect((await requireVentureRound('svr-00000000-0000-4000-8000-0000000000d1')).status).toBe('open');
   });
 });
