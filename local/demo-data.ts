@@ -10,6 +10,7 @@ import { createFundingPolicy, getFundingPolicy, type FundingPolicyInput } from '
 import { seedRewardDemo } from './demo-reward.ts';
 import { seedPaymentsDemo } from './demo-payments.ts';
 import { seedPairingDemo } from './demo-pairing.ts';
+import { seedSocialDemo } from './demo-social.ts';
 
 /**
  * Demo data for the local host, modelled on Tianjin's Jizhou district (蓟州区, 120225): six of its
@@ -172,6 +173,7 @@ export async function seedDemoData(): Promise<boolean> {
     await seedRewardDemo(seeder);
     await seedPaymentsDemo(demoVillages, demoPendingAccountVillage);
     await seedPairingDemo(seeder);
+    await seedSocialDemo(demoVillages, seeder);
     return false;
   }
   if (!(await getDivision(demoDistrict.code, true))) await createDivision(demoDistrict, seeder);
@@ -190,6 +192,7 @@ export async function seedDemoData(): Promise<boolean> {
   await seedRewardDemo(seeder);
   await seedPaymentsDemo(demoVillages, demoPendingAccountVillage);
   await seedPairingDemo(seeder);
+  await seedSocialDemo(demoVillages, seeder);
   await ddb().send(
     new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', version: demoSeedVersion, seededAt: new Date().toISOString() } }),
   );

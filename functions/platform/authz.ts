@@ -67,6 +67,20 @@ export const actions = [
   'pairing-case:read',
   'pairing-case:update',
   'pairing-case:close',
+  'social-org:submit',
+  'social-org:read',
+  'social-org:manage',
+  'social-org:import',
+  'social-coverage:read',
+  'social-report:write',
+  'social-report:read',
+  'social-grading:manage',
+  'social-grading:score',
+  'social-grading:read',
+  'social-budget:raise',
+  'social-funding:read',
+  'social-funding:manage',
+  'social-funding:approve',
   'payee:read',
   'payee:propose',
   'payee:approve',
@@ -183,6 +197,26 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'pairing-case:read': { admin: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
   'pairing-case:update': { admin: 'jurisdiction', township: 'jurisdiction' },
   'pairing-case:close': adminOnly,
+  // Social organisations (村级社会组织). A village submits and corrects its own organisations and
+  // files their annual reports; the township reviews filings (through /decisions), manages status,
+  // imports the ones on paper, runs grading rounds and scores; finance, admins and auditors read.
+  'social-org:submit': { village: 'jurisdiction' },
+  'social-org:read': rewardReaders,
+  'social-org:manage': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'social-org:import': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'social-coverage:read': rewardReaders,
+  'social-report:write': { village: 'jurisdiction' },
+  'social-report:read': rewardReaders,
+  'social-grading:manage': { township: 'jurisdiction' },
+  'social-grading:score': { township: 'jurisdiction' },
+  // A village reads its township's rounds and the published list of excellent organisations.
+  'social-grading:read': { ...rewardReaders, village: 'jurisdictionOrCovering' },
+  // Funding of social organisations: finance appropriates the township's budget and approves the
+  // reward runs the township computes.
+  'social-budget:raise': { finance: 'jurisdiction' },
+  'social-funding:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
+  'social-funding:manage': { township: 'jurisdiction' },
+  'social-funding:approve': { finance: 'jurisdiction' },
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.

@@ -44,6 +44,16 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /pairing/evaluations/{id}/self-assessment', 'POST /pairing/evaluations/{id}/county-evaluation', 'POST /pairing/ranking-policies', // tests/api/pairing/evaluation-ranking.test.ts
   'POST /pairing/rankings', 'POST /pairing/rankings/csv', 'PUT /pairing/cases/{id}/plan', 'POST /pairing/cases/{id}/rechecks', 'POST /pairing/cases/{id}/close', // tests/api/pairing/evaluation-ranking.test.ts
   'POST /pairing/pairings/{id}/evaluation', 'POST /pairing/terms/{id}/evaluations', // take no body (nothing to fuzz): every answer they give is in tests/integration/pairing/evaluation.test.ts and tests/api/pairing/evaluation-ranking.test.ts
+  'POST /social/organisations', 'PUT /social/organisations/{id}', 'POST /social/organisations/{id}/activate', 'POST /social/organisations/{id}/suspend', // tests/api/social/social.test.ts
+  'POST /social/organisations/{id}/reactivate', 'POST /social/organisations/{id}/dissolve', 'PUT /social/organisations/{id}/reports/{year}', // tests/api/social/social.test.ts
+  'POST /social/grading-rounds', 'PUT /social/grading-rounds/{id}/scores/{organisationId}', 'POST /social/organisations/import', // tests/api/social/social.test.ts (the import a CSV body, fuzzed as such)
+  'POST /social/budgets/{township}/{year}/raise', 'POST /social/reward-runs', 'POST /social/reward-runs/{id}/approve', // tests/api/social/social.test.ts
+  'POST /social/venture-rounds', 'POST /social/venture-rounds/{id}/proposals', 'PUT /social/venture-rounds/{id}/reviews/{organisationId}', // tests/api/social/social.test.ts
+  'POST /social/service-contracts', // tests/api/social/social.test.ts
+  // Take no body (nothing to fuzz); every answer they give is in tests/api/social/social.test.ts:
+  'POST /social/grading-rounds/{id}/grade', 'POST /social/grading-rounds/{id}/publish',
+  'POST /social/venture-rounds/{id}/award', 'POST /social/venture-rounds/{id}/approve', 'POST /social/venture-rounds/{id}/proposals/{organisationId}/accept',
+  'POST /social/service-contracts/{id}/deliverables/{n}/accept',
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:

@@ -1,0 +1,37 @@
+import type { DecisionKindDefinition, ProgramModule } from '../../platform/module.ts';
+import { socialRoutes } from './routes/index.ts';
+import { getOrganisation } from './store/organisation.ts';
+import { answerSocialDecision } from './use-cases.ts';
+import { socialStepNames, socialSteps } from './steps.ts';
+import { awaitTask } from './tasks/await.ts';
+import { fileTask } from './tasks/file.ts';
+
+/**
+ * 村级社会组织: village social organisations, their filing with the township, status, annual
+ * reports, grading and coverage against the 5–8 target (docs/social.md).
+ */
+export const socialModule = {
+  name: 'social',
+  title: '村级社会组织',
+  routes: { basePath: '/social' as const, app: socialRoutes },
+  workflows: [
+    {
+      name: 'social-filing',
+      definitionFile: 'social-filing.asl.json',
+      description: 'Filing of a social organisation: township review, return and resubmission, refusal, filing number',
+      subjectDivision: async (organisationId) => (await getOrganisation(organisationId, false))?.village,
+    },
+  ],
+  tasks: [awaitTask, fileTask],
+  decisions: socialStepNames.map(
+    (step): DecisionKindDefinition => ({
+      kind: socialSteps[step].kind,
+      subjectType: 'social-organisation',
+      subjectPath: (id) => `/social/organisations/${id}`,
+      readAction: 'social-org:read',
+      answers: Object.keys(socialSteps[step].answers),
+      refusals: socialSteps[step].refusals,
+      answer: answerSocialDecision,
+    }),
+  ),
+} satisfies ProgramModule;

@@ -1,0 +1,155 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { beijingDate } from '../../../platform/calendar.ts';
+import { csvLine } from '../../../platform/csv-export.ts';
+import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
+import { errorResponses, json } from '../../../platform/http/schemas.ts';
+import { divisionCodeSchema } from '../../../platform/registries/domain/division.ts';
+import { villages as villageRegistry } from '../../../platform/registries/store/village.ts';
+import { rowXml, xlsxContentType, xlsxWorkbook, type XlsxCell } from '../../../shared/xlsx.ts';
+import { ValidationError } from '../../../shared/errors.ts';
+import { categoryKeyList, socialCategories, type CategoryKey } from '../domain/organisation.ts';
+import { coverageTarget, emptyCoverage, mergeCoverage, missingCategories, per1000Hundredths, trendByYear, type Coverage } from '../domain/coverage.ts';
+import { villageCoverage } from '../store/coverage.ts';
+
+const categoriesSchema = z.object(Object.fromEntries(categoryKeyList.map((k) => [k, z.number().int()])) as Record<CategoryKey, z.ZodNumber>);
+const villageRowSchema = z.object({
+  village: z.string(),
+  name: z.string(),
+  population: z.number().int(),
+  categories: categoriesSchema,
+  total: z.number().int(),
+  per1000Hundredths: z.number().int().optional().openapi({ description: 'Organisations per 1,000 residents in hundredths, half up (250 = 2.50); absent for a village of no residents' }),
+  missing: z.array(z.enum(categoryKeyList as [CategoryKey, ...CategoryKey[]])),
+  belowTarget: z.boolean(),
+});
+type VillageRow = z.infer<typeof villageRowSchema>;
+const coverageViewSchema = z
+  .object({
+    division: z.string(),
+    target: z.object({ minimum: z.number().int(), maximum: z.number().int() }),
+    categoryNames: z.record(z.string(), z.string()).openapi({ description: 'Category key → Chinese name' }),
+    summary: z.object({ categories: categoriesSchema, total: z.number().int(), villages: z.number().int(), villagesBelowTarget: z.number().int(), population: z.number().int(), per1000Hundredths: z.number().int().optional() }),
+    townships: z.array(z.object({ township: z.string(), categories: categoriesSchema, total: z.number().int(), villages: z.number().int(), villagesBelowTarget: z.number().int() })),
+    villages: z.array(villageRowSchema),
+    belowTarget: z.array(z.string()).openapi({ description: 'Villages with fewer than 5 counted (filed or active) organisations' }),
+    missingByCategory: z.record(z.string(), z.array(z.string())).openapi({ description: 'Category key → villages with no counted organisation of it' }),
+    trend: z.array(z.object({ year: z.number().int(), organisations: z.number().int() })),
+  })
+  .openapi('SocialCoverage');
+
+const query = z.object({
+  division: divisionCodeSchema.optional().openapi({ description: 'A county (6 digits), township or village; default your own' }),
+  fromYear: z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'First year of the trend (default 2019, the year of the seed document)' }),
+});
+
+/** The coverage of a county, township or village: every registered village (with or without organisations) and the counters. */
+async function coverageView(c: RouteContext, division: string | undefined, fromYear: number | undefined) {
+  const scope = division ?? principalOf(c).division;
+  requireAllowed(c, 'social-coverage:read', { division: scope });
+  if (scope.length < 6) throw new ValidationError([{ field: 'division', message: 'name a county (6 digits) or a division inside one', in: 'query' }]);
+  const [counters, registered] = await Promise.all([
+    villageCoverage(scope),
+    (async () => {
+      const out: { code: string; name: string; population: number }[] = [];
+      for await (const v of villageRegistry.query.byCounty.select(scope.slice(0, 6), z.object({ code: z.string(), name: z.string(), population: z.number() }), { sort: scope.length > 6 ? { beginsWith: scope } : undefined })) out.push(v);
+      return out;
+    })(),
+  ]);
+  const rows: VillageRow[] = registered.map((v) => {
+    const cov = counters.get(v.code) ?? emptyCoverage;
+    const per = per1000Hundredths(cov.total, v.population);
+    return { village: v.code, name: v.name, population: v.population, categories: { ...cov.categories }, total: cov.total, ...(per !== undefined ? { per1000Hundredths: per } : {}), missing: missingCategories(cov), belowTarget: cov.total < coverageTarget.minimum };
+  });
+  const all = [...counters.values()].reduce(mergeCoverage, emptyCoverage);
+  const townships = new Map<string, { coverage: Coverage; villages: number; below: number }>();
+  for (const r of rows) {
+    const t = townships.get(r.village.slice(0, 9)) ?? { coverage: emptyCoverage, villages: 0, below: 0 };
+    townships.set(r.village.slice(0, 9), { coverage: mergeCoverage(t.coverage, counters.get(r.village) ?? emptyCoverage), villages: t.villages + 1, below: t.below + (r.belowTarget ? 1 : 0) });
+  }
+  const population = registered.reduce((a, v) => a + v.population, 0);
+  const per = per1000Hundredths(all.total, population);
+  const thisYear = Number(beijingDate(new Date()).slice(0, 4));
+  return {
+    division: scope,
+    target: { ...coverageTarget },
+    categoryNames: Object.fromEntries(socialCategories.map((name, i) => [categoryKeyList[i]!, name])),
+    summary: { categories: { ...all.categories }, total: all.total, villages: rows.length, villagesBelowTarget: rows.filter((r) => r.belowTarget).length, population, ...(per !== undefined ? { per1000Hundredths: per } : {}) },
+    townships: [...townships].map(([township, t]) => ({ township, categories: { ...t.coverage.categories }, total: t.coverage.total, villages: t.villages, villagesBelowTarget: t.below })),
+    villages: rows,
+    belowTarget: rows.filter((r) => r.belowTarget).map((r) => r.village),
+    missingByCategory: Object.fromEntries(categoryKeyList.map((k) => [k, rows.filter((r) => r.missing.includes(k)).map((r) => r.village)])),
+    trend: trendByYear(all, Math.min(fromYear ?? 2019, thisYear), thisYear),
+  };
+}
+
+/** The export's columns, in Chinese. */
+export const coverageExportHeaders = ['村代码', '村名', '人口', ...socialCategories, '合计', '每千人组织数', '达标(≥5)', '缺少类别'];
+
+function exportCells(r: VillageRow): XlsxCell[] {
+  const per = r.per1000Hundredths;
+  return [
+    { text: r.village },
+    { text: r.name },
+    { integer: r.population },
+    ...categoryKeyList.map((k) => ({ integer: r.categories[k] })),
+    { integer: r.total },
+    per === undefined ? { text: '' } : { decimal: `${Math.floor(per / 100)}.${String(per % 100).padStart(2, '0')}` },
+    { text: r.belowTarget ? '否' : '是' },
+    { text: r.missing.map((k) => socialCategories[categoryKeyList.indexOf(k)]).join('、') },
+  ];
+}
+
+export const coverageRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'get',
+      middleware: [roleGate('social-coverage:read')] as const,
+      path: '/coverage',
+      operationId: 'getSocialCoverage',
+      tags: ['social'],
+      summary: 'Coverage against the 5–8 target: villages × categories, rolled up by township and county; villages below 5, missing categories, organisations per 1,000 residents, the trend by year (from counters)',
+      request: { query },
+      responses: { 200: { description: 'The coverage', content: json(coverageViewSchema) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { division, fromYear } = c.req.valid('query');
+      return c.json(await coverageView(c, division, fromYear), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      middleware: [roleGate('social-coverage:read')] as const,
+      path: '/coverage.csv',
+      operationId: 'exportSocialCoverageCsv',
+      tags: ['social'],
+      summary: 'The village × category grid as CSV (UTF-8 with BOM, Chinese headers)',
+      request: { query },
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { division, fromYear } = c.req.valid('query');
+      const view = await coverageView(c, division, fromYear);
+      const body = `\uFEFF${[csvLine(coverageExportHeaders), ...view.villages.map((r) => csvLine(exportCells(r)))].join('\r\n')}\r\n`;
+      return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="social-coverage-${view.division}.csv"` });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      middleware: [roleGate('social-coverage:read')] as const,
+      path: '/coverage.xlsx',
+      operationId: 'exportSocialCoverageXlsx',
+      tags: ['social'],
+      summary: 'The village × category grid as an Excel workbook (Chinese headers)',
+      request: { query },
+      responses: { 200: { description: 'XLSX', content: { [xlsxContentType]: { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { division, fromYear } = c.req.valid('query');
+      const view = await coverageView(c, division, fromYear);
+      const rows = [rowXml(1, coverageExportHeaders.map((text) => ({ text })), true), ...view.villages.map((r, i) => rowXml(i + 2, exportCells(r)))];
+      return c.body(new Uint8Array(xlsxWorkbook('社会组织覆盖', rows)), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="social-coverage-${view.division}.xlsx"` });
+    },
+  );

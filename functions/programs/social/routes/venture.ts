@@ -1,0 +1,198 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import { beijingDate, calendarDateSchema } from '../../../platform/calendar.ts';
+import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
+import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { isPrintableText, nameSchema, printableMessage } from '../../../platform/names.ts';
+import { sameIdentity } from '../../../platform/principal.ts';
+import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/errors.ts';
+import { meanScore, minimumScorers, scoringConflict } from '../domain/grading.ts';
+import { awardInRankOrder, instalments as splitInstalments } from '../domain/venture.ts';
+import { organisationIdSchema } from '../domain/organisation.ts';
+import { createVentureRound, getProposal, instalmentSchema, markAccepted, payInstalment, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
+import { authorizedOrganisation } from './organisations.ts';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(isPrintableText, printableMessage);
+export const ventureRoundBodySchema = z
+  .strictObject({
+    township: z.string().regex(/^\d{9}$/, 'must be a 9-digit township code'),
+    year: z.number().int().min(2000).max(2100),
+    name: nameSchema,
+    budgetFen: z.number().int().min(1).max(100_000_000_000),
+    opensOn: calendarDateSchema,
+    closesOn: calendarDateSchema,
+    criteria: z.array(text(200)).min(1).max(20),
+    reviewers: z.array(z.strictObject({ sub: z.string().trim().min(1).max(200), village: z.string().regex(/^\d{12}$/, 'must be a 12-digit village code').optional() })).min(2).max(50),
+  })
+  .refine((r) => r.opensOn <= r.closesOn, { path: ['closesOn'], message: 'must not be before opensOn' })
+  .openapi('SocialVentureRoundInput');
+export const proposalBodySchema = z.strictObject({ organisationId: organisationIdSchema, title: text(200), requestedFen: z.number().int().min(1).max(100_000_000_000) }).openapi('SocialProposalInput');
+export const ventureReviewBodySchema = z.strictObject({ score: z.number().int().min(0).max(100) }).openapi('SocialVentureReviewInput');
+
+const idParams = z.object({ id: z.string().regex(/^svr-[0-9a-f-]{36}$/, 'must be a venture round id').openapi({ param: { name: 'id', in: 'path' } }) });
+const orgParams = idParams.extend({ organisationId: documented(organisationIdSchema, { param: { name: 'organisationId', in: 'path' } }) });
+const view = z
+  .object({ round: documented(ventureRoundSchema, 'SocialVentureRound'), proposals: z.array(documented(proposalSchema, 'SocialProposal')), instalments: z.array(documented(instalmentSchema, 'SocialInstalment')) })
+  .openapi('SocialVentureRoundView');
+
+async function authorizedVenture(c: RouteContext, id: string, action: 'social-funding:read' | 'social-funding:manage' | 'social-funding:approve' | 'social-grading:score') {
+  const round = await requireVentureRound(id);
+  return { round, actor: requireAllowed(c, action, { division: round.township }) };
+}
+
+async function fullView(round: VentureRound) {
+  const [p, i] = await Promise.all([roundProposals(round.id), roundInstalments(round.id)]);
+  return { round, proposals: p, instalments: i };
+}
+
+const today = () => beijingDate(new Date());
+
+export const ventureRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('social-funding:manage')] as const,
+      path: '/venture-rounds',
+      operationId: 'createSocialVentureRound',
+      tags: ['social'],
+      summary: 'The township opens a public-interest venture round (公益创投): budget, application window (Beijing dates), criteria, at least two reviewers',
+      request: { body: { required: true, content: json(ventureRoundBodySchema) } },
+      responses: { 201: { description: 'Opened', content: json(view) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const actor = requireAllowed(c, 'social-funding:manage', { division: input.township });
+      const at = new Date().toISOString();
+      const round = await createVentureRound({ id: `svr-${randomUUID()}`, ...input, status: 'open', awards: [], skipped: [], createdBy: actor.sub, version: 1, createdAt: at, updatedAt: at }, actor);
+      return c.json(await fullView(round), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      middleware: [roleGate('social-funding:read')] as const,
+      path: '/venture-rounds/{id}',
+      operationId: 'getSocialVentureRound',
+      tags: ['social'],
+      summary: 'A venture round with its proposals, awards and instalments paid',
+      request: { params: idParams },
+      responses: { 200: { description: 'The round', content: json(view) }, ...errorResponses },
+    }),
+    async (c) => c.json(await fullView((await authorizedVenture(c, c.req.valid('param').id, 'social-funding:read')).round), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('social-org:submit')] as const,
+      path: '/venture-rounds/{id}/proposals',
+      operationId: 'proposeSocialVenture',
+      tags: ['social'],
+      summary: 'The village proposes a project of one of its filed or active organisations, inside the window (Beijing dates); one proposal per organisation and round',
+      request: { params: idParams, body: { required: true, content: json(proposalBodySchema) } },
+      responses: { 201: { description: 'Proposed', content: json(documented(proposalSchema, 'SocialProposal')) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { organisationId, title, requestedFen } = c.req.valid('json');
+      const round = await requireVentureRound(c.req.valid('param').id);
+      const { org, actor } = await authorizedOrganisation(c, organisationId, 'social-org:submit');
+      if (org.township !== round.township) throw new ValidationError([{ field: 'organisationId', message: `organisation ${organisationId} is not in township ${round.township}`, in: 'body' }]);
+      if (org.status !== 'filed' && org.status !== 'active') throw new ConflictError(`Organisation ${organisationId} is ${org.status}`);
+      const day = today();
+      if (round.status !== 'open' || day < round.opensOn || day > round.closesOn) throw new ConflictError(`Venture round ${round.id} takes proposals from ${round.opensOn} to ${round.closesOn} (Beijing); today is ${day}`);
+      return c.json(await putProposal({ roundId: round.id, organisationId, village: org.village, name: org.name, title, requestedFen, submittedAt: new Date().toISOString(), accepted: false }, actor), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      middleware: [roleGate('social-grading:score')] as const,
+      path: '/venture-rounds/{id}/reviews/{organisationId}',
+      operationId: 'reviewSocialVentureProposal',
+      tags: ['social'],
+      summary: 'A reviewer of the round scores a proposal 0–100; a reviewer of the organisation’s own village is refused (403, with the reason)',
+      request: { params: orgParams, body: { required: true, content: json(ventureReviewBodySchema) } },
+      responses: { 200: { description: 'Recorded', content: json(z.object({ score: z.number().int() }).openapi('SocialVentureReview')) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { id, organisationId } = c.req.valid('param');
+      const { round, actor } = await authorizedVenture(c, id, 'social-grading:score');
+      const reviewer = round.reviewers.find((r) => sameIdentity(r.sub, principalOf(c).sub));
+      if (!reviewer) throw new SeparationOfDutiesError('not-a-reviewer', `you are not a reviewer of venture round ${id}`);
+      const proposal = await getProposal(id, organisationId);
+      if (!proposal) throw new ValidationError([{ field: 'organisationId', message: `no proposal of ${organisationId} in round ${id}`, in: 'path' }]);
+      const conflict = scoringConflict(reviewer.village, proposal.village);
+      if (conflict) throw new SeparationOfDutiesError('reviewer-own-village', conflict);
+      if (round.status !== 'open') throw new ConflictError(`Venture round ${id} is ${round.status}: reviews are final`);
+      const review = await putReview({ roundId: id, organisationId, reviewer: actor.sub, score: c.req.valid('json').score, at: new Date().toISOString() }, proposal.village, actor);
+      return c.json({ score: review.score }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('social-funding:manage')] as const,
+      path: '/venture-rounds/{id}/award',
+      operationId: 'awardSocialVentureRound',
+      tags: ['social'],
+      summary: 'After the window: proposals with at least two reviews ranked by mean score (half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; finance approves the list',
+      request: { params: idParams },
+      responses: { 200: { description: 'Awarded', content: json(view) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:manage');
+      if (round.status !== 'open') throw new ConflictError(`Venture round ${round.id} is ${round.status}`);
+      if (today() <= round.closesOn) throw new ConflictError(`Venture round ${round.id} takes proposals until ${round.closesOn} (Beijing)`);
+      const [list, reviewList] = await Promise.all([roundProposals(round.id), roundReviews(round.id)]);
+      const ranked = list.flatMap((p) => {
+        const scores = reviewList.filter((r) => r.organisationId === p.organisationId).map((r) => r.score);
+        return scores.length >= minimumScorers ? [{ ...p, id: p.organisationId, score: meanScore(scores) }] : [];
+      });
+      const { awarded, skipped } = awardInRankOrder(ranked, round.budgetFen);
+      const next = await saveRound(round, { status: 'awarded', awards: awarded.map((p) => ({ organisationId: p.organisationId, village: p.village, name: p.name, amountFen: p.requestedFen, score: p.score })), skipped: skipped.map((p) => p.organisationId) }, actor, 'social-venture-round.award');
+      return c.json(await fullView(next), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('social-funding:approve')] as const,
+      path: '/venture-rounds/{id}/approve',
+      operationId: 'approveSocialVentureRound',
+      tags: ['social'],
+      summary: 'Finance approves the award list (not the person who opened the round); the first instalment of each award (half, rounded down) is paid exactly once within the township budget. Repeating it pays what is left.',
+      request: { params: idParams },
+      responses: { 200: { description: 'Approved', content: json(view) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      let { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:approve');
+      if (sameIdentity(round.createdBy, actor.sub)) throw new SeparationOfDutiesError('opener-approves', 'the person who opened the round may not approve its awards');
+      if (round.status === 'open') throw new ConflictError(`Venture round ${round.id} is not awarded yet`);
+      if (round.status === 'awarded') round = await saveRound(round, { status: 'approved', approvedBy: actor.sub }, actor, 'social-venture-round.approve');
+      for (const award of round.awards) await payInstalment(round, award, 1, splitInstalments(award.amountFen)[0], actor);
+      return c.json(await fullView(round), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('social-funding:manage')] as const,
+      path: '/venture-rounds/{id}/proposals/{organisationId}/accept',
+      operationId: 'acceptSocialVentureProject',
+      tags: ['social'],
+      summary: 'The township accepts the finished project (验收): the second instalment (the rest of the award) is paid exactly once within the budget',
+      request: { params: orgParams },
+      responses: { 200: { description: 'Accepted', content: json(view) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { id, organisationId } = c.req.valid('param');
+      const { round, actor } = await authorizedVenture(c, id, 'social-funding:manage');
+      const award = round.awards.find((a) => a.organisationId === organisationId);
+      if (round.status !== 'approved' || !award) throw new ConflictError(`Organisation ${organisationId} has no approved award in round ${id}`);
+      const proposal = await getProposal(id, organisationId);
+      if (proposal && !proposal.accepted) await markAccepted(proposal, actor);
+      const second = await payInstalment(round, award, 2, splitInstalments(award.amountFen)[1], actor);
+      if (!second) throw new ConflictError(`The township's ${round.year} budget does not cover the second instalment of ${organisationId}`);
+      return c.json(await fullView(round), 200);
+    },
+  );
