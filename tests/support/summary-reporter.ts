@@ -1,10 +1,13 @@
 import type { Reporter } from 'vitest/node';
 import type { RunnerTask, RunnerTestFile } from 'vitest';
+import { chromiumMissingMessage, hasChromium } from './chromium.ts';
 
 /**
  * Prints one plain closing line, `tests: N passed, N failed[, N skipped]`, after vitest's own
  * summary, so that tools reading a log (not a terminal) see the outcome without colour codes.
  * (`onFinished` runs after the default reporter has printed its summary; `onTestRunEnd` before.)
+ * Without Chromium the browser tests are skipped, and a skip must not pass unnoticed: it says so
+ * on its own line, with the command that installs it.
  */
 export default class SummaryReporter implements Reporter {
   onFinished(files: RunnerTestFile[] = [], errors: unknown[] = []): void {
@@ -27,5 +30,6 @@ export default class SummaryReporter implements Reporter {
     counts.failed += errors.length;
     const tail = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
     process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed${tail}\n`);
+    if (!hasChromium) process.stdout.write(`${chromiumMissingMessage}\n`);
   }
 }
