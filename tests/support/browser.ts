@@ -39,6 +39,8 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     acceptDownloads: true,
     ...(options.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
   });
+  // Generous: the local host shares two cores with the browser and the test runner.
+  context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
