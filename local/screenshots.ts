@@ -21,7 +21,7 @@ async function shot(page: Page, name: string, ready: () => Promise<unknown>): Pr
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 30_000 });
   // Let animations (menus, charts drawing in) settle: a picture, not a test.
   await page.waitForTimeout(800);
-  await page.screenshot({ path: join(outDir, `${name}.png`) });
+  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
   console.log(`  docs/screenshots/${name}.png`);
 }
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 
     if (signing) {
       const page = await as(phone, host, 'v-bookkeeper', `/reward/applications/${String(signing.id)}`);
-      await shot(page, 'signoff-phone', () => page.getByText('村级三签一审').waitFor());
+      await shot(page, 'signoff-phone', () => page.getByText('村级三签一审', { exact: true }).waitFor());
     }
   } finally {
     await phone.close();
