@@ -25,13 +25,16 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/** Hash of every console source (path and content) and the lock file: what a build depends on. */
-export function consoleSourceHash(): string {
+/**
+ * Hash of every console source (path and content, dist and dot-files left out) and the lock file:
+ * what a build depends on.
+ */
+export function consoleSourceHash(dir = consoleDir, lock = lockFile): string {
   const hash = createHash('sha256');
-  for (const file of sourceFiles(consoleDir).sort()) {
-    hash.update(relative(consoleDir, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of sourceFiles(dir).sort()) {
+    hash.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  hash.update(readFileSync(lockFile));
+  hash.update(readFileSync(lock));
   return hash.digest('hex');
 }
 

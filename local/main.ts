@@ -20,6 +20,7 @@ import { restrictToOwner, startDynamoDbLocal, type RunningDynamoDbLocal } from '
  *   --sfn-port <n>       SFN_PORT        8083   the Step Functions endpoint
  *   --dynamodb-port <n>  DYNAMODB_PORT   8000   DynamoDB Local
  *   --host <addr>        HOST            127.0.0.1
+ *   --skip-console-build SKIP_CONSOLE_BUILD=1   (serve console/dist as it is, even stale or missing)
  */
 interface Options {
   readonly dataDir: string;
@@ -28,6 +29,7 @@ interface Options {
   readonly sfnPort: number;
   readonly dynamodbPort: number;
   readonly host: string;
+  readonly skipConsoleBuild: boolean;
 }
 
 class StartupError extends Error {}
@@ -75,12 +77,13 @@ function options(): Options {
       'sfn-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       host: { type: 'string' },
+      'skip-console-build': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('Usage: npm start -- [--memory] [--data-dir .data] [--port 3000] [--sfn-port 8083] [--dynamodb-port 8000] [--host 127.0.0.1]');
+    console.log('Usage: npm start -- [--memory] [--data-dir .data] [--port 3000] [--sfn-port 8083] [--dynamodb-port 8000] [--host 127.0.0.1] [--skip-console-build]');
     process.exit(0);
   }
   const port = (flag: string, value: string | undefined, env: string, fallback: number) => {
@@ -97,6 +100,7 @@ function options(): Options {
     sfnPort: port('sfn-port', values['sfn-port'], 'SFN_PORT', 8083),
     dynamodbPort: port('dynamodb-port', values['dynamodb-port'], 'DYNAMODB_PORT', 8000),
     host: values.host ?? env.HOST ?? '127.0.0.1',
+    skipConsoleBuild: values['skip-console-build'] ?? ['1', 'true', 'yes'].includes((env.SKIP_CONSOLE_BUILD ?? '').toLowerCase()),
   };
 }
 
@@ -164,8 +168,9 @@ async function main(): Promise<void> {
   await ensurePortFree(o.dynamodbPort, '127.0.0.1', '--dynamodb-port');
   ensureJava();
   // Before anything starts: a build is the slow part of a first start, and shows its own progress.
+  // Tests that start many hosts at once skip it (the console then answers 503 until it is built).
   const { ensureConsoleBuilt, distDir } = await import('./console-build.ts');
-  await ensureConsoleBuilt();
+  if (!o.skipConsoleBuild) await ensureConsoleBuilt();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

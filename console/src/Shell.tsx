@@ -1,6 +1,7 @@
 import { Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { NotificationBell } from './components/NotificationBell';
 import { useConsole } from './lib/context';
 import { name, positionNames, roleNames } from './lib/labels';
@@ -124,7 +125,9 @@ export function Shell({ onSignOut }: { readonly onSignOut: () => void }) {
         </Layout.Header>
         <Layout.Content style={{ padding: 16 }}>
           <main>
-            <Suspense fallback={<Spin />}>{screen(route)}</Suspense>
+            <ErrorBoundary resetKey={route}>
+              <Suspense fallback={<Spin />}>{screen(route)}</Suspense>
+            </ErrorBoundary>
           </main>
         </Layout.Content>
       </Layout>

@@ -44,8 +44,9 @@ export function tmpDataDir(prefix = 'village-flow-e2e-'): string {
 /** Spawn the local host as `npm start` does with the given ports and extra flags, without waiting. */
 export function spawnLocalHost(p: LocalHostPorts, extra: string[]): SpawnedLocalHost {
   const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), ...extra];
-  // Its own process group, so clean-up can take DynamoDB Local's Java down with it.
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN' } });
+  // Its own process group, so clean-up can take DynamoDB Local's Java down with it. The hosts of
+  // parallel test files must not all build the console into the same folder: they skip the build.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN', SKIP_CONSOLE_BUILD: '1' } });
   started.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

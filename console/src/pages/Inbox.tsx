@@ -1,10 +1,13 @@
 import { Alert, Button, Descriptions, Drawer, Input, Modal, Select, Space, Table, Tag, Timeline, Typography, message } from 'antd';
-import { useMemo, useReducer, useState } from 'react';
+import { useReducer, useState } from 'react';
 import { must, type ApiClient } from '../api/client';
 import { ErrorAlert, errorText } from '../components/ErrorAlert';
+import { LinkButton } from '../components/LinkButton';
+import { InboxAction } from '../components/InboxAction';
 import { Yuan } from '../components/Money';
 import { bulkReducer, chunks, emptySelection, failedRows, selectedIds, selectionSummary, type BulkItemResult, type BulkRow, type MatchingSnapshot } from '../lib/bulk';
 import { useConsole, useLoad } from '../lib/context';
+import { useTownshipNames } from '../lib/divisions';
 import { beijingDateTime, deadlineState } from '../lib/dates';
 import { amountOf, bulkRowOf, isRole, kindName, loadInbox, programOf, titleOf, type InboxItem, type Role } from '../lib/inbox';
 import { answerNames, answersOfKind, answersWithReason, decisionKindNames, name, programNames, roleNames, waitingForNames } from '../lib/labels';
@@ -65,12 +68,12 @@ export default function Inbox() {
   const [results, setResults] = useState<{ sent: BulkRow[]; items: BulkItemResult[] } | undefined>();
   const [opened, setOpened] = useState<InboxItem | undefined>();
   const [error, setError] = useState<unknown>();
+  const townshipName = useTownshipNames(user.division);
 
   const all = inbox.data?.items ?? [];
   const now = new Date();
   const shown = all.filter((i) => matches(i, filter, now));
   const summary = selectionSummary(selection);
-  const rowsById = useMemo(() => new Map(all.map((i) => [i.id, i])), [all]);
   const townships = [...new Set(all.map((i) => i.division.slice(0, 9)).filter((d) => d.length === 9))].sort();
   const kinds = [...new Set(all.map((i) => i.kind))].sort();
   const programs = [...new Set(all.map(programOf))].sort();
@@ -89,7 +92,9 @@ export default function Inbox() {
           }),
         );
         for (const r of res.items) {
-          out.push({ id: r.decisionId, ok: r.status < 300, ...(r.status >= 300 ? { reason: [r.problem?.title, r.problem?.detail].filter(Boolean).join('：') || `HTTP ${r.status}` } : {}) });
+          if (r.status >= 300) out.push({ id: r.decisionId, ok: false, reason: [r.problem?.title, r.problem?.detail].filter(Boolean).join('：') || `HTTP ${r.status}` });
+          // The first of two approvals is recorded; the decision now waits for another finance user.
+          else out.push({ id: r.decisionId, ok: true, ...(r.outcome?.status === 'partial' ? { reason: '已同意，等待第二位审批人' } : {}) });
         }
       }
       setResults({ sent, items: out });
@@ -114,7 +119,7 @@ export default function Inbox() {
         )}
         <Select aria-label="业务" allowClear placeholder="业务" style={{ width: 140 }} value={filter.program} onChange={(program?: string) => setFilter({ ...filter, program })} options={programs.map((p) => ({ value: p, label: name(programNames, p) }))} />
         <Select aria-label="事项类型" allowClear placeholder="事项类型" style={{ width: 200 }} value={filter.kind} onChange={(kind?: string) => setFilter({ ...filter, kind })} options={kinds.map((k) => ({ value: k, label: name(decisionKindNames, k) }))} />
-        <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 150 }} value={filter.township} onChange={(township?: string) => setFilter({ ...filter, township })} options={townships.map((t) => ({ value: t, label: t }))} />
+        <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 150 }} value={filter.township} onChange={(township?: string) => setFilter({ ...filter, township })} options={townships.map((t) => ({ value: t, label: townshipName(t) }))} />
         <Select
           aria-label="期限"
           allowClear
@@ -193,27 +198,14 @@ export default function Inbox() {
           },
         }}
         columns={[
-          { title: '事项', render: (_, i) => <a onClick={() => setOpened(i)}>{kindName(i.kind)}</a> },
+          { title: '事项', render: (_, i) => <LinkButton onClick={() => setOpened(i)}>{kindName(i.kind)}</LinkButton> },
           { title: '对象', render: (_, i) => titleOf(i) },
           { title: '区划', dataIndex: 'division' },
           { title: '金额', align: 'right', render: (_, i) => <Yuan fen={amountOf(i)} /> },
           { title: '期限', render: (_, i) => <DeadlineTag deadline={i.deadline} /> },
           {
             title: '操作',
-            render: (_, i) => {
-              if (!i.actionable) return <Tag color="gold">{name(waitingForNames, i.waitingFor) || '等待他人处理'}</Tag>;
-              if (i.kind === 'reward.village-signoff')
-                return (
-                  <Button size="small" type="primary" onClick={() => navigate(`/reward/applications/${i.subjectId}`)}>
-                    去签署
-                  </Button>
-                );
-              return (
-                <Button size="small" onClick={() => setOpened(i)}>
-                  查看并处理
-                </Button>
-              );
-            },
+            render: (_, i) => <InboxAction item={i} onOpen={() => setOpened(i)} onSign={() => navigate(`/reward/applications/${i.subjectId}`)} />,
           },
         ]}
       />
@@ -287,23 +279,30 @@ export default function Inbox() {
         )}
       </Modal>
 
-      <DecisionDrawer item={opened} onClose={() => setOpened(undefined)} onAnswered={() => { setOpened(undefined); inbox.reload(); }} rowsById={rowsById} />
+      <DecisionDrawer item={opened} onClose={() => setOpened(undefined)} onAnswered={() => { setOpened(undefined); inbox.reload(); }} />
     </>
   );
 }
 
 /** One decision: its subject, its audit trail, and its answers (a reason for reject, return, close). */
-function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxItem | undefined; readonly onClose: () => void; readonly onAnswered: () => void; readonly rowsById: ReadonlyMap<string, InboxItem> }) {
+function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxItem | undefined; readonly onClose: () => void; readonly onAnswered: () => void }) {
   const { client, user } = useConsole();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string | undefined>();
   const canReadAudit = user.roles.some((r) => r === 'admin' || r === 'auditor');
-  const audit = useLoad(
-    async (c) =>
-      item && canReadAudit ? must(await c.GET('/audit', { params: { query: { entity: `${item.subjectType}:${item.subjectId}`, limit: 50 } } })).items : [],
-    [item?.id],
-  );
+  // A reward application carries its own timeline (audit trail and workflow history merged); for
+  // other subjects admins and auditors see the audit trail of the subject.
+  const timeline = useLoad(async (c) => {
+    if (!item) return [];
+    if (item.subjectType === 'reward-application') {
+      const app = must(await c.GET('/reward/applications/{id}', { params: { path: { id: item.subjectId } } }));
+      return app.timeline.map((t) => ({ at: t.at, what: t.what, who: t.actor ?? '', workflow: t.source === 'workflow' }));
+    }
+    if (!canReadAudit) return [];
+    const page = must(await c.GET('/audit', { params: { query: { entity: `${item.subjectType}:${item.subjectId}`, limit: 50 } } }));
+    return [...page.items].reverse().map((r) => ({ at: r.at, what: r.action, who: `${r.actor}（${r.roles.map((x) => name(roleNames, x)).join('、') || '系统'}）`, workflow: false }));
+  }, [item?.id]);
   if (!item) return null;
   const answers = item.actionable ? (answersOfKind[item.kind] ?? []) : [];
 
@@ -357,28 +356,30 @@ function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxIte
         </div>
       )}
 
-      {canReadAudit && (
+      {(timeline.data?.length ?? 0) > 0 || timeline.error ? (
         <>
           <Typography.Title level={5} style={{ marginTop: 24 }}>
-            办理记录
+            办理过程
           </Typography.Title>
-          {audit.error ? (
-            <Typography.Text type="danger">{errorText(audit.error)}</Typography.Text>
+          {timeline.error ? (
+            <Typography.Text type="danger">{errorText(timeline.error)}</Typography.Text>
           ) : (
             <Timeline
-              items={[...(audit.data ?? [])].reverse().map((r) => ({
+              items={(timeline.data ?? []).map((t) => ({
+                color: t.workflow ? 'gray' : 'blue',
                 children: (
                   <>
-                    <b>{r.action}</b> · {r.actor}（{r.roles.map((x) => name(roleNames, x)).join('、')}）
+                    <b>{t.what}</b>
+                    {t.who ? ` · ${t.who}` : ''}
                     <br />
-                    <Typography.Text type="secondary">{beijingDateTime(r.at)}</Typography.Text>
+                    <Typography.Text type="secondary">{beijingDateTime(t.at)}</Typography.Text>
                   </>
                 ),
               }))}
             />
           )}
         </>
-      )}
+      ) : null}
     </Drawer>
   );
 }

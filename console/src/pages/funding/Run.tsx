@@ -4,6 +4,7 @@ import { download, must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Wan, Yuan } from '../../components/Money';
 import { useConsole, useLoad } from '../../lib/context';
+import { useTownshipNames } from '../../lib/divisions';
 import { beijingDateTime } from '../../lib/dates';
 import { name, runStatusNames } from '../../lib/labels';
 import { usePaged } from '../../lib/paged';
@@ -21,7 +22,8 @@ function summaryRows(byKey: Readonly<Record<string, Figures>> | undefined) {
 
 /** One funding run: summary by township and tier (table and chart), allocations, exclusions, approval, exports, payment progress. */
 export default function Run({ id }: { readonly id: string }) {
-  const { client, config, auth } = useConsole();
+  const { client, config, auth, user } = useConsole();
+  const townshipName = useTownshipNames(user.division);
   const run = useLoad(async (c) => must(await c.GET('/funding/runs/{id}', { params: { path: { id } } })), [id]);
   const r = run.data;
   const [filter, setFilter] = useState<{ division?: string; tier?: string; excluded?: Flag; floorApplied?: Flag; capApplied?: Flag }>({});
@@ -133,8 +135,8 @@ export default function Run({ id }: { readonly id: string }) {
                 label: '按乡镇',
                 children: (
                   <>
-                    <Table rowKey="key" size="small" pagination={false} dataSource={townships} scroll={{ x: 800 }} columns={[{ title: '乡镇', dataIndex: 'key' }, ...figureColumns]} />
-                    <SummaryChart title="各乡镇增量（万元）" rows={townships.map((t) => ({ name: t.key, topUpFen: t.topUpFen, earmarkFen: t.earmarkFen }))} />
+                    <Table rowKey="key" size="small" pagination={false} dataSource={townships} scroll={{ x: 800 }} columns={[{ title: '乡镇', render: (_: unknown, t: Figures & { key: string }) => townshipName(t.key) }, ...figureColumns]} />
+                    <SummaryChart title="各乡镇增量（万元）" rows={townships.map((t) => ({ name: townshipName(t.key).replace(/（.*/, ''), topUpFen: t.topUpFen, earmarkFen: t.earmarkFen }))} />
                   </>
                 ),
               },
@@ -155,7 +157,7 @@ export default function Run({ id }: { readonly id: string }) {
 
       <Card size="small" title="分配明细" style={{ marginTop: 12 }}>
         <Space wrap style={{ marginBottom: 8 }}>
-          <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 150 }} value={filter.division} onChange={(division?: string) => setFilter({ ...filter, division })} options={townships.map((t) => ({ value: t.key, label: t.key }))} />
+          <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 150 }} value={filter.division} onChange={(division?: string) => setFilter({ ...filter, division })} options={townships.map((t) => ({ value: t.key, label: townshipName(t.key) }))} />
           <Select aria-label="档次" allowClear placeholder="档次" style={{ width: 160 }} value={filter.tier} onChange={(tier?: string) => setFilter({ ...filter, tier })} options={tiers.map((t) => ({ value: t.key, label: t.key }))} />
           {(['excluded', 'floorApplied', 'capApplied'] as const).map((k) => (
             <Select<Flag>

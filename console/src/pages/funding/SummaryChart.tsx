@@ -12,6 +12,8 @@ export interface ChartRow {
  */
 export function SummaryChart({ rows, title }: { readonly rows: readonly ChartRow[]; readonly title: string }) {
   const el = useRef<HTMLDivElement>(null);
+  // Drawn again only when the figures change, not on every render of the page (it polls while a run pays).
+  const key = JSON.stringify(rows);
   useEffect(() => {
     let disposed = false;
     let dispose = () => {};
@@ -43,6 +45,6 @@ export function SummaryChart({ rows, title }: { readonly rows: readonly ChartRow
       disposed = true;
       dispose();
     };
-  }, [rows, title]);
+  }, [key, title]);
   return <div ref={el} role="img" aria-label={title} style={{ width: '100%', height: 320 }} />;
 }

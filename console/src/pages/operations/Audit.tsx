@@ -2,6 +2,7 @@ import { Button, Input, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LinkButton } from '../../components/LinkButton';
 import { useConsole } from '../../lib/context';
 import { beijingDateTime } from '../../lib/dates';
 import { name, roleNames } from '../../lib/labels';
@@ -41,7 +42,7 @@ export default function Audit() {
         expandable={{ expandedRowRender: (r) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify({ before: r.before, after: r.after }, null, 2)}</pre> }}
         columns={[
           { title: '时间', render: (_, r) => beijingDateTime(r.at) },
-          { title: '对象', render: (_, r) => <a onClick={() => setEntity(`${r.entityType}:${r.entityId}`)}>{`${r.entityType}:${r.entityId}`}</a> },
+          { title: '对象', render: (_, r) => <LinkButton onClick={() => setEntity(`${r.entityType}:${r.entityId}`)}>{`${r.entityType}:${r.entityId}`}</LinkButton> },
           { title: '操作', dataIndex: 'action' },
           { title: '操作人', render: (_, r) => `${r.actor}（${r.roles.map((x) => name(roleNames, x)).join('、') || '系统'}）` },
           { title: '区划', dataIndex: 'division' },

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { must, type Schemas } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LinkButton } from '../../components/LinkButton';
 import { useConsole, useLoad } from '../../lib/context';
 import { beijingDateTime } from '../../lib/dates';
 import { executionStatusNames, name } from '../../lib/labels';
@@ -71,7 +72,7 @@ export default function Executions() {
         onRow={(e) => ({ onClick: () => setOpen(e), style: { cursor: 'pointer' } })}
         columns={[
           { title: '流程', render: (_, e) => name(workflowNames, e.workflow) },
-          { title: '名称', dataIndex: 'name' },
+          { title: '名称', render: (_, e) => <LinkButton onClick={() => setOpen(e)}>{e.name}</LinkButton> },
           { title: '状态', render: (_, e) => <Tag color={statusColor[e.status]}>{name(executionStatusNames, e.status)}</Tag> },
           { title: '开始', render: (_, e) => beijingDateTime(e.startDate) },
           { title: '结束', render: (_, e) => beijingDateTime(e.stopDate) },

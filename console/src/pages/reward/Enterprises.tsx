@@ -2,6 +2,7 @@ import { Button, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, 
 import { useState } from 'react';
 import { must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LinkButton } from '../../components/LinkButton';
 import { Yuan } from '../../components/Money';
 import { MoneyInput } from '../../components/MoneyInput';
 import { useConsole, useLoad } from '../../lib/context';
@@ -49,7 +50,7 @@ export default function Enterprises() {
         pagination={false}
         scroll={{ x: 720 }}
         columns={[
-          { title: '名称', render: (_, e) => <a onClick={() => setOpen(e)}>{e.name}</a> },
+          { title: '名称', render: (_, e) => <LinkButton onClick={() => setOpen(e)}>{e.name}</LinkButton> },
           { title: '类型', render: (_, e) => kindNames[e.kind] ?? e.kind },
           { title: '所在村', dataIndex: 'village' },
           { title: '登记时间', render: (_, e) => beijingDateTime(e.createdAt) },
