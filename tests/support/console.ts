@@ -149,10 +149,11 @@ export async function applicationsAwaitingFinance(host: LocalHost, programId: st
 
 /**
  * Picks `option` in the Ant Design select labelled `label`. The select's own role="option" list is
- * for screen readers and stays hidden; the visible list is the dropdown's items, named by title.
+ * for screen readers and stays hidden; the visible list is the dropdown's items, named by title
+ * (matched in part: a township shows as 下营镇（120225104）, or as its code until the names load).
  */
 export async function pick(page: Page, label: string, option: string): Promise<void> {
   // The select's box, not its input: the chosen value's label lies over the input and takes the click.
   await page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: label, exact: true }) }).click();
-  await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).click();
+  await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title*="${option}"]`).first().click();
 }
