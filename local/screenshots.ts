@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissingMessage, hasChromium, launchBrowser, type Browser } from '../tests/support/browser.ts';
 import { demoWorkReady, ok, signIn, type Json } from '../tests/support/console.ts';
 import { cleanUpLocalHosts, freePorts, startLocalHost, type LocalHost } from '../tests/support/local-host.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
 import { demoRewardProgramId } from './demo-reward.ts';
 
 /**
@@ -34,6 +35,8 @@ async function as(browser: Browser, host: LocalHost, user: string, route: string
 async function main(): Promise<void> {
   if (!hasChromium) throw new Error(chromiumMissingMessage);
   mkdirSync(outDir, { recursive: true });
+  // The test support's hosts serve console/dist as it is (SKIP_CONSOLE_BUILD): build it first when stale.
+  await ensureConsoleBuilt();
   console.log('Starting a local host in memory with the demo data…');
   const host = await startLocalHost(await freePorts(), ['--memory']);
   const browser = await launchBrowser();
