@@ -19,6 +19,8 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'fail') counts.failed++;
         else counts.skipped++;
       } else if ('tasks' in task) {
+        // A hook that threw (beforeAll) fails its suite while its tests count as skipped: still a failure.
+        if (task.tasks.length > 0 && (task.result?.errors?.length ?? 0) > 0) counts.failed++;
         task.tasks.forEach(visit);
       }
     };
