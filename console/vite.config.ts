@@ -2,15 +2,17 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
- * The console's build. It is served under /console/ by the local host (and from its own bucket on
- * AWS), so API paths at the root never collide with it. `npm run dev:console` proxies every path
- * outside /console/ (the API, /config.json and the local sign-in routes) to the local host.
+ * The console's build. The local host serves it under /console/ (API paths at the root never collide
+ * with it); on AWS CloudFront serves it at the root of its own distribution. So the build refers to
+ * its files relatively (`./assets/…`), which works at both places (screens are addressed by the URL's
+ * hash, so the page's path is always the folder of index.html). `npm run dev:console` serves it under
+ * /console/ and proxies every other path (the API, /config.json, the local sign-in) to the local host.
  */
 const apiTarget = process.env.CONSOLE_API ?? 'http://127.0.0.1:3000';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: import.meta.dirname,
-  base: '/console/',
+  base: command === 'build' ? './' : '/console/',
   plugins: [react()],
   build: {
     outDir: 'dist',
@@ -36,4 +38,4 @@ export default defineConfig({
     strictPort: false,
     proxy: { '^/(?!console(/|$)).*': { target: apiTarget, changeOrigin: false } },
   },
-});
+}));

@@ -1,5 +1,21 @@
 import * as z from 'zod';
 
+/** A flag as cdk.json (a boolean) or the command line (a string) gives it. */
+const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
+
+/** Objects arrive from the command line as JSON text (`-c 'key={…}'`), from cdk.json as objects. */
+function parseJsonString(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** Where Vite writes the console's build, relative to the repository root. */
+export const defaultConsoleDir = 'console/dist';
+
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `-c key=value`). Values given on the
  * command line arrive as strings, hence the coercions.
@@ -15,15 +31,46 @@ export const deployConfigSchema = z.object({
   /** Unset: the account of the CLI's credentials (CDK_DEFAULT_ACCOUNT), or environment-agnostic. */
   account: z.string().regex(/^\d{12}$/).optional(),
   logRetentionDays: z.coerce.number().int().positive().default(30),
-  /** Origin of the web console allowed by CORS. */
-  corsOrigin: z.string().url().default('http://localhost:5173'),
+  /**
+   * Prefix of the Cognito managed-login domain, `https://<prefix>.auth.<region>.amazoncognito.com`.
+   * Prefixes are unique per region across all accounts, hence settable; unset: `village-flow-<stage>`.
+   * Cognito refuses prefixes containing `aws`, `amazon` or `cognito`.
+   */
+  authDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens, at most 63')
+    .refine((p) => !/aws|amazon|cognito/.test(p), 'must not contain aws, amazon or cognito')
+    .optional(),
+  /**
+   * The console's build (`npm run build:console`), relative to the repository root or absolute.
+   * Synthesis stops, naming the command, when it has no index.html (docs: README "Deploying the console").
+   */
+  consoleDir: z.string().min(1).default(defaultConsoleDir),
+  /**
+   * Also accept the Vite dev server (`npm run dev:console`, http://localhost:5173) as a sign-in
+   * callback and a CORS origin, so a developer's console can use a deployed dev stack. Never in prod.
+   */
+  consoleDevelopment: booleanFlag.default(false),
+  /**
+   * Serve the console at your own domain: `{"domainName":"console.county.example.cn","certificateArn":"arn:aws:acm:us-east-1:…"}`
+   * (CloudFront takes certificates from us-east-1 only). Without it the console is at the distribution's
+   * `*.cloudfront.net` name, whose shared certificate CloudFront offers down to TLS 1.0.
+   */
+  consoleDomain: z
+    .preprocess(
+      parseJsonString,
+      z
+        .object({
+          domainName: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name'),
+          certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN in us-east-1'),
+        })
+        .strict(),
+    )
+    .optional(),
   /** Where alarm notifications go; unset means subscribe later (the topic exists either way). */
   alarmEmail: z.string().email().optional(),
   /** Require TOTP MFA for every user (recommended for prod once officials have authenticator apps). */
-  requireMfa: z
-    .union([z.boolean(), z.enum(['true', 'false'])])
-    .transform((v) => v === true || v === 'true')
-    .default(false),
+  requireMfa: booleanFlag.default(false),
   throttleRateLimit: z.coerce.number().int().positive().default(50),
   throttleBurstLimit: z.coerce.number().int().positive().default(100),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
@@ -34,14 +81,7 @@ export const deployConfigSchema = z.object({
    */
   mail: z
     .preprocess(
-      (v) => {
-        if (typeof v !== 'string') return v;
-        try {
-          return JSON.parse(v) as unknown;
-        } catch {
-          return v;
-        }
-      },
+      parseJsonString,
       z
         .object({
           enabled: z

@@ -116,7 +116,7 @@ export function consoleHostRoutes(options: ConsoleHostOptions): Hono {
 
   app.get(`${consoleBasePath}*`, (c) => {
     const index = resolve(dist, 'index.html');
-    if (!existsSync(index)) return problem(503, 'Service Unavailable', 'The console is not built: run npm run console:build (npm start builds it).');
+    if (!existsSync(index)) return problem(503, 'Service Unavailable', 'The console is not built: run npm run build:console (npm start builds it).');
     const rel = decodeURIComponent(c.req.path.slice(consoleBasePath.length));
     const file = resolve(dist, rel);
     const inside = file.startsWith(dist + sep);

@@ -228,6 +228,10 @@ async function main(): Promise<void> {
   const seeded = await seedDemoData();
   const { demoWorkDone, prepareDemoWork } = await import('./demo-work.ts');
   const workToPrepare = !(await demoWorkDone());
+  // --- pairing evaluation and ranking demo (peval) ---
+  const { demoPairingEvaluationDone, prepareDemoPairingEvaluation } = await import('./demo-pairing-evaluation.ts');
+  const pairingEvaluationToPrepare = !(await demoPairingEvaluationDone());
+  // --- end pairing evaluation demo ---
 
   const { serve } = await import('@hono/node-server');
   const { buildApp } = await import('../functions/api/app.ts');
@@ -327,6 +331,20 @@ async function main(): Promise<void> {
       },
     );
   }
+  // --- pairing evaluation and ranking demo (peval) ---
+  if (pairingEvaluationToPrepare) {
+    const began = performance.now();
+    void prepareDemoPairingEvaluation(app.fetch, config().JWT_SECRET!).then(
+      (work) =>
+        console.log(
+          `Demo pairing evaluations ready (${((performance.now() - began) / 1000).toFixed(1)} s): ${work.evaluations.length} evaluations of 上一轮结对帮扶（2021—2024）(unit, township, admin each have one), ranking ${work.rankingId} with ${work.openCases} rectification cases.`,
+        ),
+      (err: unknown) => {
+        if (!stopping) console.error('preparing the demo pairing evaluations failed (the next start tries again):', err);
+      },
+    );
+  }
+  // --- end pairing evaluation demo ---
 }
 
 main().catch(async (err: unknown) => {

@@ -14,6 +14,7 @@ import { withRequestContext } from '../shared/request-context.ts';
 import { auditRoutes } from '../platform/routes/audit.ts';
 import { notificationRoutes } from '../platform/routes/notifications.ts';
 import { workflowRoutes } from '../platform/routes/workflows.ts';
+import { timelineRoutes } from '../platform/routes/timeline.ts';
 import { inboxRoutes } from '../platform/decisions/inbox.ts';
 import { decisionRoutes } from '../platform/decisions/routes.ts';
 import { decisionKindsOf, type ProgramModule } from '../platform/module.ts';
@@ -22,7 +23,7 @@ import { modules as allModules } from '../modules.ts';
 type SchemaOf<T> = T extends OpenAPIHono<AppEnv, infer S, string> ? S : never;
 type ModuleSchema<M> = M extends { readonly routes: { readonly basePath: infer P extends string; readonly app: infer A } } ? MergeSchemaPath<SchemaOf<A>, P> : unknown;
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
-type PlatformSchema = SchemaOf<typeof auditRoutes> & SchemaOf<typeof notificationRoutes> & SchemaOf<ReturnType<typeof workflowRoutes>> & SchemaOf<ReturnType<typeof inboxRoutes>> & SchemaOf<ReturnType<typeof decisionRoutes>>;
+type PlatformSchema = SchemaOf<typeof auditRoutes> & SchemaOf<typeof notificationRoutes> & SchemaOf<ReturnType<typeof workflowRoutes>> & SchemaOf<ReturnType<typeof inboxRoutes>> & SchemaOf<ReturnType<typeof decisionRoutes>> & SchemaOf<ReturnType<typeof timelineRoutes>>;
 
 /**
  * The API's routes as one type, for a typed client (`hc<AppType>` from hono/client): the platform's
@@ -151,6 +152,7 @@ export function buildApp(options: BuildAppOptions = {}): OpenAPIHono<AppEnv> {
   app.route('/', workflowRoutes(modules.flatMap((m) => m.workflows)));
   app.route('/', inboxRoutes(kinds));
   app.route('/', decisionRoutes(kinds));
+  app.route('/', timelineRoutes(kinds, modules.flatMap((m) => m.workflows)));
   for (const module of modules) if (module.routes) app.route(module.routes.basePath, module.routes.app);
 
   app.doc31('/openapi.json', {

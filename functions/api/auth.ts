@@ -19,7 +19,7 @@ interface Verifier {
   readonly getKey: JWTVerifyGetKey;
   readonly algorithms: string[];
   readonly issuer: string | undefined;
-  readonly audience: string | undefined;
+  readonly audience: string[] | undefined;
 }
 
 let verifier: Verifier | undefined;
@@ -62,7 +62,9 @@ async function currentVerifier(): Promise<Verifier> {
     if (header.alg === 'RS256' && jwks) return jwks(header, token);
     throw new UnauthorizedError(`Token algorithm ${String(header.alg)} is not accepted`);
   };
-  verifier = { configKey, verified: new Map(), getKey, algorithms, issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
+  // Several app clients sign users in to the same pool (the CLI's, the web console's): any of them may be the `aud`.
+  const audience = JWT_AUDIENCE?.split(',').map((a) => a.trim()).filter(Boolean);
+  verifier = { configKey, verified: new Map(), getKey, algorithms, issuer: JWT_ISSUER, audience: audience?.length ? audience : undefined };
   return verifier;
 }
 

@@ -54,6 +54,20 @@ export const actions = [
   'pairing:read',
   'pairing:update',
   'pairing-progress:write',
+  // --- pairing evaluation, ranking and rectification (peval) ---
+  'pairing-evaluation:start',
+  'pairing-evaluation:read',
+  'pairing-evaluation:self-assess',
+  'pairing-evaluation:evaluate',
+  'pairing-outcomes:read',
+  'pairing-ranking-policy:create',
+  'pairing-ranking-policy:read',
+  'pairing-ranking:run',
+  'pairing-ranking:read',
+  'pairing-case:read',
+  'pairing-case:update',
+  'pairing-case:close',
+  // --- end pairing evaluation ---
   'payee:read',
   'payee:propose',
   'payee:approve',
@@ -145,6 +159,25 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'pairing:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
   'pairing:update': adminOnly,
   'pairing-progress:write': { admin: 'jurisdiction', unit: 'ownUnit' },
+  // --- pairing evaluation, ranking and rectification (peval) ---
+  // The end-of-term evaluation: admins (the county) start and evaluate, the pairing's own unit
+  // assesses itself, townships give their opinion through /decisions (decision:answer). The outcome
+  // statistics include the funds invested, so finance reads them. Rankings and rectification cases
+  // are the county's: townships read the county's ranking (covering) and keep their villages' cases
+  // (measures, re-check); only the county closes a case. A case's responsible unit reads it.
+  'pairing-evaluation:start': adminOnly,
+  'pairing-evaluation:read': { admin: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  'pairing-evaluation:self-assess': { unit: 'ownUnit' },
+  'pairing-evaluation:evaluate': adminOnly,
+  'pairing-outcomes:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
+  'pairing-ranking-policy:create': adminOnly,
+  'pairing-ranking-policy:read': { admin: 'jurisdiction', township: 'jurisdictionOrCovering', auditor: 'jurisdiction' },
+  'pairing-ranking:run': adminOnly,
+  'pairing-ranking:read': { admin: 'jurisdiction', township: 'jurisdictionOrCovering', auditor: 'jurisdiction' },
+  'pairing-case:read': { admin: 'jurisdiction', township: 'jurisdiction', village: 'jurisdiction', auditor: 'jurisdiction', unit: 'ownUnit' },
+  'pairing-case:update': { admin: 'jurisdiction', township: 'jurisdiction' },
+  'pairing-case:close': adminOnly,
+  // --- end pairing evaluation ---
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.

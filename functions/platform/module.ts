@@ -70,6 +70,8 @@ export interface DecisionKindDefinition {
   /** What the decision is about (`reward-application`) and where the API shows it. */
   readonly subjectType: string;
   readonly subjectPath: (subjectId: string) => string;
+  /** The `entityType` of the subject's audit trail, when it is not `subjectType` (a timeline reads it). */
+  readonly subjectAuditType?: string;
   /** What a caller must be allowed on the subject's division to read the decision. */
   readonly readAction: Action;
   /** Answers `POST /decisions/{id}` takes (empty: answered through the module's own routes). */
@@ -91,7 +93,22 @@ export interface DecisionKindDefinition {
    * this standing, and leaves it out of its `toDo` count.
    */
   readonly standingFor?: (principal: Principal, decision: PendingDecision) => DecisionStanding | undefined;
+  /**
+   * The amount the decision is about, in fen (an award, a run's top-ups, a batch), read from what
+   * the step stored with it (`summary`): the inbox shows it and a selection totals it. Absent for
+   * kinds that decide no amount.
+   */
+  readonly amountFen?: (decision: PendingDecision) => number | undefined;
 }
+
+/**
+ * The amount of a decision kind that stores it in its summary under `field` (the steps that open
+ * them write it there): undefined when it is missing or not a whole, non-negative number of fen.
+ */
+export const amountInSummary = (field: string): NonNullable<DecisionKindDefinition['amountFen']> => (decision) => {
+  const value = decision.summary[field];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+};
 
 /**
  * The standing of a decision that takes two approvals (its partial answers record who approved

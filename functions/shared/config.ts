@@ -18,6 +18,7 @@ export const configSchema = z.object({
   /** RS256 verification keys, as Cognito publishes them. */
   JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().optional(),
+  /** App client ids accepted as a token's `aud`, comma-separated (on AWS: the CLI's and the web console's). */
   JWT_AUDIENCE: z.string().optional(),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
   /** Test switch, e.g. `reward-reserve:0.3,reward-disburse:0.3` (see functions/shared/faults.ts). Never set on AWS. */

@@ -33,8 +33,8 @@ export interface ApiProps {
   /** The Lambda running the Hono app. */
   readonly handler: IFunction;
   readonly auth: Auth;
-  /** Origin of the web console (CORS). */
-  readonly corsOrigin: string;
+  /** Origins of the web console allowed by CORS (no trailing slash). */
+  readonly corsOrigins: readonly string[];
   /** Steady-state requests per second for the stage. @default 50 */
   readonly throttleRateLimit?: number;
   /** @default 100 */
@@ -58,7 +58,8 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', props.auth.issuer, {
-      jwtAudience: [props.auth.client.userPoolClientId],
+      // The CLI's client and the web console's: API Gateway checks an ID token's `aud` against this list.
+      jwtAudience: props.auth.clientIds,
     });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -66,7 +67,7 @@ export class Api extends Construct {
       createDefaultStage: false,
       defaultAuthorizer: authorizer,
       corsPreflight: {
-        allowOrigins: [props.corsOrigin],
+        allowOrigins: [...props.corsOrigins],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         maxAge: Duration.hours(1),

@@ -1,5 +1,6 @@
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Fn, Lazy, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -10,7 +11,8 @@ import { roles } from '../../functions/platform/principal.ts';
 import { docsRuntimeFiles } from '../../functions/api/docs.ts';
 import { resourcePrefix, type DeployConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
-import { Auth } from '../constructs/auth.ts';
+import { Auth, consoleScopes } from '../constructs/auth.ts';
+import { assertConsoleBuild, ConsoleHosting } from '../constructs/console-hosting.ts';
 import { MailSender } from '../constructs/mail-sender.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { VillageFlowTable } from '../constructs/table.ts';
@@ -31,6 +33,9 @@ export interface VillageFlowStackProps extends StackProps {
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The Vite dev server (`npm run dev:console`), allowed only with context consoleDevelopment=true. */
+export const consoleDevServerOrigin = 'http://localhost:5173';
+
 /** CloudWatch Logs accepts only certain retention periods; refuse others at synth time. */
 function retentionDays(days: number): RetentionDays {
   const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
@@ -45,8 +50,9 @@ export function stateMachineName(config: Pick<DeployConfig, 'stage'>, workflow: 
 
 /**
  * The whole product on AWS: the table, one function per task handler, one state machine per workflow,
- * the HTTP API with its Cognito user pool, and the alarms. Generic over the registry: a module's workflow
- * (functions/programs/index.ts) is deployed without touching this file.
+ * the HTTP API with its Cognito user pool, the web console behind CloudFront, and the alarms. Generic
+ * over the registry: a module's workflow (functions/programs/index.ts) is deployed without touching
+ * this file.
  */
 export class VillageFlowStack extends Stack {
   readonly table: VillageFlowTable;
@@ -55,6 +61,7 @@ export class VillageFlowStack extends Stack {
   readonly stateMachines: Readonly<Record<string, WorkflowStateMachine>>;
   readonly auth: Auth;
   readonly api: Api;
+  readonly console: ConsoleHosting;
   readonly monitoring: Monitoring;
   /** Present when mail is enabled (context `mail`). */
   readonly mailSender?: MailSender;
@@ -68,6 +75,10 @@ export class VillageFlowStack extends Stack {
     const isProd = config.stage === 'prod';
     const dataRemoval = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = retentionDays(config.logRetentionDays);
+    // Checked before anything is bundled, so a missing console build fails in a second, not after every function.
+    const consoleDir = isAbsolute(config.consoleDir) ? config.consoleDir : join(projectRoot, config.consoleDir);
+    assertConsoleBuild(consoleDir);
+    if (isProd && config.consoleDevelopment) throw new Error('consoleDevelopment=true lets a local dev server sign in; it is refused for stage prod');
     const stateMachineNames = reg.workflows.map((wf) => stateMachineName(config, wf));
     const stateMachineArnPrefix = this.formatArn({
       service: 'states',
@@ -128,8 +139,28 @@ export class VillageFlowStack extends Stack {
       groups: roles,
       requireMfa: config.requireMfa,
       removalPolicy: dataRemoval,
+      domainPrefix: config.authDomainPrefix ?? prefix,
     });
     const { userPool, client } = this.auth;
+
+    // The API in the console's connect-src. CORS must name the console's origin, so the API depends on
+    // the distribution; at the distribution's own cloudfront.net name the distribution's headers cannot
+    // name the API in turn (a cycle), and the CSP allows the region's execute-api hosts instead. At a
+    // custom domain the origin is known before anything is created and the CSP names the API exactly.
+    const apiSource = config.consoleDomain
+      ? Lazy.string({ produce: () => this.api.httpApi.apiEndpoint })
+      : `https://*.execute-api.${this.region}.${this.urlSuffix}`;
+    this.console = new ConsoleHosting(this, 'Console', {
+      assetDir: consoleDir,
+      apiSource,
+      authDomainUrl: this.auth.domainUrl,
+      issuerOrigin: `https://cognito-idp.${this.region}.${this.urlSuffix}`,
+      customDomain: config.consoleDomain,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: dataRemoval,
+    });
+    const devOrigins = config.consoleDevelopment ? [consoleDevServerOrigin] : [];
+    const consoleClient = this.auth.addConsoleClient({ urls: [this.console.url, ...devOrigins.map((o) => `${o}/`)] });
 
     this.apiFunction = new TaskFunction(this, 'ApiFunction', {
       ...common,
@@ -145,7 +176,7 @@ export class VillageFlowStack extends Stack {
       environment: {
         JWKS_URL: this.auth.jwksUrl,
         JWT_ISSUER: this.auth.issuer,
-        JWT_AUDIENCE: client.userPoolClientId,
+        JWT_AUDIENCE: Fn.join(',', this.auth.clientIds),
       },
     });
 
@@ -153,11 +184,24 @@ export class VillageFlowStack extends Stack {
       apiName: prefix,
       handler: this.apiFunction.function,
       auth: this.auth,
-      corsOrigin: config.corsOrigin,
+      corsOrigins: [this.console.origin, ...devOrigins],
       throttleRateLimit: config.throttleRateLimit,
       throttleBurstLimit: config.throttleBurstLimit,
       logRetention,
       logRemovalPolicy: dataRemoval,
+    });
+
+    const { url: consoleUrl } = this.console;
+    this.console.deploy({
+      apiUrl: this.api.url,
+      auth: {
+        kind: 'cognito',
+        authority: this.auth.issuer,
+        clientId: consoleClient.userPoolClientId,
+        redirectUri: consoleUrl,
+        postLogoutRedirectUri: consoleUrl,
+        scope: consoleScopes.map((s) => s.scopeName).join(' '),
+      },
     });
 
     // Notifications by mail (SES), only when configured: no stream, no sender otherwise.
@@ -191,7 +235,10 @@ export class VillageFlowStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId, description: "The CLI's app client (USER_PASSWORD_AUTH)" });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console (sign-in through Cognito managed login)' });
+    new CfnOutput(this, 'CognitoDomain', { value: this.auth.domainUrl, description: 'Managed-login domain of the user pool' });
+    new CfnOutput(this, 'ConsoleClientId', { value: consoleClient.userPoolClientId, description: "The web console's app client (authorization code with PKCE)" });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'StateMachineArnPrefix', { value: stateMachineArnPrefix });

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../infra/app.ts';
@@ -21,9 +24,27 @@ export interface CfnResource {
   readonly UpdateReplacePolicy?: string;
 }
 
+/** The hashed file of {@link consoleBuildFixture}. */
+export const fixtureAssetKey = 'assets/index-Cq1x9f2A.js';
+
+/**
+ * A stand-in for the console's build (an index.html and one hashed asset): the infra tests check how
+ * the build is hosted, not the build, so they neither need nor wait for `npm run build:console`.
+ */
+export function consoleBuildFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'village-flow-console-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="zh-CN"><head><script type="module" src="/assets/index-Cq1x9f2A.js"></script></head><body><div id="root"></div></body></html>\n');
+  writeFileSync(join(dir, fixtureAssetKey), 'document.getElementById("root").textContent = "village-flow";\n');
+  return dir;
+}
+
+let fixtureDir: string | undefined;
+
 /** Synthesize the app exactly as `cdk synth` does (same entry, same cdk-nag aspects), with fixed context. */
 export function synthesize(context: Record<string, unknown> = {}, registry?: WorkflowRegistry): Synthesized {
-  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, ...context } });
+  fixtureDir ??= consoleBuildFixture();
+  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, consoleDir: fixtureDir, ...context } });
   const stack = defineApp(app, { registry });
   const template = Template.fromStack(stack);
   return {
@@ -75,4 +96,34 @@ export function functionNamed(json: Synthesized['json'], name: string): string {
 
 export function actionsOf(statements: readonly Statement[], service: string): string[] {
   return statements.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith(`${service}:`));
+}
+
+/**
+ * The function behind the console's BucketDeployment custom resources: aws-cdk-lib's own (Python,
+ * copies the build into the bucket at deploy time), not one of the product's functions, which the
+ * tests hold to the product's rules (runtime, tracing, log groups, IAM without wildcards).
+ */
+export function consoleDeploymentHandler(json: Synthesized['json']): { readonly functionId: string; readonly roleId: string } {
+  const tokens = new Set(
+    resourcesOf(json, 'Custom::CDKBucketDeployment').map(([, d]) => (d.Properties?.ServiceToken as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]),
+  );
+  if (tokens.size !== 1) throw new Error(`expected one BucketDeployment handler, found ${tokens.size}`);
+  const [functionId] = [...tokens] as [string];
+  return { functionId, roleId: roleOfFunction(json, functionId) };
+}
+
+/** The product's own functions (every Lambda function but the console's deployment handler), by logical id. */
+export function productFunctions(json: Synthesized['json']): [string, CfnResource][] {
+  const { functionId } = consoleDeploymentHandler(json);
+  return resourcesOf(json, 'AWS::Lambda::Function').filter(([id]) => id !== functionId);
+}
+
+/** A CloudFormation value as text: `${Logical}` for a Ref, `${Logical.Attr}` for a GetAtt, joins joined. */
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (v.Ref) return `\${${v.Ref}}`;
+  if (v['Fn::GetAtt']) return `\${${v['Fn::GetAtt'].join('.')}}`;
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(render).join(v['Fn::Join'][0]);
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
 }

@@ -112,7 +112,8 @@ export async function tableSnapshot(): Promise<string[]> {
 function isValidBody(schema: z.ZodType, candidate: { json?: unknown; raw?: string }): boolean {
   if (candidate.raw !== undefined) {
     try {
-      return schema.safeParse(JSON.parse(candidate.raw)).success;
+      // The server decodes bodies as WHATWG UTF-8 decoding does, which drops a leading byte-order mark.
+      return schema.safeParse(JSON.parse(candidate.raw.replace(/^\uFEFF/, ''))).success;
     } catch {
       return false;
     }

@@ -36,6 +36,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/decisions/{decisionId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A decision's timeline: its audit trail and its subject's, merged with the workflow execution's history, oldest first
+         * @description Readable by whoever may read the decision (its kind's read permission in the subject's jurisdiction: auditors, admins, the deciding roles). A role that may never read such decisions gets 403 before anything is read.
+         */
+        get: operations["getDecisionTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/decisions/bulk": {
         parameters: {
             query?: never;
@@ -45,8 +65,45 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer up to 500 decisions at once (finance); each item succeeds or fails on its own */
+        /** Answer up to 500 decisions at once (finance), given as items or as a selection of yours; each item succeeds or fails on its own, failures named */
         post: operations["answerDecisionsInBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/decisions/selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Snapshot "all N matching this filter": the exact decisions you could answer now, their count and total, kept for an hour
+         * @description Walks your whole filtered inbox (GET /inbox's filters) and stores the ids and versions of the decisions you can answer now (not those waiting for someone else after your part). Answer them with POST /decisions/bulk {selectionId, decision}. At most 10000 decisions: narrow the filter beyond that.
+         */
+        post: operations["createDecisionSelection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/decisions/selections/{selectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your selections with its decisions (403 for anyone but the user who made it; 404 once expired) */
+        get: operations["getDecisionSelection"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -394,7 +451,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open decisions waiting for you (by role and jurisdiction), oldest first, with deadlines */
+        /** Open decisions waiting for you (by role and jurisdiction), oldest first, with deadlines and amounts; filtered by program, kind, township and deadline */
         get: operations["getInbox"];
         put?: never;
         post?: never;
@@ -458,6 +515,159 @@ export interface paths {
          * @description No body. What arrives later is unread.
          */
         post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification cases of the villages in a jurisdiction (default: yours) by year and village; a unit user gets the cases it is responsible for */
+        get: operations["listPairingCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a rectification case (anyone whose jurisdiction holds the village, or its responsible unit) */
+        get: operations["getPairingCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a case (the county’s admin): promoted (晋位转化) after a passed re-check, or carried into next year’s case */
+        post: operations["closePairingCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/cases/{id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set an open case’s measures, responsible unit or work team, and deadline (admin, or the village’s township); If-Match or body version */
+        put: operations["planPairingCase"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/cases/{id}/rechecks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a re-check (复查) of an open case: result, passed or not, date (admin, or the village’s township) */
+        post: operations["recheckPairingCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluations of the villages in a jurisdiction (default: yours); a unit user gets its own unit’s */
+        get: operations["listPairingEvaluations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/evaluations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an evaluation (its unit, or anyone whose jurisdiction holds its village) */
+        get: operations["getPairingEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/evaluations/{id}/county-evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The county’s evaluation (admin): score, grade from the score, outcomes reached; counted into the term’s outcome statistics */
+        post: operations["evaluatePairingByCounty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/evaluations/{id}/self-assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The unit’s self-assessment (the pairing’s own unit), while the evaluation awaits it; then the township gives its opinion */
+        post: operations["submitPairingSelfAssessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -528,6 +738,23 @@ export interface paths {
         /** Replace a stationed cadre’s fields, e.g. the date they left (admin); If-Match or body version of the pairing */
         put: operations["updatePairingCadre"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/pairings/{id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the end-of-term evaluation of a pairing (admin): 201 with the evaluation, 200 with it when started already */
+        post: operations["startPairingEvaluation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -605,6 +832,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pairing/ranking-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A county’s ranking policies, newest first (default: your county) */
+        get: operations["listPairingRankingPolicies"];
+        put?: never;
+        /** Create a county’s ranking policy (admin): indicators, weights, bottom share; immutable (a new rule is a new policy) */
+        post: operations["createPairingRankingPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/ranking-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a ranking policy */
+        get: operations["getPairingRankingPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A county’s rankings by year (default: your county) */
+        get: operations["listPairingRankings"];
+        put?: never;
+        /** Rank the villages of a jurisdiction for a year under a policy (admin); the bottom share of each category becomes rectification cases (整顿). One ranking per jurisdiction and year: the same input again answers 200 with it, another 409 */
+        post: operations["runPairingRanking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/rankings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a ranking with every village’s score and rank */
+        get: operations["getPairingRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/rankings/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The same ranking run with the villages’ values as a CSV (admin): a column village (村代码) and one per indicator of the policy, by key or name
+         * @description Every cell is checked first; any problem gives 422 with every error by line and column and nothing is written. At most 2000 rows and 524288 bytes (413).
+         */
+        post: operations["runPairingRankingFromCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pairing/terms": {
         parameters: {
             query?: never;
@@ -632,6 +949,40 @@ export interface paths {
         };
         /** Read a pairing term (everyone inside, or covered by, its jurisdiction) */
         get: operations["getPairingTerm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the evaluation of every pairing of a term in a county or township (admin), 200 pairings a request: pass nextCursor back as cursor until it is absent; safe to repeat */
+        post: operations["startPairingTermEvaluations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pairing/terms/{id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The term’s outcome statistics by county and township (villages advanced, 一村一业, 一村一社, funds invested, cadres stationed, grades), from counters; CSV or XLSX with Chinese headers */
+        get: operations["getPairingTermOutcomes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1125,6 +1476,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An entity's timeline (admin, auditor): its audit trail merged with the history of the workflow execution named after it, oldest first
+         * @description The entity as `GET /audit?entity=` names it, split in two: `entity=reward-application&id=ra-…`, `entity=fundingRun&id=fr-…`, `entity=villageImport&id=imp-…`. 403 when any of it lies outside your jurisdiction, 404 when there is nothing about it.
+         */
+        get: operations["getEntityTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/units": {
         parameters: {
             query?: never;
@@ -1237,6 +1608,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows/executions/{id}/path": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The states an execution entered, in order, with the error of the state it failed in (admin, auditor)
+         * @description `id` as for GET /workflows/executions/{id}. A state entered again (a loop, a Map iteration) is a step again.
+         */
+        get: operations["getExecutionPath"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows/executions/{id}/redrive": {
         parameters: {
             query?: never;
@@ -1277,18 +1668,26 @@ export interface components {
             entityType: string;
             roles: string[];
         };
+        BulkDecisionItemResult: {
+            decisionId: string;
+            outcome?: components["schemas"]["DecisionOutcome"];
+            problem?: {
+                detail?: string;
+                title: string;
+                type: string;
+            };
+            /** @description Why it failed: `already-answered` or `changed-since-selection` (selections), `separation-of-duties`, `forbidden`, `not-found`, `conflict`, `validation`. Retry the failed ones with `items`. */
+            reason?: string;
+            status: number;
+        };
         BulkDecisionResult: {
             failed: number;
-            items: {
-                decisionId: string;
-                outcome?: components["schemas"]["DecisionOutcome"];
-                problem?: {
-                    detail?: string;
-                    title: string;
-                    type: string;
-                };
-                status: number;
-            }[];
+            /** @description The decisions that failed, to retry with `items` once their reason is dealt with */
+            failedIds: string[];
+            items: components["schemas"]["BulkDecisionItemResult"][];
+            /** @description Selections only: more of the snapshot remains; send the same body with this `from` */
+            nextFrom?: number;
+            selectionId?: string;
             succeeded: number;
         };
         /** @description Up to 500 answers, each answered on its own */
@@ -1296,6 +1695,16 @@ export interface components {
             items: (components["schemas"]["DecisionAnswer"] & {
                 decisionId: string;
             })[];
+        };
+        /** @description One answer for every decision of a selection, exactly as snapshotted: decisions that entered the filter later are not answered; one that changed or was answered since fails with a named reason */
+        BulkSelectionDecisions: {
+            comment?: string;
+            /** @description Which answers a decision takes depends on its kind: approve / reject / return (reward township review), approve / reject (reward finance approval, funding run approval), close (unfunded), resubmit / withdraw (returned application) */
+            decision: string;
+            /** @description Where to start in the snapshot (default 0): a request answers at most 500 of its decisions; the result's nextFrom says where to go on */
+            from?: number;
+            /** @description A selection of yours (POST /decisions/selections) */
+            selectionId: string;
         };
         CurrentFunding: {
             amountFen: number;
@@ -1333,6 +1742,36 @@ export interface components {
             remaining?: number;
             /** @enum {string} */
             status: "answered" | "partial";
+        };
+        DecisionSelection: {
+            /** @description How many decisions it holds: every one matching the filter that you could answer when it was made */
+            count: number;
+            createdAt: string;
+            /** @description After this it is gone (404): make a new one */
+            expiresAt: string;
+            filter: components["schemas"]["DecisionSelectionRequest"];
+            selectionId: string;
+            /** @description The sum of their amounts, in fen (decisions without an amount count 0) */
+            totalFen: number;
+        };
+        DecisionSelectionDetail: components["schemas"]["DecisionSelection"] & {
+            decisions: components["schemas"]["DecisionSelectionEntry"][];
+        };
+        DecisionSelectionEntry: {
+            amountFen?: number;
+            decisionId: string;
+            version: number;
+        };
+        /** @description The inbox filter to snapshot (the same fields as GET /inbox takes, overdue as a boolean) */
+        DecisionSelectionRequest: {
+            county?: string;
+            dueBy?: string;
+            kind?: string;
+            overdue?: boolean;
+            program?: string;
+            /** @enum {string} */
+            role?: "admin" | "finance" | "township" | "village" | "unit" | "auditor";
+            township?: string;
         };
         Division: {
             code: string;
@@ -1373,6 +1812,18 @@ export interface components {
             eventsTruncated?: boolean;
             input?: unknown;
             output?: unknown;
+        };
+        ExecutionPath: components["schemas"]["ExecutionSummary"] & {
+            eventsTruncated?: boolean;
+            path: components["schemas"]["ExecutionPathStep"][];
+        };
+        ExecutionPathStep: {
+            cause?: string;
+            enteredAt?: string;
+            /** @description The last error seen while the state was open */
+            error?: string;
+            exitedAt?: string;
+            state: string;
         };
         ExecutionSummary: {
             executionArn: string;
@@ -1619,10 +2070,23 @@ export interface components {
             /** @description The policy to run (its jurisdiction and year are the run’s) */
             policyId: string;
         };
+        /** @description For a live progress bar: poll GET /imports/{id} until done */
+        ImportProgress: {
+            /** @description The import has ended (succeeded, rejected or failed): stop polling */
+            done: boolean;
+            /** @description processedRows of totalRows, rounded down (0 until validated; 100 when the import ended, whatever its outcome) */
+            percent: number;
+            /** @description Rows written so far (created, updated or found unchanged); all of them once succeeded, none for a rejected file */
+            processedRows: number;
+            /** @description Data rows of the file: known once it is validated */
+            totalRows?: number;
+        };
         /** @description An open decision waiting for the caller (or, marked not actionable, for another decider after the caller). Task tokens are never part of it. */
         InboxItem: {
             /** @description Whether you can answer it now. False when you already gave your part and it waits for someone else (see waitingFor) */
             actionable: boolean;
+            /** @description The amount decided on, in fen (a reward award, a funding run's top-ups, a payment batch), as stored when the decision opened; absent for kinds without one */
+            amountFen?: number;
             createdAt: string;
             deadline?: string;
             division: string;
@@ -1783,6 +2247,120 @@ export interface components {
             /** @description The version you read; 409 if it changed since */
             version?: number;
         };
+        /** @description promoted (晋位转化, after a passed re-check) or carried (kept for another year: next year’s case is opened with the same plan). */
+        PairingCaseClose: {
+            comment?: string;
+            /** @enum {string} */
+            outcome: "promoted" | "carried";
+            /** @description The version you read; 409 if it changed since */
+            version?: number;
+        };
+        PairingCasePage: {
+            items: components["schemas"]["PairingRectificationCase"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        /** @description Measures, the responsible unit ({ kind: unit, unitId }) or work team ({ kind: work-team, name }), the deadline (a Beijing calendar date). */
+        PairingCasePlan: {
+            deadline: string;
+            measures: string[];
+            responsible: {
+                /** @enum {string} */
+                kind: "unit";
+                /** Format: uuid */
+                unitId: string;
+            } | {
+                /** @enum {string} */
+                kind: "work-team";
+                name: string;
+            };
+            /** @description The version you read; 409 if it changed since */
+            version?: number;
+        };
+        PairingCaseRecheck: {
+            date: string;
+            passed: boolean;
+            result: string;
+            /** @description The version you read; 409 if it changed since */
+            version?: number;
+        };
+        /** @description The county’s evaluation: score 0–100 (the grade 优秀/良好/合格/不合格 follows from the term’s cut-offs, default 90/75/60), the outcomes reached, an optional comment. */
+        PairingCountyEvaluation: {
+            comment?: string;
+            outcomes: {
+                advanced: boolean;
+                collectiveIncomeFen: number;
+                oneVillageOneCooperative: boolean;
+                oneVillageOneIndustry: boolean;
+            };
+            score: number;
+        };
+        /** @description An end-of-term evaluation of one pairing, with every self-assessment and opinion given. */
+        PairingEvaluation: {
+            county?: {
+                at: string;
+                by: string;
+                cadres: number;
+                comment?: string;
+                /** @enum {string} */
+                grade: "优秀" | "良好" | "合格" | "不合格";
+                investedFen: number;
+                outcomes: {
+                    advanced: boolean;
+                    collectiveIncomeFen: number;
+                    oneVillageOneCooperative: boolean;
+                    oneVillageOneIndustry: boolean;
+                };
+                score: number;
+            };
+            createdAt: string;
+            createdBy: string;
+            gradeCutoffs: {
+                excellent: number;
+                good: number;
+                pass: number;
+            };
+            id: string;
+            pairingId: string;
+            round: number;
+            selfAssessments: {
+                at: string;
+                by: string;
+                outcomes: {
+                    advanced: boolean;
+                    collectiveIncomeFen: number;
+                    oneVillageOneCooperative: boolean;
+                    oneVillageOneIndustry: boolean;
+                };
+                round: number;
+                text: string;
+            }[];
+            /** @enum {string} */
+            status: "awaiting-self-assessment" | "awaiting-township" | "awaiting-county" | "evaluated";
+            termId: string;
+            townshipOpinions: {
+                at: string;
+                by: string;
+                comment?: string;
+                /** @enum {string} */
+                decision: "agree" | "return";
+                round: number;
+            }[];
+            unitId: string;
+            updatedAt: string;
+            version: number;
+            village: string;
+        };
+        PairingEvaluationPage: {
+            items: components["schemas"]["PairingEvaluation"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        PairingEvaluationsStarted: {
+            existing: number;
+            nextCursor?: string;
+            started: number;
+        };
         PairingImport: {
             created: number;
             /** @description The new pairings’ ids, in file order */
@@ -1829,6 +2407,34 @@ export interface components {
             projectId?: string;
             purpose: string;
         };
+        PairingOutcomeStats: {
+            /** @default 0 */
+            advanced: number;
+            /** @default 0 */
+            cadres: number;
+            /** @default 0 */
+            collectiveIncomeFen: number;
+            division: string;
+            /** @default 0 */
+            evaluated: number;
+            /** @default 0 */
+            gradeExcellent: number;
+            /** @default 0 */
+            gradeFail: number;
+            /** @default 0 */
+            gradeGood: number;
+            /** @default 0 */
+            gradePass: number;
+            /** @default 0 */
+            investedFen: number;
+            /** @default 0 */
+            oneVillageOneCooperative: number;
+            /** @default 0 */
+            oneVillageOneIndustry: number;
+            termId: string;
+            /** @default 0 */
+            villages: number;
+        };
         PairingPage: {
             items: components["schemas"]["Pairing"][];
             /** @description Absent on the last page */
@@ -1850,11 +2456,195 @@ export interface components {
             /** @description The version you read; 409 if it changed since */
             version?: number;
         };
+        /** @description A ranking: every village’s values, score, rank within its category, and whether it is in the bottom share (with its case). */
+        PairingRanking: {
+            createdAt: string;
+            createdBy: string;
+            division: string;
+            id: string;
+            inputHash: string;
+            policyId: string;
+            results: {
+                bottom: boolean;
+                caseId?: string;
+                /** @enum {string} */
+                category: "示范" | "创优" | "强基";
+                inCategory: number;
+                rank: number;
+                score: number;
+                values: {
+                    [key: string]: number;
+                };
+                village: string;
+            }[];
+            rule: {
+                /** @default 1000 */
+                bottomShareBp: number;
+                indicators: {
+                    /** @enum {string} */
+                    direction: "higher-better" | "lower-better";
+                    key: string;
+                    name: string;
+                    /**
+                     * @default input
+                     * @enum {string}
+                     */
+                    source: "input";
+                    weightBp: number;
+                }[];
+                /**
+                 * @default ceil
+                 * @enum {string}
+                 */
+                rounding: "ceil" | "floor";
+            };
+            version: number;
+            year: number;
+        };
+        /** @description One ranking run: the villages of the division with their indicator values (whole numbers, by the policy’s keys); their categories come from the village registry. */
+        PairingRankingInput: {
+            division: string;
+            policyId: string;
+            villages: {
+                values: {
+                    [key: string]: number;
+                };
+                village: string;
+            }[];
+            year: number;
+        };
+        PairingRankingPage: {
+            items: components["schemas"]["PairingRanking"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        PairingRankingPolicy: {
+            createdAt: string;
+            createdBy: string;
+            division: string;
+            id: string;
+            name: string;
+            rule: {
+                /** @default 1000 */
+                bottomShareBp: number;
+                indicators: {
+                    /** @enum {string} */
+                    direction: "higher-better" | "lower-better";
+                    key: string;
+                    name: string;
+                    /**
+                     * @default input
+                     * @enum {string}
+                     */
+                    source: "input";
+                    weightBp: number;
+                }[];
+                /**
+                 * @default ceil
+                 * @enum {string}
+                 */
+                rounding: "ceil" | "floor";
+            };
+            version: number;
+        };
+        /** @description A county’s ranking policy: indicators { key, name, weightBp, direction: higher-better | lower-better } whose weights add up to 10000, the bottom share in basis points (default 1000 = 10 %) and its rounding (ceil, the default, or floor). Immutable. */
+        PairingRankingPolicyInput: {
+            division: string;
+            name: string;
+            rule: {
+                /** @default 1000 */
+                bottomShareBp: number;
+                indicators: {
+                    /** @enum {string} */
+                    direction: "higher-better" | "lower-better";
+                    key: string;
+                    name: string;
+                    /**
+                     * @default input
+                     * @enum {string}
+                     */
+                    source: "input";
+                    weightBp: number;
+                }[];
+                /**
+                 * @default ceil
+                 * @enum {string}
+                 */
+                rounding: "ceil" | "floor";
+            };
+        };
+        PairingRankingPolicyPage: {
+            items: components["schemas"]["PairingRankingPolicy"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        /** @description A rectification case (整顿) of a village for a year; version is also the ETag. */
+        PairingRectificationCase: {
+            carriedFrom?: string;
+            carriedTo?: string;
+            /** @enum {string} */
+            category: "示范" | "创优" | "强基";
+            closing?: {
+                at: string;
+                by: string;
+                comment?: string;
+                /** @enum {string} */
+                outcome: "promoted" | "carried";
+            };
+            createdAt: string;
+            createdBy: string;
+            deadline?: string;
+            id: string;
+            inCategory?: number;
+            measures: string[];
+            rank?: number;
+            rankingId?: string;
+            rechecks: {
+                at: string;
+                by: string;
+                date: string;
+                passed: boolean;
+                result: string;
+            }[];
+            responsible?: {
+                /** @enum {string} */
+                kind: "unit";
+                /** Format: uuid */
+                unitId: string;
+            } | {
+                /** @enum {string} */
+                kind: "work-team";
+                name: string;
+            };
+            score?: number;
+            /** @enum {string} */
+            status: "open" | "promoted" | "carried";
+            unitId?: string;
+            updatedAt: string;
+            version: number;
+            village: string;
+            year: number;
+        };
+        /** @description The unit’s self-assessment (自评): text, and the outcomes it claims (advanced 跨入先进行列, 一村一业, 一村一社, collective income in fen). */
+        PairingSelfAssessment: {
+            outcomes: {
+                advanced: boolean;
+                collectiveIncomeFen: number;
+                oneVillageOneCooperative: boolean;
+                oneVillageOneIndustry: boolean;
+            };
+            text: string;
+        };
         PairingTerm: {
             createdAt: string;
             createdBy: string;
             division: string;
             firstYear: number;
+            gradeCutoffs?: {
+                excellent: number;
+                good: number;
+                pass: number;
+            };
             id: string;
             lastYear: number;
             name: string;
@@ -1884,6 +2674,11 @@ export interface components {
         PairingTermInput: {
             division: string;
             firstYear: number;
+            gradeCutoffs?: {
+                excellent: number;
+                good: number;
+                pass: number;
+            };
             lastYear: number;
             name: string;
             schedule: {
@@ -2446,6 +3241,52 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "complete" | "refused";
         };
+        Timeline: {
+            /** @description Oldest first; entries of the same instant keep their order within their source */
+            entries: components["schemas"]["TimelineEntry"][];
+            executions: {
+                executionArn: string;
+                status: string;
+                workflow: string;
+            }[];
+            /** @description <type>:<id> of the subject */
+            subject: string;
+            /** @description True when a source held more than a timeline carries (2,000 audit records per entity, 5,000 events per execution) */
+            truncated: boolean;
+        };
+        TimelineAuditEntry: {
+            action: string;
+            actor: string;
+            after?: unknown;
+            at: string;
+            before?: unknown;
+            /** @description <type>:<id> of the audited entity (the decision itself, or its subject) */
+            entity: string;
+            roles: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "audit";
+        };
+        TimelineEntry: components["schemas"]["TimelineAuditEntry"] | components["schemas"]["TimelineExecutionEntry"];
+        TimelineExecutionEntry: {
+            at: string;
+            cause?: string;
+            error?: string;
+            eventId: number;
+            /** @description Step Functions history event type, e.g. TaskStateEntered, ExecutionFailed */
+            eventType: string;
+            executionArn: string;
+            /** @description The state entered or exited */
+            state?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "execution";
+            workflow: string;
+        };
         Unit: {
             contact?: {
                 name?: string;
@@ -2537,6 +3378,7 @@ export interface components {
             };
             nextErrorPage?: number;
             pageCount?: number;
+            progress: components["schemas"]["ImportProgress"];
             rowCount?: number;
             /** @enum {string} */
             status: "received" | "validating" | "writing" | "succeeded" | "rejected" | "failed";
@@ -2794,6 +3636,64 @@ export interface operations {
             };
         };
     };
+    getDecisionTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                decisionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     answerDecisionsInBulk: {
         parameters: {
             query?: never;
@@ -2803,7 +3703,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BulkDecisions"];
+                "application/json": components["schemas"]["BulkDecisions"] | components["schemas"]["BulkSelectionDecisions"];
             };
         };
         responses: {
@@ -2863,6 +3763,142 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDecisionSelection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionSelectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The snapshot */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionSelection"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDecisionSelection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                selectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionSelectionDetail"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4507,10 +5543,20 @@ export interface operations {
                 county?: string;
                 /** @description Opaque `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description Only decisions whose deadline falls on or before this day in Beijing time (YYYY-MM-DD) */
+                dueBy?: string;
+                /** @description Only decisions of this kind, e.g. reward.finance-approval */
+                kind?: string;
                 /** @description Page size, 1-100 (default 50) */
                 limit?: number;
+                /** @description true: only decisions whose deadline has passed */
+                overdue?: "true" | "false";
+                /** @description Only decisions of this module: the prefix of their kind (reward, funding, payments) */
+                program?: string;
                 /** @description Which of your roles to list for (default: your first role) */
                 role?: "admin" | "finance" | "township" | "village" | "unit" | "auditor";
+                /** @description Only decisions whose division lies in this township (9 digits); 403 outside your jurisdiction */
+                township?: string;
             };
             header?: never;
             path?: never;
@@ -4734,6 +5780,655 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPairingCases: {
+        parameters: {
+            query?: {
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Villages inside this division (a county or below). Default: your division */
+                division?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+                status?: "open" | "promoted" | "carried";
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingCasePage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRectificationCase"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closePairingCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingCaseClose"];
+            };
+        };
+        responses: {
+            /** @description Closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRectificationCase"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planPairingCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag (version) you read; 409 if the item changed since */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingCasePlan"];
+            };
+        };
+        responses: {
+            /** @description Planned */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRectificationCase"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recheckPairingCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingCaseRecheck"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRectificationCase"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPairingEvaluations: {
+        parameters: {
+            query?: {
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Villages inside this division (a county or below). Default: your division */
+                division?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+                status?: "awaiting-self-assessment" | "awaiting-township" | "awaiting-county" | "evaluated";
+                termId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluationPage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evaluation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluation"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    evaluatePairingByCounty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingCountyEvaluation"];
+            };
+        };
+        responses: {
+            /** @description Evaluated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluation"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitPairingSelfAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingSelfAssessment"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluation"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5198,6 +6893,91 @@ export interface operations {
             };
         };
     };
+    startPairingEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluation"];
+                };
+            };
+            /** @description Started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluation"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     addPairingInvestment: {
         parameters: {
             query?: never;
@@ -5544,6 +7324,524 @@ export interface operations {
             };
         };
     };
+    listPairingRankingPolicies: {
+        parameters: {
+            query?: {
+                county?: string;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRankingPolicyPage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPairingRankingPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a create safely: the same key and body within 24 h return the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingRankingPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRankingPolicy"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingRankingPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRankingPolicy"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPairingRankings: {
+        parameters: {
+            query?: {
+                county?: string;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRankingPage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runPairingRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingRankingInput"];
+            };
+        };
+        responses: {
+            /** @description Ranked already (same input) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRanking"];
+                };
+            };
+            /** @description Ranked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRanking"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRanking"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runPairingRankingFromCsv: {
+        parameters: {
+            query: {
+                division: string;
+                policyId: string;
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Ranked already (same input) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRanking"];
+                };
+            };
+            /** @description Ranked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingRanking"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The CSV is larger than 524288 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not text/csv in UTF-8 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The CSV has errors (every one by line and column); nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPairingTerms: {
         parameters: {
             query?: {
@@ -5706,6 +8004,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PairingTerm"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startPairingTermEvaluations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description A county (6 digits) or township inside it. Default: your division */
+                division?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This page started */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingEvaluationsStarted"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPairingTermOutcomes: {
+        parameters: {
+            query?: {
+                /** @description Default: your county */
+                county?: string;
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The county’s row first, then its townships */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        county: string;
+                        rows: components["schemas"]["PairingOutcomeStats"][];
+                        termId: string;
+                    };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             /** @description Invalid request: `errors` names every bad field */
@@ -8137,6 +10583,67 @@ export interface operations {
             };
         };
     };
+    getEntityTimeline: {
+        parameters: {
+            query: {
+                /** @description The audit trail's entity type */
+                entity: string;
+                /** @description The entity id (a village code, an application id …) */
+                id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listUnits: {
         parameters: {
             query?: {
@@ -8716,8 +11223,10 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description `failed-first`: FAILED, TIMED_OUT and ABORTED executions first (newest first among them), then the others; one page, no cursor */
+                order?: "newest" | "failed-first";
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
-                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run";
+                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-evaluation";
             };
             header?: never;
             path?: never;
@@ -8775,6 +11284,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExecutionDetail"];
+                };
+            };
+            /** @description Not an execution id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such execution */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getExecutionPath: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionPath"];
                 };
             };
             /** @description Not an execution id */

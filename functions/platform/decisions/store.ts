@@ -4,13 +4,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ddb, sfn, tableName } from '../../shared/clients.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { logger } from '../../shared/logger.ts';
 import { roleSchema, type Actor, type Principal, type Role } from '../principal.ts';
 import { auditPut } from '../store/audit.ts';
 import { defineEntity } from '../store/entity.ts';
 import { whereAll, type Page, type PageRequest } from '../store/pagination.ts';
+import { inboxConditions, type InboxFilter } from './filter.ts';
+import { decisionKindSchema, type DecisionKind } from './kind.ts';
 import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, writeTransaction, type TransactItem } from '../store/transact.ts';
+
+export { decisionKindSchema, type DecisionKind } from './kind.ts';
 
 /**
  * Human steps of a workflow waiting on a Step Functions task token (`.waitForTaskToken`).
@@ -31,12 +35,6 @@ import { ifAbsent, named, putItem, TransactionConditionFailed, updateItem, write
  * answer (same actor, same outcome) delivers it again instead of being refused; a callback step that
  * is retried (new token) finds the answer and delivers it to its own token.
  */
-/**
- * A decision kind is `<module>.<step>` (`reward.township-review`). The platform keeps no list of
- * them: each program's module declares its kinds, and the API dispatches answers by the prefix.
- */
-export const decisionKindSchema = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must be <module>.<step>');
-export type DecisionKind = z.infer<typeof decisionKindSchema>;
 
 export const decisionStatuses = ['open', 'answered', 'cancelled'] as const;
 export type DecisionStatus = (typeof decisionStatuses)[number];
@@ -243,12 +241,19 @@ export interface InboxOptions {
   readonly role?: Role | undefined;
   /** County to list when the caller's jurisdiction is above county level. */
   readonly county?: string | undefined;
+  /** Program, kind, township and deadline filters (functions/platform/decisions/filter.ts). */
+  readonly filter?: Omit<InboxFilter, 'role' | 'county'> | undefined;
+  /** The instant "overdue" is judged at (default: now). */
+  readonly now?: Date | undefined;
+  /** Where the caller gave the filter, for the 400 naming a field (default: the query string). */
+  readonly filterIn?: 'query' | 'body';
 }
 
 /**
  * Every open decision `principal` may decide, by role and jurisdiction, oldest first. The inbox is
  * partitioned by county; a caller below county level gets their subtree (division prefix), a caller
- * above it names a county inside their jurisdiction.
+ * above it names a county inside their jurisdiction. The filters are a DynamoDB filter on the same
+ * Query, so a page may hold fewer than `limit` items.
  */
 export async function listInbox(principal: Pick<Principal, 'roles' | 'division'>, page: PageRequest, options: InboxOptions = {}): Promise<Page<PendingDecision>> {
   const role = options.role ?? principal.roles[0];
@@ -260,10 +265,24 @@ export async function listInbox(principal: Pick<Principal, 'roles' | 'division'>
     }
     scope = options.county;
   }
+  const conditions = inboxConditions(options.filter ?? {}, scope, options.now ?? new Date());
+  if ('field' in conditions) {
+    if (conditions.forbidden) throw new ForbiddenError(`${conditions.field}: ${conditions.message}`);
+    throw new ValidationError([{ field: conditions.field, message: conditions.message, in: options.filterIn ?? 'query' }]);
+  }
   const listed = await decisions.query.inbox.page({ role, county: scope.slice(0, 6) }, page, {
-    filter: scope.length > 6 ? whereAll({ division: { beginsWith: scope } }) : undefined,
+    filter: whereAll({
+      division: conditions.division.length > 6 ? { beginsWith: conditions.division } : undefined,
+      kind: conditions.kind,
+      deadline: conditions.deadlineBefore !== undefined ? { before: conditions.deadlineBefore } : undefined,
+    }),
   });
   return { ...listed, items: listed.items.map(view) };
+}
+
+/** Open decisions by id (strongly consistent), without their tokens; missing ones are absent. */
+export async function getDecisions(ids: readonly string[]): Promise<PendingDecision[]> {
+  return (await decisions.getMany(ids.map((id) => ({ id })))).map(view);
 }
 
 /** Open decisions of a waiting queue (gsi2), oldest first. */

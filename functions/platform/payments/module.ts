@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/context.ts';
-import { secondApproverStanding, type ProgramModule } from '../module.ts';
+import { amountInSummary, secondApproverStanding, type ProgramModule } from '../module.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { payeeRoutes } from './routes/payees.ts';
 import { payoutRoutes } from './routes/payouts.ts';
@@ -18,6 +18,8 @@ import { finishImportTask } from './tasks/finish-import.ts';
 import { readImportTask } from './tasks/read-import.ts';
 
 const batchPath = (id: string) => `/payments/batches/${id}`;
+// Every step of a batch decides on its whole amount, stored with the decision (tasks/request-decision.ts).
+const batchAmount = amountInSummary('totalFen');
 
 /**
  * Payments, one module of the platform that every program pays through: payees' bank accounts
@@ -48,12 +50,13 @@ export const paymentsModule = {
       answers: ['approve', 'reject'],
       refusals: ['reject'],
       standingFor: secondApproverStanding,
+      amountFen: batchAmount,
       answer: async (principal, decision, input) => {
         const result = await decideBatch(principal, decision.subjectId, input.decision === 'approve' ? 'approve' : 'reject', input.comment);
         return { decisionId: decision.id, status: result.status, applicationStatus: result.batch.status, ...(result.remaining !== undefined ? { remaining: result.remaining } : {}) };
       },
     },
-    { kind: paymentSteps.export.kind, subjectType: 'payment-batch', subjectPath: batchPath, readAction: 'payment:read', answers: [], answeredThrough: 'POST /payments/batches/{id}/export' },
-    { kind: paymentSteps.results.kind, subjectType: 'payment-batch', subjectPath: batchPath, readAction: 'payment:read', answers: [], answeredThrough: 'POST /payments/batches/{id}/results' },
+    { kind: paymentSteps.export.kind, subjectType: 'payment-batch', subjectPath: batchPath, readAction: 'payment:read', amountFen: batchAmount, answers: [], answeredThrough: 'POST /payments/batches/{id}/export' },
+    { kind: paymentSteps.results.kind, subjectType: 'payment-batch', subjectPath: batchPath, readAction: 'payment:read', amountFen: batchAmount, answers: [], answeredThrough: 'POST /payments/batches/{id}/results' },
   ],
 } satisfies ProgramModule;

@@ -20,8 +20,21 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { WorkflowDefinition } from '../module.ts';
 import type { Principal } from '../principal.ts';
 import { authorize, type Action } from '../authz.ts';
+import { statePath } from '../state-path.ts';
 
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+/** What an operator looks at first: executions that ended without succeeding. */
+const failedStatuses = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+const pathStepSchema = z
+  .object({
+    state: z.string(),
+    enteredAt: z.string().optional(),
+    exitedAt: z.string().optional(),
+    error: z.string().optional().openapi({ description: 'The last error seen while the state was open' }),
+    cause: z.string().optional(),
+  })
+  .openapi('ExecutionPathStep');
 
 const executionSummarySchema = z
   .object({
@@ -65,14 +78,14 @@ const redrivenSchema = executionSummarySchema
   .openapi('RedrivenExecution');
 
 /** Which registered workflow an execution ARN belongs to (undefined: not one of ours). */
-function workflowOf(workflowNames: readonly string[], executionArn: string): string | undefined {
+export function workflowOf(workflowNames: readonly string[], executionArn: string): string | undefined {
   const prefix = config().STATE_MACHINE_ARN_PREFIX.replace(':stateMachine:', ':execution:');
   if (!executionArn.startsWith(prefix)) return undefined;
   const rest = executionArn.slice(prefix.length);
   return workflowNames.find((w) => rest.startsWith(`${w}:`));
 }
 
-const iso = (d: Date | undefined) => d?.toISOString();
+export const iso = (d: Date | undefined) => d?.toISOString();
 const parseJson = (text: string | undefined): unknown => {
   if (text === undefined) return undefined;
   try {
@@ -86,7 +99,7 @@ function summary(e: ExecutionListItem, workflow: string) {
   return { executionArn: e.executionArn!, workflow, name: e.name!, status: e.status!, startDate: iso(e.startDate), stopDate: iso(e.stopDate) };
 }
 
-function eventView(e: HistoryEvent) {
+export function eventView(e: HistoryEvent) {
   const failure =
     e.executionFailedEventDetails ?? e.taskFailedEventDetails ?? e.lambdaFunctionFailedEventDetails ?? e.mapRunFailedEventDetails ?? e.activityFailedEventDetails;
   return {
@@ -101,7 +114,7 @@ function eventView(e: HistoryEvent) {
 }
 
 /** Events returned at most; the Step Functions quota is 25,000 per execution. */
-const maxEvents = 5_000;
+export const maxEvents = 5_000;
 
 /** `/workflows/executions`: the executions of the registered workflows (the composition root names them). */
 export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
@@ -157,6 +170,7 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
       query: z.object({
         workflow: z.enum(workflowNames).optional(),
         status: z.enum(executionStatuses).optional(),
+        order: z.enum(['newest', 'failed-first']).default('newest').openapi({ description: '`failed-first`: FAILED, TIMED_OUT and ABORTED executions first (newest first among them), then the others; one page, no cursor' }),
         limit: z.coerce.number().int().min(1).max(100).default(50),
         cursor: z.string().min(1).max(4096).optional(),
       }),
@@ -165,6 +179,29 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
       200: { description: 'Executions', content: json(z.object({ items: z.array(executionSummarySchema), nextCursor: z.string().optional() })) },
       400: problemResponse('Bad filter'),
       403: problemResponse('Not allowed'),
+    },
+  });
+
+  const pathRoute = createRoute({
+    method: 'get',
+    path: '/workflows/executions/{id}/path',
+    operationId: 'getExecutionPath',
+    tags: ['workflows'],
+    summary: 'The states an execution entered, in order, with the error of the state it failed in (admin, auditor)',
+    description: '`id` as for GET /workflows/executions/{id}. A state entered again (a loop, a Map iteration) is a step again.',
+    request: { params: z.object({ id: z.string().min(3).max(2048) }) },
+    responses: {
+      200: {
+        description: 'The path',
+        content: json(
+          executionSummarySchema
+            .extend({ path: z.array(pathStepSchema), eventsTruncated: z.boolean().optional() })
+            .openapi('ExecutionPath'),
+        ),
+      },
+      400: problemResponse('Not an execution id'),
+      403: problemResponse('Not allowed'),
+      404: problemResponse('No such execution'),
     },
   });
 
@@ -207,28 +244,61 @@ export function workflowRoutes(registered: readonly WorkflowDefinition[]) {
   return new OpenAPIHono<AppEnv>()
     .openapi(listRoute, async (c) => {
       const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
-      const { workflow, status, limit, cursor } = c.req.valid('query');
+      const { workflow, status, order, limit, cursor } = c.req.valid('query');
       if (cursor && !workflow) throw new ValidationError([{ field: 'cursor', message: 'needs workflow: cursors page one workflow', in: 'query' }]);
+      if (cursor && order === 'failed-first') throw new ValidationError([{ field: 'cursor', message: 'order=failed-first is one page: it takes no cursor', in: 'query' }]);
       const names = workflow ? [workflow] : workflowNames;
-      const items: z.infer<typeof executionSummarySchema>[] = [];
-      let nextCursor: string | undefined;
-      for (const name of names) {
+      const list = async (name: string, statusFilter: (typeof executionStatuses)[number] | undefined, nextToken?: string) => {
         try {
-          const out = await sfn().send(
-            new ListExecutionsCommand({ stateMachineArn: stateMachineArn(name), statusFilter: status, maxResults: limit, nextToken: cursor }),
-          );
-          items.push(...(out.executions ?? []).map((e) => summary(e, name)));
-          if (workflow) nextCursor = out.nextToken;
+          const out = await sfn().send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn(name), statusFilter, maxResults: limit, nextToken }));
+          return { items: (out.executions ?? []).map((e) => summary(e, name)), nextToken: out.nextToken };
         } catch (err) {
           if (err instanceof InvalidToken) throw new ValidationError([{ field: 'cursor', message: 'is not a cursor of this listing', in: 'query' }]);
           throw err;
         }
+      };
+      const newestFirst = (items: z.infer<typeof executionSummarySchema>[]) => items.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? ''));
+      let items: z.infer<typeof executionSummarySchema>[] = [];
+      let nextCursor: string | undefined;
+      if (order === 'failed-first' && status === undefined) {
+        // The failed ones of every workflow by status (ListExecutions filters one status at a time),
+        // then the newest of the rest to fill the page.
+        const failed = newestFirst((await Promise.all(names.flatMap((name) => failedStatuses.map((s) => list(name, s))))).flatMap((p) => p.items));
+        const failedArns = new Set(failed.map((e) => e.executionArn));
+        const rest = failed.length >= limit ? [] : newestFirst((await Promise.all(names.map((name) => list(name, undefined)))).flatMap((p) => p.items).filter((e) => !failedArns.has(e.executionArn)));
+        items = [...failed, ...rest];
+      } else {
+        for (const name of names) {
+          const page = await list(name, status, cursor);
+          items.push(...page.items);
+          if (workflow) nextCursor = page.nextToken;
+        }
+        newestFirst(items);
       }
-      items.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? ''));
       // Every execution is scoped through its subject: others' are left out (a page may then be
       // shorter than the limit, as the cursor contract allows).
       const visible = await Promise.all(items.slice(0, limit).map(async (e) => (await access(principal, e.workflow, e.name)) === 'allowed'));
       return c.json({ items: items.slice(0, limit).filter((_, i) => visible[i]), ...(nextCursor ? { nextCursor } : {}) }, 200);
+    })
+
+    .openapi(pathRoute, async (c) => {
+      const principal = requireAllowed(c, 'workflow:read', { division: principalOf(c).division });
+      const { executionArn, workflow } = await executionFor(principal, c.req.valid('param').id, 'workflow:read');
+      const described = await describe(executionArn);
+      const { events, truncated } = await executionHistory(executionArn, { maxEvents, includeExecutionData: false });
+      return c.json(
+        {
+          executionArn,
+          workflow,
+          name: described.name ?? executionArn.split(':').at(-1) ?? '',
+          status: described.status ?? 'UNKNOWN',
+          startDate: iso(described.startDate),
+          stopDate: iso(described.stopDate),
+          path: statePath(events.slice(0, maxEvents).map(eventView)),
+          ...(truncated ? { eventsTruncated: true } : {}),
+        },
+        200,
+      );
     })
 
     .openapi(getRoute, async (c) => {

@@ -98,3 +98,16 @@ export async function listDivisionAudit(division: string, page: PageRequest): Pr
     filter: division.length > 6 ? whereAll({ division: { beginsWith: division } }) : undefined,
   });
 }
+
+/**
+ * One entity's history, oldest first, at most `max` records (a timeline merges it with execution
+ * histories, so it needs the whole of it in time order rather than a page).
+ */
+export async function entityHistory(entityType: string, entityId: string, max: number): Promise<{ records: AuditRecord[]; truncated: boolean }> {
+  const records: AuditRecord[] = [];
+  for await (const record of auditRecords.query.history.all({ entityType, entityId })) {
+    if (records.length === max) return { records, truncated: true };
+    records.push(record);
+  }
+  return { records, truncated: false };
+}

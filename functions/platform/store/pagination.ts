@@ -63,8 +63,11 @@ export interface ListQuery {
   readonly filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined;
 }
 
-/** A condition on a non-key attribute: equal to a value, starting with a prefix, or present/absent. */
-export type FilterCondition = string | number | boolean | { readonly beginsWith: string } | { readonly exists: boolean };
+/**
+ * A condition on a non-key attribute: equal to a value, starting with a prefix, present/absent, or
+ * present and below a bound (`before`: a deadline earlier than an instant; absent never matches).
+ */
+export type FilterCondition = string | number | boolean | { readonly beginsWith: string } | { readonly exists: boolean } | { readonly before: string };
 
 /**
  * The FilterExpression under which every given condition holds, for {@link ListQuery.filter};
@@ -83,6 +86,11 @@ export function whereAll(conditions: Readonly<Record<string, FilterCondition | u
     names[n] = attribute;
     if (typeof condition === 'object' && 'exists' in condition) {
       clauses.push(condition.exists ? `attribute_exists(${n})` : `attribute_not_exists(${n})`);
+      continue;
+    }
+    if (typeof condition === 'object' && 'before' in condition) {
+      values[v] = condition.before;
+      clauses.push(`${n} < ${v}`);
       continue;
     }
     if (typeof condition === 'object') {

@@ -1,4 +1,4 @@
-import { secondApproverStanding, type ProgramModule } from '../../platform/module.ts';
+import { amountInSummary, secondApproverStanding, type ProgramModule } from '../../platform/module.ts';
 import { fundingRoutes } from './routes/index.ts';
 import { fundingSteps } from './steps.ts';
 import { decideRun } from './use-cases.ts';
@@ -32,10 +32,13 @@ export const fundingModule = {
       kind: approval.kind,
       subjectType: 'funding-run',
       subjectPath: (id) => `/funding/runs/${id}`,
+      subjectAuditType: 'fundingRun',
       readAction: 'funding-run:read',
       answers: Object.keys(approval.answers),
       refusals: approval.refusals,
       standingFor: secondApproverStanding,
+      // What the run pays (the villages' top-ups), as summed when its approval was requested.
+      amountFen: amountInSummary('topUpFen'),
       answer: async (principal, decision, input) => {
         const outcome = input.decision === 'approve' ? 'approved' : 'rejected';
         const { run, status, remaining } = await decideRun(principal, await mustGetRun(decision.subjectId), outcome, input.comment);

@@ -1,4 +1,4 @@
-import { secondApproverStanding, type DecisionKindDefinition, type ProgramModule } from '../../platform/module.ts';
+import { amountInSummary, secondApproverStanding, type DecisionKindDefinition, type ProgramModule } from '../../platform/module.ts';
 import { rewardRoutes } from './routes/index.ts';
 import { getApplication } from './store/application.ts';
 import { answerRewardDecision } from './use-cases.ts';
@@ -42,6 +42,8 @@ export const rewardModule = {
       subjectType: 'reward-application',
       subjectPath: (id) => `/reward/applications/${id}`,
       readAction: 'reward-application:read',
+      // The computed award, stored with every step's decision once computed (tasks/await.ts).
+      amountFen: amountInSummary('amountFen'),
       answers,
       ...(definition.answeredThrough ? { answeredThrough: definition.answeredThrough } : {}),
       ...(answers.length > 0 ? { answer: answerRewardDecision } : {}),

@@ -35,10 +35,16 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /funding/runs/{id}/exclusions/{code}/undo', // tests/api/funding/funding.test.ts
   'POST /reward/programs', 'PUT /reward/programs/{id}/policy', 'POST /reward/programs/{id}/budget', 'POST /reward/enterprises', // tests/api/reward/reward.test.ts
   'PUT /reward/enterprises/{id}/accounts/{year}', 'POST /reward/accounts', 'POST /reward/applications', 'POST /reward/applications/{id}/signatures', // tests/api/reward/reward.test.ts
-  'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts
+  'POST /decisions/{decisionId}', 'POST /decisions/bulk', // tests/api/reward/reward.test.ts (bulk by selection also in tests/api/platform/decision-selections.test.ts)
+  'POST /decisions/selections', // tests/api/platform/decision-selections.test.ts
   'POST /pairing/terms', 'POST /pairing/pairings', 'PUT /pairing/pairings/{id}', 'POST /pairing/pairings/{id}/cadres', // tests/api/pairing/pairing.test.ts
   'PUT /pairing/pairings/{id}/cadres/{cadreId}', 'POST /pairing/pairings/{id}/investments', 'POST /pairing/pairings/{id}/projects', // tests/api/pairing/pairing.test.ts
   'PUT /pairing/pairings/{id}/projects/{projectId}', 'POST /pairing/pairings/import', // tests/api/pairing/pairing.test.ts (a CSV body, fuzzed as such)
+  // --- pairing evaluation, ranking and rectification (peval) ---
+  'POST /pairing/evaluations/{id}/self-assessment', 'POST /pairing/evaluations/{id}/county-evaluation', 'POST /pairing/ranking-policies', // tests/api/pairing/evaluation-ranking.test.ts
+  'POST /pairing/rankings', 'POST /pairing/rankings/csv', 'PUT /pairing/cases/{id}/plan', 'POST /pairing/cases/{id}/rechecks', 'POST /pairing/cases/{id}/close', // tests/api/pairing/evaluation-ranking.test.ts
+  'POST /pairing/pairings/{id}/evaluation', 'POST /pairing/terms/{id}/evaluations', // take no body (nothing to fuzz): every answer they give is in tests/integration/pairing/evaluation.test.ts and tests/api/pairing/evaluation-ranking.test.ts
+  // --- end pairing evaluation ---
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/integration/payments/loop.test.ts and tests/api/payments/payments.test.ts:

@@ -5,18 +5,19 @@ import { defineApp } from '../../../infra/app.ts';
 import { callbackActions, tableActions } from '../../../infra/constructs/task-function.ts';
 import { registryOf, type WorkflowRegistry } from '../../../workflows/registry.ts';
 import { fixtureModule } from '../../fixtures/program/module.ts';
-import { actionsOf, asList, functionNamed, resourcesOf, roleOfFunction, statementsOfRole, synthesize, type Synthesized } from '../support.ts';
+import { actionsOf, asList, consoleBuildFixture, functionNamed, productFunctions, render, resourcesOf, roleOfFunction, statementsOfRole, synthesize, type Synthesized } from '../support.ts';
 
 // The stack is generic over the modules: a program it has never seen (the fixture program, which is
 // only its folder and its module) is deployed with its functions, grants and alarms, without touching
 // infra/. Synthesized once, as a prod stage, so the same file also checks what prod changes
-// (retained data, MFA, e-mail alarms).
+// (retained data, MFA, e-mail alarms, the console at its own domain).
 const fixtureRegistry: WorkflowRegistry = registryOf([fixtureModule]);
 const fixtureDefinition = fixtureRegistry.definitionText(fixtureModule.workflows[0]!);
 
+const consoleDomain = { domainName: 'console.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d6f4e-1c55-4d2a-9a57-1f2a3b4c5d6e' };
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthesize({ stage: 'prod', logRetentionDays: '90', alarmEmail: 'ops@example.org', requireMfa: 'true', corsOrigin: 'https://console.example.org' }, fixtureRegistry);
+  synth = synthesize({ stage: 'prod', logRetentionDays: '90', alarmEmail: 'ops@example.org', requireMfa: 'true', consoleDomain: JSON.stringify(consoleDomain) }, fixtureRegistry);
 });
 
 const prefix = 'village-flow-prod';
@@ -24,7 +25,7 @@ const statementsOf = (fnId: string) => statementsOfRole(synth.json, roleOfFuncti
 
 describe('a program the stack has never seen', () => {
   it('gets its functions, its state machine with the definition unchanged, and its alarms', () => {
-    synth.template.resourceCountIs('AWS::Lambda::Function', fixtureRegistry.taskFunctions.length + 1);
+    expect(productFunctions(synth.json)).toHaveLength(fixtureRegistry.taskFunctions.length + 1);
     synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: `${prefix}-fixture-review`,
       DefinitionString: fixtureDefinition,
@@ -55,7 +56,7 @@ describe('a program the stack has never seen', () => {
 
   it('refuses, naming the variable, a definition that uses a function the registry lacks', () => {
     const broken: WorkflowRegistry = { ...fixtureRegistry, taskFunctions: [], definitionText: () => fixtureDefinition };
-    expect(() => defineApp(new App({ context: { stage: 'dev', region: 'ap-southeast-1', account: '123456789012' } }), { registry: broken })).toThrow(
+    expect(() => defineApp(new App({ context: { stage: 'dev', region: 'ap-southeast-1', account: '123456789012', consoleDir: consoleBuildFixture() } }), { registry: broken })).toThrow(
       /no function for \$\{FixtureLoadFunctionArn\}/,
     );
   });
@@ -71,9 +72,10 @@ describe('prod stage', () => {
     synth.template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE', MfaConfiguration: 'ON' }) });
   });
 
-  it('keeps logs for the configured retention, allows the configured origin, and mails alarms', () => {
+  it('keeps logs for the configured retention, allows the console at its own domain, and mails alarms', () => {
     for (const [id, group] of resourcesOf(synth.json, 'AWS::Logs::LogGroup')) expect(group.Properties?.RetentionInDays, id).toBe(90);
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://console.example.org'] }) });
+    synth.template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }] } });
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
   });
 
@@ -83,6 +85,25 @@ describe('prod stage', () => {
       expect(synth.annotations.findWarning('*', Match.stringLikeRegexp(`${pack}-.*`)).map((m) => m.id)).toEqual([]);
     }
     expect(JSON.stringify(synth.json)).not.toContain('AwsSolutions-COG2');
+    // At its own domain the console has a modern TLS policy: nothing to suppress.
+    expect(JSON.stringify(synth.json)).not.toContain('AwsSolutions-CFR4');
+  });
+
+  it('serves the console at its own domain with TLSv1.2_2021, naming the API exactly in the CSP, and keeps its files', () => {
+    synth.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['console.example.org'],
+        ViewerCertificate: { AcmCertificateArn: consoleDomain.certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+    synth.template.hasResourceProperties('AWS::Cognito::UserPoolClient', { ClientName: 'web-console', CallbackURLs: ['https://console.example.org/'], LogoutURLs: ['https://console.example.org/'] });
+    // The origin is known before the distribution exists, so the CSP can name the API itself.
+    const [, headers] = resourcesOf(synth.json, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const csp = render((headers.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } }).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toMatch(/connect-src 'self' \$\{ApiHttpApi[0-9A-F]+\.ApiEndpoint\} https:\/\/\$\{AuthUserPoolDomain[0-9A-F]+\}\.auth\.ap-southeast-1\.amazoncognito\.com https:\/\/cognito-idp\./);
+    for (const [id, bucket] of resourcesOf(synth.json, 'AWS::S3::Bucket')) expect(bucket.DeletionPolicy, id).toBe('Retain');
+    for (const [id, deployment] of resourcesOf(synth.json, 'Custom::CDKBucketDeployment')) expect(deployment.Properties?.RetainOnDelete, id).toBe(true);
+    expect(JSON.stringify(synth.json)).not.toContain('localhost');
   });
 
   it('refuses a log retention CloudWatch does not offer', () => {

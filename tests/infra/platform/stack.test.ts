@@ -15,7 +15,9 @@ import { allStates, functionVariable, isLambdaTask, type AslMachine } from '../a
 import {
   actionsOf,
   asList,
+  consoleDeploymentHandler,
   functionNamed,
+  productFunctions,
   resourcesOf,
   roleOfFunction,
   statementsOfRole,
@@ -52,11 +54,13 @@ const resourceless = new Set([
 ]);
 
 describe('resources', () => {
-  it('has one function per task function plus the API, and no custom-resource helpers', () => {
-    // No LogRetention or AwsCustomResource helpers: log groups are explicit, nothing is looked up at deploy.
-    synth.template.resourceCountIs('AWS::Lambda::Function', taskFunctions.length + 1);
+  it('has one function per task function plus the API, and no custom resources but the console upload', () => {
+    // No LogRetention or AwsCustomResource helpers: log groups are explicit, nothing is looked up at
+    // deploy. The one custom resource type copies the console's build into its bucket (BucketDeployment).
+    expect(productFunctions(synth.json)).toHaveLength(taskFunctions.length + 1);
+    synth.template.resourceCountIs('AWS::Lambda::Function', taskFunctions.length + 2);
     const custom = Object.values(synth.json.Resources).filter((r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource');
-    expect(custom).toEqual([]);
+    expect(custom.map((r) => r.Type)).toEqual(['Custom::CDKBucketDeployment', 'Custom::CDKBucketDeployment']);
     for (const fn of taskFunctions) functionNamed(synth.json, `${prefix}-${fn.id}`);
     functionNamed(synth.json, apiFunctionName);
   });
@@ -65,7 +69,8 @@ describe('resources', () => {
     synth.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflows.length);
     synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
     synth.template.resourceCountIs('AWS::Cognito::UserPool', 1);
-    synth.template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    // The CLI's client and the web console's.
+    synth.template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
     synth.template.resourceCountIs('AWS::Cognito::UserPoolGroup', roles.length);
     for (const role of roles) synth.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: role });
     synth.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
@@ -73,12 +78,15 @@ describe('resources', () => {
 
   it('lets users write only harmless attributes of their own: never their jurisdiction, and no admin scope', () => {
     const clients = resourcesOf(synth.json, 'AWS::Cognito::UserPoolClient');
-    expect(clients).toHaveLength(1);
-    const props = clients[0]![1].Properties as { WriteAttributes?: string[]; AllowedOAuthScopes?: string[]; AllowedOAuthFlowsUserPoolClient?: boolean };
-    expect([...(props.WriteAttributes ?? [])].sort()).toEqual(['locale', 'name', 'zoneinfo']);
-    for (const attribute of ['custom:division', 'custom:unitId', 'custom:position']) expect(props.WriteAttributes).not.toContain(attribute);
-    expect(props.AllowedOAuthScopes ?? []).not.toContain('aws.cognito.signin.user.admin');
-    expect(props.AllowedOAuthFlowsUserPoolClient ?? false).toBe(false);
+    expect(clients).toHaveLength(2);
+    for (const [id, client] of clients) {
+      const props = client.Properties as { ClientName?: string; WriteAttributes?: string[]; AllowedOAuthScopes?: string[]; AllowedOAuthFlowsUserPoolClient?: boolean };
+      expect([...(props.WriteAttributes ?? [])].sort(), id).toEqual(['locale', 'name', 'zoneinfo']);
+      for (const attribute of ['custom:division', 'custom:unitId', 'custom:position']) expect(props.WriteAttributes, id).not.toContain(attribute);
+      expect(props.AllowedOAuthScopes ?? [], id).not.toContain('aws.cognito.signin.user.admin');
+      // Only the web console signs in through OAuth (tests/infra/console/hosting.test.ts).
+      expect(props.AllowedOAuthFlowsUserPoolClient ?? false, id).toBe(props.ClientName === 'web-console');
+    }
   });
 
   it('alarms on failed and timed-out executions, on errors and throttles of every function, and on API 5xx', () => {
@@ -143,7 +151,7 @@ describe('functions', () => {
   const byName = (name: string) => synth.json.Resources[functionNamed(synth.json, name)]?.Properties ?? {};
 
   it('run Node.js 22 on arm64 as bundled ESM with X-Ray tracing and their own log group', () => {
-    for (const [id, fn] of resourcesOf(synth.json, 'AWS::Lambda::Function')) {
+    for (const [id, fn] of productFunctions(synth.json)) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -175,7 +183,10 @@ describe('functions', () => {
     const api = (byName(apiFunctionName).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(api.JWT_ISSUER).toEqual(issuer);
     expect(api.JWKS_URL).toEqual({ 'Fn::Join': ['', [...issuerParts, '/.well-known/jwks.json']] });
-    expect(api.JWT_AUDIENCE).toEqual({ Ref: expect.stringMatching(/^AuthUserPoolConsoleClient/) as unknown });
+    // Both app clients, comma-separated: the CLI's and the web console's.
+    expect(api.JWT_AUDIENCE).toEqual({
+      'Fn::Join': [',', [{ Ref: expect.stringMatching(/^AuthUserPoolConsoleClient/) as unknown }, { Ref: expect.stringMatching(/^AuthUserPoolWebConsoleClient/) as unknown }]],
+    });
   });
 
   it('ship Swagger UI beside the API bundle for /docs (resolvable from node_modules), and beside no task bundle', () => {
@@ -201,7 +212,13 @@ describe('IAM', () => {
   it('never grants a wildcard action, and grants Resource * only to actions that cannot be narrowed', () => {
     const statements = everyStatement();
     expect(statements.length).toBeGreaterThan(0);
-    for (const { id, s } of statements) {
+    // aws-cdk-lib's BucketDeployment grants its own handler object wildcards (s3:GetObject*, s3:List*,
+    // …); they must reach no further than the asset bucket and the console's bucket.
+    const deployer = consoleDeploymentHandler(synth.json).roleId;
+    const deployerResources = statements.filter(({ id }) => id === deployer).flatMap(({ s }) => asList(s.Resource).map((r) => JSON.stringify(r)));
+    expect(deployerResources.length).toBeGreaterThan(0);
+    for (const r of deployerResources) expect(r).toMatch(/cdk-hnb659fds-assets-|ConsoleSite/);
+    for (const { id, s } of statements.filter((st) => st.id !== deployer)) {
       for (const action of asList(s.Action)) {
         expect(action, id).not.toMatch(/\*/);
         expect(action, id).not.toMatch(/^(dynamodb|states|lambda):\*$/);
@@ -332,11 +349,14 @@ describe('HTTP API', () => {
     expect(authorizers[0]?.[1].Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Audience: [{ Ref: expect.stringMatching(/^AuthUserPoolConsoleClient/) as unknown }], Issuer: issuer },
+      JwtConfiguration: {
+        Audience: [{ Ref: expect.stringMatching(/^AuthUserPoolConsoleClient/) as unknown }, { Ref: expect.stringMatching(/^AuthUserPoolWebConsoleClient/) as unknown }],
+        Issuer: issuer,
+      },
     });
   });
 
-  it('logs access as JSON, throttles the stage, and allows the console origin', () => {
+  it('logs access as JSON, throttles the stage, and allows the console origin (its distribution)', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -346,7 +366,7 @@ describe('HTTP API', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({
-        AllowOrigins: ['http://localhost:5173'],
+        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] }]] }],
         AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key']),
       }),
     });

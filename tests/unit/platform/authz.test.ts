@@ -43,6 +43,20 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'pairing:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'pairing:update': ['admin'],
   'pairing-progress:write': ['admin'],
+  // --- pairing evaluation (peval) ---
+  'pairing-evaluation:start': ['admin'],
+  'pairing-evaluation:read': ['admin', 'township', 'village', 'auditor'],
+  'pairing-evaluation:self-assess': [],
+  'pairing-evaluation:evaluate': ['admin'],
+  'pairing-outcomes:read': ['admin', 'finance', 'township', 'auditor'],
+  'pairing-ranking-policy:create': ['admin'],
+  'pairing-ranking-policy:read': ['admin', 'township', 'auditor'],
+  'pairing-ranking:run': ['admin'],
+  'pairing-ranking:read': ['admin', 'township', 'auditor'],
+  'pairing-case:read': ['admin', 'township', 'village', 'auditor'],
+  'pairing-case:update': ['admin', 'township'],
+  'pairing-case:close': ['admin'],
+  // --- end pairing evaluation ---
   'payee:read': ['admin', 'finance', 'township', 'auditor'],
   'payee:propose': ['admin', 'finance', 'township'],
   'payee:approve': ['finance'],
@@ -52,7 +66,16 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
 };
 
 // On the caller's own unit (registered outside the caller's division), only a unit user reading it.
-const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = { 'unit:read': ['unit'], 'pairing:read': ['unit'], 'pairing-progress:write': ['unit'] };
+const allowedOnOwnUnit: Partial<Record<Action, readonly Role[]>> = {
+  'unit:read': ['unit'],
+  'pairing:read': ['unit'],
+  'pairing-progress:write': ['unit'],
+  // --- pairing evaluation (peval) ---
+  'pairing-evaluation:read': ['unit'],
+  'pairing-evaluation:self-assess': ['unit'],
+  'pairing-case:read': ['unit'],
+  // --- end pairing evaluation ---
+};
 
 const principal = (role: Role): Principal => ({ sub: `${role}-1`, roles: [role], division: '120225', unitId: 'U1' });
 

@@ -9,6 +9,13 @@ describe('whereAll: list filters as one FilterExpression', () => {
       values: { ':f0': 'paid', ':f1': '120225104', ':f3': true },
     });
   });
+  it('bounds an attribute from above: present and strictly below (a deadline before an instant)', () => {
+    expect(whereAll({ kind: { beginsWith: 'reward.' }, deadline: { before: '2026-06-01T16:00:00.000Z' } })).toEqual({
+      expression: 'begins_with(#f0, :f0) AND #f1 < :f1',
+      names: { '#f0': 'kind', '#f1': 'deadline' },
+      values: { ':f0': 'reward.', ':f1': '2026-06-01T16:00:00.000Z' },
+    });
+  });
   it('gives no filter when nothing is asked for', () => {
     expect(whereAll({ status: undefined })).toBeUndefined();
     expect(whereAll({})).toBeUndefined();

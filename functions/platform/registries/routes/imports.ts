@@ -11,12 +11,14 @@ import { getIdempotencyRecord, idempotencyKeySchema, idempotencyPut, requestFing
 import {
   createImport,
   errorsPerPage,
+  finalStatuses,
   getErrors,
   getImport,
   importCountsSchema,
   importIdSchema,
   importStatusSchema,
   setExecutionArn,
+  writtenRows,
   type VillageImport,
 } from '../store/village-import.ts';
 
@@ -51,6 +53,14 @@ const importViewSchema = z
     nextErrorPage: z.number().int().optional(),
     failure: z.object({ error: z.string(), cause: z.string() }).optional(),
     executionArn: z.string().optional(),
+    progress: z
+      .object({
+        processedRows: z.number().int().openapi({ description: 'Rows written so far (created, updated or found unchanged); all of them once succeeded, none for a rejected file' }),
+        totalRows: z.number().int().optional().openapi({ description: 'Data rows of the file: known once it is validated' }),
+        percent: z.number().int().min(0).max(100).openapi({ description: 'processedRows of totalRows, rounded down (0 until validated; 100 when the import ended, whatever its outcome)' }),
+        done: z.boolean().openapi({ description: 'The import has ended (succeeded, rejected or failed): stop polling' }),
+      })
+      .openapi('ImportProgress', { description: 'For a live progress bar: poll GET /imports/{id} until done' }),
     links: linksSchema,
   })
   .openapi('VillageImport');
@@ -115,6 +125,16 @@ const getRoute = createRoute({
   },
 });
 
+/** Where an import stands, from its status and, while it writes, the committed chunks' counts. */
+async function importProgress(imp: VillageImport) {
+  const done = finalStatuses.includes(imp.status);
+  const totalRows = imp.rowCount;
+  const processedRows = imp.status === 'succeeded' ? (totalRows ?? 0) : imp.status === 'writing' || imp.status === 'failed' ? await writtenRows(imp.id) : 0;
+  // Integer percent, rounded down, so a bar never shows 100 before the last row is written.
+  const percent = done ? 100 : totalRows ? Math.floor((processedRows * 100) / totalRows) : 0;
+  return { processedRows, ...(totalRows !== undefined ? { totalRows } : {}), percent, done };
+}
+
 export const importRoutes = new OpenAPIHono<AppEnv>()
   .openapi(postRoute, async (c) => {
     const principal = requireAllowed(c, 'import:create', { division: principalOf(c).division });
@@ -162,6 +182,7 @@ export const importRoutes = new OpenAPIHono<AppEnv>()
     if (!imp) throw new NotFoundError(`Import ${id} does not exist`);
     requireAllowed(c, 'import:read', { division: imp.actor.division });
     const errors = (imp.errorCount ?? 0) > 0 ? await getErrors(id, errorPage) : [];
+    const progress = await importProgress(imp);
     const hasMore = errorPage + 1 < (imp.errorPages ?? 0);
     return c.json(
       importViewSchema.parse({
@@ -182,6 +203,7 @@ export const importRoutes = new OpenAPIHono<AppEnv>()
         ...(hasMore ? { nextErrorPage: errorPage + 1 } : {}),
         failure: imp.failure,
         executionArn: imp.executionArn,
+        progress,
         links: links(imp),
       }),
       200,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { fenSchema } from '../../../platform/money.ts';
 import { nameSchema } from '../../../platform/names.ts';
 import { scheduleSchema } from './schedule.ts';
+import { gradeCutoffsSchema } from './evaluation.ts';
 
 /**
  * A pairing term (帮扶周期): the years a round of pairings runs (Tianjin's 双五百: 2013–2016), the
@@ -41,6 +42,8 @@ export const termSchema = z
     lastYear: termYearSchema,
     schedule: scheduleSchema,
     targets: termOutcomeTargetsSchema,
+    /** The end-of-term evaluation's grade cut-offs (default 90 / 75 / 60: domain/evaluation.ts). */
+    gradeCutoffs: gradeCutoffsSchema.optional(),
   })
   .superRefine((term, ctx) => {
     if (term.lastYear < term.firstYear) ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `must not be before firstYear (${term.firstYear})` });
