@@ -1,10 +1,13 @@
 import type { Reporter } from 'vitest/node';
 import type { RunnerTask, RunnerTestFile } from 'vitest';
+import { chromiumMissingMessage, hasChromium } from './chromium.ts';
 
 /**
  * Prints one plain closing line, `tests: N passed, N failed[, N skipped]`, after vitest's own
  * summary, so that tools reading a log (not a terminal) see the outcome without colour codes.
  * (`onFinished` runs after the default reporter has printed its summary; `onTestRunEnd` before.)
+ * Without Chromium the browser tests are skipped, and a skip must not pass unnoticed: it says so
+ * on its own line, with the command that installs it.
  */
 export default class SummaryReporter implements Reporter {
   onFinished(files: RunnerTestFile[] = [], errors: unknown[] = []): void {
@@ -16,6 +19,8 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'fail') counts.failed++;
         else counts.skipped++;
       } else if ('tasks' in task) {
+        // A hook that threw (beforeAll) fails its suite while its tests count as skipped: still a failure.
+        if (task.tasks.length > 0 && (task.result?.errors?.length ?? 0) > 0) counts.failed++;
         task.tasks.forEach(visit);
       }
     };
@@ -27,5 +32,6 @@ export default class SummaryReporter implements Reporter {
     counts.failed += errors.length;
     const tail = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
     process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed${tail}\n`);
+    if (!hasChromium) process.stdout.write(`${chromiumMissingMessage}\n`);
   }
 }

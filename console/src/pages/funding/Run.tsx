@@ -105,9 +105,9 @@ export default function Run({ id }: { readonly id: string }) {
           </Descriptions.Item>
           <Descriptions.Item label="创建时间">{beijingDateTime(r.createdAt)}</Descriptions.Item>
         </Descriptions>
-        {(r.status === 'computing' || r.status === 'snapshotting') && pages > 0 && <Progress percent={Math.floor((r.progress.computedPages / pages) * 100)} format={() => `测算 ${r.progress.computedPages}/${pages} 页`} />}
+        {(r.status === 'computing' || r.status === 'snapshotting') && pages > 0 && <Progress aria-label="测算进度" percent={Math.floor((r.progress.computedPages / pages) * 100)} format={() => `测算 ${r.progress.computedPages}/${pages} 页`} />}
         {(r.status === 'disbursing' || r.status === 'paid') && pages > 0 && (
-          <Progress percent={Math.floor((r.progress.paidPages / pages) * 100)} status={r.status === 'paid' ? 'success' : 'active'} format={() => `已拨付 ${r.progress.paidVillages} 村`} />
+          <Progress aria-label="拨付进度" percent={Math.floor((r.progress.paidPages / pages) * 100)} status={r.status === 'paid' ? 'success' : 'active'} format={() => `已拨付 ${r.progress.paidVillages} 村`} />
         )}
         {r.failure && <Typography.Text type="danger">{JSON.stringify(r.failure)}</Typography.Text>}
         <Space wrap style={{ marginTop: 8 }}>

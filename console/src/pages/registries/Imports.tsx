@@ -77,7 +77,7 @@ export default function Imports({ id }: { readonly id?: string }) {
         <Upload accept=".csv,text/csv" showUploadList={false} beforeUpload={(file) => { void upload(file); return false; }}>
           <Button type="primary">选择 CSV 文件并上传</Button>
         </Upload>
-        {sent !== undefined && <Progress percent={sent} format={(p) => `上传 ${p ?? 0}%`} />}
+        {sent !== undefined && <Progress aria-label="上传进度" percent={sent} format={(p) => `上传 ${p ?? 0}%`} />}
         <ErrorAlert error={error} />
       </Card>
 
@@ -87,6 +87,7 @@ export default function Imports({ id }: { readonly id?: string }) {
           {imp && (
             <>
               <Progress
+                aria-label="导入进度"
                 percent={statusPercent[imp.status] ?? 0}
                 status={imp.status === 'succeeded' ? 'success' : imp.status === 'rejected' || imp.status === 'failed' ? 'exception' : 'active'}
                 format={() => name(importStatusNames, imp.status)}

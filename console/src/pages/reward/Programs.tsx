@@ -38,18 +38,21 @@ export default function Programs() {
         loading={list.loading}
         dataSource={[...list.items]}
         locale={{ emptyText: '暂无项目' }}
+        // Each card in a List.Item: the list is a <ul>, whose children must be <li> (axe: list).
         renderItem={(p) => (
-          <Card style={{ marginBottom: 12 }} title={p.name} extra={<Button onClick={() => { setRaising(p); setAmount(p.budget.appropriatedFen); setError(undefined); }}>追加预算</Button>}>
-            <BudgetBar budget={p.budget} />
-            <Descriptions size="small" style={{ marginTop: 12 }} column={{ xs: 1, md: 3 }}>
-              <Descriptions.Item label="财务年度">{p.accountsYear}</Descriptions.Item>
-              <Descriptions.Item label="申报期">{p.window.opensOn} 至 {p.window.closesOn}</Descriptions.Item>
-              <Descriptions.Item label="区划">{p.jurisdiction}</Descriptions.Item>
-            </Descriptions>
-            <Button type="link" onClick={() => navigate(`/reward/applications?programId=${encodeURIComponent(p.id)}`)}>
-              查看申请
-            </Button>
-          </Card>
+          <List.Item style={{ display: 'block', padding: 0, borderBlockEnd: 'none' }}>
+            <Card style={{ marginBottom: 12 }} title={p.name} extra={<Button onClick={() => { setRaising(p); setAmount(p.budget.appropriatedFen); setError(undefined); }}>追加预算</Button>}>
+              <BudgetBar budget={p.budget} />
+              <Descriptions size="small" style={{ marginTop: 12 }} column={{ xs: 1, md: 3 }}>
+                <Descriptions.Item label="财务年度">{p.accountsYear}</Descriptions.Item>
+                <Descriptions.Item label="申报期">{p.window.opensOn} 至 {p.window.closesOn}</Descriptions.Item>
+                <Descriptions.Item label="区划">{p.jurisdiction}</Descriptions.Item>
+              </Descriptions>
+              <Button type="link" onClick={() => navigate(`/reward/applications?programId=${encodeURIComponent(p.id)}`)}>
+                查看申请
+              </Button>
+            </Card>
+          </List.Item>
         )}
       />
       {list.hasMore && <Button onClick={list.more}>加载更多</Button>}
