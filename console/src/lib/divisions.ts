@@ -6,6 +6,14 @@ import { useLoad } from './context';
  * gives as codes. Unknown codes (another county, or before the list has loaded) show as themselves.
  */
 export function useTownshipNames(division: string): (code: string) => string {
+  return useTownships(division).name;
+}
+
+/**
+ * The townships a user may filter by (those of the county that lie in, or hold, the user's
+ * jurisdiction: the API refuses a township outside it), and their names.
+ */
+export function useTownships(division: string): { readonly codes: readonly string[]; readonly name: (code: string) => string } {
   const county = division.slice(0, 6);
   const names = useLoad(async (c) => {
     const out = new Map<string, string>();
@@ -18,8 +26,12 @@ export function useTownshipNames(division: string): (code: string) => string {
     }
     return out;
   }, [county]);
-  return (code) => {
-    const name = names.data?.get(code);
-    return name ? `${name}（${code}）` : code;
+  const codes = [...(names.data?.keys() ?? [])].filter((c) => c.length === 9 && (c.startsWith(division) || division.startsWith(c))).sort();
+  return {
+    codes,
+    name: (code) => {
+      const name = names.data?.get(code);
+      return name ? `${name}（${code}）` : code;
+    },
   };
 }

@@ -10,7 +10,7 @@ import { navigate } from '../lib/router';
 export default function Home() {
   const { user } = useConsole();
   const role = user.roles.find(isRole);
-  const inbox = useLoad((c) => loadInbox(c, role, 5), [role]);
+  const inbox = useLoad((c) => loadInbox(c, role, { maxPages: 5 }), [role]);
   const items = inbox.data?.items ?? [];
   const now = new Date();
   const past = items.filter((i) => i.actionable && deadlineState(i.deadline, now) === 'past');

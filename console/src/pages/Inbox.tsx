@@ -1,43 +1,27 @@
-import { Alert, Button, Descriptions, Drawer, Input, Modal, Select, Space, Table, Tag, Timeline, Typography, message } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Input, Modal, Progress, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { useReducer, useState } from 'react';
-import { must, type ApiClient } from '../api/client';
+import { must, type Schemas } from '../api/client';
 import { ErrorAlert, errorText } from '../components/ErrorAlert';
 import { LinkButton } from '../components/LinkButton';
 import { InboxAction } from '../components/InboxAction';
 import { Yuan } from '../components/Money';
-import { bulkReducer, chunks, emptySelection, failedRows, selectedIds, selectionSummary, type BulkItemResult, type BulkRow, type MatchingSnapshot } from '../lib/bulk';
+import { TimelineView } from '../components/TimelineView';
+import { addPage, bulkReducer, chunks, emptySelection, failedRows, itemResultOf, mergeRetry, retryRowsOf, runPercent, selectedIds, selectionSummary, startRun, type BulkItemResult, type BulkRow, type BulkRun } from '../lib/bulk';
 import { useConsole, useLoad } from '../lib/context';
-import { useTownshipNames } from '../lib/divisions';
+import { useTownships } from '../lib/divisions';
 import { beijingDateTime, deadlineState } from '../lib/dates';
-import { amountOf, bulkRowOf, isRole, kindName, loadInbox, programOf, titleOf, type InboxItem, type Role } from '../lib/inbox';
+import { amountOf, bulkRowOf, isRole, isShown, kindName, loadInbox, selectionRequest, titleOf, type InboxFilter, type InboxItem, type Role } from '../lib/inbox';
 import { answerNames, answersOfKind, answersWithReason, decisionKindNames, name, programNames, roleNames, waitingForNames } from '../lib/labels';
 import { formatYuan } from '../lib/money';
 import { navigate } from '../lib/router';
 
-interface Filter {
-  program?: string;
-  kind?: string;
-  township?: string;
-  deadline?: 'past' | 'near' | 'past-or-near';
-}
+type Filter = InboxFilter;
 
-/**
- * "All N matching this filter" needs a snapshot taken on the server (its id, count and total), so
- * that what is answered is exactly what was counted. The API has no such endpoint yet; when it does,
- * this function asks for one and the inbox offers the option (the reducer and the confirmation
- * already handle a snapshot). Until then only picked rows can be answered in bulk.
- */
-const takeMatchingSnapshot: ((client: ApiClient, filter: Filter) => Promise<MatchingSnapshot>) | undefined = undefined;
-
-function matches(item: InboxItem, f: Filter, now: Date): boolean {
-  if (f.program && programOf(item) !== f.program) return false;
-  if (f.kind && item.kind !== f.kind) return false;
-  if (f.township && !item.division.startsWith(f.township)) return false;
-  if (f.deadline) {
-    const d = deadlineState(item.deadline, now);
-    if (f.deadline === 'past-or-near' ? d !== 'past' && d !== 'near' : d !== f.deadline) return false;
-  }
-  return true;
+/** The filter in words, for the confirmation of an all-matching snapshot. */
+function filterLabel(f: Filter, townshipName: (code: string) => string): string {
+  const deadlines = { past: '已逾期', near: '三天内到期', 'past-or-near': '逾期或临近' } as const;
+  const parts = [f.program && name(programNames, f.program), f.kind && name(decisionKindNames, f.kind), f.township && townshipName(f.township), f.deadline && deadlines[f.deadline]].filter(Boolean);
+  return parts.length ? parts.join(' · ') : '全部待办';
 }
 
 /** A decision may be answered in bulk when it is actionable and takes approve/reject (not the village sign-off). */
@@ -55,57 +39,127 @@ function DeadlineTag({ deadline }: { readonly deadline: string | undefined }) {
   );
 }
 
+/** What a bulk answer was and what came of it, item by item, so that failures can be retried with the same answer. */
+interface BulkOutcome {
+  readonly decision: 'approve' | 'reject';
+  readonly comment: string;
+  readonly known: ReadonlyMap<string, BulkRow>;
+  readonly items: readonly BulkItemResult[];
+}
+
 export default function Inbox() {
   const { user, client } = useConsole();
   const roles = user.roles.filter(isRole);
   const [role, setRole] = useState<Role | undefined>(roles[0]);
-  const [filter, setFilter] = useState<Filter>({});
-  const inbox = useLoad((c) => loadInbox(c, role), [role]);
+  const [filter, setFilterState] = useState<Filter>({});
+  // The server filters (GET /inbox); the list holds only what matches, so 2,000 is a page limit, not a filter's.
+  const inbox = useLoad((c) => loadInbox(c, role, { filter }), [role, filter]);
   const [selection, dispatch] = useReducer(bulkReducer, emptySelection);
   const [confirming, setConfirming] = useState<'approve' | 'reject' | undefined>();
   const [reason, setReason] = useState('');
   const [sending, setSending] = useState(false);
-  const [results, setResults] = useState<{ sent: BulkRow[]; items: BulkItemResult[] } | undefined>();
+  const [run, setRun] = useState<BulkRun | undefined>();
+  const [snapshotting, setSnapshotting] = useState(false);
+  const [results, setResults] = useState<BulkOutcome | undefined>();
+  const [retrying, setRetrying] = useState(false);
   const [opened, setOpened] = useState<InboxItem | undefined>();
   const [error, setError] = useState<unknown>();
-  const townshipName = useTownshipNames(user.division);
+  const townships = useTownships(user.division);
+  const townshipName = townships.name;
 
+  const setFilter = (next: Filter) => {
+    setFilterState(next);
+    dispatch({ type: 'filter-changed' });
+  };
   const all = inbox.data?.items ?? [];
   const now = new Date();
-  const shown = all.filter((i) => matches(i, filter, now));
+  const shown = all.filter((i) => isShown(i, filter, now));
   const summary = selectionSummary(selection);
-  const townships = [...new Set(all.map((i) => i.division.slice(0, 9)).filter((d) => d.length === 9))].sort();
-  const kinds = [...new Set(all.map((i) => i.kind))].sort();
-  const programs = [...new Set(all.map(programOf))].sort();
+  const kinds = Object.keys(decisionKindNames).filter((k) => !filter.program || k.startsWith(`${filter.program}.`));
+  const programs = Object.keys(programNames);
+  const answerable = shown.filter(bulkAnswerable);
+  // Only finance answers in bulk (POST /decisions/bulk); a snapshot for anyone else could not be used.
+  const canSnapshot = role === 'finance' && answerable.length > 0;
 
-  const sendBulk = async (decision: 'approve' | 'reject') => {
-    if (selection.kind !== 'rows') return; // an all-matching snapshot is answered by its own endpoint (not yet in the API)
-    const sent = [...selection.rows.values()];
-    setSending(true);
+  const takeSnapshot = async () => {
+    setSnapshotting(true);
     setError(undefined);
     try {
-      const out: BulkItemResult[] = [];
-      for (const part of chunks(sent)) {
-        const res = must(
-          await client.POST('/decisions/bulk', {
-            body: { items: part.map((row) => ({ decisionId: row.id, decision, ...(reason.trim() ? { comment: reason.trim() } : {}) })) },
-          }),
-        );
-        for (const r of res.items) {
-          if (r.status >= 300) out.push({ id: r.decisionId, ok: false, reason: [r.problem?.title, r.problem?.detail].filter(Boolean).join('：') || `HTTP ${r.status}` });
-          // The first of two approvals is recorded; the decision now waits for another finance user.
-          else out.push({ id: r.decisionId, ok: true, ...(r.outcome?.status === 'partial' ? { reason: '已同意，等待第二位审批人' } : {}) });
+      const s = must(await client.POST('/decisions/selections', { body: selectionRequest(filter, role, new Date()) }));
+      dispatch({ type: 'select-all-matching', snapshot: { selectionId: s.selectionId, count: s.count, totalFen: s.totalFen, filterLabel: filterLabel(filter, townshipName), takenAt: s.createdAt, expiresAt: s.expiresAt } });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSnapshotting(false);
+    }
+  };
+
+  /** Rows by id, for naming results: those on screen and those picked. */
+  const knownRows = (): Map<string, BulkRow> => {
+    const known = new Map(all.map((i) => [i.id, bulkRowOf(i)]));
+    if (selection.kind === 'rows') for (const r of selection.rows.values()) known.set(r.id, r);
+    return known;
+  };
+
+  /** Answers the picked rows, 500 a request, or the server snapshot page by page following `nextFrom`. */
+  const sendBulk = async (decision: 'approve' | 'reject') => {
+    const comment = reason.trim();
+    const withComment = comment ? { comment } : {};
+    setSending(true);
+    setError(undefined);
+    let progress = startRun(summary.count);
+    setRun(progress);
+    try {
+      if (selection.kind === 'all-matching') {
+        const { selectionId } = selection.snapshot;
+        let from: number | undefined = 0;
+        while (from !== undefined) {
+          const res: Schemas['BulkDecisionResult'] = must(await client.POST('/decisions/bulk', { body: { selectionId, decision, ...withComment, ...(from > 0 ? { from } : {}) } }));
+          progress = addPage(progress, res);
+          setRun(progress);
+          from = res.nextFrom;
+        }
+      } else {
+        const parts = chunks([...selection.rows.values()]);
+        for (const [n, part] of parts.entries()) {
+          const res = must(await client.POST('/decisions/bulk', { body: { items: part.map((row) => ({ decisionId: row.id, decision, ...withComment })) } }));
+          progress = addPage(progress, { items: res.items, ...(n + 1 < parts.length ? { nextFrom: progress.done + res.items.length } : {}) });
+          setRun(progress);
         }
       }
-      setResults({ sent, items: out });
+      setResults({ decision, comment, known: knownRows(), items: progress.items });
       dispatch({ type: 'clear' });
       setConfirming(undefined);
       setReason('');
       inbox.reload();
     } catch (err) {
+      // What was answered before the failure is still shown, so nothing is sent twice by accident.
+      if (progress.items.length > 0) setResults({ decision, comment, known: knownRows(), items: progress.items });
       setError(err);
     } finally {
       setSending(false);
+      setRun(undefined);
+    }
+  };
+
+  /** Answers the failed ones again, by id (`items`), with the same answer and comment. */
+  const retryFailed = async () => {
+    if (!results) return;
+    const failedIds = results.items.filter((r) => !r.ok).map((r) => r.id);
+    setRetrying(true);
+    setError(undefined);
+    try {
+      const again: BulkItemResult[] = [];
+      for (const part of chunks(failedIds)) {
+        const res = must(await client.POST('/decisions/bulk', { body: { items: part.map((decisionId) => ({ decisionId, decision: results.decision, ...(results.comment ? { comment: results.comment } : {}) })) } }));
+        again.push(...res.items.map(itemResultOf));
+      }
+      setResults({ ...results, items: mergeRetry(results.items, again) });
+      inbox.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRetrying(false);
     }
   };
 
@@ -115,11 +169,11 @@ export default function Inbox() {
       <ErrorAlert error={inbox.error ?? error} />
       <Space wrap style={{ marginBottom: 12 }}>
         {roles.length > 1 && (
-          <Select aria-label="角色" style={{ width: 140 }} value={role} onChange={(r: Role) => setRole(r)} options={roles.map((r) => ({ value: r, label: name(roleNames, r) }))} />
+          <Select aria-label="角色" style={{ width: 140 }} value={role} onChange={(r: Role) => { setRole(r); dispatch({ type: 'clear' }); }} options={roles.map((r) => ({ value: r, label: name(roleNames, r) }))} />
         )}
-        <Select aria-label="业务" allowClear placeholder="业务" style={{ width: 140 }} value={filter.program} onChange={(program?: string) => setFilter({ ...filter, program })} options={programs.map((p) => ({ value: p, label: name(programNames, p) }))} />
+        <Select aria-label="业务" allowClear placeholder="业务" style={{ width: 140 }} value={filter.program} onChange={(program?: string) => setFilter({ ...filter, program, ...(program && filter.kind && !filter.kind.startsWith(`${program}.`) ? { kind: undefined } : {}) })} options={programs.map((p) => ({ value: p, label: name(programNames, p) }))} />
         <Select aria-label="事项类型" allowClear placeholder="事项类型" style={{ width: 200 }} value={filter.kind} onChange={(kind?: string) => setFilter({ ...filter, kind })} options={kinds.map((k) => ({ value: k, label: name(decisionKindNames, k) }))} />
-        <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 150 }} value={filter.township} onChange={(township?: string) => setFilter({ ...filter, township })} options={townships.map((t) => ({ value: t, label: townshipName(t) }))} />
+        <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 150 }} value={filter.township} onChange={(township?: string) => setFilter({ ...filter, township })} options={townships.codes.map((t) => ({ value: t, label: townshipName(t) }))} />
         <Select
           aria-label="期限"
           allowClear
@@ -145,23 +199,19 @@ export default function Inbox() {
               共 {shown.length} 项（可处理 {shown.filter((i) => i.actionable).length} 项）{inbox.data?.more ? '，仅显示前 2000 项' : ''}
             </span>
             {summary.count > 0 && (
-              <span>
-                已选择 <b>{summary.count}</b> 项，合计 <b>{formatYuan(summary.totalFen)} 元</b>
+              <span data-testid="bulk-summary">
+                {selection.kind === 'all-matching' ? '已选择全部符合筛选条件的 ' : '已选择 '}
+                <b>{summary.count}</b> 项，合计 <b>{formatYuan(summary.totalFen)} 元</b>
                 {summary.withoutAmount > 0 ? `（其中 ${summary.withoutAmount} 项无金额）` : ''}
               </span>
             )}
-            <Button size="small" disabled={shown.filter(bulkAnswerable).length === 0} onClick={() => dispatch({ type: 'set-rows', rows: shown.filter(bulkAnswerable).map(bulkRowOf) })}>
-              选择本页全部可批量处理的 {shown.filter(bulkAnswerable).length} 项
+            <Button size="small" disabled={answerable.length === 0} onClick={() => dispatch({ type: 'set-rows', rows: answerable.map(bulkRowOf) })}>
+              选择本页全部可批量处理的 {answerable.length} 项
             </Button>
-            {takeMatchingSnapshot && (
-              <Button
-                size="small"
-                onClick={() => {
-                  const take = takeMatchingSnapshot;
-                  if (take) void take(client, filter).then((snapshot) => dispatch({ type: 'select-all-matching', snapshot }), setError);
-                }}
-              >
-                选择符合筛选条件的全部事项
+            {canSnapshot && (
+              <Button size="small" data-testid="select-all-matching" loading={snapshotting} type={selection.kind === 'all-matching' ? 'primary' : 'default'} ghost={selection.kind === 'all-matching'} onClick={() => void takeSnapshot()}>
+                全部 {answerable.length}
+                {inbox.data?.more ? '+' : ''} 条符合筛选条件
               </Button>
             )}
             <Button size="small" type="primary" disabled={summary.count === 0} onClick={() => setConfirming('approve')}>
@@ -216,13 +266,24 @@ export default function Inbox() {
         okText={confirming === 'approve' ? `同意 ${summary.count} 项` : `驳回 ${summary.count} 项`}
         okButtonProps={{ danger: confirming === 'reject', disabled: confirming === 'reject' && reason.trim().length < 2, loading: sending }}
         cancelText="取消"
-        onCancel={() => setConfirming(undefined)}
+        cancelButtonProps={{ disabled: sending }}
+        closable={!sending}
+        maskClosable={!sending}
+        onCancel={() => !sending && setConfirming(undefined)}
         onOk={() => confirming && void sendBulk(confirming)}
       >
         <p>
           共 <b>{summary.count}</b> 项，合计 <b>{formatYuan(summary.totalFen)} 元</b>
           {selection.kind === 'all-matching' ? `（${selection.snapshot.filterLabel}）` : ''}。
         </p>
+        {selection.kind === 'all-matching' && (
+          <p>
+            <Typography.Text type="secondary">
+              这是服务器在 {beijingDateTime(selection.snapshot.takenAt) || '刚才'} 取得的快照：只处理快照中的事项，之后新进入筛选条件的事项不会被处理
+              {selection.snapshot.expiresAt ? `；快照在 ${beijingDateTime(selection.snapshot.expiresAt)} 失效` : ''}。
+            </Typography.Text>
+          </p>
+        )}
         {selection.kind === 'rows' && (
           <ul style={{ maxHeight: 200, overflow: 'auto' }}>
             {[...selection.rows.values()].slice(0, 100).map((r) => (
@@ -233,7 +294,15 @@ export default function Inbox() {
             {selection.rows.size > 100 && <li>……另有 {selection.rows.size - 100} 项</li>}
           </ul>
         )}
-        <Input.TextArea aria-label="意见" placeholder={confirming === 'reject' ? '驳回理由（必填）' : '审批意见（选填）'} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
+        <Input.TextArea aria-label="意见" disabled={sending} placeholder={confirming === 'reject' ? '驳回理由（必填）' : '审批意见（选填）'} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
+        {run && (
+          <div style={{ marginTop: 12 }} data-testid="bulk-progress">
+            <Progress percent={runPercent(run)} status="active" aria-label="批量处理进度" />
+            <Typography.Text type="secondary">
+              已处理 {run.done} / {run.total} 项
+            </Typography.Text>
+          </div>
+        )}
       </Modal>
 
       <Modal
@@ -243,11 +312,18 @@ export default function Inbox() {
         onCancel={() => setResults(undefined)}
         footer={[
           results && results.items.some((r) => !r.ok) && (
+            <Button key="retry-now" type="primary" loading={retrying} onClick={() => void retryFailed()}>
+              重试失败项
+            </Button>
+          ),
+          results && results.items.some((r) => !r.ok) && (
             <Button
               key="retry"
-              type="primary"
               onClick={() => {
-                if (results) dispatch({ type: 'retry', failed: failedRows(results.sent, results.items) });
+                if (results) {
+                  const failed = results.items.filter((r) => !r.ok).map((r) => r.id);
+                  dispatch({ type: 'retry', failed: failedRows(retryRowsOf(failed, results.known), results.items) });
+                }
                 setResults(undefined);
               }}
             >
@@ -270,7 +346,7 @@ export default function Inbox() {
               pagination={{ pageSize: 20 }}
               dataSource={[...results.items].sort((a, b) => Number(a.ok) - Number(b.ok))}
               columns={[
-                { title: '事项', render: (_, r) => results.sent.find((s) => s.id === r.id)?.label ?? r.id },
+                { title: '事项', render: (_, r) => results.known.get(r.id)?.label ?? r.id },
                 { title: '结果', render: (_, r) => (r.ok ? <Tag color="green">成功</Tag> : <Tag color="red">失败</Tag>) },
                 { title: '原因', render: (_, r) => r.reason ?? '' },
               ]}
@@ -286,23 +362,13 @@ export default function Inbox() {
 
 /** One decision: its subject, its audit trail, and its answers (a reason for reject, return, close). */
 function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxItem | undefined; readonly onClose: () => void; readonly onAnswered: () => void }) {
-  const { client, user } = useConsole();
+  const { client } = useConsole();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string | undefined>();
-  const canReadAudit = user.roles.some((r) => r === 'admin' || r === 'auditor');
-  // A reward application carries its own timeline (audit trail and workflow history merged); for
-  // other subjects admins and auditors see the audit trail of the subject.
-  const timeline = useLoad(async (c) => {
-    if (!item) return [];
-    if (item.subjectType === 'reward-application') {
-      const app = must(await c.GET('/reward/applications/{id}', { params: { path: { id: item.subjectId } } }));
-      return app.timeline.map((t) => ({ at: t.at, what: t.what, who: t.actor ?? '', workflow: t.source === 'workflow' }));
-    }
-    if (!canReadAudit) return [];
-    const page = must(await c.GET('/audit', { params: { query: { entity: `${item.subjectType}:${item.subjectId}`, limit: 50 } } }));
-    return [...page.items].reverse().map((r) => ({ at: r.at, what: r.action, who: `${r.actor}（${r.roles.map((x) => name(roleNames, x)).join('、') || '系统'}）`, workflow: false }));
-  }, [item?.id]);
+  // The decision's own timeline (its audit trail and its subject's, merged with the workflow that
+  // waited on it), for every kind; the API decides who may read it (403 shown as an error).
+  const timeline = useLoad(async (c) => (item ? must(await c.GET('/decisions/{decisionId}/timeline', { params: { path: { decisionId: item.id } } })) : undefined), [item?.id]);
   if (!item) return null;
   const answers = item.actionable ? (answersOfKind[item.kind] ?? []) : [];
 
@@ -356,30 +422,16 @@ function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxIte
         </div>
       )}
 
-      {(timeline.data?.length ?? 0) > 0 || timeline.error ? (
-        <>
-          <Typography.Title level={5} style={{ marginTop: 24 }}>
-            办理过程
-          </Typography.Title>
-          {timeline.error ? (
-            <Typography.Text type="danger">{errorText(timeline.error)}</Typography.Text>
-          ) : (
-            <Timeline
-              items={(timeline.data ?? []).map((t) => ({
-                color: t.workflow ? 'gray' : 'blue',
-                children: (
-                  <>
-                    <b>{t.what}</b>
-                    {t.who ? ` · ${t.who}` : ''}
-                    <br />
-                    <Typography.Text type="secondary">{beijingDateTime(t.at)}</Typography.Text>
-                  </>
-                ),
-              }))}
-            />
-          )}
-        </>
-      ) : null}
+      <Typography.Title level={5} style={{ marginTop: 24 }}>
+        办理过程
+      </Typography.Title>
+      {timeline.error ? (
+        <Typography.Text type="danger">{errorText(timeline.error)}</Typography.Text>
+      ) : timeline.data ? (
+        <TimelineView timeline={timeline.data} />
+      ) : (
+        <Typography.Text type="secondary">加载中…</Typography.Text>
+      )}
     </Drawer>
   );
 }
