@@ -82,7 +82,15 @@ export function cognitoAuth(config: Extract<RuntimeConfig['auth'], { kind: 'cogn
     },
     signIn: async () => (await load()).signinRedirect(),
     async signOut() {
-      await (await load()).signoutRedirect();
+      // Cognito's discovery document names no end_session_endpoint, so oidc-client-ts's
+      // signoutRedirect cannot work: Cognito signs out at /logout on its login domain (the origin of
+      // the authorization endpoint), with client_id and logout_uri.
+      const manager = await load();
+      const logout = new URL('/logout', await manager.metadataService.getAuthorizationEndpoint());
+      logout.searchParams.set('client_id', config.clientId);
+      logout.searchParams.set('logout_uri', config.postLogoutRedirectUri);
+      await manager.removeUser();
+      location.assign(logout.toString());
     },
   };
 }
