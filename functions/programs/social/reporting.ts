@@ -85,6 +85,8 @@ export const socialReporting: ReportingProgram<AnnualReportObligation> = {
     }
     return { subject: `【社会组织】${o.name}${year}年度报告已逾期`, text: `贵村社会组织“${o.name}”${year}年度报告截止日期${subject.due}已过，至今未报送，请尽快报送。`, link };
   },
+  // The township chases its villages' reports, so its staff get the count, not the county's admins.
+  summaryRecipient: (subject) => `role:township@${subject.division}`,
   overdueSummary(subjectId, subject, overdue) {
     const parts = parseAnnualReportSubject(subjectId);
     const year = parts ? `${parts.year}年度` : '';

@@ -122,13 +122,17 @@ describe('annual-report reminders of a township, on a clock the test moves', () 
     expect(of('S')).toHaveLength(0);
     expect(of('P')).toHaveLength(0);
     expect([...first, ...second].every((m) => /^【社会组织】/.test(m.subject))).toBe(true);
-    const summaries = (await listOutbox('role:admin@120225', { limit: 100 })).items.filter((m) => m.topic === 'social.report-overdue-summary');
+    const summaries = (await listOutbox(`role:township@${township}`, { limit: 100 })).items.filter((m) => m.topic === 'social.report-overdue-summary');
     expect(summaries.map((m) => m.subject)).toEqual([`【社会组织】${township}有1份2025年度报告逾期未报`]);
   });
 
   it('is started by the township or an admin of the township’s county, once per township and year', async () => {
     const path = (t: string, y: number) => `/social/townships/${t}/reports/${y}/reminders`;
     expect((await call(app, 'POST', path(township, 2024), { token: await tokenFor('village', socialVillage(0)) })).status).toBe(403);
+    // The matrix of social-report:remind: admin and township inside their jurisdiction; everyone else refused.
+    for (const [role, division] of [['finance', '120225'], ['auditor', '120225'], ['unit', '120225'], ['admin', '120223'], ['township', '120225101']] as const) {
+      expect((await call(app, 'POST', path(township, 2024), { token: await tokenFor(role, division) })).status, `${role}@${division}`).toBe(403);
+    }
     expect((await call(app, 'POST', path('120225101', 2024), { token: await tokenFor('township', township) })).status).toBe(403);
     const badTownship = await call(app, 'POST', path('12022510', 2024), { token: await tokenFor('admin', '120225') });
     expect(badTownship.status).toBe(400);
