@@ -74,6 +74,7 @@ export const actions = [
   'social-coverage:read',
   'social-report:write',
   'social-report:read',
+  'social-report:remind',
   'social-grading:manage',
   'social-grading:score',
   'social-grading:read',
@@ -207,6 +208,7 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'social-coverage:read': rewardReaders,
   'social-report:write': { village: 'jurisdiction' },
   'social-report:read': rewardReaders,
+  'social-report:remind': { admin: 'jurisdiction', township: 'jurisdiction' },
   'social-grading:manage': { township: 'jurisdiction' },
   'social-grading:score': { township: 'jurisdiction' },
   // A village reads its township's rounds and the published list of excellent organisations.

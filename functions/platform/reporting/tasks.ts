@@ -40,8 +40,13 @@ export interface ReportingProgram<O extends Obligation = Obligation> {
   markOverdue(subjectId: string, at: Date): Promise<{ overdue: number }>;
   /** The message for one obligation (Chinese). */
   message(kind: ReportingEventKind, obligation: O, subject: ReportingSubject, event: { date: string }): ReportingMessage;
-  /** The overdue summary for the subject's admins. */
+  /** The overdue summary, for whoever `summaryRecipient` names. */
   overdueSummary(subjectId: string, subject: ReportingSubject, overdue: number): ReportingMessage;
+  /**
+   * Who reads the overdue summary; default the county's admins (`role:admin@<county>`). A program
+   * whose reports are chased below the county names its own (social: the township's staff).
+   */
+  summaryRecipient?(subject: ReportingSubject): string;
 }
 
 const nextInput = z.object({ subjectId: z.string().min(1), after: z.iso.datetime() });
@@ -126,7 +131,7 @@ export function reportingTasks<O extends Obligation>(program: ReportingProgram<O
       if (overdue > 0) {
         const m = program.overdueSummary(subjectId, subject, overdue);
         await writeOnce(
-          outboxItems({ recipient: `role:admin@${subject.division.slice(0, 6)}`, topic: `${program.name}.report-overdue-summary`, key: `${subjectId}#${date}`, division: subject.division, subject: m.subject, text: m.text, ...(m.link ? { link: m.link } : {}), body: { subjectId, overdue, due: subject.due } }, workflowActor, new Date(at)),
+          outboxItems({ recipient: program.summaryRecipient?.(subject) ?? `role:admin@${subject.division.slice(0, 6)}`, topic: `${program.name}.report-overdue-summary`, key: `${subjectId}#${date}`, division: subject.division, subject: m.subject, text: m.text, ...(m.link ? { link: m.link } : {}), body: { subjectId, overdue, due: subject.due } }, workflowActor, new Date(at)),
         );
       }
       return { closed: false, overdue };

@@ -63,6 +63,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'social-coverage:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'social-report:write': ['village'],
   'social-report:read': ['admin', 'finance', 'township', 'village', 'auditor'],
+  'social-report:remind': ['admin', 'township'],
   'social-grading:manage': ['township'],
   'social-grading:score': ['township'],
   'social-grading:read': ['admin', 'finance', 'township', 'village', 'auditor'],

@@ -1,14 +1,16 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { beijingDate } from '../../../platform/calendar.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { roleGate } from '../../../platform/http/context.ts';
+import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { ValidationError } from '../../../shared/errors.ts';
+import { startNamedExecution } from '../../../shared/executions.ts';
 import { annualReportInputSchema, filedOnTime, reportDueDate, reportYearProblem } from '../domain/annual-report.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
 import { annualReportSchema, getAnnualReport, listAnnualReports, putAnnualReport } from '../store/annual-report.ts';
 import { reportDue } from '../config.ts';
 import { authorizedOrganisation } from './organisations.ts';
+import { annualReportSubjectId } from '../reporting.ts';
 
 export const annualReportBodySchema = documented(annualReportInputSchema, {
   ref: 'SocialAnnualReportInput',
@@ -17,6 +19,11 @@ export const annualReportBodySchema = documented(annualReportInputSchema, {
 const reportSchema = documented(annualReportSchema, { ref: 'SocialAnnualReport', description: 'An annual report; onTime compares the first filing with the due date (Beijing)' });
 const params = z.object({
   id: documented(organisationIdSchema, { param: { name: 'id', in: 'path' } }),
+  year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }),
+});
+
+const reminderParams = z.object({
+  township: z.string().regex(/^\d{9}$/, 'must be a 9-digit township code').openapi({ param: { name: 'township', in: 'path' } }),
   year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }),
 });
 
@@ -64,5 +71,28 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       const { id } = c.req.valid('param');
       await authorizedOrganisation(c, id, 'social-report:read');
       return c.json({ items: await listAnnualReports(id) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      middleware: [roleGate('social-report:remind')] as const,
+      path: '/townships/{township}/reports/{year}/reminders',
+      operationId: 'startSocialAnnualReportReminders',
+      tags: ['social'],
+      summary:
+        'Start the annual-report workflow of a township and year (admin, township): reminds the villages whose filed or active organisations have not filed the year’s report, 30 and 7 days before the due date, counts what is missing at it for the admins, reminds again every 14 days until filed. Started once per township and year; a repeat finds the same execution',
+      request: { params: reminderParams },
+      responses: { 202: { description: 'Started (or found)', content: json(z.object({ executionArn: z.string(), executionName: z.string() })) }, ...writeErrorResponses },
+    }),
+    async (c) => {
+      const { township, year } = c.req.valid('param');
+      requireAllowed(c, 'social-report:remind', { division: township });
+      // Reminders for a year not yet ended would chase reports nobody may file yet.
+      const problem = reportYearProblem(year, beijingDate(new Date()));
+      if (problem) throw new ValidationError([{ field: 'year', message: problem, in: 'path' }]);
+      const name = annualReportSubjectId(township, year);
+      const executionArn = await startNamedExecution('social-annual-report', name, { township, year, subjectId: name, openedAt: new Date().toISOString() });
+      return c.json({ executionArn, executionName: name }, 202);
     },
   );
