@@ -114,11 +114,12 @@ async function countHistory(executionArn: string): Promise<{ historyEvents: numb
 async function transitions(run: FundingRun): Promise<{ historyEvents?: number; stateTransitions?: number }> {
   if (run.historyEvents !== undefined) return { historyEvents: run.historyEvents, stateTransitions: run.stateTransitions };
   if (!run.executionArn) return {};
+  // The run's status turns final in a task, a few states before its execution ends. Ask whether the
+  // execution ended BEFORE reading its history: read the other way round, a history read while it
+  // still ran would be stored as final once it ended in between, short of its last states.
+  const ended = finalRunStatuses.includes(run.status) && (await sfn().send(new DescribeExecutionCommand({ executionArn: run.executionArn }))).status !== 'RUNNING';
   const counts = await countHistory(run.executionArn);
-  if (finalRunStatuses.includes(run.status)) {
-    const { status } = await sfn().send(new DescribeExecutionCommand({ executionArn: run.executionArn }));
-    if (status !== 'RUNNING') await setRunTransitions(run.id, counts.historyEvents, counts.stateTransitions);
-  }
+  if (ended) await setRunTransitions(run.id, counts.historyEvents, counts.stateTransitions);
   return counts;
 }
 
