@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { calendarDateSchema } from '../calendar.ts';
+import { addDays, calendarDateSchema } from '../calendar.ts';
 
 /**
  * When to remind whoever owes a periodic report (an assisting unit its pairing's progress report, a
@@ -35,11 +35,6 @@ export interface ReportingEvent {
   readonly date: string;
 }
 
-const msPerDay = 86_400_000;
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * msPerDay).toISOString().slice(0, 10);
-}
 
 /** `date` at `hour`:00 Beijing (UTC+8, no daylight saving), as an instant. */
 function beijingInstant(date: string, hour: number): Date {
@@ -51,13 +46,9 @@ export function reportingEvents(due: string, policy: ReminderPolicy): ReportingE
   calendarDateSchema.parse(due);
   const events: ReportingEvent[] = [];
   const at = (kind: ReportingEventKind, date: string, instant: Date) => events.push({ kind, at: instant.toISOString(), date });
-  for (const days of [...new Set(policy.daysBefore)].sort((a, b) => b - a)) {
-    const date = addDays(due, -days);
-    at('reminder', date, beijingInstant(date, policy.hourBeijing));
-  }
+  for (const date of reminderDates(due, policy.daysBefore)) at('reminder', date, beijingInstant(date, policy.hourBeijing));
   at('due', addDays(due, 1), beijingInstant(addDays(due, 1), 0));
-  for (let d = 1; d <= policy.overdueForDays; d += policy.overdueEveryNDays) {
-    const date = addDays(due, d);
+  for (const date of overdueReminderDates(due, policy.overdueEveryNDays, addDays(due, policy.overdueForDays))) {
     at('overdue-reminder', date, beijingInstant(date, policy.hourBeijing));
   }
   return events.sort((a, b) => a.at.localeCompare(b.at));
@@ -87,4 +78,38 @@ export function whoToRemind<O extends Obligation>(obligations: Iterable<O>): O[]
   const seen = new Map<string, O>();
   for (const o of obligations) if (!o.filed && !seen.has(o.id)) seen.set(o.id, o);
   return [...seen.values()];
+}
+
+const daysSchema = z.number().int().min(0).max(366);
+
+/**
+ * The dates on which to remind a unit before `due`: one per entry of `daysBefore` (7 = a week
+ * before), in order, each once. Dates before `notBefore` (say, the period's first day: no reminder
+ * for a period not yet open) are left out.
+ */
+export function reminderDates(due: string, daysBefore: readonly number[], options: { notBefore?: string } = {}): string[] {
+  calendarDateSchema.parse(due);
+  const dates = new Set(daysBefore.map((days) => addDays(due, -daysSchema.parse(days))));
+  const notBefore = options.notBefore === undefined ? undefined : calendarDateSchema.parse(options.notBefore);
+  return [...dates].filter((date) => notBefore === undefined || date >= notBefore).sort();
+}
+
+/** The most overdue reminders one call lists (a daily reminder for ten years). */
+export const maxOverdueReminders = 3_660;
+
+/**
+ * The dates of the overdue reminders of a report due on `due` and not filed: the first day it is
+ * missing (the day after `due`), then every `everyNDays` days, up to and including `until` (the
+ * period's closing, or the day the caller looks ahead to).
+ */
+export function overdueReminderDates(due: string, everyNDays: number, until: string): string[] {
+  calendarDateSchema.parse(due);
+  calendarDateSchema.parse(until);
+  if (!Number.isInteger(everyNDays) || everyNDays < 1) throw new RangeError(`everyNDays must be a whole number of days, at least 1, got ${everyNDays}`);
+  const dates: string[] = [];
+  for (let date = addDays(due, 1); date <= until; date = addDays(date, everyNDays)) {
+    if (dates.length === maxOverdueReminders) throw new RangeError(`more than ${maxOverdueReminders} overdue reminders from ${due} to ${until}`);
+    dates.push(date);
+  }
+  return dates;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, daysBetween } from '../../../functions/programs/pairing/domain/period.ts';
-import { overdueReminderDates, reminderDates } from '../../../functions/programs/pairing/domain/schedule.ts';
+import { overdueReminderDates, reminderDates } from '../../../functions/platform/reporting/schedule.ts';
 
 const dateArb = fc
   .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })

@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { isCalendarDate } from '../../../platform/calendar.ts';
+import { addDays, calendarDate, daysBetween, daysInMonth, isCalendarDate } from '../../../platform/calendar.ts';
+
+export { addDays, calendarDate, daysBetween, daysInMonth };
 
 /**
  * Reporting periods of the pairing program (结对帮扶): months, half-years and years of the
@@ -45,40 +47,6 @@ export interface Period {
   start: string;
   /** Last day (inclusive), `YYYY-MM-DD`. */
   end: string;
-}
-
-// ---- calendar-date arithmetic (on UTC dates of the strings) ----
-
-const msPerDay = 86_400_000;
-
-function utcDay(date: string): number {
-  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${JSON.stringify(date)}`);
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-}
-
-function dateOfUtcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** `YYYY-MM-DD` from year, month (1–12) and day. */
-export function calendarDate(year: number, month: number, day: number): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-/** Days in a month of the Gregorian calendar (month 1–12). */
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** The calendar date `days` days after `date` (before it if negative). */
-export function addDays(date: string, days: number): string {
-  if (!Number.isInteger(days)) throw new RangeError(`days must be a whole number, got ${days}`);
-  return dateOfUtcDay(utcDay(date) + days * msPerDay);
-}
-
-/** Whole days from `from` to `to` (negative if `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((utcDay(to) - utcDay(from)) / msPerDay);
 }
 
 // ---- periods ----

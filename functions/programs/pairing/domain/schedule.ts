@@ -164,39 +164,3 @@ export function classify(input: { due: string; filedAt?: Date | undefined; now: 
   if (input.filedAt !== undefined) return beijingDate(input.filedAt) <= due ? 'on-time' : 'late';
   return beijingDate(input.now) > due ? 'missing' : 'not-due';
 }
-
-// ---- reminders ----
-
-const daysSchema = z.number().int().min(0).max(366);
-
-/**
- * The dates on which to remind a unit before `due`: one per entry of `daysBefore` (7 = a week
- * before), in order, each once. Dates before `notBefore` (say, the period's first day: no reminder
- * for a period not yet open) are left out.
- */
-export function reminderDates(due: string, daysBefore: readonly number[], options: { notBefore?: string } = {}): string[] {
-  calendarDateSchema.parse(due);
-  const dates = new Set(daysBefore.map((days) => addDays(due, -daysSchema.parse(days))));
-  const notBefore = options.notBefore === undefined ? undefined : calendarDateSchema.parse(options.notBefore);
-  return [...dates].filter((date) => notBefore === undefined || date >= notBefore).sort();
-}
-
-/** The most overdue reminders one call lists (a daily reminder for ten years). */
-export const maxOverdueReminders = 3_660;
-
-/**
- * The dates of the overdue reminders of a report due on `due` and not filed: the first day it is
- * missing (the day after `due`), then every `everyNDays` days, up to and including `until` (the
- * period's closing, or the day the caller looks ahead to).
- */
-export function overdueReminderDates(due: string, everyNDays: number, until: string): string[] {
-  calendarDateSchema.parse(due);
-  calendarDateSchema.parse(until);
-  if (!Number.isInteger(everyNDays) || everyNDays < 1) throw new RangeError(`everyNDays must be a whole number of days, at least 1, got ${everyNDays}`);
-  const dates: string[] = [];
-  for (let date = addDays(due, 1); date <= until; date = addDays(date, everyNDays)) {
-    if (dates.length === maxOverdueReminders) throw new RangeError(`more than ${maxOverdueReminders} overdue reminders from ${due} to ${until}`);
-    dates.push(date);
-  }
-  return dates;
-}
