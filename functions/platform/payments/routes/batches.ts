@@ -1,14 +1,14 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { tableDownload } from '../../table-file.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { listedCounty, principalOf, requireAllowed, roleGate } from '../../http/context.ts';
 import { csvSizeLimit, csvText } from '../../http/csv-upload.ts';
 import { countyQuery, documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../http/schemas.ts';
 import { calendarDateSchema } from '../../calendar.ts';
 import { reasonRequiredMessage } from '../../decisions/reason.ts';
-import { rowXml, xlsxContentType, xlsxWorkbook } from '../../../shared/xlsx.ts';
+import { xlsxContentType } from '../../../shared/xlsx.ts';
 import { batchIdSchema } from '../domain/batch.ts';
 import { paymentTemplateSchema, templateCells, type FileLine } from '../domain/templates.ts';
-import { csvLine } from '../../csv-export.ts';
 import { batchLineSchema, batchRecordSchema, listBatches, listBatchLines } from '../store/batch.ts';
 import { createBatch, decideBatch, exportBatch, importResults, mustGetBatch, paymentTemplates } from '../use-cases.ts';
 
@@ -174,12 +174,13 @@ export const batchRoutes = new OpenAPIHono<AppEnv>()
       const { batch, template, lines } = await exportBatch(actor, read.batchId, templateId);
       const fileLines: FileLine[] = lines.map((l, i) => ({ ...l, lineNo: i + 1, batchId: batch.batchId, batchDate: batch.date }));
       const name = `${batch.batchId}-${template.id}`;
-      if (format === 'xlsx') {
-        const rows = [rowXml(1, template.columns.map((col) => ({ text: col.header })), true), ...fileLines.map((l, i) => rowXml(i + 2, templateCells(template, l)))];
-        return c.body(new Uint8Array(xlsxWorkbook(template.title.slice(0, 31), rows)), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="${name}.xlsx"` });
-      }
-      const text = [csvLine(template.columns.map((col) => col.header)), ...fileLines.map((l) => csvLine(templateCells(template, l)))].join('\r\n');
-      return c.body(`\uFEFF${text}\r\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
+      const { body, headers } = tableDownload(format, {
+        fileName: name,
+        sheet: template.title,
+        header: template.columns.map((col) => col.header),
+        rows: fileLines.map((l) => templateCells(template, l)),
+      });
+      return c.body(body, 200, headers);
     },
   )
   .openapi(

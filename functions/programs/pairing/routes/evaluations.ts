@@ -1,12 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { tableDownload } from '../../../platform/table-file.ts';
 import { authorize } from '../../../platform/authz.ts';
 import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { csvLine } from '../../../platform/csv-export.ts';
 import { formatYuan } from '../../../platform/money.ts';
 import { divisionCodeSchema } from '../../../platform/registries/domain/division.ts';
-import { rowXml, xlsxContentType, xlsxWorkbook, type XlsxCell } from '../../../shared/xlsx.ts';
+import { xlsxContentType, type XlsxCell } from '../../../shared/xlsx.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { countyEvaluationSchema, evaluationStatuses, selfAssessmentSchema } from '../domain/evaluation.ts';
 import { pairingIdSchema, termIdSchema } from '../domain/pairing.ts';
@@ -225,13 +225,14 @@ export const pairingEvaluationRoutes = new OpenAPIHono<AppEnv>()
       await requireTerm(id);
       const rows = (await countyOutcomeStats(id, county)).filter((r) => readable(r.division));
       const name = `pairing-outcomes-${county}`;
-      if (format === 'xlsx') {
-        const lines = [rowXml(1, statsColumns.map((col) => ({ text: col.header })), true), ...rows.map((r, i) => rowXml(i + 2, statsColumns.map((col) => col.cell(r))))];
-        return c.body(new Uint8Array(xlsxWorkbook('结对帮扶成效统计', lines)), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="${name}.xlsx"` });
-      }
-      if (format === 'csv') {
-        const text = [csvLine(statsColumns.map((col) => col.header)), ...rows.map((r) => csvLine(statsColumns.map((col) => col.cell(r))))].join('\r\n');
-        return c.body(`\uFEFF${text}\r\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
+      if (format === 'xlsx' || format === 'csv') {
+        const { body, headers } = tableDownload(format, {
+          fileName: name,
+          sheet: '结对帮扶成效统计',
+          header: statsColumns.map((col) => col.header),
+          rows: rows.map((r) => statsColumns.map((col) => col.cell(r))),
+        });
+        return c.body(body, 200, headers);
       }
       return c.json({ termId: id, county, rows }, 200);
     },

@@ -1,13 +1,13 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { tableDownload } from '../../../platform/table-file.ts';
 import { authorize } from '../../../platform/authz.ts';
 import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
 import { principalOf, roleGate } from '../../../platform/http/context.ts';
-import { csvLine } from '../../../platform/csv-export.ts';
 import { documented, errorResponses, json } from '../../../platform/http/schemas.ts';
 import { divisions } from '../../../platform/registries/store/division.ts';
 import { units } from '../../../platform/registries/store/unit.ts';
 import { ValidationError } from '../../../shared/errors.ts';
-import { rowXml, xlsxContentType, xlsxWorkbook } from '../../../shared/xlsx.ts';
+import { xlsxContentType } from '../../../shared/xlsx.ts';
 import { termIdSchema } from '../domain/pairing.ts';
 import { periodIdSchema } from '../domain/period.ts';
 import { countersSchema, mergeCounters } from '../domain/report.ts';
@@ -99,11 +99,7 @@ export const pairingReportViewRoutes = new OpenAPIHono<AppEnv>()
       const headers = viewHeaders(view, by);
       const lines = viewLines(view, by, rows);
       const file = `${termId}-${periodId ?? 'periods'}-${view}-${by}`;
-      if (format === 'xlsx') {
-        const xml = [rowXml(1, headers.map((text) => ({ text })), true), ...lines.map((cells, i) => rowXml(i + 2, cells))];
-        return c.body(new Uint8Array(xlsxWorkbook(viewTitles[view], xml)), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="${file}.xlsx"` });
-      }
-      const text = `\uFEFF${[csvLine(headers), ...lines.map(csvLine)].join('\r\n')}\r\n`;
-      return c.body(text, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}.csv"` });
+      const download = tableDownload(format, { fileName: file, sheet: viewTitles[view], header: headers, rows: lines });
+      return c.body(download.body, 200, download.headers);
     },
   );

@@ -1,12 +1,12 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { beijingDate } from '../../../platform/calendar.ts';
-import { csvLine } from '../../../platform/csv-export.ts';
+import { tableDownload, type TableFile } from '../../../platform/table-file.ts';
 import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { errorResponses, json } from '../../../platform/http/schemas.ts';
 import { divisionCodeSchema } from '../../../platform/registries/domain/division.ts';
 import { villages as villageRegistry } from '../../../platform/registries/store/village.ts';
-import { rowXml, xlsxContentType, xlsxWorkbook, type XlsxCell } from '../../../shared/xlsx.ts';
+import { xlsxContentType, type XlsxCell } from '../../../shared/xlsx.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { categoryKeyList, socialCategories, type CategoryKey } from '../domain/organisation.ts';
 import { coverageTarget, emptyCoverage, mergeCoverage, missingCategories, per1000Hundredths, trendByYear, type Coverage } from '../domain/coverage.ts';
@@ -100,6 +100,10 @@ function exportCells(r: VillageRow): XlsxCell[] {
   ];
 }
 
+function coverageTable(view: { division: string; villages: readonly VillageRow[] }): TableFile {
+  return { fileName: `social-coverage-${view.division}`, sheet: '社会组织覆盖', header: coverageExportHeaders, rows: view.villages.map(exportCells) };
+}
+
 export const coverageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
@@ -131,8 +135,8 @@ export const coverageRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { division, fromYear } = c.req.valid('query');
       const view = await coverageView(c, division, fromYear);
-      const body = `\uFEFF${[csvLine(coverageExportHeaders), ...view.villages.map((r) => csvLine(exportCells(r)))].join('\r\n')}\r\n`;
-      return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="social-coverage-${view.division}.csv"` });
+      const { body, headers } = tableDownload('csv', coverageTable(view));
+      return c.body(body, 200, headers);
     },
   )
   .openapi(
@@ -149,7 +153,7 @@ export const coverageRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { division, fromYear } = c.req.valid('query');
       const view = await coverageView(c, division, fromYear);
-      const rows = [rowXml(1, coverageExportHeaders.map((text) => ({ text })), true), ...view.villages.map((r, i) => rowXml(i + 2, exportCells(r)))];
-      return c.body(new Uint8Array(xlsxWorkbook('社会组织覆盖', rows)), 200, { 'content-type': xlsxContentType, 'content-disposition': `attachment; filename="social-coverage-${view.division}.xlsx"` });
+      const { body, headers } = tableDownload('xlsx', coverageTable(view));
+      return c.body(body, 200, headers);
     },
   );
