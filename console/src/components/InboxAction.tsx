@@ -1,14 +1,17 @@
 import { Button, Tag } from 'antd';
 import type { InboxItem } from '../lib/inbox';
 import { name, waitingForNames } from '../lib/labels';
+import { EvaluationAnswer } from './pairing/EvaluationAnswer';
 
 /**
  * What the inbox offers on a row: the village sign-off opens its screen, another actionable decision
  * opens the decision; one the user already gave their part of (the first of two approvals) says what
- * it waits for instead of offering to approve again.
+ * it waits for instead of offering to approve again. A pairing evaluation's self-assessment and county
+ * evaluation are answered with their own form (a text, outcomes, a score), not a yes or no.
  */
-export function InboxAction({ item, onOpen, onSign }: { readonly item: InboxItem; readonly onOpen: () => void; readonly onSign: () => void }) {
+export function InboxAction({ item, onOpen, onSign, onAnswered }: { readonly item: InboxItem; readonly onOpen: () => void; readonly onSign: () => void; readonly onAnswered?: () => void }) {
   if (!item.actionable) return <Tag color="gold">{name(waitingForNames, item.waitingFor) || '等待他人处理'}</Tag>;
+  if (item.kind === 'pairing.self-assessment' || item.kind === 'pairing.county-evaluation') return <EvaluationAnswer kind={item.kind} evaluationId={item.subjectId} onAnswered={onAnswered ?? (() => undefined)} />;
   if (item.kind === 'reward.village-signoff')
     return (
       <Button size="small" type="primary" onClick={onSign}>

@@ -25,6 +25,9 @@ export const decisionKindNames: Readonly<Record<string, string>> = {
   'payments.batch-approval': '支付批次·审批',
   'payments.batch-export': '支付批次·导出支付文件',
   'payments.batch-results': '支付批次·导入银行结果',
+  'pairing.self-assessment': '结对帮扶·单位自评',
+  'pairing.township-opinion': '结对帮扶·乡镇意见',
+  'pairing.county-evaluation': '结对帮扶·县级考核',
 };
 
 export const programNames: Readonly<Record<string, string>> = { reward: '以奖代补', funding: '村级运转经费', payments: '支付', pairing: '结对帮扶' };
@@ -36,6 +39,7 @@ export const answerNames: Readonly<Record<string, string>> = {
   close: '关闭',
   resubmit: '重新提交',
   withdraw: '撤回',
+  agree: '同意',
 };
 
 /** Answers each decision kind takes (POST /decisions/{id}); the village sign-off is signed on its own screen. */
@@ -46,6 +50,7 @@ export const answersOfKind: Readonly<Record<string, readonly string[]>> = {
   'reward.resubmission': ['resubmit', 'withdraw'],
   'funding.run-approval': ['approve', 'reject'],
   'payments.batch-approval': ['approve', 'reject'],
+  'pairing.township-opinion': ['agree', 'return'],
 };
 
 /** Answers that must give a reason. */

@@ -255,7 +255,7 @@ export default function Inbox() {
           { title: '期限', render: (_, i) => <DeadlineTag deadline={i.deadline} /> },
           {
             title: '操作',
-            render: (_, i) => <InboxAction item={i} onOpen={() => setOpened(i)} onSign={() => navigate(`/reward/applications/${i.subjectId}`)} />,
+            render: (_, i) => <InboxAction item={i} onOpen={() => setOpened(i)} onSign={() => navigate(`/reward/applications/${i.subjectId}`)} onAnswered={inbox.reload} />,
           },
         ]}
       />
