@@ -29,11 +29,12 @@ export async function loadReports(client: ApiClient, query: { termId: string; pe
 
 /** The terms the user may read and one of them chosen, then its periods and one chosen (the latest by default). */
 export function useTermPeriod(withPeriod = true): { readonly termId: string | undefined; readonly periodId: string | undefined; readonly term: Schemas['PairingTerm'] | undefined; readonly periods: readonly ReportPeriod[]; readonly error: unknown; readonly picker: ReactNode } {
-  const terms = useLoad(async (c) => must(await c.GET('/pairing/terms', { params: { query: { limit: 100 } } })).items, []);
+  // The newest term first (the one being reported on), and the period due last first.
+  const terms = useLoad(async (c) => must(await c.GET('/pairing/terms', { params: { query: { limit: 100 } } })).items.sort((a, b) => b.lastYear - a.lastYear || b.firstYear - a.firstYear), []);
   const [termChosen, setTerm] = useState<string>();
   const termId = termChosen ?? terms.data?.[0]?.id;
   const periods = useLoad(async (c) => (termId ? await loadPeriods(c, termId) : []), [termId]);
-  const sorted = [...(periods.data ?? [])].sort((a, b) => b.periodId.localeCompare(a.periodId));
+  const sorted = [...(periods.data ?? [])].sort((a, b) => b.due.localeCompare(a.due) || b.periodId.localeCompare(a.periodId));
   const [periodChosen, setPeriod] = useState<string>();
   useEffect(() => setPeriod(undefined), [termId]);
   const periodId = periodChosen ?? sorted[0]?.periodId;
