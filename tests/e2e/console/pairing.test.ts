@@ -96,7 +96,8 @@ describe('the pairing screens in a browser: file, return, resubmit, approve, acc
     // The completeness view by township counts what the counters hold, and downloads as XLSX.
     const view = await ok(host, 'admin', 'GET', `/pairing/terms/${demoPairingTermId}/views?by=township&periodId=${periodId}`);
     await page.goto(`${host.api}/console/#/pairing/views`);
-    const total = page.locator('tbody tr.ant-table-row').filter({ hasText: '合计' });
+    const total = page.locator('tbody tr.ant-table-row').filter({ hasText: '合计' }).first();
+    await total.waitFor();
     const cells = await total.locator('td').allTextContents();
     expect(cells.slice(1, 6).map(Number)).toEqual([view.total.counters.expected, view.total.counters.filed, view.total.counters.onTime, view.total.counters.late, view.total.counters.missing]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
