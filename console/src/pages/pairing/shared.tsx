@@ -62,6 +62,7 @@ export function useTermPeriod(withPeriod = true): { readonly termId: string | un
  */
 export function useNames(division: string): { readonly village: (code: string) => string; readonly unit: (id: string) => string } {
   const county = division.slice(0, 6);
+  const own = useConsole().user.unitId;
   const names = useLoad(async (c) => {
     const villages = new Map<string, string>();
     const units = new Map<string, string>();
@@ -82,8 +83,13 @@ export function useNames(division: string): { readonly village: (code: string) =
       async (cursor) => must(await c.GET('/units', { params: { query: { division: county, limit: 100, ...(cursor ? { cursor } : {}) } } })),
       (u) => units.set(u.id, u.name),
     ).catch(() => undefined);
+    // A unit user may not list the county's units, but reads its own.
+    if (own && !units.has(own)) {
+      const res = await c.GET('/units/{id}', { params: { path: { id: own } } });
+      if (res.data) units.set(own, res.data.name);
+    }
     return { villages, units };
-  }, [county]);
+  }, [county, own]);
   return {
     village: (code) => {
       const n = names.data?.villages.get(code);
