@@ -9,7 +9,8 @@ import { demoPairingTermId } from '../../../local/demo-pairing.ts';
 // (天津港) files this month's report for 120225104203; 下营镇 returns it with a reason; the unit
 // reads the reason and resubmits; the township approves it and 天津农村商业银行's report of
 // 120225104205; the county admin accepts the period holding back one of them with a reason; the
-// completeness view counts it all and downloads its XLSX; axe-core passes every pairing page.
+// completeness view counts it all and downloads its XLSX; the evaluation's self-assessment and
+// county evaluation are answered from the inbox; axe-core passes every pairing page.
 
 if (!hasChromium) console.warn(chromiumMissingMessage);
 
@@ -103,6 +104,45 @@ describe('the pairing screens in a browser: file, return, resubmit, approve, acc
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     expect(readFileSync((await download.path())!).subarray(0, 2).toString()).toBe('PK');
+    await page.close();
+  });
+
+  it('answers the evaluation steps from the inbox with their forms: the unit’s self-assessment, the county’s score and its grade', async ({ skip }) => {
+    skip(!hasChromium, chromiumMissingMessage);
+    const page = await browser.context.newPage();
+    const row = (kind: string) => page.locator('tbody tr.ant-table-row').filter({ hasText: kind });
+    const waiting = async (status: string) => ((await ok(host, 'admin', 'GET', `/pairing/evaluations?status=${status}&limit=100`)).items as Json[]).map((e) => String(e.id));
+    const selfAssessing = await waiting('awaiting-self-assessment');
+    const county = await waiting('awaiting-county');
+    expect(selfAssessing.length).toBeGreaterThan(0);
+    expect(county.length).toBeGreaterThan(0);
+
+    await signIn(page, host, 'unit', '/inbox');
+    await row('结对帮扶·单位自评').first().getByRole('button', { name: '填写自评', exact: true }).click();
+    const self = page.getByRole('dialog').filter({ hasText: '单位自评' });
+    await self.getByLabel('自评内容').fill('四年投入资金一百二十万元，食用菌产业成形。');
+    await self.getByRole('checkbox', { name: '一村一业' }).check();
+    await self.getByLabel('村集体收入（元）').fill('150000');
+    expect(await seriousViolations(page)).toEqual([]);
+    await self.getByRole('button', { name: '提交' }).click();
+    await self.waitFor({ state: 'hidden' });
+    // The inbox's first row is one of those waiting: the one that moved on.
+    const moved = await Promise.all(selfAssessing.map(async (id) => (await ok(host, 'admin', 'GET', `/pairing/evaluations/${id}`)) as Json));
+    const assessed = moved.find((e) => e.status === 'awaiting-township');
+    if (!assessed) throw new Error('no self-assessment was recorded');
+    expect(assessed.selfAssessments.at(-1).outcomes).toEqual({ advanced: false, oneVillageOneIndustry: true, oneVillageOneCooperative: false, collectiveIncomeFen: 15_000_000 });
+    await signOut(page);
+
+    await signIn(page, host, 'admin', '/inbox');
+    await row('结对帮扶·县级考核').first().getByRole('button', { name: '县级考核', exact: true }).click();
+    const evaluation = page.getByRole('dialog').filter({ hasText: '县级考核评价' });
+    await evaluation.getByLabel('考核得分（0—100）').fill('88');
+    await evaluation.getByText('等次：良好').waitFor();
+    await evaluation.getByRole('checkbox', { name: '跨入先进行列' }).check();
+    await evaluation.getByRole('button', { name: '提交' }).click();
+    await evaluation.waitFor({ state: 'hidden' });
+    const evaluated = (await Promise.all(county.map(async (id) => (await ok(host, 'admin', 'GET', `/pairing/evaluations/${id}`)) as Json))).find((e) => e.status === 'evaluated');
+    expect(evaluated).toMatchObject({ status: 'evaluated', county: { score: 88, grade: '良好', outcomes: { advanced: true } } });
     await page.close();
   });
 
