@@ -62,8 +62,8 @@ function CaseDetail({ id }: { readonly id: string }) {
   const loaded = useLoad(async (c) => must(await c.GET('/pairing/cases/{id}', { params: { path: { id } } })), [id]);
   const [error, setError] = useState<unknown>();
   const [measures, setMeasures] = useState<string>();
-  const [kind, setKind] = useState<'unit' | 'work-team'>('work-team');
-  const [who, setWho] = useState('');
+  const [kindChosen, setKind] = useState<'unit' | 'work-team'>();
+  const [whoTyped, setWho] = useState<string>();
   const [deadline, setDeadline] = useState<Dayjs | null>(null);
   const [recheck, setRecheck] = useState({ result: '', passed: false, date: null as Dayjs | null });
   const [closing, setClosing] = useState<{ outcome: 'promoted' | 'carried'; comment: string }>({ outcome: 'promoted', comment: '' });
@@ -83,6 +83,9 @@ function CaseDetail({ id }: { readonly id: string }) {
     }
   };
   const measureText = measures ?? k.measures.join('\n');
+  // The form starts from the plan as it stands, so a change of one part keeps the others.
+  const kind = kindChosen ?? k.responsible?.kind ?? 'work-team';
+  const who = whoTyped ?? (k.responsible ? (k.responsible.kind === 'unit' ? k.responsible.unitId : k.responsible.name) : '');
   const plan = () =>
     run(async () => {
       const lines = measureText.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -124,10 +127,17 @@ function CaseDetail({ id }: { readonly id: string }) {
               <Input.TextArea id="case-measures" rows={4} value={measureText} onChange={(e) => setMeasures(e.target.value)} />
             </Form.Item>
             <Form.Item label="责任方">
-              <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as 'unit' | 'work-team')} options={[{ value: 'work-team', label: '工作队' }, { value: 'unit', label: '帮扶单位' }]} />
+              <Radio.Group value={kind} onChange={(e) => {
+                  setKind(e.target.value as 'unit' | 'work-team');
+                  setWho('');
+                }} options={[{ value: 'work-team', label: '工作队' }, { value: 'unit', label: '帮扶单位' }]} />
             </Form.Item>
-            <Form.Item label={kind === 'unit' ? '帮扶单位编号' : '工作队名称'} htmlFor="case-who">
-              <Input id="case-who" value={who} onChange={(e) => setWho(e.target.value)} />
+            <Form.Item label={kind === 'unit' ? '帮扶单位' : '工作队名称'} htmlFor="case-who">
+              {kind === 'unit' ? (
+                <Select id="case-who" aria-label="帮扶单位" showSearch optionFilterProp="label" value={who || undefined} onChange={(v: string) => setWho(v)} options={[...names.units]} />
+              ) : (
+                <Input id="case-who" value={who} onChange={(e) => setWho(e.target.value)} />
+              )}
             </Form.Item>
             <Form.Item label="整改期限" htmlFor="case-deadline">
               <DatePicker id="case-deadline" value={deadline} onChange={(d) => setDeadline(d)} />

@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -86,7 +86,7 @@ function TermPairings({ id }: { readonly id: string }) {
       )}
       <Space wrap style={{ marginBottom: 12 }}>
         <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 200 }} value={division} onChange={(v?: string) => setDivision(v)} options={townships.codes.map((c) => ({ value: c, label: townships.name(c) }))} />
-        <Input.Search aria-label="帮扶单位编号" allowClear placeholder="帮扶单位编号" style={{ width: 300 }} onSearch={(v) => setUnitId(v.trim() || undefined)} />
+        <Select aria-label="帮扶单位" allowClear showSearch optionFilterProp="label" placeholder="帮扶单位" style={{ width: 280 }} value={unitId} onChange={(v?: string) => setUnitId(v)} options={[...names.units]} />
         <Select<Pairing['level']> aria-label="层级" allowClear placeholder="层级" style={{ width: 120 }} value={level} onChange={(v) => setLevel(v)} options={[{ value: 'city', label: '市级' }, { value: 'district', label: '区级' }]} />
       </Space>
       <Table<Pairing>
