@@ -1,0 +1,108 @@
+import type { Schemas } from '../api/client';
+
+/** The admin's pairing forms as API bodies: a term with its schedule rows, a ranking policy's weights. Pure, no I/O. */
+
+export type TermInput = Schemas['PairingTermInput'];
+export type ScheduleRule = TermInput['schedule'][number];
+export type PeriodType = ScheduleRule['periodType'];
+export type DueKind = ScheduleRule['due']['kind'];
+
+/** One row of the schedule table as typed: the number is the day of the month or the days after the period's end. */
+export interface ScheduleRow {
+  readonly periodType: PeriodType;
+  readonly dueKind: DueKind;
+  readonly number: string;
+  /** Only for day-in-period: which month of the period (empty: its first). */
+  readonly monthInPeriod: string;
+}
+
+export interface TermForm {
+  readonly name: string;
+  readonly division: string;
+  readonly firstYear: string;
+  readonly lastYear: string;
+  readonly schedule: readonly ScheduleRow[];
+  readonly advancedVillages: string;
+  readonly oneVillageOneIndustry: string;
+  readonly oneVillageOneCooperative: string;
+  /** From the money input: yuan typed, fen handed on; undefined when empty or not an amount. */
+  readonly collectiveIncomeFen: number | undefined;
+}
+
+export type Check<T> = { readonly ok: true; readonly body: T } | { readonly ok: false; readonly errors: Readonly<Record<string, string>> };
+
+export const dueKindNames: Readonly<Record<DueKind, string>> = { 'day-in-period': '期内某日前', 'days-after-end': '期末后若干天内' };
+
+/** A whole number as typed, or undefined when it is not one (empty, a fraction, letters). */
+function whole(text: string): number | undefined {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * The term form as the API's body, or what is wrong with it by field (schedule rows as
+ * `schedule.N.number`). The API checks again (one rule per period type, days in range); this
+ * catches what a person mistypes before anything is sent.
+ */
+export function termBody(form: TermForm): Check<TermInput> {
+  const errors: Record<string, string> = {};
+  const name = form.name.trim();
+  if (!name) errors.name = '请填写名称';
+  if (!/^\d{6}(\d{3})?(\d{3})?$/.test(form.division.trim())) errors.division = '须为 6、9 或 12 位区划代码';
+  const firstYear = whole(form.firstYear);
+  const lastYear = whole(form.lastYear);
+  if (firstYear === undefined) errors.firstYear = '请填写起始年度';
+  if (lastYear === undefined) errors.lastYear = '请填写结束年度';
+  else if (firstYear !== undefined && lastYear < firstYear) errors.lastYear = '不能早于起始年度';
+  if (form.schedule.length === 0) errors.schedule = '至少一条报告规则';
+  const seen = new Set<PeriodType>();
+  const schedule: ScheduleRule[] = [];
+  form.schedule.forEach((row, i) => {
+    if (seen.has(row.periodType)) errors[`schedule.${i}.periodType`] = '每种报告期只能有一条规则';
+    seen.add(row.periodType);
+    const n = whole(row.number);
+    if (n === undefined || n < 1) {
+      errors[`schedule.${i}.number`] = '须为正整数';
+      return;
+    }
+    if (row.dueKind === 'days-after-end') {
+      schedule.push({ periodType: row.periodType, due: { kind: 'days-after-end', days: n } });
+      return;
+    }
+    if (n > 31) errors[`schedule.${i}.number`] = '日期须在 1—31 之间';
+    const month = row.monthInPeriod.trim() === '' ? undefined : whole(row.monthInPeriod);
+    if (row.monthInPeriod.trim() !== '' && (month === undefined || month < 1)) errors[`schedule.${i}.monthInPeriod`] = '须为正整数';
+    schedule.push({ periodType: row.periodType, due: { kind: 'day-in-period', day: n, ...(month !== undefined ? { monthInPeriod: month } : {}) } });
+  });
+  const counts = { advancedVillages: whole(form.advancedVillages), oneVillageOneIndustry: whole(form.oneVillageOneIndustry), oneVillageOneCooperative: whole(form.oneVillageOneCooperative) };
+  for (const [key, v] of Object.entries(counts)) if (v === undefined) errors[`targets.${key}`] = '须为不小于 0 的整数';
+  if (form.collectiveIncomeFen === undefined) errors['targets.collectiveIncomeFen'] = '请输入金额（元）';
+  else if (!Number.isSafeInteger(form.collectiveIncomeFen) || form.collectiveIncomeFen < 0) errors['targets.collectiveIncomeFen'] = '金额不能为负数';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    body: {
+      name,
+      division: form.division.trim(),
+      firstYear: firstYear ?? 0,
+      lastYear: lastYear ?? 0,
+      schedule,
+      targets: {
+        advancedVillages: counts.advancedVillages ?? 0,
+        oneVillageOneIndustry: counts.oneVillageOneIndustry ?? 0,
+        oneVillageOneCooperative: counts.oneVillageOneCooperative ?? 0,
+        collectiveIncomeFen: form.collectiveIncomeFen ?? 0,
+      },
+    },
+  };
+}
+
+/**
+ * A percentage as typed ("12.5") in basis points (1250), exactly: parsed as a decimal string with at
+ * most two decimals, never through floating point. Undefined when it is not such a number.
+ */
+export function percentToBp(text: string): number | undefined {
+  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
