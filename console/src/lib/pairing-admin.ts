@@ -106,3 +106,19 @@ export function percentToBp(text: string): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
+
+/**
+ * Every period id the term's schedule makes, in order within each year: 2026-01…2026-12 for monthly,
+ * 2026S1 and 2026S2 for half-yearly, 2026 for yearly (the ids the API's period routes take).
+ */
+export function termPeriodIds(term: Pick<TermInput, 'firstYear' | 'lastYear' | 'schedule'>): { readonly periodId: string; readonly periodType: PeriodType }[] {
+  const out: { periodId: string; periodType: PeriodType }[] = [];
+  for (let year = term.firstYear; year <= term.lastYear; year++) {
+    for (const rule of term.schedule) {
+      if (rule.periodType === 'monthly') for (let m = 1; m <= 12; m++) out.push({ periodId: `${year}-${String(m).padStart(2, '0')}`, periodType: 'monthly' });
+      else if (rule.periodType === 'half-yearly') out.push({ periodId: `${year}S1`, periodType: 'half-yearly' }, { periodId: `${year}S2`, periodType: 'half-yearly' });
+      else out.push({ periodId: String(year), periodType: 'yearly' });
+    }
+  }
+  return out;
+}

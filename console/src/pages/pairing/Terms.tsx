@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Modal, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { useState } from 'react';
 import { must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -11,6 +11,8 @@ import { levelNames, periodTypeNames } from '../../lib/pairing';
 import { usePaged } from '../../lib/paged';
 import { navigate } from '../../lib/router';
 import { useNames } from './shared';
+import { TermForm } from '../../components/pairing/TermForm';
+import { ImportPairings, NewPairing, StartEvaluations, TermPeriods } from './TermAdmin';
 
 type Term = Schemas['PairingTerm'];
 type Pairing = Schemas['Pairing'];
@@ -28,11 +30,42 @@ export default function Terms({ id }: { readonly id?: string }) {
 }
 
 function TermList() {
+  const { client, user } = useConsole();
+  const isAdmin = user.roles.includes('admin');
+  const [creating, setCreating] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
   const list = usePaged(async (c, cursor) => must(await c.GET('/pairing/terms', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } })), []);
   return (
     <>
       <Typography.Title level={3}>帮扶周期与结对</Typography.Title>
       <ErrorAlert error={list.error} />
+      {isAdmin && (
+        <Button type="primary" style={{ marginBottom: 12 }} onClick={() => { setCreating(true); setError(undefined); }}>
+          新建帮扶周期
+        </Button>
+      )}
+      <Modal open={creating} width={760} title="新建帮扶周期" footer={null} onCancel={() => setCreating(false)} destroyOnHidden>
+        <ErrorAlert error={error} />
+        <TermForm
+          division={user.division.slice(0, 6)}
+          busy={busy}
+          onSubmit={(body) => {
+            setBusy(true);
+            setError(undefined);
+            void client
+              .POST('/pairing/terms', { body })
+              .then((res) => {
+                const made = must(res);
+                void message.success('帮扶周期已创建');
+                setCreating(false);
+                navigate(`/pairing/terms/${made.id}`);
+              })
+              .catch(setError)
+              .finally(() => setBusy(false));
+          }}
+        />
+      </Modal>
       <Table<Term>
         rowKey="id"
         loading={list.loading}
@@ -67,6 +100,7 @@ function TermPairings({ id }: { readonly id: string }) {
   // The API filters by jurisdiction and unit; the level is narrowed here, on the pages loaded.
   const shown = list.items.filter((p) => !level || p.level === level);
   const t = term.data;
+  const isAdmin = user.roles.includes('admin');
   return (
     <>
       <Typography.Title level={3}>{t?.name ?? '帮扶周期'}</Typography.Title>
@@ -83,6 +117,16 @@ function TermPairings({ id }: { readonly id: string }) {
             </Descriptions.Item>
           </Descriptions>
         </Card>
+      )}
+      {t && isAdmin && (
+        <>
+          <TermPeriods term={t} />
+          <Space wrap style={{ marginBottom: 12 }}>
+            <NewPairing term={t} units={names.units} villages={names.villages} onCreated={list.reload} />
+            <ImportPairings onImported={list.reload} />
+            <StartEvaluations term={t} division={division ?? user.division} />
+          </Space>
+        </>
       )}
       <Space wrap style={{ marginBottom: 12 }}>
         <Select aria-label="乡镇" allowClear placeholder="乡镇" style={{ width: 200 }} value={division} onChange={(v?: string) => setDivision(v)} options={townships.codes.map((c) => ({ value: c, label: townships.name(c) }))} />

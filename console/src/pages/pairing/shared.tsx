@@ -60,7 +60,7 @@ export function useTermPeriod(withPeriod = true): { readonly termId: string | un
  * Names of the villages and assisting units of the user's county, by code and id; a code shows as
  * itself when the list is not readable for the role (a unit reads only its own unit).
  */
-export function useNames(division: string): { readonly village: (code: string) => string; readonly unit: (id: string) => string; readonly units: readonly { readonly value: string; readonly label: string }[] } {
+export function useNames(division: string): { readonly village: (code: string) => string; readonly unit: (id: string) => string; readonly units: readonly { readonly value: string; readonly label: string }[]; readonly villages: readonly { readonly value: string; readonly label: string }[] } {
   const county = division.slice(0, 6);
   const own = useConsole().user.unitId;
   const names = useLoad(async (c) => {
@@ -97,6 +97,7 @@ export function useNames(division: string): { readonly village: (code: string) =
     },
     unit: (id) => names.data?.units.get(id) ?? id,
     units: [...(names.data?.units ?? [])].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+    villages: [...(names.data?.villages ?? [])].map(([value, label]) => ({ value, label: `${label}（${value}）` })).sort((a, b) => a.value.localeCompare(b.value)),
   };
 }
 
