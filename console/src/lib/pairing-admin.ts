@@ -122,3 +122,42 @@ export function termPeriodIds(term: Pick<TermInput, 'firstYear' | 'lastYear' | '
   }
   return out;
 }
+
+export type RankingPolicyInput = Schemas['PairingRankingPolicyInput'];
+export type Direction = RankingPolicyInput['rule']['indicators'][number]['direction'];
+
+/** One indicator row as typed: the weight in percent (two decimals at most). */
+export interface IndicatorRow {
+  readonly key: string;
+  readonly name: string;
+  readonly weightPercent: string;
+  readonly direction: Direction;
+}
+
+/**
+ * The ranking policy form as the API's body: weights typed in percent are sent in basis points and
+ * must add up to exactly 100 %; the bottom share likewise (empty: the API's default of 10 %).
+ */
+export function rankingPolicyBody(form: { readonly name: string; readonly division: string; readonly indicators: readonly IndicatorRow[]; readonly bottomSharePercent: string; readonly rounding: 'ceil' | 'floor' }): Check<RankingPolicyInput> {
+  const errors: Record<string, string> = {};
+  if (!form.name.trim()) errors.name = '请填写名称';
+  if (!/^\d{6}$/.test(form.division.trim())) errors.division = '须为 6 位县级区划代码';
+  if (form.indicators.length === 0) errors.indicators = '至少一项指标';
+  const keys = new Set<string>();
+  const indicators = form.indicators.map((row, i) => {
+    const key = row.key.trim();
+    if (!/^[a-z][a-zA-Z0-9]{0,39}$/.test(key)) errors[`indicators.${i}.key`] = '以小写字母开头，仅含字母和数字，至多 40 个';
+    else if (keys.has(key)) errors[`indicators.${i}.key`] = '指标代码重复';
+    keys.add(key);
+    if (!row.name.trim()) errors[`indicators.${i}.name`] = '请填写指标名称';
+    const weightBp = percentToBp(row.weightPercent);
+    if (weightBp === undefined || weightBp < 1) errors[`indicators.${i}.weightBp`] = '须为大于 0 的百分数，至多两位小数';
+    return { key, name: row.name.trim(), weightBp: weightBp ?? 0, direction: row.direction, source: 'input' as const };
+  });
+  const total = indicators.reduce((s, x) => s + x.weightBp, 0);
+  if (form.indicators.length > 0 && total !== 10_000) errors.indicators = `权重合计须为 100%，现为 ${(total / 100).toFixed(2)}%`;
+  const share = form.bottomSharePercent.trim() === '' ? 1000 : percentToBp(form.bottomSharePercent);
+  if (share === undefined || share < 1 || share > 10_000) errors['rule.bottomShareBp'] = '须为 0—100 之间的百分数';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, body: { name: form.name.trim(), division: form.division.trim(), rule: { indicators, bottomShareBp: share ?? 1000, rounding: form.rounding } } };
+}

@@ -8,6 +8,7 @@ import { beijingDateTime } from '../../lib/dates';
 import { categories, percent } from '../../lib/pairing';
 import { navigate } from '../../lib/router';
 import { useNames } from './shared';
+import { NewRankingPolicy } from './RankingPolicyForm';
 
 type Ranking = Schemas['PairingRanking'];
 type Result = Ranking['results'][number];
@@ -58,6 +59,7 @@ export default function Rankings() {
             <Select aria-label="排名办法" placeholder="排名办法" style={{ width: 260 }} value={policy} onChange={(v: string) => setPolicyId(v)} options={(policies.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
             <InputNumber aria-label="年度" min={2000} max={2100} value={year} onChange={(v) => setYear(v)} />
             <Input aria-label="区划代码" style={{ width: 160 }} value={division} onChange={(e) => setDivision(e.target.value.trim())} />
+            <NewRankingPolicy county={county} onCreated={(id) => { setPolicyId(id); policies.reload(); }} />
             <Upload accept=".csv,text/csv" showUploadList={false} beforeUpload={(file) => { void run(file); return false; }}>
               <Button type="primary" loading={busy} disabled={!policy || !year}>
                 上传指标 CSV 并排名
