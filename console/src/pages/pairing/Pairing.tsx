@@ -5,6 +5,7 @@ import { Yuan } from '../../components/Money';
 import { useConsole, useLoad } from '../../lib/context';
 import { name } from '../../lib/labels';
 import { cadreRoleNames, levelNames, projectStatusNames } from '../../lib/pairing';
+import { AddInvestment, AddProject } from './PairingProgress';
 import { useNames } from './shared';
 
 type Pairing = Schemas['Pairing'];
@@ -17,6 +18,8 @@ export default function PairingDetail({ id }: { readonly id: string }) {
   const pairing = useLoad(async (c) => must(await c.GET('/pairing/pairings/{id}', { params: { path: { id } } })), [id]);
   const p = pairing.data;
   if (!p) return <ErrorAlert error={pairing.error} />;
+  // The pairing's own unit records its progress; an admin may too (the API decides again).
+  const mayRecord = user.roles.includes('admin') || (user.unitId !== undefined && user.unitId === p.unitId);
   const invested = p.investments.reduce((s, i) => s + i.amountFen, 0);
   const projectName = (pid: string | undefined) => p.projects.find((x) => x.id === pid)?.name ?? '—';
   return (
@@ -49,7 +52,7 @@ export default function PairingDetail({ id }: { readonly id: string }) {
           ]}
         />
       </Card>
-      <Card size="small" title="资金投入" style={{ marginTop: 12 }}>
+      <Card size="small" title="资金投入" style={{ marginTop: 12 }} extra={mayRecord && <AddInvestment pairing={p} onSaved={pairing.reload} />}>
         <Table<Pairing['investments'][number]>
           rowKey="id"
           size="small"
@@ -63,7 +66,7 @@ export default function PairingDetail({ id }: { readonly id: string }) {
           ]}
         />
       </Card>
-      <Card size="small" title="帮扶项目" style={{ marginTop: 12 }}>
+      <Card size="small" title="帮扶项目" style={{ marginTop: 12 }} extra={mayRecord && <AddProject pairing={p} onSaved={pairing.reload} />}>
         <Table<Pairing['projects'][number]>
           rowKey="id"
           size="small"
