@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/client';
+import { percent } from './pairing';
 
 /** The admin's pairing forms as API bodies: a term with its schedule rows, a ranking policy's weights. Pure, no I/O. */
 
@@ -155,7 +156,7 @@ export function rankingPolicyBody(form: { readonly name: string; readonly divisi
     return { key, name: row.name.trim(), weightBp: weightBp ?? 0, direction: row.direction, source: 'input' as const };
   });
   const total = indicators.reduce((s, x) => s + x.weightBp, 0);
-  if (form.indicators.length > 0 && total !== 10_000) errors.indicators = `权重合计须为 100%，现为 ${(total / 100).toFixed(2)}%`;
+  if (form.indicators.length > 0 && total !== 10_000) errors.indicators = `权重合计须为 100%，现为 ${percent(total)}`;
   const share = form.bottomSharePercent.trim() === '' ? 1000 : percentToBp(form.bottomSharePercent);
   if (share === undefined || share < 1 || share > 10_000) errors['rule.bottomShareBp'] = '须为 0—100 之间的百分数';
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -146,6 +146,29 @@ describe('the pairing screens in a browser: file, return, resubmit, approve, acc
     await page.close();
   });
 
+  it('creates a term through the admin’s form: schedule rows, and the income target typed in yuan arrives in fen', async ({ skip }) => {
+    skip(!hasChromium, chromiumMissingMessage);
+    const page = await browser.context.newPage();
+    await signIn(page, host, 'admin', '/pairing/terms');
+    await page.getByRole('button', { name: '新建帮扶周期' }).click();
+    await page.getByLabel('名称').fill('浏览器新建的帮扶周期');
+    await page.getByLabel('起始年度').fill('2027');
+    await page.getByLabel('结束年度').fill('2029');
+    await page.getByRole('button', { name: '添加规则' }).click();
+    await page.getByLabel('第 2 条规则的天数').fill('20');
+    await page.getByLabel('村集体收入目标（元）').fill('100000.29');
+    await page.getByRole('button', { name: '创建帮扶周期' }).click();
+    await page.waitForURL(/#\/pairing\/terms\/pt-/);
+    const id = decodeURIComponent(page.url().split('#/pairing/terms/')[1] ?? '');
+    const term = await ok(host, 'admin', 'GET', `/pairing/terms/${id}`);
+    expect(term).toMatchObject({ name: '浏览器新建的帮扶周期', firstYear: 2027, lastYear: 2029, targets: { collectiveIncomeFen: 10_000_029 } });
+    expect(term.schedule).toEqual([
+      { periodType: 'monthly', due: { kind: 'day-in-period', day: 5 } },
+      { periodType: 'yearly', due: { kind: 'days-after-end', days: 20 } },
+    ]);
+    await page.close();
+  });
+
   it('axe-core finds no serious or critical violation on any pairing page', async ({ skip }) => {
     skip(!hasChromium, chromiumMissingMessage);
     const page = await browser.context.newPage();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import fc from 'fast-check';
 import { TermForm } from '../../../console/src/components/pairing/TermForm';
-import { percentToBp, termBody, type TermForm as Form } from '../../../console/src/lib/pairing-admin';
+import { percentToBp, rankingPolicyBody, termBody, termPeriodIds, type TermForm as Form } from '../../../console/src/lib/pairing-admin';
 
 afterEach(cleanup);
 
@@ -85,5 +85,27 @@ describe('the term form', () => {
     expect(percentToBp('33')).toBe(3300);
     expect(percentToBp('0.125')).toBeUndefined();
     expect(percentToBp('-1')).toBeUndefined();
+  });
+
+  it('lists the periods a term’s schedule makes, by the API’s ids', () => {
+    const ids = termPeriodIds({ firstYear: 2026, lastYear: 2027, schedule: [{ periodType: 'half-yearly', due: { kind: 'days-after-end', days: 10 } }, { periodType: 'yearly', due: { kind: 'days-after-end', days: 20 } }] });
+    expect(ids.map((p) => p.periodId)).toEqual(['2026S1', '2026S2', '2026', '2027S1', '2027S2', '2027']);
+    const months = termPeriodIds({ firstYear: 2026, lastYear: 2026, schedule: [{ periodType: 'monthly', due: { kind: 'day-in-period', day: 5 } }] });
+    expect(months.map((p) => p.periodId)).toEqual(Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`));
+  });
+
+  it('sends a ranking policy’s weights typed in percent as basis points adding up to 10000', () => {
+    const form = { name: '年度排名', division: '120225', bottomSharePercent: '', rounding: 'ceil' as const };
+    const made = rankingPolicyBody({ ...form, indicators: [{ key: 'income', name: '村集体收入', weightPercent: '62.5', direction: 'higher-better' }, { key: 'debt', name: '负债', weightPercent: '37.5', direction: 'lower-better' }] });
+    expect(made.ok && made.body.rule).toEqual({
+      indicators: [
+        { key: 'income', name: '村集体收入', weightBp: 6250, direction: 'higher-better', source: 'input' },
+        { key: 'debt', name: '负债', weightBp: 3750, direction: 'lower-better', source: 'input' },
+      ],
+      bottomShareBp: 1000,
+      rounding: 'ceil',
+    });
+    const short = rankingPolicyBody({ ...form, indicators: [{ key: 'income', name: '村集体收入', weightPercent: '99.99', direction: 'higher-better' }] });
+    expect(short).toEqual({ ok: false, errors: { indicators: '权重合计须为 100%，现为 99.99%' } });
   });
 });
