@@ -21,6 +21,13 @@ const Registries = lazy(() => import('./pages/registries/Registries'));
 const Imports = lazy(() => import('./pages/registries/Imports'));
 const Executions = lazy(() => import('./pages/operations/Executions'));
 const Audit = lazy(() => import('./pages/operations/Audit'));
+const SocialOrganisations = lazy(() => import('./pages/social/Organisations'));
+const SocialOrganisation = lazy(() => import('./pages/social/Organisation'));
+const SocialImport = lazy(() => import('./pages/social/Import'));
+const SocialCoverage = lazy(() => import('./pages/social/Coverage'));
+const SocialReports = lazy(() => import('./pages/social/Reports'));
+const SocialGrading = lazy(() => import('./pages/social/Grading'));
+const SocialFunding = lazy(() => import('./pages/social/Funding'));
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -43,6 +50,21 @@ export function menuFor(roles: readonly string[]): Item[] {
     });
   }
   if (has('admin', 'finance', 'auditor', 'township')) items.push({ key: '/funding/runs', label: '村级运转经费测算' });
+  if (has('admin', 'finance', 'township', 'village', 'auditor')) {
+    items.push({
+      key: 'social',
+      label: '村级社会组织',
+      children: [
+        { key: '/social/organisations', label: '组织名录' },
+        ...(has('township') ? [{ key: '/inbox?program=social', label: '备案审核' }] : []),
+        ...(has('admin', 'township') ? [{ key: '/social/import', label: '批量导入' }] : []),
+        { key: '/social/coverage', label: '覆盖情况' },
+        { key: '/social/reports', label: '年度报告' },
+        { key: '/social/grading', label: '等级评定' },
+        ...(has('admin', 'finance', 'township', 'auditor') ? [{ key: '/social/funding', label: '经费' }] : []),
+      ],
+    });
+  }
   if (has('admin', 'auditor', 'finance', 'township')) {
     items.push({
       key: 'registries',
@@ -85,6 +107,13 @@ function screen(route: string): ReactNode {
     ['/registries/imports/:id', (p) => <Imports id={p.id ?? ''} />],
     ['/ops/executions', () => <Executions />],
     ['/ops/audit', () => <Audit />],
+    ['/social/organisations', () => <SocialOrganisations />],
+    ['/social/organisations/:id', (p) => <SocialOrganisation id={p.id ?? ''} />],
+    ['/social/import', () => <SocialImport />],
+    ['/social/coverage', () => <SocialCoverage />],
+    ['/social/reports', () => <SocialReports />],
+    ['/social/grading', () => <SocialGrading />],
+    ['/social/funding', () => <SocialFunding />],
   ];
   for (const [pattern, render] of routes) {
     const params = match(pattern, route);
@@ -104,7 +133,7 @@ export function Shell({ onSignOut }: { readonly onSignOut: () => void }) {
         <Menu
           mode="inline"
           selectedKeys={[selected]}
-          defaultOpenKeys={['reward', 'registries', 'ops']}
+          defaultOpenKeys={['reward', 'registries', 'ops', 'social']}
           items={menuFor(user.roles)}
           onClick={({ key }) => navigate(key)}
         />
