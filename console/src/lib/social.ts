@@ -23,15 +23,16 @@ export const organisationStatusNames: Readonly<Record<OrganisationStatus, string
   dissolved: '已注销',
 };
 
+/** Tag colours of the statuses (named colours: the preset success/processing tags fail contrast). */
 export const statusColors: Readonly<Record<OrganisationStatus, string>> = {
-  applied: 'processing',
-  returned: 'warning',
-  refused: 'error',
+  applied: 'blue',
+  returned: 'orange',
+  refused: 'red',
   withdrawn: 'default',
-  approved: 'processing',
-  filed: 'success',
-  active: 'success',
-  suspended: 'warning',
+  approved: 'blue',
+  filed: 'green',
+  active: 'green',
+  suspended: 'orange',
   dissolved: 'default',
 };
 
