@@ -6,6 +6,7 @@ import { BudgetBar } from '../../components/BudgetBar';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Yuan } from '../../components/Money';
 import { MoneyInput } from '../../components/MoneyInput';
+import { TownshipPicker } from './TownshipPicker';
 import { useConsole, useLoad, type Loaded } from '../../lib/context';
 import { beijingDateTime, beijingDay } from '../../lib/dates';
 import { currentRoute, navigate } from '../../lib/router';
@@ -59,26 +60,32 @@ const query = () => new URLSearchParams(currentRoute().split('?')[1] ?? '');
 /** 经费: the township's yearly budget and the three instruments drawing on it. */
 export default function Funding() {
   const { user } = useConsole();
-  const [township, setTownship] = useState(query().get('township') ?? user.division.slice(0, 9));
+  const [township, setTownship] = useState(query().get('township') ?? (user.division.length >= 9 ? user.division.slice(0, 9) : ''));
   const [year, setYear] = useState(Number(query().get('year') ?? beijingDay(new Date()).slice(0, 4)));
   return (
     <>
       <Typography.Title level={3}>村级社会组织经费</Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search aria-label="乡镇代码" placeholder="乡镇代码（9 位）" defaultValue={township} onSearch={(v) => v.trim() && setTownship(v.trim())} style={{ width: 220 }} enterButton="查询" />
+        <TownshipPicker value={township} onChange={setTownship} />
         <span>年度</span>
         <InputNumber aria-label="年度" min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} />
       </Space>
-      <BudgetCard township={township} year={year} />
-      <Tabs
-        style={{ marginTop: 12 }}
-        defaultActiveKey={query().get('venture') ? 'venture' : query().get('contract') ? 'services' : 'reward'}
-        items={[
-          { key: 'reward', label: '以奖代补', children: <RewardRun township={township} year={year} /> },
-          { key: 'venture', label: '公益创投', children: <Venture township={township} year={year} /> },
-          { key: 'services', label: '购买服务', children: <Services year={year} /> },
-        ]}
-      />
+      {township === '' ? (
+        <Typography.Text type="secondary">请选择乡镇。</Typography.Text>
+      ) : (
+        <>
+          <BudgetCard township={township} year={year} />
+          <Tabs
+            style={{ marginTop: 12 }}
+            defaultActiveKey={query().get('venture') ? 'venture' : query().get('contract') ? 'services' : 'reward'}
+            items={[
+              { key: 'reward', label: '以奖代补', children: <RewardRun township={township} year={year} /> },
+              { key: 'venture', label: '公益创投', children: <Venture township={township} year={year} /> },
+              { key: 'services', label: '购买服务', children: <Services year={year} /> },
+            ]}
+          />
+        </>
+      )}
     </>
   );
 }

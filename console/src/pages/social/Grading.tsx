@@ -2,6 +2,7 @@ import { Alert, Button, Card, Descriptions, Input, InputNumber, Space, Table, Ta
 import { useState } from 'react';
 import { ApiError, must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { TownshipPicker } from './TownshipPicker';
 import { useConsole, useLoad } from '../../lib/context';
 import { beijingDay } from '../../lib/dates';
 import { cutOffText, gradingOutcomeNames, ownVillageRefusal, scoreError, type Organisation } from '../../lib/social';
@@ -21,10 +22,11 @@ const fiveA: Round['scale'] = { maxScore: 1000, grades: [{ grade: '5A', minScore
  */
 export default function Grading() {
   const { client, user } = useConsole();
-  const [township, setTownship] = useState(user.division.slice(0, 9));
+  const [township, setTownship] = useState(user.division.length >= 9 ? user.division.slice(0, 9) : '');
   const [year, setYear] = useState(Number(beijingDay(new Date()).slice(0, 4)));
   const id = roundIdOf(township, year);
   const round = useLoad(async (c) => {
+    if (township === '') return undefined;
     const res = await c.GET('/social/grading-rounds/{id}', { params: { path: { id } } });
     return res.response.status === 404 ? null : must(res);
   }, [id]);
@@ -58,7 +60,7 @@ export default function Grading() {
       <Typography.Title level={3}>等级评定</Typography.Title>
       <ErrorAlert error={round.error ?? error} />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search aria-label="乡镇代码" placeholder="乡镇代码（9 位）" defaultValue={township} onSearch={(v) => v.trim() && setTownship(v.trim())} style={{ width: 220 }} enterButton="查询" />
+        <TownshipPicker value={township} onChange={setTownship} />
         <span>年度</span>
         <InputNumber aria-label="年度" min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} />
       </Space>
