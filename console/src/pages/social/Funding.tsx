@@ -62,6 +62,9 @@ export default function Funding() {
   const { user } = useConsole();
   const [township, setTownship] = useState(query().get('township') ?? (user.division.length >= 9 ? user.division.slice(0, 9) : ''));
   const [year, setYear] = useState(Number(query().get('year') ?? beijingDay(new Date()).slice(0, 4)));
+  // A payment on any tab spends the budget: the bar is read again after each.
+  const [spent, setSpent] = useState(0);
+  const paid = () => setSpent((n) => n + 1);
   return (
     <>
       <Typography.Title level={3}>村级社会组织经费</Typography.Title>
@@ -74,14 +77,14 @@ export default function Funding() {
         <Typography.Text type="secondary">请选择乡镇。</Typography.Text>
       ) : (
         <>
-          <BudgetCard township={township} year={year} />
+          <BudgetCard township={township} year={year} spent={spent} />
           <Tabs
             style={{ marginTop: 12 }}
             defaultActiveKey={query().get('venture') ? 'venture' : query().get('contract') ? 'services' : 'reward'}
             items={[
-              { key: 'reward', label: '以奖代补', children: <RewardRun township={township} year={year} /> },
-              { key: 'venture', label: '公益创投', children: <Venture township={township} year={year} /> },
-              { key: 'services', label: '购买服务', children: <Services year={year} /> },
+              { key: 'reward', label: '以奖代补', children: <RewardRun township={township} year={year} onPaid={paid} /> },
+              { key: 'venture', label: '公益创投', children: <Venture township={township} year={year} onPaid={paid} /> },
+              { key: 'services', label: '购买服务', children: <Services year={year} onPaid={paid} /> },
             ]}
           />
         </>
@@ -90,12 +93,12 @@ export default function Funding() {
   );
 }
 
-function BudgetCard({ township, year }: { readonly township: string; readonly year: number }) {
+function BudgetCard({ township, year, spent }: { readonly township: string; readonly year: number; readonly spent: number }) {
   const { client, user } = useConsole();
   const budget = useLoad(async (c) => {
     const res = await c.GET('/social/budgets/{township}/{year}', { params: { path: { township, year } } });
     return res.response.status === 404 ? null : must(res);
-  }, [township, year]);
+  }, [township, year, spent]);
   const { error, busy, act } = useAct(budget.reload);
   const [amount, setAmount] = useState<number | undefined>();
   const b = budget.data;
@@ -122,7 +125,7 @@ function BudgetCard({ township, year }: { readonly township: string; readonly ye
 }
 
 /** 以奖代补: the township computes the run of its published grading round; finance approves with exclusions; the lines are paid. */
-function RewardRun({ township, year }: { readonly township: string; readonly year: number }) {
+function RewardRun({ township, year, onPaid }: { readonly township: string; readonly year: number; readonly onPaid: () => void }) {
   const { client, user } = useConsole();
   const roundId = `sgr-${township}-${year}`;
   const runId = `srr-${township}-${year}`;
@@ -134,7 +137,7 @@ function RewardRun({ township, year }: { readonly township: string; readonly yea
     const res = await c.GET('/social/grading-rounds/{id}', { params: { path: { id: roundId } } });
     return res.response.status === 404 ? null : must(res);
   }, [roundId]);
-  const { error, busy, act } = useAct(view.reload);
+  const { error, busy, act } = useAct(() => { view.reload(); onPaid(); });
   const [table, setTable] = useState<Record<string, number | undefined>>({});
   const [excluded, setExcluded] = useState<Record<string, string>>({});
   const v: RewardView | null | undefined = view.data;
@@ -241,7 +244,7 @@ function RewardRun({ township, year }: { readonly township: string; readonly yea
 }
 
 /** 公益创投: open a round, proposals, reviewers' scores, the ranked award list, finance's approval, two instalments. */
-function Venture({ township, year }: { readonly township: string; readonly year: number }) {
+function Venture({ township, year, onPaid }: { readonly township: string; readonly year: number; readonly onPaid: () => void }) {
   const { client, user } = useConsole();
   const [id, setId] = useState(query().get('venture') ?? '');
   const view = useLoad(async (c) => (id ? must(await c.GET('/social/venture-rounds/{id}', { params: { path: { id } } })) : undefined), [id]);
@@ -303,7 +306,7 @@ function Venture({ township, year }: { readonly township: string; readonly year:
           </Form>
         </Card>
       )}
-      {v && <VentureRound view={v} reload={view.reload} />}
+      {v && <VentureRound view={v} reload={() => { view.reload(); onPaid(); }} />}
     </Space>
   );
 }
@@ -448,11 +451,11 @@ function ReviewCell({ roundId, organisationId, name }: { readonly roundId: strin
 }
 
 /** 购买服务: a contract with its deliverables; accepting a deliverable pays its instalment. */
-function Services({ year }: { readonly year: number }) {
+function Services({ year, onPaid }: { readonly year: number; readonly onPaid: () => void }) {
   const { client, user } = useConsole();
   const [id, setId] = useState(query().get('contract') ?? '');
   const contract = useLoad(async (c) => (id ? must(await c.GET('/social/service-contracts/{id}', { params: { path: { id } } })) : undefined), [id]);
-  const { error, busy, act } = useAct(contract.reload);
+  const { error, busy, act } = useAct(() => { contract.reload(); onPaid(); });
   const [draft, setDraft] = useState({ organisationId: '', title: '', deliverables: [{ description: '', amountFen: undefined as number | undefined, dueOn: '' }] });
   const open = (next: string) => {
     setId(next);
