@@ -180,6 +180,8 @@ describe('the console in a browser: social organisations', () => {
       },
       { what: 'every line but the excluded one paid', timeoutMs: 60_000, intervalMs: 250 },
     );
+    // The budget bar above is read again after the payment: the spend shows.
+    await page.getByText(/已支出 [1-9]/).waitFor();
     await page.close();
   });
 
