@@ -133,7 +133,7 @@ function socialSeedSteps(villages: readonly Village[], seeder: Seeder): { name: 
         const day = (offset: number) => beijingDate(new Date(Date.now() + offset * 86_400_000));
         const at = new Date().toISOString();
         await createVentureRound(
-          { id: demoVentureRoundId, township: demoSocialTownship, year, name: `${year}年下营镇公益创投`, budgetFen: 8_000_000, opensOn: day(-7), closesOn: day(30), criteria: ['公益性', '可行性', '预算合理性'], reviewers: [{ sub: 'demo-township' }, { sub: 'demo-reviewer-b', village: own[4]?.code }], status: 'open', awards: [], skipped: [], createdBy: 'demo-township', version: 1, createdAt: at, updatedAt: at },
+          { id: demoVentureRoundId, township: demoSocialTownship, year, name: `${year}年下营镇公益创投`, budgetFen: 8_000_000, opensOn: day(-7), closesOn: day(30), criteria: [{ key: 'impact', name: '公益性', maxPoints: 40 }, { key: 'feasibility', name: '可行性', maxPoints: 30 }, { key: 'budget', name: '预算合理性', maxPoints: 30 }], reviewers: [{ sub: 'demo-township' }, { sub: 'demo-reviewer-b', village: own[4]?.code }], status: 'open', awards: [], skipped: [], createdBy: 'demo-township', version: 1, createdAt: at, updatedAt: at },
           seeder,
         );
       },
