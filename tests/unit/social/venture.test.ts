@@ -128,3 +128,12 @@ describe('per-criterion venture scoring', () => {
     );
   });
 });
+
+describe('venture rounds and reviews stored before criteria were data', () => {
+  it('read as 100-point criteria c1, c2, … and reviews with their total only', async () => {
+    const { ventureRoundSchema, reviewSchema } = await import('../../../functions/programs/social/store/venture.ts');
+    const round = ventureRoundSchema.parse({ id: 'svr-x', township: '120225104', year: 2026, name: '创投', budgetFen: 1, opensOn: '2026-01-01', closesOn: '2026-02-01', criteria: ['公益性', '可行性'], reviewers: [], status: 'open', awards: [], skipped: [], createdBy: 'c', version: 1, createdAt: 'a', updatedAt: 'b' });
+    expect(round.criteria).toEqual([{ key: 'c1', name: '公益性', maxPoints: 100 }, { key: 'c2', name: '可行性', maxPoints: 100 }]);
+    expect(reviewSchema.parse({ roundId: 'svr-x', organisationId: 'org-x', reviewer: 'r', score: 80, at: 'a' }).scores).toEqual({});
+  });
+});
