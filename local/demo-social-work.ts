@@ -5,6 +5,7 @@ import type { OrganisationInput, OrganisationStatus, SocialCategory } from '../f
 import { socialDecisionId, type SocialStep } from '../functions/programs/social/steps.ts';
 import { demoCaller, type Claims, type Fetch, type Json } from './demo-api.ts';
 import { demoPrincipals } from './demo-data.ts';
+import { demoOrganisationId, demoSocialTownship, demoVentureRoundId } from './demo-social.ts';
 
 /**
  * Social organisations that go through the filing workflow (备案登记), made through the API after
@@ -22,7 +23,9 @@ import { demoPrincipals } from './demo-data.ts';
  * | 小平安村老年秧歌队 (其他) | suspended | the township: reactivate or dissolve |
  * | 青山岭村移风易俗理事会 | dissolved | nobody |
  *
- * Every category is among them, and the three villages stay below the target of 5. Safe to repeat:
+ * Every category is among them, and the three villages stay below the target of 5. In the open
+ * venture round, 常州村乡贤参事会 has proposed and the second reviewer has scored every criterion
+ * (34 + 25 + 26 = 85); the township user's review is left to give. Safe to repeat:
  * an organisation is looked up by its village and name first and submitted only when absent (with
  * a fixed Idempotency-Key, whose replay also starts a workflow that a cut-off request did not), and
  * each answer depends on the status read just before it. A marker item, written last, says it is done.
@@ -48,6 +51,10 @@ export const demoFilings: readonly { target: DemoFilingTarget; village: string; 
 
 /** How far along the way to the target each status is (statuses off the way are not listed). */
 const progress: Partial<Record<OrganisationStatus, number>> = { applied: 0, approved: 1, filed: 2, active: 3 };
+
+/** 常州村's first organisation (imported, active) proposes in the demo venture round. */
+export const demoVentureProposer = demoOrganisationId('120225104201#0');
+const demoVentureReviewer: Claims = { sub: 'demo-reviewer-b', roles: ['township'], division: demoSocialTownship };
 
 const villageUser = (village: string): Claims => (village === demoPrincipals.village.division ? demoPrincipals.village : { sub: `demo-village-${village}-head`, roles: ['village'], division: village, position: 'head' });
 
@@ -129,6 +136,13 @@ export async function prepareDemoSocialWork(fetch: Fetch, secret: string, { time
   };
 
   const done = await Promise.all(demoFilings.map(async (f) => [f.target, await filing(f)] as const));
+
+  // The open venture round: 常州村's 乡贤参事会 proposes, the second reviewer scores every criterion;
+  // the township user's review is the one left (a repeat: 409 for the proposal, the same scores again).
+  const proposed = await call(demoPrincipals.village, 'POST', `/social/venture-rounds/${demoVentureRoundId}/proposals`, { organisationId: demoVentureProposer, title: '关爱留守老人“银龄互助”项目', requestedFen: 3_000_000 });
+  if (proposed.status !== 201 && proposed.status !== 409) throw new Error(`demo social work: the venture proposal answered ${proposed.status}: ${JSON.stringify(proposed.body)}`);
+  const reviewed = await call(demoVentureReviewer, 'PUT', `/social/venture-rounds/${demoVentureRoundId}/reviews/${demoVentureProposer}`, { scores: { impact: 34, feasibility: 25, budget: 26 } });
+  if (reviewed.status !== 200) throw new Error(`demo social work: the venture review answered ${reviewed.status}: ${JSON.stringify(reviewed.body)}`);
   await ddb().send(new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', seededAt: new Date().toISOString() } }));
   return { organisations: Object.fromEntries(done) as DemoSocialWorkSummary['organisations'] };
 }

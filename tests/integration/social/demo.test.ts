@@ -7,7 +7,7 @@ import { ddb, resetClients, tableName } from '../../../functions/shared/clients.
 import { resetConfig } from '../../../functions/shared/config.ts';
 import { demoVillages } from '../../../local/demo-data.ts';
 import { demoSocialTownship, demoVentureRoundId, seedSocialDemo, socialSeedStepCount } from '../../../local/demo-social.ts';
-import { demoFilings, prepareDemoSocialWork } from '../../../local/demo-social-work.ts';
+import { demoFilings, demoVentureProposer, prepareDemoSocialWork } from '../../../local/demo-social-work.ts';
 import { ensureTable } from '../../../local/table.ts';
 import { beijingDate } from '../../../functions/platform/calendar.ts';
 import { getDecision } from '../../../functions/platform/decisions/store.ts';
@@ -16,7 +16,7 @@ import { createDivision } from '../../../functions/platform/registries/store/div
 import { allOrganisations, type OrganisationRecord } from '../../../functions/programs/social/store/organisation.ts';
 import { getRound, roundId } from '../../../functions/programs/social/store/grading.ts';
 import { villageCoverage } from '../../../functions/programs/social/store/coverage.ts';
-import { requireVentureRound } from '../../../functions/programs/social/store/venture.ts';
+import { requireVentureRound, roundReviews } from '../../../functions/programs/social/store/venture.ts';
 import { socialDecisionId } from '../../../functions/programs/social/steps.ts';
 import { filingEnded } from '../../support/social/fixtures.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
@@ -99,6 +99,9 @@ describe('social demo data', () => {
       expect((await filingEnded(byTarget(t).id)).status).toBe('SUCCEEDED');
     }
     expect((await filingEnded(byTarget('refused').id)).status).toBe('SUCCEEDED');
+    // The venture round: one proposal, scored per criterion by the second reviewer, waiting for the township's review.
+    const reviews = await roundReviews(demoVentureRoundId);
+    expect(reviews.map((r) => [r.organisationId, r.reviewer, r.scores, r.score])).toEqual([[demoVentureProposer, 'demo-reviewer-b', { impact: 34, feasibility: 25, budget: 26 }, 85]]);
     // Villages below target: only the first two reach 5.
     const coverage = await villageCoverage(demoSocialTownship, { consistent: true });
     expect([...coverage.values()].filter((c) => c.total >= 5)).toHaveLength(2);
