@@ -139,10 +139,17 @@ export async function prepareDemoSocialWork(fetch: Fetch, secret: string, { time
 
   // The open venture round: 常州村's 乡贤参事会 proposes, the second reviewer scores every criterion;
   // the township user's review is the one left (a repeat: 409 for the proposal, the same scores again).
-  const proposed = await call(demoPrincipals.village, 'POST', `/social/venture-rounds/${demoVentureRoundId}/proposals`, { organisationId: demoVentureProposer, title: '关爱留守老人“银龄互助”项目', requestedFen: 3_000_000 });
-  if (proposed.status !== 201 && proposed.status !== 409) throw new Error(`demo social work: the venture proposal answered ${proposed.status}: ${JSON.stringify(proposed.body)}`);
-  const reviewed = await call(demoVentureReviewer, 'PUT', `/social/venture-rounds/${demoVentureRoundId}/reviews/${demoVentureProposer}`, { scores: { impact: 34, feasibility: 25, budget: 26 } });
-  if (reviewed.status !== 200) throw new Error(`demo social work: the venture review answered ${reviewed.status}: ${JSON.stringify(reviewed.body)}`);
+  // A data folder seeded before criteria were data (or whose window has closed) is left as it is.
+  const round = (await call(township, 'GET', `/social/venture-rounds/${demoVentureRoundId}`)).body.round as Json | undefined;
+  const today = beijingDate(new Date());
+  const scores = { impact: 34, feasibility: 25, budget: 26 };
+  const current = round && round.status === 'open' && round.opensOn <= today && today <= round.closesOn && Object.keys(scores).every((k) => (round.criteria as Json[]).some((c) => c.key === k));
+  if (current) {
+    const proposed = await call(demoPrincipals.village, 'POST', `/social/venture-rounds/${demoVentureRoundId}/proposals`, { organisationId: demoVentureProposer, title: '关爱留守老人“银龄互助”项目', requestedFen: 3_000_000 });
+    if (proposed.status !== 201 && proposed.status !== 409) throw new Error(`demo social work: the venture proposal answered ${proposed.status}: ${JSON.stringify(proposed.body)}`);
+    const reviewed = await call(demoVentureReviewer, 'PUT', `/social/venture-rounds/${demoVentureRoundId}/reviews/${demoVentureProposer}`, { scores });
+    if (reviewed.status !== 200) throw new Error(`demo social work: the venture review answered ${reviewed.status}: ${JSON.stringify(reviewed.body)}`);
+  }
   await ddb().send(new PutCommand({ TableName: tableName(), Item: { ...markerKey, type: 'demoSeed', seededAt: new Date().toISOString() } }));
   return { organisations: Object.fromEntries(done) as DemoSocialWorkSummary['organisations'] };
 }
