@@ -2238,7 +2238,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** A reviewer of the round scores a proposal 0–100; a reviewer of the organisation’s own village is refused (403, with the reason) */
+        /** A reviewer of the round scores every criterion of a proposal (0 to its maxPoints; 400 naming scores.<key> otherwise); the reviewer’s total is the sum; a reviewer of the organisation’s own village is refused (403, with the reason) */
         put: operations["reviewSocialVentureProposal"];
         post?: never;
         delete?: never;
@@ -4538,10 +4538,16 @@ export interface components {
             version?: number;
         };
         SocialVentureReview: {
-            score: number;
+            scores: {
+                [key: string]: number;
+            };
+            total: number;
         };
         SocialVentureReviewInput: {
-            score: number;
+            /** @description Criterion key → whole points from 0 to its maxPoints; every criterion of the round, no others */
+            scores: {
+                [key: string]: number;
+            };
         };
         SocialVentureRound: {
             approvedBy?: string;
@@ -4556,7 +4562,11 @@ export interface components {
             closesOn: string;
             createdAt: string;
             createdBy: string;
-            criteria: string[];
+            criteria: {
+                key: string;
+                maxPoints: number;
+                name: string;
+            }[];
             id: string;
             name: string;
             opensOn: string;
@@ -4575,7 +4585,12 @@ export interface components {
         SocialVentureRoundInput: {
             budgetFen: number;
             closesOn: string;
-            criteria: string[];
+            /** @description Scoring criteria as data: each reviewer gives every criterion whole points from 0 to maxPoints (so maxPoints is its weight); the proposal total is the mean of the reviewers’ sums, half up */
+            criteria: {
+                key: string;
+                maxPoints: number;
+                name: string;
+            }[];
             name: string;
             opensOn: string;
             reviewers: {

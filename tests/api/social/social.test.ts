@@ -181,7 +181,7 @@ describe('public-interest venture round (公益创投)', () => {
     const revA = await tokenFor('township', '120225100', { sub: 'rev-a' });
     const revB = await tokenFor('township', '120225100', { sub: 'rev-b' });
     const revOwn = await tokenFor('township', '120225100', { sub: 'rev-own' });
-    const opened = await call(app, 'POST', '/social/venture-rounds', { token: t.township, body: { township: '120225100', year, name: '2026公益创投', budgetFen: 4_000_000, opensOn: today, closesOn: today, criteria: ['公益性', '可行性'], reviewers: [{ sub: 'rev-a', village: villages[2] }, { sub: 'rev-b' }, { sub: 'rev-own', village: villages[0] }] } });
+    const opened = await call(app, 'POST', '/social/venture-rounds', { token: t.township, body: { township: '120225100', year, name: '2026公益创投', budgetFen: 4_000_000, opensOn: today, closesOn: today, criteria: [{ key: 'impact', name: '公益性', maxPoints: 60 }, { key: 'feasibility', name: '可行性', maxPoints: 40 }], reviewers: [{ sub: 'rev-a', village: villages[2] }, { sub: 'rev-b' }, { sub: 'rev-own', village: villages[0] }] } });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     const id = opened.body.round.id as string;
     const orgs0 = (await call(app, 'GET', `/social/organisations?division=${villages[0]}`, { token: t.township })).body.items as { id: string }[];
@@ -193,12 +193,21 @@ describe('public-interest venture round (公益创投)', () => {
     expect((await propose(villages[1]!, a, 3_000_000)).status).toBe(403);
     expect((await propose(villages[0]!, b, 2_500_000)).status).toBe(201);
     expect((await propose(villages[1]!, cOrg, 1_000_000)).status).toBe(201);
-    const review = (token: string, org: string, score: number) => call(app, 'PUT', `/social/venture-rounds/${id}/reviews/${org}`, { token, body: { score } });
-    const own = await review(revOwn, a, 100);
+    const review = (token: string, org: string, scores: Record<string, unknown>) => call(app, 'PUT', `/social/venture-rounds/${id}/reviews/${org}`, { token, body: { scores } });
+    const own = await review(revOwn, a, { impact: 60, feasibility: 40 });
     expect(own.status).toBe(403);
     expect(own.body.detail).toMatch(/reviewer-own-village/);
-    for (const [org, x, y] of [[a, 90, 90], [b, 85, 86], [cOrg, 70, 70]] as const) {
-      expect((await review(revA, org, x)).status).toBe(200);
+    // Every criterion, each within 0..its maximum, no other: 400 naming the criterion's field.
+    for (const [scores, field] of [[{ impact: 50 }, 'scores.feasibility'], [{ impact: 61, feasibility: 0 }, 'scores.impact'], [{ impact: 1, feasibility: 1, reach: 1 }, 'scores.reach']] as const) {
+      const bad = await review(revA, a, scores);
+      expect(bad.status).toBe(400);
+      expect((bad.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+    }
+    // Totals: a 90 and 90; b 85 and 86, a mean of 85.5, half up 86; c 70 and 70.
+    for (const [org, x, y] of [[a, { impact: 50, feasibility: 40 }, { impact: 55, feasibility: 35 }], [b, { impact: 50, feasibility: 35 }, { impact: 50, feasibility: 36 }], [cOrg, { impact: 40, feasibility: 30 }, { impact: 40, feasibility: 30 }]] as const) {
+      const first = await review(revA, org, x);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body.total).toBe(x.impact + x.feasibility);
       expect((await review(revB, org, y)).status).toBe(200);
     }
     // Still inside the window: no award yet. (The window is then moved to yesterday, as time would.)
@@ -210,6 +219,7 @@ describe('public-interest venture round (公益创投)', () => {
     expect(awarded.status, JSON.stringify(awarded.body)).toBe(200);
     expect(awarded.body.round.awards.map((x: { organisationId: string }) => x.organisationId)).toEqual([a, cOrg]);
     expect(awarded.body.round.skipped).toEqual([b]);
+    expect(awarded.body.round.awards.map((x: { score: number }) => x.score)).toEqual([90, 70]);
 
     await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 10_000_000 } });
     const approved = await call(app, 'POST', `/social/venture-rounds/${id}/approve`, { token: finance2 });
@@ -305,9 +315,9 @@ describe('social routes refuse bad input with 4xx problems and write nothing', (
     { app, token: t.finance, method: 'POST', path: `/social/budgets/120225100/${lastYear + 5}/raise`, schema: budgetRaiseSchema, valid: { amountFen: 1 } },
     { app, token: t.township, method: 'POST', path: '/social/reward-runs', schema: rewardRunBodySchema, valid: { roundId: round, table: [{ grade: '5A', amountFen: 1 }] } },
     { app, token: t.finance, method: 'POST', path: `/social/reward-runs/srr-120225100-${lastYear + 5}/approve`, schema: rewardRunApprovalSchema, valid: { exclusions: [{ organisationId: org, reason: '未按要求整改' }] } },
-    { app, token: t.township, method: 'POST', path: '/social/venture-rounds', schema: ventureRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, name: '创投', budgetFen: 1, opensOn: '2025-01-01', closesOn: '2025-02-01', criteria: ['公益性'], reviewers: [{ sub: 'a' }, { sub: 'b' }] } },
+    { app, token: t.township, method: 'POST', path: '/social/venture-rounds', schema: ventureRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, name: '创投', budgetFen: 1, opensOn: '2025-01-01', closesOn: '2025-02-01', criteria: [{ key: 'impact', name: '公益性', maxPoints: 100 }], reviewers: [{ sub: 'a' }, { sub: 'b' }] } },
     { app, token: await t.village('120225100201'), method: 'POST', path: `/social/venture-rounds/${venture}/proposals`, schema: proposalBodySchema, valid: { organisationId: org, title: '项目', requestedFen: 1 } },
-    { app, token: t.township, method: 'PUT', path: `/social/venture-rounds/${venture}/reviews/${org}`, schema: ventureReviewBodySchema, valid: { score: 1 } },
+    { app, token: t.township, method: 'PUT', path: `/social/venture-rounds/${venture}/reviews/${org}`, schema: ventureReviewBodySchema, valid: { scores: { impact: 1 } } },
     { app, token: t.township, method: 'POST', path: '/social/service-contracts', schema: serviceContractBodySchema, valid: { organisationId: org, year: 2026, title: '服务', deliverables: [{ description: '台账', amountFen: 1, dueOn: '2026-06-30' }] } },
   ];
 

@@ -7,8 +7,8 @@ import { documented, errorResponses, json, writeErrorResponses } from '../../../
 import { isPrintableText, nameSchema, printableMessage } from '../../../platform/names.ts';
 import { sameIdentity } from '../../../platform/principal.ts';
 import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/errors.ts';
-import { meanScore, minimumScorers, scoringConflict } from '../domain/grading.ts';
-import { awardInRankOrder, instalments as splitInstalments } from '../domain/venture.ts';
+import { minimumScorers, scoringConflict } from '../domain/grading.ts';
+import { awardInRankOrder, proposalTotal, reviewTotal, instalments as splitInstalments } from '../domain/venture.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
 import { createVentureRound, getProposal, instalmentSchema, markAccepted, payInstalment, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
 import { authorizedOrganisation } from './organisations.ts';
@@ -22,13 +22,24 @@ export const ventureRoundBodySchema = z
     budgetFen: z.number().int().min(1).max(100_000_000_000),
     opensOn: calendarDateSchema,
     closesOn: calendarDateSchema,
-    criteria: z.array(text(200)).min(1).max(20),
+    criteria: z
+      .array(z.strictObject({ key: z.string().regex(/^[a-z][a-zA-Z0-9]{0,31}$/, 'must be an ASCII key (a lower-case letter, then letters or digits, at most 32)'), name: text(200), maxPoints: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(20)
+      .superRefine((list, ctx) => {
+        list.forEach((c, i) => {
+          if (list.findIndex((d) => d.key === c.key) !== i) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `${c.key} is used by an earlier criterion` });
+        });
+      })
+      .openapi({ description: 'Scoring criteria as data: each reviewer gives every criterion whole points from 0 to maxPoints (so maxPoints is its weight); the proposal total is the mean of the reviewers’ sums, half up' }),
     reviewers: z.array(z.strictObject({ sub: z.string().trim().min(1).max(200), village: z.string().regex(/^\d{12}$/, 'must be a 12-digit village code').optional() })).min(2).max(50),
   })
   .refine((r) => r.opensOn <= r.closesOn, { path: ['closesOn'], message: 'must not be before opensOn' })
   .openapi('SocialVentureRoundInput');
 export const proposalBodySchema = z.strictObject({ organisationId: organisationIdSchema, title: text(200), requestedFen: z.number().int().min(1).max(100_000_000_000) }).openapi('SocialProposalInput');
-export const ventureReviewBodySchema = z.strictObject({ score: z.number().int().min(0).max(100) }).openapi('SocialVentureReviewInput');
+export const ventureReviewBodySchema = z
+  .strictObject({ scores: z.record(z.string().max(32), z.number().int().min(0).max(1000)).openapi({ description: 'Criterion key → whole points from 0 to its maxPoints; every criterion of the round, no others' }) })
+  .openapi('SocialVentureReviewInput');
 
 const idParams = z.object({ id: z.string().regex(/^svr-[0-9a-f-]{36}$/, 'must be a venture round id').openapi({ param: { name: 'id', in: 'path' } }) });
 const orgParams = idParams.extend({ organisationId: documented(organisationIdSchema, { param: { name: 'organisationId', in: 'path' } }) });
@@ -110,9 +121,9 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/reviews/{organisationId}',
       operationId: 'reviewSocialVentureProposal',
       tags: ['social'],
-      summary: 'A reviewer of the round scores a proposal 0–100; a reviewer of the organisation’s own village is refused (403, with the reason)',
+      summary: 'A reviewer of the round scores every criterion of a proposal (0 to its maxPoints; 400 naming scores.<key> otherwise); the reviewer’s total is the sum; a reviewer of the organisation’s own village is refused (403, with the reason)',
       request: { params: orgParams, body: { required: true, content: json(ventureReviewBodySchema) } },
-      responses: { 200: { description: 'Recorded', content: json(z.object({ score: z.number().int() }).openapi('SocialVentureReview')) }, ...writeErrorResponses },
+      responses: { 200: { description: 'Recorded', content: json(z.object({ scores: z.record(z.string(), z.number().int()), total: z.number().int() }).openapi('SocialVentureReview')) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { id, organisationId } = c.req.valid('param');
@@ -124,8 +135,11 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       const conflict = scoringConflict(reviewer.village, proposal.village);
       if (conflict) throw new SeparationOfDutiesError('reviewer-own-village', conflict);
       if (round.status !== 'open') throw new ConflictError(`Venture round ${id} is ${round.status}: reviews are final`);
-      const review = await putReview({ roundId: id, organisationId, reviewer: actor.sub, score: c.req.valid('json').score, at: new Date().toISOString() }, proposal.village, actor);
-      return c.json({ score: review.score }, 200);
+      const { scores } = c.req.valid('json');
+      const checked = reviewTotal(round.criteria, scores);
+      if (checked.total === undefined) throw new ValidationError(checked.problems.map((p) => ({ ...p, in: 'body' as const })));
+      const review = await putReview({ roundId: id, organisationId, reviewer: actor.sub, scores, score: checked.total, at: new Date().toISOString() }, proposal.village, actor);
+      return c.json({ scores: review.scores, total: review.score }, 200);
     },
   )
   .openapi(
@@ -146,7 +160,7 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       const [list, reviewList] = await Promise.all([roundProposals(round.id), roundReviews(round.id)]);
       const ranked = list.flatMap((p) => {
         const scores = reviewList.filter((r) => r.organisationId === p.organisationId).map((r) => r.score);
-        return scores.length >= minimumScorers ? [{ ...p, id: p.organisationId, score: meanScore(scores) }] : [];
+        return scores.length >= minimumScorers ? [{ ...p, id: p.organisationId, score: proposalTotal(scores) }] : [];
       });
       const { awarded, skipped } = awardInRankOrder(ranked, round.budgetFen);
       const next = await saveRound(round, { status: 'awarded', awards: awarded.map((p) => ({ organisationId: p.organisationId, village: p.village, name: p.name, amountFen: p.requestedFen, score: p.score })), skipped: skipped.map((p) => p.organisationId) }, actor, 'social-venture-round.award');

@@ -14,6 +14,9 @@ import { spendBudget } from './budget.ts';
  * partition the proposals (`PROPOSAL#<orgId>`), the reviewers' scores (`REVIEW#<orgId>#<sub>`) and
  * each instalment paid (`PAID#<orgId>#<n>`, written with its ledger entry, payout and budget spend).
  */
+/** A criterion as data (domain: VentureCriterion). */
+export const ventureCriterionSchema = z.object({ key: z.string(), name: z.string(), maxPoints: z.number().int() });
+
 export const ventureRoundSchema = z.object({
   id: z.string(),
   township: z.string(),
@@ -22,7 +25,8 @@ export const ventureRoundSchema = z.object({
   budgetFen: z.number().int(),
   opensOn: z.string(),
   closesOn: z.string(),
-  criteria: z.array(z.string()),
+  // Rounds stored before criteria were data kept their names only: read as 100-point criteria c1, c2, ….
+  criteria: z.preprocess((v) => (Array.isArray(v) ? v.map((c: unknown, i) => (typeof c === 'string' ? { key: `c${i + 1}`, name: c, maxPoints: 100 } : c)) : v), z.array(ventureCriterionSchema)),
   reviewers: z.array(z.object({ sub: z.string(), village: z.string().optional() })),
   status: z.enum(['open', 'awarded', 'approved']),
   awards: z.array(z.object({ organisationId: z.string(), village: z.string(), name: z.string(), amountFen: z.number().int(), score: z.number().int() })),
@@ -37,7 +41,8 @@ export type VentureRound = z.infer<typeof ventureRoundSchema>;
 
 export const proposalSchema = z.object({ roundId: z.string(), organisationId: z.string(), village: z.string(), name: z.string(), title: z.string(), requestedFen: z.number().int(), submittedAt: z.string(), accepted: z.boolean() });
 export type Proposal = z.infer<typeof proposalSchema>;
-export const reviewSchema = z.object({ roundId: z.string(), organisationId: z.string(), reviewer: z.string(), score: z.number().int(), at: z.string() });
+/** A reviewer's points per criterion (`scores`; none in reviews stored before criteria were data) and their sum (`score`, the reviewer's total). */
+export const reviewSchema = z.object({ roundId: z.string(), organisationId: z.string(), reviewer: z.string(), scores: z.record(z.string(), z.number().int()).default({}), score: z.number().int(), at: z.string() });
 export type VentureReview = z.infer<typeof reviewSchema>;
 export const instalmentSchema = z.object({ roundId: z.string(), organisationId: z.string(), n: z.number().int(), amountFen: z.number().int(), payoutId: z.string(), at: z.string() });
 export type Instalment = z.infer<typeof instalmentSchema>;
