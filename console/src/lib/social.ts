@@ -157,3 +157,18 @@ export function ownVillageRefusal(detail: string | undefined): string | undefine
   if (!detail || !/own village|scorer-own-village|reviewer-own-village/i.test(detail)) return undefined;
   return '您与该组织同属一个村：按回避规则，评分人不能为本村的组织评分，请由其他评分人评分。';
 }
+
+/**
+ * "公益性:40，可行性:30" → criteria with keys c1, c2, … (the API wants short ASCII keys; the names are
+ * what people read). A name without ":points" counts 100 points.
+ */
+export function parseCriteria(text: string): { key: string; name: string; maxPoints: number }[] {
+  return text
+    .split(/[,，;；]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part, i) => {
+      const m = /^(.*?)[:：]\s*(\d+)$/.exec(part);
+      return { key: `c${i + 1}`, name: (m ? m[1] ?? part : part).trim(), maxPoints: m ? Number(m[2]) : 100 };
+    });
+}

@@ -10,7 +10,7 @@ import { TownshipPicker } from './TownshipPicker';
 import { useConsole, useLoad, type Loaded } from '../../lib/context';
 import { beijingDateTime, beijingDay } from '../../lib/dates';
 import { currentRoute, navigate } from '../../lib/router';
-import { ownVillageRefusal, type Organisation } from '../../lib/social';
+import { ownVillageRefusal, parseCriteria, type Organisation } from '../../lib/social';
 
 type RewardView = Schemas['SocialRewardRunView'];
 type VentureView = Schemas['SocialVentureRoundView'];
@@ -250,7 +250,7 @@ function Venture({ township, year, onPaid }: { readonly township: string; readon
   const view = useLoad(async (c) => (id ? must(await c.GET('/social/venture-rounds/{id}', { params: { path: { id } } })) : undefined), [id]);
   const { error, busy, act } = useAct(view.reload);
   const v: VentureView | undefined = view.data;
-  const [draft, setDraft] = useState({ name: `${year}年公益创投`, budgetFen: undefined as number | undefined, opensOn: beijingDay(new Date()), closesOn: '', criteria: '公益性，可行性，预算合理性', reviewers: '' });
+  const [draft, setDraft] = useState({ name: `${year}年公益创投`, budgetFen: undefined as number | undefined, opensOn: beijingDay(new Date()), closesOn: '', criteria: '公益性:40，可行性:30，预算合理性:30', reviewers: '' });
   const open = (next: string) => {
     setId(next);
     navigate(`/social/funding?venture=${encodeURIComponent(next)}`);
@@ -267,7 +267,7 @@ function Venture({ township, year, onPaid }: { readonly township: string; readon
             budgetFen: draft.budgetFen ?? 0,
             opensOn: draft.opensOn,
             closesOn: draft.closesOn,
-            criteria: draft.criteria.split(/[,，]/).map((s) => s.trim()).filter(Boolean),
+            criteria: parseCriteria(draft.criteria),
             reviewers: draft.reviewers.split(/[,，\s]+/).filter(Boolean).map((s) => { const [sub, village] = s.split('@'); return { sub: sub ?? s, ...(village ? { village } : {}) }; }),
           },
         }),
@@ -294,7 +294,7 @@ function Venture({ township, year, onPaid }: { readonly township: string; readon
             <Form.Item label="申报截止日期" htmlFor="vr-closes">
               <DatePicker id="vr-closes" value={draft.closesOn ? dayjs(draft.closesOn) : null} onChange={(d) => setDraft({ ...draft, closesOn: d ? d.format('YYYY-MM-DD') : '' })} />
             </Form.Item>
-            <Form.Item label="评审标准（逗号分隔）" htmlFor="vr-criteria">
+            <Form.Item label="评审标准及满分（名称:满分，逗号分隔）" htmlFor="vr-criteria">
               <Input id="vr-criteria" value={draft.criteria} onChange={(e) => setDraft({ ...draft, criteria: e.target.value })} />
             </Form.Item>
             <Form.Item label="评审人（至少两人，逗号分隔；可写作 账号@村代码）" htmlFor="vr-reviewers">
@@ -328,7 +328,7 @@ function VentureRound({ view, reload }: { readonly view: VentureView; readonly r
           <Yuan fen={r.budgetFen} />
         </Descriptions.Item>
         <Descriptions.Item label="申报期">{`${r.opensOn} 至 ${r.closesOn}`}</Descriptions.Item>
-        <Descriptions.Item label="评审标准">{r.criteria.join('、')}</Descriptions.Item>
+        <Descriptions.Item label="评审标准">{r.criteria.map((c) => `${c.name}（${c.maxPoints}分）`).join('、')}</Descriptions.Item>
         <Descriptions.Item label="评审人">{r.reviewers.map((x) => x.sub).join('、')}</Descriptions.Item>
       </Descriptions>
       {user.roles.includes('village') && r.status === 'open' && <ProposalForm roundId={r.id} onDone={reload} />}
@@ -344,7 +344,7 @@ function VentureRound({ view, reload }: { readonly view: VentureView; readonly r
           { title: '项目', dataIndex: 'title' },
           { title: '申请金额', align: 'right', render: (_, p) => <Yuan fen={p.requestedFen} /> },
           { title: '申报时间', render: (_, p) => beijingDateTime(p.submittedAt) },
-          ...(isReviewer && r.status === 'open' ? [{ title: '评分（0–100）', render: (_: unknown, p: Schemas['SocialProposal']) => <ReviewCell roundId={r.id} organisationId={p.organisationId} name={p.name} /> }] : []),
+          ...(isReviewer && r.status === 'open' ? [{ title: '评分（逐项）', render: (_: unknown, p: Schemas['SocialProposal']) => <ReviewCell roundId={r.id} criteria={r.criteria} organisationId={p.organisationId} name={p.name} /> }] : []),
         ]}
       />
       {user.roles.includes('township') && r.status === 'open' && (
@@ -418,17 +418,21 @@ function ProposalForm({ roundId, onDone }: { readonly roundId: string; readonly 
   );
 }
 
-function ReviewCell({ roundId, organisationId, name }: { readonly roundId: string; readonly organisationId: string; readonly name: string }) {
+type Criterion = { readonly key: string; readonly name: string; readonly maxPoints: number };
+
+function ReviewCell({ roundId, criteria, organisationId, name }: { readonly roundId: string; readonly criteria: readonly Criterion[]; readonly organisationId: string; readonly name: string }) {
   const { client } = useConsole();
-  const [score, setScore] = useState<number | undefined>();
+  const [scores, setScores] = useState<Record<string, number | undefined>>({});
   const [note, setNote] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
+  const complete = criteria.every((c) => scores[c.key] !== undefined);
   const save = async () => {
-    if (score === undefined) return;
+    if (!complete) return;
     setNote(undefined);
     setError(undefined);
     try {
-      must(await client.PUT('/social/venture-rounds/{id}/reviews/{organisationId}', { params: { path: { id: roundId, organisationId } }, body: { score } }));
+      const body = { scores: Object.fromEntries(criteria.map((c) => [c.key, scores[c.key] ?? 0])) };
+      must(await client.PUT('/social/venture-rounds/{id}/reviews/{organisationId}', { params: { path: { id: roundId, organisationId } }, body }));
       setNote('已保存');
     } catch (err) {
       const own = err instanceof ApiError && err.status === 403 ? ownVillageRefusal(err.problem?.detail) : undefined;
@@ -438,9 +442,20 @@ function ReviewCell({ roundId, organisationId, name }: { readonly roundId: strin
   };
   return (
     <div>
-      <Space>
-        <InputNumber aria-label={`${name} 的评分`} min={0} max={100} precision={0} value={score} onChange={(v) => setScore(v ?? undefined)} />
-        <Button size="small" onClick={() => void save()}>
+      <Space wrap>
+        {criteria.map((c) => (
+          <InputNumber
+            key={c.key}
+            aria-label={`${name} 的「${c.name}」评分（0–${c.maxPoints}）`}
+            placeholder={`${c.name} /${c.maxPoints}`}
+            min={0}
+            max={c.maxPoints}
+            precision={0}
+            value={scores[c.key]}
+            onChange={(v) => setScores((prev) => ({ ...prev, [c.key]: v ?? undefined }))}
+          />
+        ))}
+        <Button size="small" disabled={!complete} onClick={() => void save()}>
           保存
         </Button>
       </Space>
