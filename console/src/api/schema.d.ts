@@ -2018,7 +2018,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The township computes the grade-reward run of a published grading round: a fixed reward per grade (the table) for every graded organisation; it waits for finance */
+        /** The township starts the grade-reward run of a published grading round: a fixed reward per grade (the table) for every graded organisation. The social-reward-run workflow computes the lines in pages and puts the run in finance’s inbox; GET shows its progress. A round has one run: a repeat while its start was interrupted starts it, otherwise 409. */
         post: operations["createSocialRewardRun"];
         delete?: never;
         options?: never;
@@ -2033,7 +2033,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A reward run with each line’s outcome (paid with its payout, or unfunded) */
+        /** A reward run: its progress (pages computed and paid), its lines, each line’s outcome (paid with its payout, or unfunded) and the states its execution entered */
         get: operations["getSocialRewardRun"];
         put?: never;
         post?: never;
@@ -2052,7 +2052,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finance approves the run in one decision with exclusions (each with a reason), never the person who computed it; every other line is paid exactly once through the payments module within the budget (a line the budget cannot cover is unfunded). Repeating it after an interruption pays what is left. */
+        /** Finance approves the computed run in one decision with exclusions (each with a reason), never the person who started it; the workflow then pays every other line exactly once through the payments module within the budget (a line the budget cannot cover is unfunded). GET shows the payment progress. A repeat of the same approval is answered again; other exclusions after it are a 409. Rejecting: POST /decisions/{approvalDecisionId} with reject and a comment. */
         post: operations["approveSocialRewardRun"];
         delete?: never;
         options?: never;
@@ -4427,16 +4427,26 @@ export interface components {
             payoutId?: string;
             runId: string;
         };
+        /** @description The run with its lines as computed so far (status computing: the pages computed), its progress counters and finance’s decision */
         SocialRewardRun: {
             approvedAt?: string;
             approvedBy?: string;
+            /** @default 0 */
+            computedPages: number;
             createdAt: string;
             createdBy: string;
             exclusions: {
                 organisationId: string;
                 reason: string;
             }[];
+            executionArn?: string;
+            failure?: {
+                cause: string;
+                error: string;
+            };
             id: string;
+            /** @default 0 */
+            lineCount: number;
             lines: {
                 amountFen: number;
                 grade: string;
@@ -4444,14 +4454,37 @@ export interface components {
                 organisationId: string;
                 village: string;
             }[];
+            pageCount?: number;
+            /** @default [] */
+            pages: {
+                first: string;
+                last: string;
+            }[];
+            /** @default 0 */
+            paidFen: number;
+            /** @default 0 */
+            paidLines: number;
+            /** @default 0 */
+            paidPages: number;
+            rejection?: {
+                at: string;
+                by: string;
+                reason: string;
+            };
             roundId: string;
             /** @enum {string} */
-            status: "awaiting-finance" | "approved" | "paid";
+            status: "computing" | "awaiting-finance" | "approved" | "paid" | "rejected" | "failed";
             table: {
                 amountFen: number;
                 grade: string;
             }[];
+            /** @default 0 */
+            totalFen: number;
             township: string;
+            /** @default 0 */
+            unfundedFen: number;
+            /** @default 0 */
+            unfundedLines: number;
             updatedAt: string;
             version: number;
             year: number;
@@ -4470,8 +4503,12 @@ export interface components {
             }[];
         };
         SocialRewardRunView: {
+            /** @description Finance’s decision in GET /inbox, once the run is computed */
+            approvalDecisionId: string;
             outcomes: components["schemas"]["SocialRewardLineOutcome"][];
             run: components["schemas"]["SocialRewardRun"];
+            /** @description States entered by the run’s execution so far (Map iterations included) */
+            stateTransitions?: number;
         };
         SocialScore: {
             at: string;
@@ -14466,8 +14503,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Computed */
-            201: {
+            /** @description Started: status computing, with the execution */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14604,8 +14641,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Approved and paid */
-            200: {
+            /** @description Approved: the workflow pays */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16131,7 +16168,7 @@ export interface operations {
                 /** @description `failed-first`: FAILED, TIMED_OUT and ABORTED executions first (newest first among them), then the others; one page, no cursor */
                 order?: "newest" | "failed-first";
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
-                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation" | "social-filing" | "social-annual-report";
+                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation" | "social-filing" | "social-annual-report" | "social-reward-run";
             };
             header?: never;
             path?: never;

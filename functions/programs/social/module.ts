@@ -1,8 +1,16 @@
-import type { DecisionKindDefinition, ProgramModule } from '../../platform/module.ts';
+import { amountInSummary, type DecisionKindDefinition, type ProgramModule } from '../../platform/module.ts';
 import { socialRoutes } from './routes/index.ts';
 import { getOrganisation } from './store/organisation.ts';
 import { answerSocialDecision } from './use-cases.ts';
-import { socialStepNames, socialSteps } from './steps.ts';
+import { rewardRunApproval, socialStepNames, socialSteps } from './steps.ts';
+import { decideRewardRun, type RewardRunAnswer } from './reward-run-use-cases.ts';
+import { getRewardRun, requireRewardRun } from './store/reward-run.ts';
+import { rewardPrepareTask } from './tasks/reward-run-prepare.ts';
+import { rewardComputePageTask } from './tasks/reward-run-compute-page.ts';
+import { rewardRequestApprovalTask } from './tasks/reward-run-request-approval.ts';
+import { rewardDisbursePageTask } from './tasks/reward-run-disburse-page.ts';
+import { rewardMarkPaidTask } from './tasks/reward-run-mark-paid.ts';
+import { rewardMarkFailedTask } from './tasks/reward-run-mark-failed.ts';
 import { awaitTask } from './tasks/await.ts';
 import { fileTask } from './tasks/file.ts';
 import { parseAnnualReportSubject } from './reporting.ts';
@@ -31,9 +39,28 @@ export const socialModule = {
       description: 'Annual reports of a township’s organisations for a year: remind the villages whose organisations have not filed before the due date, count what is missing at it, remind again every 14 days until filed',
       subjectDivision: async (executionName) => parseAnnualReportSubject(executionName)?.township,
     },
+    {
+      name: 'social-reward-run',
+      definitionFile: 'social-reward-run.asl.json',
+      description: 'Grade-reward run (以奖代补) of a published grading round: reward lines computed in pages, finance approval with exclusions, paged payment within the township budget',
+      subjectDivision: async (runId) => (await getRewardRun(runId))?.township,
+    },
   ],
-  tasks: [awaitTask, fileTask, reportingNextTask, reportingRemindTask, reportingSweepTask],
-  decisions: socialStepNames.map(
+  tasks: [
+    awaitTask,
+    fileTask,
+    reportingNextTask,
+    reportingRemindTask,
+    reportingSweepTask,
+    rewardPrepareTask,
+    rewardComputePageTask,
+    rewardRequestApprovalTask,
+    rewardDisbursePageTask,
+    rewardMarkPaidTask,
+    rewardMarkFailedTask,
+  ],
+  decisions: [
+    ...socialStepNames.map(
     (step): DecisionKindDefinition => ({
       kind: socialSteps[step].kind,
       subjectType: 'social-organisation',
@@ -43,5 +70,23 @@ export const socialModule = {
       refusals: socialSteps[step].refusals,
       answer: answerSocialDecision,
     }),
-  ),
+    ),
+    {
+      kind: rewardRunApproval.kind,
+      subjectType: 'social-reward-run',
+      subjectPath: (id) => `/social/reward-runs/${id}`,
+      readAction: 'social-funding:read',
+      answers: rewardRunApproval.answers,
+      refusals: rewardRunApproval.refusals,
+      // What the run's lines sum to, as computed when its approval was requested (before exclusions).
+      amountFen: amountInSummary('totalFen'),
+      // Approving here excludes nothing; exclusions go through POST /social/reward-runs/{id}/approve.
+      answer: async (principal, decision, input) => {
+        const run = await requireRewardRun(decision.subjectId);
+        const answer: RewardRunAnswer = input.decision === 'approve' ? { decision: 'approve', exclusions: [] } : { decision: 'reject', reason: input.comment ?? '' };
+        const { status, delivered } = await decideRewardRun(principal, run, answer);
+        return { decisionId: decision.id, status, applicationStatus: (await requireRewardRun(run.id)).status, delivered };
+      },
+    },
+  ],
 } satisfies ProgramModule;

@@ -31,3 +31,17 @@ export function stepOfKind(kind: string): SocialStep | undefined {
 export function socialDecisionId(org: { readonly id: string; readonly round: number }, step: SocialStep): string {
   return decisionId(socialSteps[step].kind, org.id, org.round);
 }
+
+/**
+ * The human step of the grade-reward workflow: finance approves a computed run in one decision
+ * (with exclusions, through the run's approve route) or rejects it (`comment`, the reason). One
+ * decision per run.
+ */
+export const rewardRunApproval = {
+  kind: 'social.reward-run-approval',
+  role: 'finance' satisfies Role,
+  answers: ['approve', 'reject'],
+  refusals: ['reject'],
+} as const;
+
+export const rewardRunDecisionId = (runId: string) => decisionId(rewardRunApproval.kind, runId, 1);

@@ -153,21 +153,15 @@ describe('annual reports and grading', () => {
     publishedRound = id;
   });
 
-  it('the grade-reward run: computed by the township, approved by finance with exclusions, each line paid once within the budget', async () => {
+  it('the grade-reward run: only the township starts it, for a published round and a table that rewards someone (the workflow: tests/integration/social/reward-workflow.test.ts)', async () => {
     const year = lastYear + 1;
-    const finance2 = await tokenFor('finance', '120225', { sub: 'finance-2' });
-    expect((await call(app, 'POST', '/social/reward-runs', { token: t.township, body: { roundId: publishedRound, table: [{ grade: '5A', amountFen: 2_000_000 }, { grade: '4A', amountFen: 1_000_000 }] } })).status).toBe(201);
-    const runId = `srr-120225100-${year}`;
-    const run = await call(app, 'GET', `/social/reward-runs/${runId}`, { token: t.finance });
-    expect(run.body.run).toMatchObject({ status: 'awaiting-finance', lines: [expect.objectContaining({ grade: '5A', amountFen: 2_000_000 })] });
-    // No budget yet: the line is unfunded, nothing paid.
-    expect((await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: t.township, body: { exclusions: [] } })).status).toBe(403);
-    const noBudget = await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: finance2, body: { exclusions: [] } });
-    expect(noBudget.status, JSON.stringify(noBudget.body)).toBe(200);
-    expect(noBudget.body.outcomes).toEqual([expect.objectContaining({ outcome: 'unfunded', amountFen: 2_000_000 })]);
-    expect(noBudget.body.run.status).toBe('paid');
-    // A repeat pays nothing more.
-    expect((await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: finance2, body: { exclusions: [] } })).body.outcomes).toHaveLength(1);
+    const table = [{ grade: '5A', amountFen: 2_000_000 }, { grade: '4A', amountFen: 1_000_000 }];
+    expect((await call(app, 'POST', '/social/reward-runs', { token: t.finance, body: { roundId: publishedRound, table } })).status).toBe(403);
+    expect((await call(app, 'POST', '/social/reward-runs', { token: await t.village(villages[0]!), body: { roundId: publishedRound, table } })).status).toBe(403);
+    const nobody = await call(app, 'POST', '/social/reward-runs', { token: t.township, body: { roundId: publishedRound, table: [{ grade: '1A', amountFen: 1 }] } });
+    expect(nobody.status).toBe(400);
+    expect(JSON.stringify(nobody.body)).toMatch(/table/);
+    expect((await call(app, 'GET', `/social/reward-runs/srr-120225100-${year}`, { token: t.finance })).status).toBe(404);
     const raised = await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 5_000_000 } });
     expect(raised.body).toMatchObject({ appropriatedFen: 5_000_000, availableFen: 5_000_000, spentFen: 0 });
   });

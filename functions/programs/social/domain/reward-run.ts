@@ -28,3 +28,20 @@ export function rewardLines(results: readonly { organisationId: string; name: st
     return fen === undefined || r.grade === undefined ? [] : [{ organisationId: r.organisationId, name: r.name, village: r.village, grade: r.grade, amountFen: fen }];
   });
 }
+
+/**
+ * Graded results per page of a run: a page's lines (about 150 bytes each) stay far under an item's
+ * 400 KB, and a county's township of thousands of organisations is a Map of a few dozen pages.
+ */
+export const rewardPageSize = 250;
+
+export const rewardRunIdSchema = z.string().regex(/^srr-\d{9}-\d{4}$/, 'must be a reward run id');
+
+/**
+ * computing (the workflow computes the lines page by page) → awaiting-finance (in finance's inbox)
+ * → approved (paying page by page) → paid; or rejected by finance; failed when a step failed.
+ */
+export const rewardRunStatusSchema = z.enum(['computing', 'awaiting-finance', 'approved', 'paid', 'rejected', 'failed']);
+export type RewardRunStatus = z.infer<typeof rewardRunStatusSchema>;
+export const finalRewardRunStatuses: readonly RewardRunStatus[] = ['paid', 'rejected', 'failed'];
+

@@ -1,35 +1,60 @@
 import * as z from 'zod';
 import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { defineEntity } from '../../../platform/store/entity.ts';
-import { ledgerEntries, ledgerEntryPut } from '../../../platform/store/ledger.ts';
-import { payoutCreateItems, preparePayouts } from '../../../platform/payments/store/payout.ts';
-import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
+import { chunks } from '../../../platform/store/batch.ts';
+import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
+import { ledgerEntries, ledgerEntryPut, type LedgerEntryInput } from '../../../platform/store/ledger.ts';
+import { payoutCreateItems, preparePayouts, type PayoutInput } from '../../../platform/payments/store/payout.ts';
+import { ifAbsent, named, putItem, TransactionConditionFailed, transitionUpdate, updateItem, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
-import { rewardTableSchema, type RewardLine } from '../domain/reward-run.ts';
+import { rewardRunStatusSchema, rewardTableSchema, type RewardLine, type RewardRunStatus } from '../domain/reward-run.ts';
 import { spendBudget } from './budget.ts';
 
 /**
- * Grade-reward runs (以奖代补 for graded organisations): pk `SOCIAL_RUN#<id>`, sk `RUN`, with its
- * lines inside (a township's graded organisations); each line paid is marked by `LINE#<orgId>` in
- * the same partition, written in the line's payment transaction with the ledger entry, the payout
- * (payments module, payee `org-…`) and the budget's conditional spend. The ledger entry and the
- * marker are conditional puts keyed by run and organisation, so a line is paid once whatever
- * repeats; a line the budget cannot cover is recorded unfunded and paid nothing.
+ * Grade-reward runs (以奖代补 for graded organisations), everything under one partition
+ * `SOCIAL_RUN#<id>`:
+ *
+ * | sk              | what                                                                          |
+ * | --------------- | ----------------------------------------------------------------------------- |
+ * | `RUN`           | the run: status, table, page bounds, counters, finance's decision             |
+ * | `PAGE#<n>`      | page n's lines (written once, with the run's computed counters)               |
+ * | `LINE#<orgId>`  | a line's outcome: paid (with its payout) or unfunded, written once            |
+ * | `PAID#<n>`      | marker: page n disbursed, with its counts (written once, with the counters)   |
+ *
+ * A line is paid in a transaction that holds its marker (`LINE#`, put if absent), its ledger entry
+ * (put if absent), its payout with the payout's audit record, and the budget's spend conditioned on
+ * enough being left. Whatever repeats, a line is paid once; a line the budget cannot cover is
+ * recorded unfunded and paid nothing. The run's counters move only with a marker whose condition
+ * fails on a repeat, so they are exact.
  */
+export const rewardLineSchema = z.object({ organisationId: z.string(), name: z.string(), village: z.string(), grade: z.string(), amountFen: z.number().int() });
+
 export const rewardRunSchema = z.object({
   id: z.string(),
   roundId: z.string(),
   township: z.string(),
   year: z.number().int(),
   table: rewardTableSchema,
-  lines: z.array(z.object({ organisationId: z.string(), name: z.string(), village: z.string(), grade: z.string(), amountFen: z.number().int() })),
-  status: z.enum(['awaiting-finance', 'approved', 'paid']),
+  status: rewardRunStatusSchema,
+  /** First and last organisation id of each page of the round's results (set once by the Prepare step). */
+  pages: z.array(z.object({ first: z.string(), last: z.string() })).default([]),
+  pageCount: z.number().int().min(0).optional(),
+  computedPages: z.number().int().min(0).default(0),
+  lineCount: z.number().int().min(0).default(0),
+  totalFen: z.number().int().min(0).default(0),
   exclusions: z.array(z.object({ organisationId: z.string(), reason: z.string() })),
+  paidPages: z.number().int().min(0).default(0),
+  paidLines: z.number().int().min(0).default(0),
+  paidFen: z.number().int().min(0).default(0),
+  unfundedLines: z.number().int().min(0).default(0),
+  unfundedFen: z.number().int().min(0).default(0),
   createdBy: z.string(),
   approvedBy: z.string().optional(),
   approvedAt: z.string().optional(),
+  rejection: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+  executionArn: z.string().optional(),
   version: z.number().int().min(1),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -39,6 +64,9 @@ export type RewardRun = z.infer<typeof rewardRunSchema>;
 export const lineOutcomeSchema = z.object({ runId: z.string(), organisationId: z.string(), outcome: z.enum(['paid', 'unfunded']), amountFen: z.number().int(), payoutId: z.string().optional(), at: z.string() });
 export type LineOutcome = z.infer<typeof lineOutcomeSchema>;
 
+export const paidPageSchema = z.object({ paidLines: z.number().int(), paidFen: z.number().int(), unfundedLines: z.number().int(), unfundedFen: z.number().int(), excluded: z.number().int() });
+export type PaidRewardPage = z.infer<typeof paidPageSchema>;
+
 const partition = (id: string) => `SOCIAL_RUN#${id}`;
 export const rewardRuns = defineEntity({ type: 'socialRewardRun', schema: rewardRunSchema, key: (p: { id: string }) => ({ pk: partition(p.id), sk: 'RUN' }) });
 export const lineOutcomes = defineEntity({
@@ -47,8 +75,13 @@ export const lineOutcomes = defineEntity({
   key: (p: { runId: string; organisationId: string }) => ({ pk: partition(p.runId), sk: `LINE#${p.organisationId}` }),
   indexes: (pattern) => ({ ofRun: pattern({ index: 'table', partition, sortPrefix: 'LINE#' }) }),
 });
+const linePages = defineSequence({ type: 'socialRewardPage', schema: z.object({ lines: z.array(rewardLineSchema), totalFen: z.number().int() }), partition, prefix: 'PAGE#' });
+const paidPages = defineSequence({ type: 'socialRewardPaidPage', schema: z.object({ counts: paidPageSchema }), partition, prefix: 'PAID#' });
 
 export const rewardRunId = (roundId: string) => `srr-${roundId.slice('sgr-'.length)}`;
+
+/** The actor of workflow steps in audit records. */
+export const rewardWorkflowActor: Actor = { sub: 'system:workflow', roles: [] };
 
 export async function getRewardRun(id: string): Promise<RewardRun | undefined> {
   return rewardRuns.get({ id }, { consistent: true });
@@ -59,32 +92,104 @@ export async function requireRewardRun(id: string): Promise<RewardRun> {
   return run;
 }
 
-export async function createRewardRun(run: RewardRun, actor: Actor): Promise<RewardRun> {
+const runAudit = (run: RewardRun, action: string, actor: Actor, before: unknown, after: unknown, at = new Date()) =>
+  auditPut({ entityType: 'social-reward-run', entityId: run.id, division: run.township, action, actor, before, after, at });
+
+/** Store a new run (status computing). `created: false` with the stored run when the round has one already. */
+export async function createRewardRun(run: RewardRun, actor: Actor): Promise<{ created: boolean; run: RewardRun }> {
   try {
-    await writeTransaction([named('run', putItem(rewardRuns.item(run), ifAbsent)), auditPut({ entityType: 'social-reward-run', entityId: run.id, division: run.township, action: 'social-reward-run.create', actor, after: { roundId: run.roundId, lines: run.lines.length, table: run.table } })]);
+    await writeTransaction([named('run', putItem(rewardRuns.item(run), ifAbsent)), runAudit(run, 'social-reward-run.create', actor, undefined, { roundId: run.roundId, table: run.table })]);
+    return { created: true, run };
   } catch (err) {
-    if (err instanceof TransactionConditionFailed) throw new ConflictError(`Grading round ${run.roundId} has a reward run already (${run.id})`);
-    throw err;
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('run'))) throw err;
+    return { created: false, run: await requireRewardRun(run.id) };
   }
-  return run;
 }
 
-/** Finance's one decision: approve with exclusions (audited), before any line is paid. */
-export async function approveRewardRun(run: RewardRun, exclusions: RewardRun['exclusions'], actor: Actor, now = new Date()): Promise<RewardRun> {
-  const next: RewardRun = { ...run, status: 'approved', exclusions, approvedBy: actor.sub, approvedAt: now.toISOString(), version: run.version + 1, updatedAt: now.toISOString() };
+/** Record the execution that runs the run (set once). */
+export async function setRewardRunExecutionArn(id: string, executionArn: string): Promise<void> {
+  if (!(await setOnce(rewardRuns.keyOf({ id }), 'executionArn', executionArn))) throw new ConflictError(`Reward run ${id} already runs as another execution`);
+}
+
+type RunChanges = Partial<Pick<RewardRun, 'exclusions' | 'approvedBy' | 'approvedAt' | 'rejection' | 'failure'>>;
+
+/** The items that move the run from one of `from` to `to` (the update named `run` fails otherwise) with its audit record. */
+export function rewardRunTransitionItems(run: RewardRun, from: readonly RewardRunStatus[], to: RewardRunStatus, changes: RunChanges, actor: Actor, now = new Date()): TransactItem[] {
+  const update = transitionUpdate(rewardRuns.keyOf({ id: run.id }), { from, to, changes, at: now.toISOString() });
+  const moved = { ...update, Update: { ...update.Update!, UpdateExpression: `${update.Update!.UpdateExpression} ADD version :one`, ExpressionAttributeValues: { ...update.Update!.ExpressionAttributeValues, ':one': 1 } } };
+  return [named('run', moved), runAudit(run, `social-reward-run.${to}`, actor, { status: run.status }, { status: to, ...changes }, now)];
+}
+
+/** Move the run; the run as stored afterwards, or undefined when it was not in `from` (a repeated step). */
+export async function transitionRewardRun(run: RewardRun, from: readonly RewardRunStatus[], to: RewardRunStatus, changes: RunChanges = {}, actor: Actor = rewardWorkflowActor): Promise<RewardRun | undefined> {
   try {
-    await writeTransaction([named('run', putItem(rewardRuns.item(next), ifVersion(run.version))), auditPut({ entityType: 'social-reward-run', entityId: run.id, division: run.township, action: 'social-reward-run.approve', actor, before: { status: run.status }, after: { status: next.status, exclusions }, at: now })]);
+    await writeTransaction(rewardRunTransitionItems(run, from, to, changes, actor));
   } catch (err) {
-    if (err instanceof TransactionConditionFailed) throw new ConflictError(`Reward run ${run.id} was decided concurrently; read it again`);
+    if (err instanceof TransactionConditionFailed && err.failed.includes('run')) return undefined;
     throw err;
   }
-  return next;
+  return getRewardRun(run.id);
+}
+
+/** Set the page bounds once (a repeated Prepare step finds them set and keeps the first). */
+export async function setRewardPages(run: RewardRun, pages: RewardRun['pages']): Promise<RewardRun> {
+  try {
+    await writeTransaction([
+      named(
+        'run',
+        updateItem(rewardRuns.keyOf({ id: run.id }), {
+          UpdateExpression: 'SET pages = :pages, pageCount = :n',
+          ConditionExpression: '#status = :computing AND attribute_not_exists(pageCount)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pages': pages, ':n': pages.length, ':computing': 'computing' },
+        }),
+      ),
+    ]);
+  } catch (err) {
+    if (!(err instanceof TransactionConditionFailed)) throw err;
+  }
+  return requireRewardRun(run.id);
+}
+
+/** Store page n's lines once, moving the run's computed counters in the same transaction. */
+export async function recordComputedPage(id: string, n: number, lines: readonly RewardLine[]): Promise<void> {
+  const totalFen = lines.reduce((a, l) => a + l.amountFen, 0);
+  try {
+    await writeTransaction([
+      named('page', putItem(linePages.item({ lines: [...lines], totalFen }, { parent: id, n }), ifAbsent)),
+      updateItem(rewardRuns.keyOf({ id }), { UpdateExpression: 'ADD computedPages :one, lineCount :lines, totalFen :fen', ExpressionAttributeValues: { ':one': 1, ':lines': lines.length, ':fen': totalFen } }),
+    ]);
+  } catch (err) {
+    if (!(err instanceof TransactionConditionFailed && err.failed.includes('page'))) throw err;
+  }
+}
+
+export async function rewardPageLines(id: string, n: number): Promise<RewardLine[]> {
+  const page = await linePages.get({ parent: id, n }, { consistent: true });
+  if (!page) throw new Error(`Reward run ${id} has no page ${n}`);
+  return page.lines;
+}
+
+/** Every line of the run, page by page (what the run view and the exclusion check read). */
+export async function rewardRunLines(id: string): Promise<RewardLine[]> {
+  const out: RewardLine[] = [];
+  for await (const page of linePages.query.ofParent.all(id, { consistent: true })) out.push(...page.lines);
+  return out;
 }
 
 export async function runLineOutcomes(id: string): Promise<LineOutcome[]> {
   const out: LineOutcome[] = [];
   for await (const l of lineOutcomes.query.ofRun.all(id, { consistent: true })) out.push(l);
   return out;
+}
+
+function lineEntry(run: RewardRun, line: RewardLine): LedgerEntryInput {
+  return { program: 'social', programId: run.id, sourceId: line.organisationId, division: line.village, amountFen: line.amountFen, purpose: `社会组织以奖代补 ${run.year} ${line.name}（${line.grade}）` };
+}
+
+function linePayout(run: RewardRun, line: RewardLine, now: Date): PayoutInput {
+  const entry = lineEntry(run, line);
+  return { ...entry, payeeId: line.organisationId, subject: { type: 'social-reward-run', id: run.id, path: `/social/reward-runs/${run.id}` }, ledgerKey: ledgerEntries.keyOf(entry), approvedAt: run.approvedAt ? new Date(run.approvedAt) : now };
 }
 
 /**
@@ -95,12 +200,11 @@ export async function runLineOutcomes(id: string): Promise<LineOutcome[]> {
 export async function payLine(run: RewardRun, line: RewardLine, actor: Actor, now = new Date()): Promise<LineOutcome> {
   const existing = await lineOutcomes.get({ runId: run.id, organisationId: line.organisationId }, { consistent: true });
   if (existing) return existing;
-  const entry = { program: 'social', programId: run.id, sourceId: line.organisationId, division: line.village, amountFen: line.amountFen, purpose: `社会组织以奖代补 ${run.year} ${line.name}（${line.grade}）` };
-  const [payout] = await preparePayouts([{ ...entry, payeeId: line.organisationId, subject: { type: 'social-reward-run', id: run.id, path: `/social/reward-runs/${run.id}` }, ledgerKey: ledgerEntries.keyOf(entry), approvedAt: run.approvedAt ? new Date(run.approvedAt) : now }], now);
+  const [payout] = await preparePayouts([linePayout(run, line, now)], now);
   if (!payout) throw new Error('no payout prepared');
   const paid: LineOutcome = { runId: run.id, organisationId: line.organisationId, outcome: 'paid', amountFen: line.amountFen, payoutId: payout.payoutId, at: now.toISOString() };
   try {
-    await writeTransaction([named('line', putItem(lineOutcomes.item(paid), ifAbsent)), spendBudget(run.township, run.year, line.amountFen, now), ledgerEntryPut(entry), ...payoutCreateItems(payout, actor, now)]);
+    await writeTransaction([named('line', putItem(lineOutcomes.item(paid), ifAbsent)), spendBudget(run.township, run.year, line.amountFen, now), ledgerEntryPut(lineEntry(run, line)), ...payoutCreateItems(payout, actor, now)]);
   } catch (err) {
     if (!(err instanceof TransactionConditionFailed)) throw err;
     if (err.failed.includes('line')) return (await lineOutcomes.get({ runId: run.id, organisationId: line.organisationId }, { consistent: true })) ?? paid;
@@ -117,14 +221,76 @@ export async function payLine(run: RewardRun, line: RewardLine, actor: Actor, no
   return paid;
 }
 
-/** Every line once paid or unfunded: the run is paid (its payouts then follow the payments module). */
-export async function markRunPaid(run: RewardRun, actor: Actor, now = new Date()): Promise<RewardRun> {
-  const next: RewardRun = { ...run, status: 'paid', version: run.version + 1, updatedAt: now.toISOString() };
+/**
+ * Lines paid in one transaction: with a line's four items (marker, ledger entry, payout, payout
+ * audit) and the one budget spend, 20 lines are 81 items, under DynamoDB's 100.
+ */
+const linesPerTransaction = 20;
+
+/**
+ * Pay a slice of a page's lines in one transaction that spends their sum from the budget once (a
+ * transaction may touch the budget item only once). When the budget does not cover the sum, or a
+ * racing repeat paid one of them first, the slice is paid line by line instead, exactly as
+ * {@link payLine} does: each line paid or unfunded in page order, never partly.
+ */
+async function paySlice(run: RewardRun, lines: readonly RewardLine[], actor: Actor, now: Date): Promise<void> {
+  const records = await preparePayouts(lines.map((l) => linePayout(run, l, now)), now);
+  const items = lines.flatMap((line, i) => {
+    const payout = records[i]!;
+    const paid: LineOutcome = { runId: run.id, organisationId: line.organisationId, outcome: 'paid', amountFen: line.amountFen, payoutId: payout.payoutId, at: now.toISOString() };
+    return [named('line', putItem(lineOutcomes.item(paid), ifAbsent)), ledgerEntryPut(lineEntry(run, line)), ...payoutCreateItems(payout, actor, now)];
+  });
   try {
-    await writeTransaction([named('run', putItem(rewardRuns.item(next), ifVersion(run.version))), auditPut({ entityType: 'social-reward-run', entityId: run.id, division: run.township, action: 'social-reward-run.paid', actor, before: { status: run.status }, after: { status: 'paid' }, at: now })]);
+    await writeTransaction([spendBudget(run.township, run.year, lines.reduce((a, l) => a + l.amountFen, 0), now), ...items]);
   } catch (err) {
     if (!(err instanceof TransactionConditionFailed)) throw err;
-    return requireRewardRun(run.id);
+    for (const line of lines) await payLine(run, line, actor, now);
   }
-  return next;
+}
+
+async function outcomesOf(runId: string, organisationIds: readonly string[]): Promise<Map<string, LineOutcome>> {
+  const found = await lineOutcomes.getMany(organisationIds.map((organisationId) => ({ runId, organisationId })));
+  return new Map(found.map((o) => [o.organisationId, o]));
+}
+
+/** Thrown when a page is disbursed for a run finance has not approved: never pay what was not approved. */
+export class RewardRunNotApproved extends Error {
+  override readonly name = 'RewardRunNotApproved';
+}
+
+/**
+ * Disburse page n of an approved run: every line finance did not exclude that has no outcome yet is
+ * paid (in slices, see {@link paySlice}) or recorded unfunded; then the page's marker and the run's
+ * counters in one transaction. A repeated page pays only what has no outcome (nothing twice) and
+ * counts from the outcomes as stored, so a page interrupted anywhere converges to the same counts.
+ */
+export async function disburseRewardPage(runId: string, n: number, actor: Actor = rewardWorkflowActor, now = new Date()): Promise<PaidRewardPage> {
+  const [done, run] = await Promise.all([paidPages.get({ parent: runId, n }, { consistent: true }), requireRewardRun(runId)]);
+  if (done) return done.counts;
+  if (run.status !== 'approved') throw new RewardRunNotApproved(`Reward run ${runId} is ${run.status}`);
+  const lines = await rewardPageLines(runId, n);
+  const excluded = new Set(run.exclusions.map((e) => e.organisationId));
+  const payable = lines.filter((l) => !excluded.has(l.organisationId));
+  const before = await outcomesOf(runId, payable.map((l) => l.organisationId));
+  for (const slice of chunks(payable.filter((l) => !before.has(l.organisationId)), linesPerTransaction)) await paySlice(run, slice, actor, now);
+  maybeFail('social-reward-disburse-page', faultRandom('social-reward-disburse-page', `${runId}#${n}`));
+  const outcomes = [...(await outcomesOf(runId, payable.map((l) => l.organisationId))).values()];
+  if (outcomes.length !== payable.length) throw new Error(`Reward run ${runId} page ${n}: ${outcomes.length} of ${payable.length} lines have an outcome`);
+  const paid = outcomes.filter((o) => o.outcome === 'paid');
+  const unfunded = outcomes.filter((o) => o.outcome === 'unfunded');
+  const sum = (list: readonly LineOutcome[]) => list.reduce((a, o) => a + o.amountFen, 0);
+  const counts: PaidRewardPage = { paidLines: paid.length, paidFen: sum(paid), unfundedLines: unfunded.length, unfundedFen: sum(unfunded), excluded: lines.length - payable.length };
+  try {
+    await writeTransaction([
+      named('paid', putItem(paidPages.item({ counts }, { parent: runId, n }), ifAbsent)),
+      updateItem(rewardRuns.keyOf({ id: runId }), {
+        UpdateExpression: 'ADD paidPages :one, paidLines :pl, paidFen :pf, unfundedLines :ul, unfundedFen :uf',
+        ExpressionAttributeValues: { ':one': 1, ':pl': counts.paidLines, ':pf': counts.paidFen, ':ul': counts.unfundedLines, ':uf': counts.unfundedFen },
+      }),
+    ]);
+  } catch (err) {
+    if (err instanceof TransactionConditionFailed && err.failed.includes('paid')) return (await paidPages.get({ parent: runId, n }, { consistent: true }))?.counts ?? counts;
+    throw err;
+  }
+  return counts;
 }
