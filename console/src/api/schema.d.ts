@@ -2171,7 +2171,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finance approves the award list (not the person who opened the round); the first instalment of each award (half, rounded down) is paid exactly once within the township budget. Repeating it pays what is left. */
+        /** Finance approves the award list (not the person who opened the round); the workflow then pays the first instalment of each award (half, rounded down) exactly once within the township budget. A repeat is answered again. Rejecting: POST /decisions/{id} with reject and a comment. */
         post: operations["approveSocialVentureRound"];
         delete?: never;
         options?: never;
@@ -2188,7 +2188,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** After the window: proposals with at least two reviews ranked by mean score (half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; finance approves the list */
+        /** After the window: proposals with at least two reviews ranked by mean score (half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; the social-venture-round workflow starts and puts the award list in finance’s inbox */
         post: operations["awardSocialVentureRound"];
         delete?: never;
         options?: never;
@@ -2222,7 +2222,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The township accepts the finished project (验收): the second instalment (the rest of the award) is paid exactly once within the budget */
+        /** The township accepts the finished project (验收) once its first instalment is paid; the workflow then pays the second instalment (the rest of the award) exactly once within the budget */
         post: operations["acceptSocialVentureProject"];
         delete?: never;
         options?: never;
@@ -4588,16 +4588,22 @@ export interface components {
             createdAt: string;
             createdBy: string;
             criteria: string[];
+            executionArn?: string;
             id: string;
             name: string;
             opensOn: string;
+            rejection?: {
+                at: string;
+                by: string;
+                reason: string;
+            };
             reviewers: {
                 sub: string;
                 village?: string;
             }[];
             skipped: string[];
             /** @enum {string} */
-            status: "open" | "awarded" | "approved";
+            status: "open" | "awarded" | "approved" | "rejected";
             township: string;
             updatedAt: string;
             version: number;
@@ -15146,8 +15152,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Approved */
-            200: {
+            /** @description Approved: the workflow pays */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15222,8 +15228,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Awarded */
-            200: {
+            /** @description Awarded: the workflow waits for finance */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15379,8 +15385,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted */
-            200: {
+            /** @description Accepted: the workflow pays */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16168,7 +16174,7 @@ export interface operations {
                 /** @description `failed-first`: FAILED, TIMED_OUT and ABORTED executions first (newest first among them), then the others; one page, no cursor */
                 order?: "newest" | "failed-first";
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
-                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation" | "social-filing" | "social-annual-report" | "social-reward-run";
+                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation" | "social-filing" | "social-annual-report" | "social-reward-run" | "social-venture-round";
             };
             header?: never;
             path?: never;

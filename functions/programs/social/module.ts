@@ -2,7 +2,11 @@ import { amountInSummary, type DecisionKindDefinition, type ProgramModule } from
 import { socialRoutes } from './routes/index.ts';
 import { getOrganisation } from './store/organisation.ts';
 import { answerSocialDecision } from './use-cases.ts';
-import { rewardRunApproval, socialStepNames, socialSteps } from './steps.ts';
+import { rewardRunApproval, socialStepNames, socialSteps, ventureSteps } from './steps.ts';
+import { acceptVentureAward, decideVentureAwards } from './venture-use-cases.ts';
+import { requireVentureRound } from './store/venture.ts';
+import { ventureAwaitTask } from './tasks/venture-await.ts';
+import { venturePayTask } from './tasks/venture-pay.ts';
 import { decideRewardRun, type RewardRunAnswer } from './reward-run-use-cases.ts';
 import { getRewardRun, requireRewardRun } from './store/reward-run.ts';
 import { rewardPrepareTask } from './tasks/reward-run-prepare.ts';
@@ -45,6 +49,12 @@ export const socialModule = {
       description: 'Grade-reward run (以奖代补) of a published grading round: reward lines computed in pages, finance approval with exclusions, paged payment within the township budget',
       subjectDivision: async (runId) => (await getRewardRun(runId))?.township,
     },
+    {
+      name: 'social-venture-round',
+      definitionFile: 'social-venture-round.asl.json',
+      description: 'Venture round (公益创投) once awarded: finance approves the award list, then each award’s first instalment, the township’s acceptance and its second instalment',
+      subjectDivision: async (roundId) => (await requireVentureRound(roundId).catch(() => undefined))?.township,
+    },
   ],
   tasks: [
     awaitTask,
@@ -58,6 +68,8 @@ export const socialModule = {
     rewardDisbursePageTask,
     rewardMarkPaidTask,
     rewardMarkFailedTask,
+    ventureAwaitTask,
+    venturePayTask,
   ],
   decisions: [
     ...socialStepNames.map(
@@ -86,6 +98,35 @@ export const socialModule = {
         const answer: RewardRunAnswer = input.decision === 'approve' ? { decision: 'approve', exclusions: [] } : { decision: 'reject', reason: input.comment ?? '' };
         const { status, delivered } = await decideRewardRun(principal, run, answer);
         return { decisionId: decision.id, status, applicationStatus: (await requireRewardRun(run.id)).status, delivered };
+      },
+    },
+    {
+      kind: ventureSteps.approval.kind,
+      subjectType: 'social-venture-round',
+      subjectPath: (id) => `/social/venture-rounds/${id}`,
+      readAction: 'social-funding:read',
+      answers: ventureSteps.approval.answers,
+      refusals: ventureSteps.approval.refusals,
+      amountFen: amountInSummary('amountFen'),
+      answer: async (principal, decision, input) => {
+        const round = await requireVentureRound(decision.subjectId);
+        const { delivered } = await decideVentureAwards(principal, round, input.decision === 'approve' ? { decision: 'approve' } : { decision: 'reject', reason: input.comment ?? '' });
+        return { decisionId: decision.id, status: 'answered', applicationStatus: (await requireVentureRound(round.id)).status, delivered };
+      },
+    },
+    {
+      kind: ventureSteps.acceptance.kind,
+      subjectType: 'social-venture-award',
+      // The subject is `<round>.<organisation>`: the round shows the award.
+      subjectPath: (id) => `/social/venture-rounds/${id.slice(0, id.indexOf('.'))}`,
+      readAction: 'social-funding:read',
+      answers: ventureSteps.acceptance.answers,
+      amountFen: amountInSummary('amountFen'),
+      answer: async (principal, decision) => {
+        const [roundId, organisationId] = decision.subjectId.split('.') as [string, string];
+        const round = await requireVentureRound(roundId);
+        const { delivered } = await acceptVentureAward(principal, round, organisationId);
+        return { decisionId: decision.id, status: 'answered', applicationStatus: 'accepted', delivered };
       },
     },
   ],

@@ -45,3 +45,19 @@ export const rewardRunApproval = {
 } as const;
 
 export const rewardRunDecisionId = (runId: string) => decisionId(rewardRunApproval.kind, runId, 1);
+
+/**
+ * The human steps of the venture round workflow: finance approves the award list (or rejects it,
+ * with the reason), then the township accepts each award's finished project (验收) before its second
+ * instalment.
+ */
+export const ventureSteps = {
+  approval: { kind: 'social.venture-award-approval', role: 'finance' satisfies Role, answers: ['approve', 'reject'], refusals: ['reject'] },
+  acceptance: { kind: 'social.venture-acceptance', role: 'township' satisfies Role, answers: ['accept'], refusals: [] },
+} as const;
+export type VentureStep = keyof typeof ventureSteps;
+
+export const ventureApprovalDecisionId = (roundId: string) => decisionId(ventureSteps.approval.kind, roundId, 1);
+/** An award's acceptance: the subject is `<round>.<organisation>`. */
+export const ventureAcceptanceSubject = (roundId: string, organisationId: string) => `${roundId}.${organisationId}`;
+export const ventureAcceptanceDecisionId = (roundId: string, organisationId: string) => decisionId(ventureSteps.acceptance.kind, ventureAcceptanceSubject(roundId, organisationId), 1);

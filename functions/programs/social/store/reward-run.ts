@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
+import { workflowActor } from '../../../platform/decisions/store.ts';
 import { chunks } from '../../../platform/store/batch.ts';
 import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
 import { ledgerEntries, ledgerEntryPut, type LedgerEntryInput } from '../../../platform/store/ledger.ts';
@@ -80,9 +81,6 @@ const paidPages = defineSequence({ type: 'socialRewardPaidPage', schema: z.objec
 
 export const rewardRunId = (roundId: string) => `srr-${roundId.slice('sgr-'.length)}`;
 
-/** The actor of workflow steps in audit records. */
-export const rewardWorkflowActor: Actor = { sub: 'system:workflow', roles: [] };
-
 export async function getRewardRun(id: string): Promise<RewardRun | undefined> {
   return rewardRuns.get({ id }, { consistent: true });
 }
@@ -121,7 +119,7 @@ export function rewardRunTransitionItems(run: RewardRun, from: readonly RewardRu
 }
 
 /** Move the run; the run as stored afterwards, or undefined when it was not in `from` (a repeated step). */
-export async function transitionRewardRun(run: RewardRun, from: readonly RewardRunStatus[], to: RewardRunStatus, changes: RunChanges = {}, actor: Actor = rewardWorkflowActor): Promise<RewardRun | undefined> {
+export async function transitionRewardRun(run: RewardRun, from: readonly RewardRunStatus[], to: RewardRunStatus, changes: RunChanges = {}, actor: Actor = workflowActor): Promise<RewardRun | undefined> {
   try {
     await writeTransaction(rewardRunTransitionItems(run, from, to, changes, actor));
   } catch (err) {
@@ -264,7 +262,7 @@ export class RewardRunNotApproved extends Error {
  * counters in one transaction. A repeated page pays only what has no outcome (nothing twice) and
  * counts from the outcomes as stored, so a page interrupted anywhere converges to the same counts.
  */
-export async function disburseRewardPage(runId: string, n: number, actor: Actor = rewardWorkflowActor, now = new Date()): Promise<PaidRewardPage> {
+export async function disburseRewardPage(runId: string, n: number, actor: Actor = workflowActor, now = new Date()): Promise<PaidRewardPage> {
   const [done, run] = await Promise.all([paidPages.get({ parent: runId, n }, { consistent: true }), requireRewardRun(runId)]);
   if (done) return done.counts;
   if (run.status !== 'approved') throw new RewardRunNotApproved(`Reward run ${runId} is ${run.status}`);
