@@ -150,7 +150,7 @@ export default async function (): Promise<void> {
   const lines = runs.reduce((a, r) => a + r.run.lineCount, 0);
   const paidLines = runs.reduce((a, r) => a + r.run.paidLines, 0);
   const s = totalMs / 1000;
-  console.log(`${townships} townships, ${organisations} graded organisations (${lines} lines, pages of 250: ${runs.map((r) => r.run.pageCount).join('+')}), compute Map concurrency 4, disbursement one page at a time, 20 lines per payment transaction`);
+  console.log(`${townships} townships, ${organisations} graded organisations (${lines} lines, pages of 250: ${runs.map((r) => r.run.pageCount).join('+')}), compute Map concurrency 4, disbursement one page at a time (one budget spend per page, then batch writes)`);
   console.log(`  start → all paid: ${s.toFixed(2)} s, ${Math.round(organisations / s)} organisations/s (computed and in the inbox: ${(Math.max(...runs.map((r) => r.computedMs)) / 1000).toFixed(2)} s)`);
   console.log(`  paid ${paidLines} lines, ${runs.reduce((a, r) => a + r.run.paidFen, 0)} fen, unfunded ${runs.reduce((a, r) => a + r.run.unfundedLines, 0)}`);
   console.log(`  Step Functions: ${transitions} state transitions (${(transitions / organisations).toFixed(4)} per organisation)`);

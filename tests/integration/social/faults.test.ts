@@ -19,11 +19,11 @@ import { waitUntil } from '../../support/wait.ts';
 
 // Every paying step of the social program fails 30 % of the time AFTER its write has committed
 // (the write happened, the workflow or the caller repeats it as if it had not): the reward run's
-// disbursement pages (and the line-by-line payment a page falls back to when the budget runs
-// short), the venture instalments and the service-contract instalments. Every line, award and
+// disbursement pages (after the page's budget spend, ledger entries and payouts, before its marker),
+// the venture instalments and the service-contract instalments. Every line, award and
 // instalment is paid exactly once (one ledger entry, one payout, one payout audit record), and the
 // township's budget is spent by exactly what was paid, never more than it had. Seeded draws.
-const faults = 'seed=20261202,social-reward-disburse-page:0.3,social-reward-pay:0.3,social-venture-pay:0.3,social-service-pay:0.3';
+const faults = 'seed=20261204,social-reward-disburse-page:0.3,social-venture-pay:0.3,social-service-pay:0.3';
 const app = buildApp();
 let t: SocialActors;
 const wait = { timeoutMs: 60_000, intervalMs: 100 };

@@ -45,3 +45,21 @@ export const rewardRunStatusSchema = z.enum(['computing', 'awaiting-finance', 'a
 export type RewardRunStatus = z.infer<typeof rewardRunStatusSchema>;
 export const finalRewardRunStatuses: readonly RewardRunStatus[] = ['paid', 'rejected', 'failed'];
 
+
+/**
+ * What `availableFen` pays of `lines`, in their order: a line that fits is funded in full, one that
+ * does not is unfunded (never partly paid) and the next ones that fit are still funded, exactly as
+ * paying them one at a time against the budget would.
+ */
+export function fundInOrder<L extends { readonly amountFen: number }>(lines: readonly L[], availableFen: number): { funded: L[]; unfunded: L[]; fundedFen: number } {
+  const funded: L[] = [];
+  const unfunded: L[] = [];
+  let left = Math.max(0, availableFen);
+  for (const line of lines) {
+    if (line.amountFen <= left) {
+      funded.push(line);
+      left -= line.amountFen;
+    } else unfunded.push(line);
+  }
+  return { funded, unfunded, fundedFen: Math.max(0, availableFen) - left };
+}

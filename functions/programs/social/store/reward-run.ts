@@ -2,15 +2,16 @@ import * as z from 'zod';
 import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { workflowActor } from '../../../platform/decisions/store.ts';
-import { chunks } from '../../../platform/store/batch.ts';
+import { batchPut } from '../../../platform/store/batch.ts';
 import { defineEntity, defineSequence, setOnce } from '../../../platform/store/entity.ts';
-import { ledgerEntries, ledgerEntryPut, type LedgerEntryInput } from '../../../platform/store/ledger.ts';
-import { payoutCreateItems, preparePayouts, type PayoutInput } from '../../../platform/payments/store/payout.ts';
+import { ledgerEntries, ledgerEntryItem, type LedgerEntryInput } from '../../../platform/store/ledger.ts';
+import { issuePayouts, type PayoutInput } from '../../../platform/payments/store/payout.ts';
+import { payoutIdOf } from '../../../platform/payments/domain/payout.ts';
 import { ifAbsent, named, putItem, TransactionConditionFailed, transitionUpdate, updateItem, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
-import { rewardRunStatusSchema, rewardTableSchema, type RewardLine, type RewardRunStatus } from '../domain/reward-run.ts';
-import { spendBudget } from './budget.ts';
+import { fundInOrder, rewardRunStatusSchema, rewardTableSchema, type RewardLine, type RewardRunStatus } from '../domain/reward-run.ts';
+import { getBudget, spendBudget } from './budget.ts';
 
 /**
  * Grade-reward runs (以奖代补 for graded organisations), everything under one partition
@@ -20,14 +21,15 @@ import { spendBudget } from './budget.ts';
  * | --------------- | ----------------------------------------------------------------------------- |
  * | `RUN`           | the run: status, table, page bounds, counters, finance's decision             |
  * | `PAGE#<n>`      | page n's lines (written once, with the run's computed counters)               |
- * | `LINE#<orgId>`  | a line's outcome: paid (with its payout) or unfunded, written once            |
+ * | `FUND#<n>`      | what page n spends of the budget: its funded and unfunded lines (written once, |
+ * |                 | in the budget spend's own transaction)                                        |
+ * | `LINE#<orgId>`  | a line's outcome: paid (with its payout) or unfunded                          |
  * | `PAID#<n>`      | marker: page n disbursed, with its counts (written once, with the counters)   |
  *
- * A line is paid in a transaction that holds its marker (`LINE#`, put if absent), its ledger entry
- * (put if absent), its payout with the payout's audit record, and the budget's spend conditioned on
- * enough being left. Whatever repeats, a line is paid once; a line the budget cannot cover is
- * recorded unfunded and paid nothing. The run's counters move only with a marker whose condition
- * fails on a repeat, so they are exact.
+ * The budget moves once per page, with the page's `FUND#` item whose condition fails on a repeat; a
+ * line the budget cannot cover is recorded unfunded and paid nothing, never partly. The ledger
+ * entries, payouts and outcomes are keyed by run and organisation, so whatever repeats, a line is
+ * paid once. The run's counters move only with a `PAID#` marker, so they are exact.
  */
 export const rewardLineSchema = z.object({ organisationId: z.string(), name: z.string(), village: z.string(), grade: z.string(), amountFen: z.number().int() });
 
@@ -77,6 +79,9 @@ export const lineOutcomes = defineEntity({
   indexes: (pattern) => ({ ofRun: pattern({ index: 'table', partition, sortPrefix: 'LINE#' }) }),
 });
 const linePages = defineSequence({ type: 'socialRewardPage', schema: z.object({ lines: z.array(rewardLineSchema), totalFen: z.number().int() }), partition, prefix: 'PAGE#' });
+const reservationSchema = z.object({ funded: z.array(z.string()), unfunded: z.array(z.string()), fundedFen: z.number().int(), unfundedFen: z.number().int() });
+type Reservation = z.infer<typeof reservationSchema>;
+const reservations = defineSequence({ type: 'socialRewardReservation', schema: reservationSchema, partition, prefix: 'FUND#' });
 const paidPages = defineSequence({ type: 'socialRewardPaidPage', schema: z.object({ counts: paidPageSchema }), partition, prefix: 'PAID#' });
 
 export const rewardRunId = (roundId: string) => `srr-${roundId.slice('sgr-'.length)}`;
@@ -181,74 +186,41 @@ export async function runLineOutcomes(id: string): Promise<LineOutcome[]> {
   return out;
 }
 
-function lineEntry(run: RewardRun, line: RewardLine): LedgerEntryInput {
-  return { program: 'social', programId: run.id, sourceId: line.organisationId, division: line.village, amountFen: line.amountFen, purpose: `社会组织以奖代补 ${run.year} ${line.name}（${line.grade}）` };
+function lineEntry(run: RewardRun, line: RewardLine, at: Date): LedgerEntryInput {
+  return { program: 'social', programId: run.id, sourceId: line.organisationId, division: line.village, amountFen: line.amountFen, purpose: `社会组织以奖代补 ${run.year} ${line.name}（${line.grade}）`, at };
 }
 
-function linePayout(run: RewardRun, line: RewardLine, now: Date): PayoutInput {
-  const entry = lineEntry(run, line);
-  return { ...entry, payeeId: line.organisationId, subject: { type: 'social-reward-run', id: run.id, path: `/social/reward-runs/${run.id}` }, ledgerKey: ledgerEntries.keyOf(entry), approvedAt: run.approvedAt ? new Date(run.approvedAt) : now };
+function linePayout(run: RewardRun, line: RewardLine, at: Date): PayoutInput {
+  const entry = lineEntry(run, line, at);
+  return { ...entry, payeeId: line.organisationId, subject: { type: 'social-reward-run', id: run.id, path: `/social/reward-runs/${run.id}` }, ledgerKey: ledgerEntries.keyOf(entry), approvedAt: at };
 }
 
 /**
- * Pay one line exactly once: ledger entry, payout and its audit, the budget's spend and the line's
- * marker in one transaction. A repeat finds the marker (or has its transaction cancelled by it);
- * when the budget does not cover the line, the line is marked unfunded instead.
+ * What a page spends of the budget, decided once: the page's lines that fit what is available (in
+ * page order, see `fundInOrder`) and their sum, put (if absent) in the same transaction as the
+ * budget's spend, conditioned on that much being available. A repeated page finds it and spends
+ * nothing again; when another payer moved the budget in between, the condition fails and the page
+ * reads the budget again.
  */
-export async function payLine(run: RewardRun, line: RewardLine, actor: Actor, now = new Date()): Promise<LineOutcome> {
-  const existing = await lineOutcomes.get({ runId: run.id, organisationId: line.organisationId }, { consistent: true });
-  if (existing) return existing;
-  const [payout] = await preparePayouts([linePayout(run, line, now)], now);
-  if (!payout) throw new Error('no payout prepared');
-  const paid: LineOutcome = { runId: run.id, organisationId: line.organisationId, outcome: 'paid', amountFen: line.amountFen, payoutId: payout.payoutId, at: now.toISOString() };
-  try {
-    await writeTransaction([named('line', putItem(lineOutcomes.item(paid), ifAbsent)), spendBudget(run.township, run.year, line.amountFen, now), ledgerEntryPut(lineEntry(run, line)), ...payoutCreateItems(payout, actor, now)]);
-  } catch (err) {
-    if (!(err instanceof TransactionConditionFailed)) throw err;
-    if (err.failed.includes('line')) return (await lineOutcomes.get({ runId: run.id, organisationId: line.organisationId }, { consistent: true })) ?? paid;
-    if (!err.failed.includes('budget')) throw err;
-    const unfunded: LineOutcome = { runId: run.id, organisationId: line.organisationId, outcome: 'unfunded', amountFen: line.amountFen, at: now.toISOString() };
+async function reservePage(run: RewardRun, n: number, payable: readonly RewardLine[], actor: Actor, now: Date): Promise<Reservation> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await reservations.get({ parent: run.id, n }, { consistent: true });
+    if (existing) return existing;
+    const available = (await getBudget(run.township, run.year))?.availableFen ?? 0;
+    const { funded, unfunded, fundedFen } = fundInOrder(payable, available);
+    const reservation: Reservation = { funded: funded.map((l) => l.organisationId), unfunded: unfunded.map((l) => l.organisationId), fundedFen, unfundedFen: unfunded.reduce((a, l) => a + l.amountFen, 0) };
     try {
-      await writeTransaction([named('line', putItem(lineOutcomes.item(unfunded), ifAbsent)), auditPut({ entityType: 'social-reward-run', entityId: run.id, division: line.village, action: 'social-reward-run.unfunded', actor, after: unfunded, at: now })]);
-    } catch (again) {
-      if (!(again instanceof TransactionConditionFailed)) throw again;
+      await writeTransaction([
+        named('reservation', putItem(reservations.item(reservation, { parent: run.id, n }), ifAbsent)),
+        ...(fundedFen > 0 ? [spendBudget(run.township, run.year, fundedFen, now)] : []),
+        ...(unfunded.length > 0 ? [runAudit(run, 'social-reward-run.unfunded', actor, undefined, { page: n, organisations: reservation.unfunded, amountFen: reservation.unfundedFen, availableFen: available - fundedFen }, now)] : []),
+      ]);
+      return reservation;
+    } catch (err) {
+      if (!(err instanceof TransactionConditionFailed)) throw err;
     }
-    return unfunded;
   }
-  maybeFail('social-reward-pay', faultRandom('social-reward-pay', `${run.id}#${line.organisationId}`));
-  return paid;
-}
-
-/**
- * Lines paid in one transaction: with a line's four items (marker, ledger entry, payout, payout
- * audit) and the one budget spend, 20 lines are 81 items, under DynamoDB's 100.
- */
-const linesPerTransaction = 20;
-
-/**
- * Pay a slice of a page's lines in one transaction that spends their sum from the budget once (a
- * transaction may touch the budget item only once). When the budget does not cover the sum, or a
- * racing repeat paid one of them first, the slice is paid line by line instead, exactly as
- * {@link payLine} does: each line paid or unfunded in page order, never partly.
- */
-async function paySlice(run: RewardRun, lines: readonly RewardLine[], actor: Actor, now: Date): Promise<void> {
-  const records = await preparePayouts(lines.map((l) => linePayout(run, l, now)), now);
-  const items = lines.flatMap((line, i) => {
-    const payout = records[i]!;
-    const paid: LineOutcome = { runId: run.id, organisationId: line.organisationId, outcome: 'paid', amountFen: line.amountFen, payoutId: payout.payoutId, at: now.toISOString() };
-    return [named('line', putItem(lineOutcomes.item(paid), ifAbsent)), ledgerEntryPut(lineEntry(run, line)), ...payoutCreateItems(payout, actor, now)];
-  });
-  try {
-    await writeTransaction([spendBudget(run.township, run.year, lines.reduce((a, l) => a + l.amountFen, 0), now), ...items]);
-  } catch (err) {
-    if (!(err instanceof TransactionConditionFailed)) throw err;
-    for (const line of lines) await payLine(run, line, actor, now);
-  }
-}
-
-async function outcomesOf(runId: string, organisationIds: readonly string[]): Promise<Map<string, LineOutcome>> {
-  const found = await lineOutcomes.getMany(organisationIds.map((organisationId) => ({ runId, organisationId })));
-  return new Map(found.map((o) => [o.organisationId, o]));
+  throw new ConflictError(`Reward run ${run.id} page ${n}: the budget kept changing while it was reserved; retry`);
 }
 
 /** Thrown when a page is disbursed for a run finance has not approved: never pay what was not approved. */
@@ -257,10 +229,12 @@ export class RewardRunNotApproved extends Error {
 }
 
 /**
- * Disburse page n of an approved run: every line finance did not exclude that has no outcome yet is
- * paid (in slices, see {@link paySlice}) or recorded unfunded; then the page's marker and the run's
- * counters in one transaction. A repeated page pays only what has no outcome (nothing twice) and
- * counts from the outcomes as stored, so a page interrupted anywhere converges to the same counts.
+ * Disburse page n of an approved run, as the funding runs disburse theirs: first what the page
+ * spends of the budget, decided once with the spend itself ({@link reservePage}); then for every
+ * funded line its ledger entry, its payout (created once, with its `payout.issued` audit record) and
+ * its outcome, every unfunded line's outcome; then the page's marker and the run's counters in one
+ * transaction conditioned on the marker being absent. A page interrupted anywhere and run again
+ * spends nothing twice, writes the same items and counts the same.
  */
 export async function disburseRewardPage(runId: string, n: number, actor: Actor = workflowActor, now = new Date()): Promise<PaidRewardPage> {
   const [done, run] = await Promise.all([paidPages.get({ parent: runId, n }, { consistent: true }), requireRewardRun(runId)]);
@@ -269,15 +243,24 @@ export async function disburseRewardPage(runId: string, n: number, actor: Actor 
   const lines = await rewardPageLines(runId, n);
   const excluded = new Set(run.exclusions.map((e) => e.organisationId));
   const payable = lines.filter((l) => !excluded.has(l.organisationId));
-  const before = await outcomesOf(runId, payable.map((l) => l.organisationId));
-  for (const slice of chunks(payable.filter((l) => !before.has(l.organisationId)), linesPerTransaction)) await paySlice(run, slice, actor, now);
+  const reservation = await reservePage(run, n, payable, actor, now);
+  // Every write below is keyed by run and organisation and identical on a repeat (dated by the
+  // approval, not by the attempt): a retried page re-puts the same items and creates no payout twice.
+  const at = new Date(run.approvedAt ?? run.updatedAt);
+  const funded = new Set(reservation.funded);
+  const paidLines = payable.filter((l) => funded.has(l.organisationId));
+  await batchPut(paidLines.map((l) => ledgerEntryItem(lineEntry(run, l, at))));
+  const inputs = paidLines.map((l) => linePayout(run, l, at));
+  await issuePayouts(inputs, actor, at);
+  const payoutIds = new Map(inputs.map((p) => [p.sourceId, payoutIdOf(p)]));
+  await batchPut(
+    payable.map((l) => {
+      const payoutId = payoutIds.get(l.organisationId);
+      return lineOutcomes.item(payoutId ? { runId, organisationId: l.organisationId, outcome: 'paid', amountFen: l.amountFen, payoutId, at: at.toISOString() } : { runId, organisationId: l.organisationId, outcome: 'unfunded', amountFen: l.amountFen, at: at.toISOString() });
+    }),
+  );
   maybeFail('social-reward-disburse-page', faultRandom('social-reward-disburse-page', `${runId}#${n}`));
-  const outcomes = [...(await outcomesOf(runId, payable.map((l) => l.organisationId))).values()];
-  if (outcomes.length !== payable.length) throw new Error(`Reward run ${runId} page ${n}: ${outcomes.length} of ${payable.length} lines have an outcome`);
-  const paid = outcomes.filter((o) => o.outcome === 'paid');
-  const unfunded = outcomes.filter((o) => o.outcome === 'unfunded');
-  const sum = (list: readonly LineOutcome[]) => list.reduce((a, o) => a + o.amountFen, 0);
-  const counts: PaidRewardPage = { paidLines: paid.length, paidFen: sum(paid), unfundedLines: unfunded.length, unfundedFen: sum(unfunded), excluded: lines.length - payable.length };
+  const counts: PaidRewardPage = { paidLines: paidLines.length, paidFen: reservation.fundedFen, unfundedLines: reservation.unfunded.length, unfundedFen: reservation.unfundedFen, excluded: lines.length - payable.length };
   try {
     await writeTransaction([
       named('paid', putItem(paidPages.item({ counts }, { parent: runId, n }), ifAbsent)),
