@@ -6,6 +6,7 @@ import { demoWorkReady, ok, signIn, type Json } from '../tests/support/console.t
 import { cleanUpLocalHosts, freePorts, startLocalHost, type LocalHost } from '../tests/support/local-host.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
 import { demoRewardProgramId } from './demo-reward.ts';
+import { demoPairingTermId } from './demo-pairing.ts';
 
 /**
  * `npm run screenshots`: PNGs of the console's main screens into docs/screenshots/, taken in
@@ -71,6 +72,40 @@ async function main(): Promise<void> {
     }
     await admin.goto(`${host.api}/console/#/ops/executions`);
     await shot(admin, 'operations', () => admin.locator('tbody tr.ant-table-row').first().waitFor());
+
+    // Pairing (结对帮扶): the unit's reports and a returned one to correct, the township's review,
+    // the county's acceptance, the completeness view, the ranking with its bottom share.
+    const periods = ((await ok(host, 'admin', 'GET', `/pairing/terms/${demoPairingTermId}/periods`)).items as Json[]).sort((a, b) => String(b.due).localeCompare(String(a.due)));
+    const lastMonth = periods[1]?.periodId;
+    const returned = lastMonth ? ((await ok(host, 'unit', 'GET', `/pairing/reports?termId=${demoPairingTermId}&periodId=${String(lastMonth)}&limit=100`)).items as Json[]).find((r) => r.status === 'returned') : undefined;
+    const unit = await as(browser, host, 'unit', '/pairing/reports');
+    await shot(unit, 'pairing-reports', () => unit.locator('tbody tr.ant-table-row').first().waitFor());
+    if (returned) {
+      await unit.goto(`${host.api}/console/#/pairing/reports/${encodeURIComponent(String(returned.id))}`);
+      await shot(unit, 'pairing-report-returned', () => unit.getByText(/退回理由：/).waitFor());
+    }
+    const township = await as(browser, host, 'township', '/pairing/review');
+    await shot(township, 'pairing-review', () => township.getByRole('tab', { name: /待审核/ }).waitFor());
+    await admin.goto(`${host.api}/console/#/pairing/acceptance`);
+    await shot(admin, 'pairing-acceptance', () => admin.getByRole('button', { name: /验收本期已审核报告/ }).waitFor());
+    await admin.goto(`${host.api}/console/#/pairing/views`);
+    await shot(admin, 'pairing-views', () => admin.locator('tbody tr.ant-table-row').filter({ hasText: '合计' }).first().waitFor());
+    await admin.goto(`${host.api}/console/#/pairing/rankings`);
+    await shot(admin, 'pairing-ranking', () => admin.getByText('倒排整顿').first().waitFor());
+    // Social organisations (村级社会组织): the demo township's register, one organisation, coverage, grading and funding.
+    await township.goto(`${host.api}/console/#/social/organisations`);
+    await shot(township, 'social-organisations', () => township.locator('tbody tr.ant-table-row').first().waitFor());
+    const orgs = (await ok(host, 'township', 'GET', '/social/organisations?status=active&limit=1')).items as Json[];
+    if (orgs[0]) {
+      await township.goto(`${host.api}/console/#/social/organisations/${String(orgs[0].id)}`);
+      await shot(township, 'social-organisation', () => township.getByText('年度报告', { exact: true }).waitFor());
+    }
+    await township.goto(`${host.api}/console/#/social/coverage`);
+    await shot(township, 'social-coverage', () => township.getByText('逐年趋势').waitFor());
+    await township.goto(`${host.api}/console/#/social/grading`);
+    await shot(township, 'social-grading', () => township.getByText('等级线').waitFor());
+    await township.goto(`${host.api}/console/#/social/funding`);
+    await shot(township, 'social-funding', () => township.getByText(/年专项经费/).waitFor());
 
     if (signing) {
       const page = await as(phone, host, 'v-bookkeeper', `/reward/applications/${String(signing.id)}`);

@@ -21,6 +21,23 @@ const Registries = lazy(() => import('./pages/registries/Registries'));
 const Imports = lazy(() => import('./pages/registries/Imports'));
 const Executions = lazy(() => import('./pages/operations/Executions'));
 const Audit = lazy(() => import('./pages/operations/Audit'));
+const PairingTerms = lazy(() => import('./pages/pairing/Terms'));
+const PairingDetail = lazy(() => import('./pages/pairing/Pairing'));
+const PairingReports = lazy(() => import('./pages/pairing/Reports'));
+const PairingReport = lazy(() => import('./pages/pairing/Report'));
+const PairingReview = lazy(() => import('./pages/pairing/Review'));
+const PairingAcceptance = lazy(() => import('./pages/pairing/Acceptance'));
+const PairingViews = lazy(() => import('./pages/pairing/Views'));
+const PairingOutcomes = lazy(() => import('./pages/pairing/Outcomes'));
+const PairingRankings = lazy(() => import('./pages/pairing/Rankings'));
+const PairingCases = lazy(() => import('./pages/pairing/Cases'));
+const SocialOrganisations = lazy(() => import('./pages/social/Organisations'));
+const SocialOrganisation = lazy(() => import('./pages/social/Organisation'));
+const SocialImport = lazy(() => import('./pages/social/Import'));
+const SocialCoverage = lazy(() => import('./pages/social/Coverage'));
+const SocialReports = lazy(() => import('./pages/social/Reports'));
+const SocialGrading = lazy(() => import('./pages/social/Grading'));
+const SocialFunding = lazy(() => import('./pages/social/Funding'));
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -43,6 +60,37 @@ export function menuFor(roles: readonly string[]): Item[] {
     });
   }
   if (has('admin', 'finance', 'auditor', 'township')) items.push({ key: '/funding/runs', label: '村级运转经费测算' });
+  if (has('admin', 'finance', 'township', 'village', 'unit', 'auditor')) {
+    items.push({
+      key: 'pairing',
+      label: '结对帮扶',
+      children: [
+        { key: '/pairing/terms', label: '帮扶周期与结对' },
+        ...(has('admin', 'township', 'unit', 'finance', 'auditor') ? [{ key: '/pairing/reports', label: '定期报告' }] : []),
+        ...(has('township') ? [{ key: '/pairing/review', label: '报告审核' }] : []),
+        ...(has('admin', 'auditor') ? [{ key: '/pairing/acceptance', label: '县级验收' }] : []),
+        ...(has('admin', 'township', 'unit', 'finance', 'auditor') ? [{ key: '/pairing/views', label: '报告统计' }] : []),
+        ...(has('admin', 'township', 'village', 'unit', 'finance', 'auditor') ? [{ key: '/pairing/outcomes', label: '考核评价' }] : []),
+        ...(has('admin', 'township', 'auditor') ? [{ key: '/pairing/rankings', label: '排名与整顿' }] : []),
+        ...(has('admin', 'township', 'village', 'unit', 'auditor') ? [{ key: '/pairing/cases', label: '整顿村' }] : []),
+      ],
+    });
+  }
+  if (has('admin', 'finance', 'township', 'village', 'auditor')) {
+    items.push({
+      key: 'social',
+      label: '村级社会组织',
+      children: [
+        { key: '/social/organisations', label: '组织名录' },
+        ...(has('township') ? [{ key: '/inbox?program=social', label: '备案审核' }] : []),
+        ...(has('admin', 'township') ? [{ key: '/social/import', label: '批量导入' }] : []),
+        { key: '/social/coverage', label: '覆盖情况' },
+        { key: '/social/reports', label: '年度报告' },
+        { key: '/social/grading', label: '等级评定' },
+        ...(has('admin', 'finance', 'township', 'auditor') ? [{ key: '/social/funding', label: '经费' }] : []),
+      ],
+    });
+  }
   if (has('admin', 'auditor', 'finance', 'township')) {
     items.push({
       key: 'registries',
@@ -85,6 +133,25 @@ function screen(route: string): ReactNode {
     ['/registries/imports/:id', (p) => <Imports id={p.id ?? ''} />],
     ['/ops/executions', () => <Executions />],
     ['/ops/audit', () => <Audit />],
+    ['/pairing/terms', () => <PairingTerms />],
+    ['/pairing/terms/:id', (p) => <PairingTerms id={p.id ?? ''} />],
+    ['/pairing/pairings/:id', (p) => <PairingDetail id={p.id ?? ''} />],
+    ['/pairing/reports', () => <PairingReports />],
+    ['/pairing/reports/:id', (p) => <PairingReport id={p.id ?? ''} />],
+    ['/pairing/review', () => <PairingReview />],
+    ['/pairing/acceptance', () => <PairingAcceptance />],
+    ['/pairing/views', () => <PairingViews />],
+    ['/pairing/outcomes', () => <PairingOutcomes />],
+    ['/pairing/rankings', () => <PairingRankings />],
+    ['/pairing/cases', () => <PairingCases />],
+    ['/pairing/cases/:id', (p) => <PairingCases id={p.id ?? ''} />],
+    ['/social/organisations', () => <SocialOrganisations />],
+    ['/social/organisations/:id', (p) => <SocialOrganisation id={p.id ?? ''} />],
+    ['/social/import', () => <SocialImport />],
+    ['/social/coverage', () => <SocialCoverage />],
+    ['/social/reports', () => <SocialReports />],
+    ['/social/grading', () => <SocialGrading />],
+    ['/social/funding', () => <SocialFunding />],
   ];
   for (const [pattern, render] of routes) {
     const params = match(pattern, route);
@@ -104,7 +171,7 @@ export function Shell({ onSignOut }: { readonly onSignOut: () => void }) {
         <Menu
           mode="inline"
           selectedKeys={[selected]}
-          defaultOpenKeys={['reward', 'registries', 'ops']}
+          defaultOpenKeys={['reward', 'pairing', 'social', 'registries', 'ops']}
           items={menuFor(user.roles)}
           onClick={({ key }) => navigate(key)}
         />

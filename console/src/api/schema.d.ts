@@ -3007,6 +3007,7 @@ export interface components {
             alreadyAccepted: number;
             exceptions: {
                 overdue: boolean;
+                reason?: string;
                 reportId: string;
                 status: string;
                 unitId: string;
@@ -3465,6 +3466,11 @@ export interface components {
         PairingReportAcceptance: {
             /** @description Accept the reports of the villages in this division (your county, or a township of it) */
             division: string;
+            /** @description Approved reports the county does not accept now, each with its reason; they stay approved and are listed as exceptions */
+            exceptions?: {
+                reason: string;
+                reportId: string;
+            }[];
         };
         /** @description The period’s values (investedFen, cadreDays, projectsStarted, projectsFinished, collectiveIncomeToDateFen, narrative), all required; or a nil report { nil: true, narrative? } (nothing to report). Money in fen, no negatives. */
         PairingReportFiling: {

@@ -25,9 +25,14 @@ export const decisionKindNames: Readonly<Record<string, string>> = {
   'payments.batch-approval': '支付批次·审批',
   'payments.batch-export': '支付批次·导出支付文件',
   'payments.batch-results': '支付批次·导入银行结果',
+  'pairing.self-assessment': '结对帮扶·单位自评',
+  'pairing.township-opinion': '结对帮扶·乡镇意见',
+  'pairing.county-evaluation': '结对帮扶·县级考核',
+  'social.township-review': '社会组织·乡镇备案审核',
+  'social.resubmission': '社会组织·退回待重新提交',
 };
 
-export const programNames: Readonly<Record<string, string>> = { reward: '以奖代补', funding: '村级运转经费', payments: '支付', pairing: '结对帮扶' };
+export const programNames: Readonly<Record<string, string>> = { reward: '以奖代补', funding: '村级运转经费', payments: '支付', pairing: '结对帮扶', social: '村级社会组织' };
 
 export const answerNames: Readonly<Record<string, string>> = {
   approve: '同意',
@@ -36,6 +41,8 @@ export const answerNames: Readonly<Record<string, string>> = {
   close: '关闭',
   resubmit: '重新提交',
   withdraw: '撤回',
+  agree: '同意',
+  refuse: '不予备案',
 };
 
 /** Answers each decision kind takes (POST /decisions/{id}); the village sign-off is signed on its own screen. */
@@ -46,10 +53,13 @@ export const answersOfKind: Readonly<Record<string, readonly string[]>> = {
   'reward.resubmission': ['resubmit', 'withdraw'],
   'funding.run-approval': ['approve', 'reject'],
   'payments.batch-approval': ['approve', 'reject'],
+  'pairing.township-opinion': ['agree', 'return'],
+  'social.township-review': ['approve', 'return', 'refuse'],
+  'social.resubmission': ['resubmit', 'withdraw'],
 };
 
 /** Answers that must give a reason. */
-export const answersWithReason = new Set(['reject', 'return', 'close', 'withdraw']);
+export const answersWithReason = new Set(['reject', 'return', 'close', 'withdraw', 'refuse']);
 
 export const applicationStatusNames: Readonly<Record<string, string>> = {
   computing: '计算中',

@@ -181,22 +181,39 @@ export interface AcceptanceException {
   readonly unitId: string;
   readonly status: ReportRecord['status'];
   readonly overdue: boolean;
+  /** Why the county held back an approved report (absent for a report not approved yet). */
+  readonly reason?: string;
 }
 
 /**
  * The county accepts every township-approved report of the period in `division` at once. A report
  * not approved yet is listed as an exception and does not block the rest (DHIS2 waits for all).
+ * The county may hold back approved reports too (`excepted`, by report id, with its reason): they
+ * stay approved, so a later acceptance takes them. Naming a report that is not the period's in
+ * `division` is a 400, so a typo never passes for an exception.
  */
-export async function acceptPeriod(termId: string, periodId: string, division: string, actor: Actor, now: Date): Promise<{ accepted: number; alreadyAccepted: number; exceptions: AcceptanceException[] }> {
+export async function acceptPeriod(
+  termId: string,
+  periodId: string,
+  division: string,
+  actor: Actor,
+  now: Date,
+  excepted: ReadonlyMap<string, string> = new Map(),
+): Promise<{ accepted: number; alreadyAccepted: number; exceptions: AcceptanceException[] }> {
   const approved: ReportRecord[] = [];
   const exceptions: AcceptanceException[] = [];
+  const found = new Set<string>();
   let alreadyAccepted = 0;
   for await (const r of periodReports(termId, periodId, division.length > 6 ? division : undefined)) {
     if (!r.village.startsWith(division)) continue;
-    if (r.status === 'approved') approved.push(r);
+    found.add(r.id);
+    const reason = excepted.get(r.id);
+    if (r.status === 'approved' && reason === undefined) approved.push(r);
     else if (r.status === 'accepted') alreadyAccepted++;
-    else exceptions.push({ reportId: r.id, village: r.village, unitId: r.unitId, status: r.status, overdue: r.overdue });
+    else exceptions.push({ reportId: r.id, village: r.village, unitId: r.unitId, status: r.status, overdue: r.overdue, ...(reason !== undefined ? { reason } : {}) });
   }
+  const unknown = [...excepted.keys()].findIndex((id) => !found.has(id));
+  if (unknown >= 0) throw new ValidationError([{ field: `exceptions.${unknown}.reportId`, message: `is not a report of period ${periodId} in ${division}`, in: 'body' }]);
   const saved = await saveReports(approved, (r) => (r.status === 'approved' ? { ...r, status: 'accepted', accepted: { by: actor.sub, at: now.toISOString() } } : undefined), actor, { action: 'pairingReport.accept', now });
   return { accepted: saved.length, alreadyAccepted, exceptions };
 }

@@ -156,6 +156,20 @@ describe('filing, review, acceptance', () => {
     expect(late.body).toMatchObject({ status: 'submitted', timeliness: 'late' });
   });
 
+  it('holds back the approved reports the county names as exceptions, each with its reason, and refuses an unknown one', async () => {
+    const held = await call(app, 'POST', `/pairing/terms/${termId}/periods/${open}/acceptance`, { token: admin, body: { division: '120225', exceptions: [{ reportId: rid(pairing.a), reason: '投入资金与台账不符' }] } });
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ accepted: 0, alreadyAccepted: 0 });
+    expect(held.body.exceptions).toContainEqual(expect.objectContaining({ reportId: rid(pairing.a), status: 'approved', reason: '投入资金与台账不符' }));
+    expect((await call(app, 'GET', `/pairing/reports/${rid(pairing.a)}`, { token: admin })).body.status).toBe('approved');
+    const unknown = await call(app, 'POST', `/pairing/terms/${termId}/periods/${open}/acceptance`, { token: admin, body: { division: '120225', exceptions: [{ reportId: rid(pairing.c), reason: '尚未审核' }, { reportId: 'pp-00000000-0000-4000-8000-000000000000~2025-01', reason: '不存在' }] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'exceptions.1.reportId' })]);
+    const twice = await call(app, 'POST', `/pairing/terms/${termId}/periods/${open}/acceptance`, { token: admin, body: { division: '120225', exceptions: [{ reportId: rid(pairing.a), reason: '一' }, { reportId: rid(pairing.a), reason: '二' }] } });
+    expect(twice.body.errors).toEqual([expect.objectContaining({ field: 'exceptions.1.reportId' })]);
+    expect((await call(app, 'POST', `/pairing/terms/${termId}/periods/${open}/acceptance`, { token: admin, body: { division: '120225', exceptions: [{ reportId: rid(pairing.a), reason: '' }] } })).body.errors).toEqual([expect.objectContaining({ field: 'exceptions.0.reason' })]);
+  });
+
   it('accepts every approved report of the period at once, listing the others as exceptions', async () => {
     expect((await call(app, 'POST', `/pairing/terms/${termId}/periods/${open}/acceptance`, { token: townshipYY, body: { division: '120225100' } })).status).toBe(403);
     const accepted = await call(app, 'POST', `/pairing/terms/${termId}/periods/${open}/acceptance`, { token: admin, body: { division: '120225' } });

@@ -35,7 +35,21 @@ export const reportReviewBodySchema = z
   })
   .openapi('PairingReportReview');
 export const acceptanceBodySchema = z
-  .strictObject({ division: documented(divisionCodeSchema, { description: 'Accept the reports of the villages in this division (your county, or a township of it)' }) })
+  .strictObject({
+    division: documented(divisionCodeSchema, { description: 'Accept the reports of the villages in this division (your county, or a township of it)' }),
+    exceptions: z
+      .array(z.strictObject({ reportId: reportIdSchema, reason: nameSchema.max(500, 'must be at most 500 characters') }))
+      .max(2000, 'must have at most 2000 items')
+      .optional()
+      .openapi({ description: 'Approved reports the county does not accept now, each with its reason; they stay approved and are listed as exceptions' }),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, e] of (b.exceptions ?? []).entries()) {
+      if (seen.has(e.reportId)) ctx.addIssue({ code: 'custom', path: ['exceptions', i, 'reportId'], message: 'is named twice' });
+      seen.add(e.reportId);
+    }
+  })
   .openapi('PairingReportAcceptance');
 
 const recordSchema = documented(reportRecordSchema, { ref: 'PairingReport', description: 'A periodic report of a pairing (id `<pairingId>~<periodId>`); version is also the ETag.' });
@@ -49,7 +63,7 @@ const acceptanceSchema = z
   .object({
     accepted: z.number().int(),
     alreadyAccepted: z.number().int(),
-    exceptions: z.array(z.object({ reportId: z.string(), village: z.string(), unitId: z.string(), status: z.string(), overdue: z.boolean() })),
+    exceptions: z.array(z.object({ reportId: z.string(), village: z.string(), unitId: z.string(), status: z.string(), overdue: z.boolean(), reason: z.string().optional() })),
   })
   .openapi('PairingAcceptanceOutcome');
 
@@ -161,11 +175,12 @@ export const pairingReportRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { termId, periodId } = c.req.valid('param');
-      const { division } = c.req.valid('json');
+      const { division, exceptions } = c.req.valid('json');
       const term = await requireTerm(termId);
       const actor = requireAllowed(c, 'pairing-report:accept', { division });
       termPeriod(term, periodId);
-      return c.json(await acceptPeriod(term.id, periodId, division, actor, new Date()), 200);
+      const excepted = new Map((exceptions ?? []).map((e) => [e.reportId, e.reason]));
+      return c.json(await acceptPeriod(term.id, periodId, division, actor, new Date(), excepted), 200);
     },
   )
 
