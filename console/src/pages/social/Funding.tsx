@@ -141,8 +141,8 @@ function RewardRun({ township, year, onPaid }: { readonly township: string; read
   const [table, setTable] = useState<Record<string, number | undefined>>({});
   const [excluded, setExcluded] = useState<Record<string, string>>({});
   const v: RewardView | null | undefined = view.data;
-  // An approved run whose lines are not all settled is still paying (in the request or a workflow).
-  const settling = v?.run.status === 'approved' && v.outcomes.length < v.run.lines.length - v.run.exclusions.length;
+  // A run the workflow is still computing, or approved and still paying, is re-read until it moves on.
+  const settling = v?.run.status === 'computing' || v?.run.status === 'approved';
   usePoll(view, settling === true);
   const grades = round.data?.scale.grades ?? [];
 
@@ -179,7 +179,7 @@ function RewardRun({ township, year, onPaid }: { readonly township: string; read
       <ErrorAlert error={view.error ?? error} />
       <Descriptions size="small" column={{ xs: 1, md: 3 }}>
         <Descriptions.Item label="状态">
-          <Tag color="blue">{{ 'awaiting-finance': '待财政审批', approved: '已审批，支付中', paid: '已支付' }[run.status]}</Tag>
+          <Tag color="blue">{{ computing: '计算中', 'awaiting-finance': '待财政审批', approved: '已审批，支付中', paid: '已支付', rejected: '财政已退回', failed: '失败' }[run.status]}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label="合计">
           <Yuan fen={total} />
@@ -322,7 +322,7 @@ function VentureRound({ view, reload }: { readonly view: VentureView; readonly r
       <ErrorAlert error={error} />
       <Descriptions size="small" column={{ xs: 1, md: 3 }}>
         <Descriptions.Item label="状态">
-          <Tag color="blue">{{ open: '申报评审中', awarded: '已排序待财政审批', approved: '已审批' }[r.status]}</Tag>
+          <Tag color="blue">{{ open: '申报评审中', awarded: '已排序待财政审批', approved: '已审批', rejected: '财政已退回' }[r.status]}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label="资金总额">
           <Yuan fen={r.budgetFen} />

@@ -8,9 +8,10 @@ import { isPrintableText, nameSchema, printableMessage } from '../../../platform
 import { sameIdentity } from '../../../platform/principal.ts';
 import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/errors.ts';
 import { minimumScorers, scoringConflict } from '../domain/grading.ts';
-import { awardInRankOrder, proposalTotal, reviewTotal, instalments as splitInstalments } from '../domain/venture.ts';
+import { awardInRankOrder, proposalTotal, reviewTotal } from '../domain/venture.ts';
+import { acceptVentureAward, decideVentureAwards, startVentureRound } from '../venture-use-cases.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
-import { createVentureRound, getProposal, instalmentSchema, markAccepted, payInstalment, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
+import { createVentureRound, getProposal, instalmentSchema, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
 import { authorizedOrganisation } from './organisations.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(isPrintableText, printableMessage);
@@ -149,9 +150,10 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/award',
       operationId: 'awardSocialVentureRound',
       tags: ['social'],
-      summary: 'After the window: proposals with at least two reviews ranked by mean score (half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; finance approves the list',
+      summary:
+        'After the window: proposals with at least two reviews ranked by their total (the mean of the reviewers’ per-criterion sums, half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; the social-venture-round workflow starts and puts the award list in finance’s inbox',
       request: { params: idParams },
-      responses: { 200: { description: 'Awarded', content: json(view) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Awarded: the workflow waits for finance', content: json(view) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:manage');
@@ -164,7 +166,7 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       });
       const { awarded, skipped } = awardInRankOrder(ranked, round.budgetFen);
       const next = await saveRound(round, { status: 'awarded', awards: awarded.map((p) => ({ organisationId: p.organisationId, village: p.village, name: p.name, amountFen: p.requestedFen, score: p.score })), skipped: skipped.map((p) => p.organisationId) }, actor, 'social-venture-round.award');
-      return c.json(await fullView(next), 200);
+      return c.json(await fullView({ ...next, executionArn: await startVentureRound(next) }), 202);
     },
   )
   .openapi(
@@ -174,17 +176,16 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/approve',
       operationId: 'approveSocialVentureRound',
       tags: ['social'],
-      summary: 'Finance approves the award list (not the person who opened the round); the first instalment of each award (half, rounded down) is paid exactly once within the township budget. Repeating it pays what is left.',
+      summary:
+        'Finance approves the award list (not the person who opened the round); the workflow then pays the first instalment of each award (half, rounded down) exactly once within the township budget. A repeat is answered again. Rejecting: POST /decisions/{id} with reject and a comment.',
       request: { params: idParams },
-      responses: { 200: { description: 'Approved', content: json(view) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Approved: the workflow pays', content: json(view) }, ...writeErrorResponses },
     }),
     async (c) => {
-      let { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:approve');
-      if (sameIdentity(round.createdBy, actor.sub)) throw new SeparationOfDutiesError('opener-approves', 'the person who opened the round may not approve its awards');
+      const { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:approve');
       if (round.status === 'open') throw new ConflictError(`Venture round ${round.id} is not awarded yet`);
-      if (round.status === 'awarded') round = await saveRound(round, { status: 'approved', approvedBy: actor.sub }, actor, 'social-venture-round.approve');
-      for (const award of round.awards) await payInstalment(round, award, 1, splitInstalments(award.amountFen)[0], actor);
-      return c.json(await fullView(round), 200);
+      await decideVentureAwards(actor, round, { decision: 'approve' });
+      return c.json(await fullView(await requireVentureRound(round.id)), 202);
     },
   )
   .openapi(
@@ -194,19 +195,15 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/proposals/{organisationId}/accept',
       operationId: 'acceptSocialVentureProject',
       tags: ['social'],
-      summary: 'The township accepts the finished project (验收): the second instalment (the rest of the award) is paid exactly once within the budget',
+      summary: 'The township accepts the finished project (验收) once its first instalment is paid; the workflow then pays the second instalment (the rest of the award) exactly once within the budget',
       request: { params: orgParams },
-      responses: { 200: { description: 'Accepted', content: json(view) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Accepted: the workflow pays', content: json(view) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { id, organisationId } = c.req.valid('param');
       const { round, actor } = await authorizedVenture(c, id, 'social-funding:manage');
-      const award = round.awards.find((a) => a.organisationId === organisationId);
-      if (round.status !== 'approved' || !award) throw new ConflictError(`Organisation ${organisationId} has no approved award in round ${id}`);
-      const proposal = await getProposal(id, organisationId);
-      if (proposal && !proposal.accepted) await markAccepted(proposal, actor);
-      const second = await payInstalment(round, award, 2, splitInstalments(award.amountFen)[1], actor);
-      if (!second) throw new ConflictError(`The township's ${round.year} budget does not cover the second instalment of ${organisationId}`);
-      return c.json(await fullView(round), 200);
+      if (round.status !== 'approved' || !round.awards.some((a) => a.organisationId === organisationId)) throw new ConflictError(`Organisation ${organisationId} has no approved award in round ${id}`);
+      await acceptVentureAward(actor, round, organisationId);
+      return c.json(await fullView(await requireVentureRound(round.id)), 202);
     },
   );
