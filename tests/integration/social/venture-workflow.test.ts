@@ -76,6 +76,8 @@ describe('venture round workflow', () => {
     expect(awarded.status, JSON.stringify(awarded.body)).toBe(202);
     expect(awarded.body.round.awards.map((x: { organisationId: string }) => x.organisationId)).toEqual([a, c]);
     expect(awarded.body.round.skipped).toEqual([b]);
+    // Totals are the mean of the reviewers' per-criterion sums, half up: b's 85 and 86 make 86.
+    expect(awarded.body.round.awards.map((x: { score: number }) => x.score)).toEqual([90, 70]);
     expect(awarded.body.round.executionArn).toContain('social-venture-round:');
 
     await call(app, 'POST', `/social/budgets/${township}/${year}/raise`, { token: t.finance, body: { amountFen: 10_000_000 } });
