@@ -231,6 +231,9 @@ async function main(): Promise<void> {
   // pairing: evaluation and ranking demo
   const { demoPairingEvaluationDone, prepareDemoPairingEvaluation } = await import('./demo-pairing-evaluation.ts');
   const pairingEvaluationToPrepare = !(await demoPairingEvaluationDone());
+  // social: organisations through the filing workflow
+  const { demoSocialWorkDone, prepareDemoSocialWork } = await import('./demo-social-work.ts');
+  const socialWorkToPrepare = !(await demoSocialWorkDone());
 
   const { serve } = await import('@hono/node-server');
   const { buildApp } = await import('../functions/api/app.ts');
@@ -340,6 +343,19 @@ async function main(): Promise<void> {
         ),
       (err: unknown) => {
         if (!stopping) console.error('preparing the demo pairing evaluations failed (the next start tries again):', err);
+      },
+    );
+  }
+  // social: organisations through the filing workflow
+  if (socialWorkToPrepare) {
+    const began = performance.now();
+    void prepareDemoSocialWork(app.fetch, config().JWT_SECRET!).then(
+      (work) =>
+        console.log(
+          `Demo social organisations ready (${((performance.now() - began) / 1000).toFixed(1)} s): ${Object.keys(work.organisations).length} filings of 下营镇 through the filing workflow (${Object.values(work.organisations).map((o) => o.status).join(', ')}); township has the applied one's review, 团山子村 the returned one to correct.`,
+        ),
+      (err: unknown) => {
+        if (!stopping) console.error('preparing the demo social organisations failed (the next start tries again):', err);
       },
     );
   }

@@ -92,6 +92,20 @@ async function main(): Promise<void> {
     await shot(admin, 'pairing-views', () => admin.locator('tbody tr.ant-table-row').filter({ hasText: '合计' }).first().waitFor());
     await admin.goto(`${host.api}/console/#/pairing/rankings`);
     await shot(admin, 'pairing-ranking', () => admin.getByText('倒排整顿').first().waitFor());
+    // Social organisations (村级社会组织): the demo township's register, one organisation, coverage, grading and funding.
+    await township.goto(`${host.api}/console/#/social/organisations`);
+    await shot(township, 'social-organisations', () => township.locator('tbody tr.ant-table-row').first().waitFor());
+    const orgs = (await ok(host, 'township', 'GET', '/social/organisations?status=active&limit=1')).items as Json[];
+    if (orgs[0]) {
+      await township.goto(`${host.api}/console/#/social/organisations/${String(orgs[0].id)}`);
+      await shot(township, 'social-organisation', () => township.getByText('年度报告', { exact: true }).waitFor());
+    }
+    await township.goto(`${host.api}/console/#/social/coverage`);
+    await shot(township, 'social-coverage', () => township.getByText('逐年趋势').waitFor());
+    await township.goto(`${host.api}/console/#/social/grading`);
+    await shot(township, 'social-grading', () => township.getByText('等级线').waitFor());
+    await township.goto(`${host.api}/console/#/social/funding`);
+    await shot(township, 'social-funding', () => township.getByText(/年专项经费/).waitFor());
 
     if (signing) {
       const page = await as(phone, host, 'v-bookkeeper', `/reward/applications/${String(signing.id)}`);

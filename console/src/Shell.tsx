@@ -31,6 +31,13 @@ const PairingViews = lazy(() => import('./pages/pairing/Views'));
 const PairingOutcomes = lazy(() => import('./pages/pairing/Outcomes'));
 const PairingRankings = lazy(() => import('./pages/pairing/Rankings'));
 const PairingCases = lazy(() => import('./pages/pairing/Cases'));
+const SocialOrganisations = lazy(() => import('./pages/social/Organisations'));
+const SocialOrganisation = lazy(() => import('./pages/social/Organisation'));
+const SocialImport = lazy(() => import('./pages/social/Import'));
+const SocialCoverage = lazy(() => import('./pages/social/Coverage'));
+const SocialReports = lazy(() => import('./pages/social/Reports'));
+const SocialGrading = lazy(() => import('./pages/social/Grading'));
+const SocialFunding = lazy(() => import('./pages/social/Funding'));
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -66,6 +73,21 @@ export function menuFor(roles: readonly string[]): Item[] {
         ...(has('admin', 'township', 'village', 'unit', 'finance', 'auditor') ? [{ key: '/pairing/outcomes', label: '考核评价' }] : []),
         ...(has('admin', 'township', 'auditor') ? [{ key: '/pairing/rankings', label: '排名与整顿' }] : []),
         ...(has('admin', 'township', 'village', 'unit', 'auditor') ? [{ key: '/pairing/cases', label: '整顿村' }] : []),
+      ],
+    });
+  }
+  if (has('admin', 'finance', 'township', 'village', 'auditor')) {
+    items.push({
+      key: 'social',
+      label: '村级社会组织',
+      children: [
+        { key: '/social/organisations', label: '组织名录' },
+        ...(has('township') ? [{ key: '/inbox?program=social', label: '备案审核' }] : []),
+        ...(has('admin', 'township') ? [{ key: '/social/import', label: '批量导入' }] : []),
+        { key: '/social/coverage', label: '覆盖情况' },
+        { key: '/social/reports', label: '年度报告' },
+        { key: '/social/grading', label: '等级评定' },
+        ...(has('admin', 'finance', 'township', 'auditor') ? [{ key: '/social/funding', label: '经费' }] : []),
       ],
     });
   }
@@ -123,6 +145,13 @@ function screen(route: string): ReactNode {
     ['/pairing/rankings', () => <PairingRankings />],
     ['/pairing/cases', () => <PairingCases />],
     ['/pairing/cases/:id', (p) => <PairingCases id={p.id ?? ''} />],
+    ['/social/organisations', () => <SocialOrganisations />],
+    ['/social/organisations/:id', (p) => <SocialOrganisation id={p.id ?? ''} />],
+    ['/social/import', () => <SocialImport />],
+    ['/social/coverage', () => <SocialCoverage />],
+    ['/social/reports', () => <SocialReports />],
+    ['/social/grading', () => <SocialGrading />],
+    ['/social/funding', () => <SocialFunding />],
   ];
   for (const [pattern, render] of routes) {
     const params = match(pattern, route);
@@ -142,7 +171,7 @@ export function Shell({ onSignOut }: { readonly onSignOut: () => void }) {
         <Menu
           mode="inline"
           selectedKeys={[selected]}
-          defaultOpenKeys={['reward', 'pairing', 'registries', 'ops']}
+          defaultOpenKeys={['reward', 'pairing', 'social', 'registries', 'ops']}
           items={menuFor(user.roles)}
           onClick={({ key }) => navigate(key)}
         />

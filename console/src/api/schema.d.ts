@@ -2018,7 +2018,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The township computes the grade-reward run of a published grading round: a fixed reward per grade (the table) for every graded organisation; it waits for finance */
+        /** The township starts the grade-reward run of a published grading round: a fixed reward per grade (the table) for every graded organisation. The social-reward-run workflow computes the lines in pages and puts the run in finance’s inbox; GET shows its progress. A round has one run: a repeat while its start was interrupted starts it, otherwise 409. */
         post: operations["createSocialRewardRun"];
         delete?: never;
         options?: never;
@@ -2033,7 +2033,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A reward run with each line’s outcome (paid with its payout, or unfunded) */
+        /** A reward run: its progress (pages computed and paid), its lines, each line’s outcome (paid with its payout, or unfunded) and the states its execution entered */
         get: operations["getSocialRewardRun"];
         put?: never;
         post?: never;
@@ -2052,7 +2052,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finance approves the run in one decision with exclusions (each with a reason), never the person who computed it; every other line is paid exactly once through the payments module within the budget (a line the budget cannot cover is unfunded). Repeating it after an interruption pays what is left. */
+        /** Finance approves the computed run in one decision with exclusions (each with a reason), never the person who started it; the workflow then pays every other line exactly once through the payments module within the budget (a line the budget cannot cover is unfunded). GET shows the payment progress. A repeat of the same approval is answered again; other exclusions after it are a 409. Rejecting: POST /decisions/{approvalDecisionId} with reject and a comment. */
         post: operations["approveSocialRewardRun"];
         delete?: never;
         options?: never;
@@ -2171,7 +2171,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finance approves the award list (not the person who opened the round); the first instalment of each award (half, rounded down) is paid exactly once within the township budget. Repeating it pays what is left. */
+        /** Finance approves the award list (not the person who opened the round); the workflow then pays the first instalment of each award (half, rounded down) exactly once within the township budget. A repeat is answered again. Rejecting: POST /decisions/{id} with reject and a comment. */
         post: operations["approveSocialVentureRound"];
         delete?: never;
         options?: never;
@@ -2188,7 +2188,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** After the window: proposals with at least two reviews ranked by mean score (half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; finance approves the list */
+        /** After the window: proposals with at least two reviews ranked by their total (the mean of the reviewers’ per-criterion sums, half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; the social-venture-round workflow starts and puts the award list in finance’s inbox */
         post: operations["awardSocialVentureRound"];
         delete?: never;
         options?: never;
@@ -2222,7 +2222,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The township accepts the finished project (验收): the second instalment (the rest of the award) is paid exactly once within the budget */
+        /** The township accepts the finished project (验收) once its first instalment is paid; the workflow then pays the second instalment (the rest of the award) exactly once within the budget */
         post: operations["acceptSocialVentureProject"];
         delete?: never;
         options?: never;
@@ -2238,7 +2238,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** A reviewer of the round scores a proposal 0–100; a reviewer of the organisation’s own village is refused (403, with the reason) */
+        /** A reviewer of the round scores every criterion of a proposal (0 to its maxPoints; 400 naming scores.<key> otherwise); the reviewer’s total is the sum; a reviewer of the organisation’s own village is refused (403, with the reason) */
         put: operations["reviewSocialVentureProposal"];
         post?: never;
         delete?: never;
@@ -4433,16 +4433,26 @@ export interface components {
             payoutId?: string;
             runId: string;
         };
+        /** @description The run with its lines as computed so far (status computing: the pages computed), its progress counters and finance’s decision */
         SocialRewardRun: {
             approvedAt?: string;
             approvedBy?: string;
+            /** @default 0 */
+            computedPages: number;
             createdAt: string;
             createdBy: string;
             exclusions: {
                 organisationId: string;
                 reason: string;
             }[];
+            executionArn?: string;
+            failure?: {
+                cause: string;
+                error: string;
+            };
             id: string;
+            /** @default 0 */
+            lineCount: number;
             lines: {
                 amountFen: number;
                 grade: string;
@@ -4450,14 +4460,37 @@ export interface components {
                 organisationId: string;
                 village: string;
             }[];
+            pageCount?: number;
+            /** @default [] */
+            pages: {
+                first: string;
+                last: string;
+            }[];
+            /** @default 0 */
+            paidFen: number;
+            /** @default 0 */
+            paidLines: number;
+            /** @default 0 */
+            paidPages: number;
+            rejection?: {
+                at: string;
+                by: string;
+                reason: string;
+            };
             roundId: string;
             /** @enum {string} */
-            status: "awaiting-finance" | "approved" | "paid";
+            status: "computing" | "awaiting-finance" | "approved" | "paid" | "rejected" | "failed";
             table: {
                 amountFen: number;
                 grade: string;
             }[];
+            /** @default 0 */
+            totalFen: number;
             township: string;
+            /** @default 0 */
+            unfundedFen: number;
+            /** @default 0 */
+            unfundedLines: number;
             updatedAt: string;
             version: number;
             year: number;
@@ -4476,8 +4509,12 @@ export interface components {
             }[];
         };
         SocialRewardRunView: {
+            /** @description Finance’s decision in GET /inbox, once the run is computed */
+            approvalDecisionId: string;
             outcomes: components["schemas"]["SocialRewardLineOutcome"][];
             run: components["schemas"]["SocialRewardRun"];
+            /** @description States entered by the run’s execution so far (Map iterations included) */
+            stateTransitions?: number;
         };
         SocialScore: {
             at: string;
@@ -4538,10 +4575,16 @@ export interface components {
             version?: number;
         };
         SocialVentureReview: {
-            score: number;
+            scores: {
+                [key: string]: number;
+            };
+            total: number;
         };
         SocialVentureReviewInput: {
-            score: number;
+            /** @description Criterion key → whole points from 0 to its maxPoints; every criterion of the round, no others */
+            scores: {
+                [key: string]: number;
+            };
         };
         SocialVentureRound: {
             approvedBy?: string;
@@ -4556,17 +4599,27 @@ export interface components {
             closesOn: string;
             createdAt: string;
             createdBy: string;
-            criteria: string[];
+            criteria: {
+                key: string;
+                maxPoints: number;
+                name: string;
+            }[];
+            executionArn?: string;
             id: string;
             name: string;
             opensOn: string;
+            rejection?: {
+                at: string;
+                by: string;
+                reason: string;
+            };
             reviewers: {
                 sub: string;
                 village?: string;
             }[];
             skipped: string[];
             /** @enum {string} */
-            status: "open" | "awarded" | "approved";
+            status: "open" | "awarded" | "approved" | "rejected";
             township: string;
             updatedAt: string;
             version: number;
@@ -4575,7 +4628,12 @@ export interface components {
         SocialVentureRoundInput: {
             budgetFen: number;
             closesOn: string;
-            criteria: string[];
+            /** @description Scoring criteria as data: each reviewer gives every criterion whole points from 0 to maxPoints (so maxPoints is its weight); the proposal total is the mean of the reviewers’ sums, half up */
+            criteria: {
+                key: string;
+                maxPoints: number;
+                name: string;
+            }[];
             name: string;
             opensOn: string;
             reviewers: {
@@ -14472,8 +14530,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Computed */
-            201: {
+            /** @description Started: status computing, with the execution */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14610,8 +14668,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Approved and paid */
-            200: {
+            /** @description Approved: the workflow pays */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15115,8 +15173,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Approved */
-            200: {
+            /** @description Approved: the workflow pays */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15191,8 +15249,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Awarded */
-            200: {
+            /** @description Awarded: the workflow waits for finance */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15348,8 +15406,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted */
-            200: {
+            /** @description Accepted: the workflow pays */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16137,7 +16195,7 @@ export interface operations {
                 /** @description `failed-first`: FAILED, TIMED_OUT and ABORTED executions first (newest first among them), then the others; one page, no cursor */
                 order?: "newest" | "failed-first";
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
-                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation" | "social-filing" | "social-annual-report";
+                workflow?: "village-import" | "payment-batch" | "reward-application" | "funding-run" | "pairing-period" | "pairing-evaluation" | "social-filing" | "social-annual-report" | "social-reward-run" | "social-venture-round";
             };
             header?: never;
             path?: never;

@@ -87,11 +87,11 @@ export function amountOf(item: Pick<InboxItem, 'summary' | 'amountFen'>): number
   return undefined;
 }
 
-/** What a decision is about, in words: the enterprise, the run's policy, the batch. */
+/** What a decision is about, in words: the enterprise, the run's policy, the batch, the social organisation. */
 export function titleOf(item: InboxItem): string {
   const s = item.summary;
   const text = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : undefined);
-  return text('entityName') ?? text('policyName') ?? (text('program') ? `${name(programNames, text('program'))}支付批次 ${text('date') ?? ''}` : undefined) ?? (text('village') ? `结对村 ${text('village')}` : undefined) ?? item.subjectId;
+  return text('entityName') ?? text('policyName') ?? text('name') ?? (text('program') ? `${name(programNames, text('program'))}支付批次 ${text('date') ?? ''}` : undefined) ?? (text('village') ? `结对村 ${text('village')}` : undefined) ?? item.subjectId;
 }
 
 export const kindName = (kind: string): string => name(decisionKindNames, kind);

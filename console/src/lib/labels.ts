@@ -28,9 +28,11 @@ export const decisionKindNames: Readonly<Record<string, string>> = {
   'pairing.self-assessment': '结对帮扶·单位自评',
   'pairing.township-opinion': '结对帮扶·乡镇意见',
   'pairing.county-evaluation': '结对帮扶·县级考核',
+  'social.township-review': '社会组织·乡镇备案审核',
+  'social.resubmission': '社会组织·退回待重新提交',
 };
 
-export const programNames: Readonly<Record<string, string>> = { reward: '以奖代补', funding: '村级运转经费', payments: '支付', pairing: '结对帮扶' };
+export const programNames: Readonly<Record<string, string>> = { reward: '以奖代补', funding: '村级运转经费', payments: '支付', pairing: '结对帮扶', social: '村级社会组织' };
 
 export const answerNames: Readonly<Record<string, string>> = {
   approve: '同意',
@@ -40,6 +42,7 @@ export const answerNames: Readonly<Record<string, string>> = {
   resubmit: '重新提交',
   withdraw: '撤回',
   agree: '同意',
+  refuse: '不予备案',
 };
 
 /** Answers each decision kind takes (POST /decisions/{id}); the village sign-off is signed on its own screen. */
@@ -51,10 +54,12 @@ export const answersOfKind: Readonly<Record<string, readonly string[]>> = {
   'funding.run-approval': ['approve', 'reject'],
   'payments.batch-approval': ['approve', 'reject'],
   'pairing.township-opinion': ['agree', 'return'],
+  'social.township-review': ['approve', 'return', 'refuse'],
+  'social.resubmission': ['resubmit', 'withdraw'],
 };
 
 /** Answers that must give a reason. */
-export const answersWithReason = new Set(['reject', 'return', 'close', 'withdraw']);
+export const answersWithReason = new Set(['reject', 'return', 'close', 'withdraw', 'refuse']);
 
 export const applicationStatusNames: Readonly<Record<string, string>> = {
   computing: '计算中',

@@ -13,7 +13,7 @@ import { beijingDateTime, deadlineState } from '../lib/dates';
 import { amountOf, bulkRowOf, isRole, isShown, kindName, loadInbox, selectionRequest, titleOf, type InboxFilter, type InboxItem, type Role } from '../lib/inbox';
 import { answerNames, answersOfKind, answersWithReason, decisionKindNames, name, programNames, roleNames, waitingForNames } from '../lib/labels';
 import { formatYuan } from '../lib/money';
-import { navigate } from '../lib/router';
+import { currentRoute, navigate } from '../lib/router';
 
 type Filter = InboxFilter;
 
@@ -51,7 +51,11 @@ export default function Inbox() {
   const { user, client } = useConsole();
   const roles = user.roles.filter(isRole);
   const [role, setRole] = useState<Role | undefined>(roles[0]);
-  const [filter, setFilterState] = useState<Filter>({});
+  // A menu entry may open the inbox narrowed to a program (#/inbox?program=social: 备案审核).
+  const [filter, setFilterState] = useState<Filter>(() => {
+    const program = new URLSearchParams(currentRoute().split('?')[1] ?? '').get('program');
+    return program ? { program } : {};
+  });
   // The server filters (GET /inbox); the list holds only what matches, so 2,000 is a page limit, not a filter's.
   const inbox = useLoad((c) => loadInbox(c, role, { filter }), [role, filter]);
   const [selection, dispatch] = useReducer(bulkReducer, emptySelection);
@@ -391,7 +395,8 @@ function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxIte
     }
   };
 
-  const subjectScreen = item.subjectType === 'reward-application' ? `/reward/applications/${item.subjectId}` : item.subjectType === 'funding-run' ? `/funding/runs/${item.subjectId}` : undefined;
+  const subjectScreens: Readonly<Record<string, string>> = { 'reward-application': '/reward/applications/', 'funding-run': '/funding/runs/', 'social-organisation': '/social/organisations/' };
+  const subjectScreen = subjectScreens[item.subjectType] !== undefined ? `${subjectScreens[item.subjectType]}${item.subjectId}` : undefined;
   return (
     <Drawer open width={640} title={`${kindName(item.kind)}：${titleOf(item)}`} onClose={onClose}>
       <ErrorAlert error={error} />
@@ -414,7 +419,7 @@ function DecisionDrawer({ item, onClose, onAnswered }: { readonly item: InboxIte
           <Input.TextArea aria-label="意见或理由" placeholder="意见（驳回、退回须填写理由）" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
           <Space style={{ marginTop: 8 }}>
             {answers.map((a) => (
-              <Button key={a} type={a === 'approve' ? 'primary' : 'default'} danger={a === 'reject'} loading={busy === a} onClick={() => void answer(a)}>
+              <Button key={a} type={a === 'approve' ? 'primary' : 'default'} danger={a === 'reject' || a === 'refuse'} loading={busy === a} onClick={() => void answer(a)}>
                 {name(answerNames, a)}
               </Button>
             ))}

@@ -153,35 +153,29 @@ describe('annual reports and grading', () => {
     publishedRound = id;
   });
 
-  it('the grade-reward run: computed by the township, approved by finance with exclusions, each line paid once within the budget', async () => {
+  it('the grade-reward run: only the township starts it, for a published round and a table that rewards someone (the workflow: tests/integration/social/reward-workflow.test.ts)', async () => {
     const year = lastYear + 1;
-    const finance2 = await tokenFor('finance', '120225', { sub: 'finance-2' });
-    expect((await call(app, 'POST', '/social/reward-runs', { token: t.township, body: { roundId: publishedRound, table: [{ grade: '5A', amountFen: 2_000_000 }, { grade: '4A', amountFen: 1_000_000 }] } })).status).toBe(201);
-    const runId = `srr-120225100-${year}`;
-    const run = await call(app, 'GET', `/social/reward-runs/${runId}`, { token: t.finance });
-    expect(run.body.run).toMatchObject({ status: 'awaiting-finance', lines: [expect.objectContaining({ grade: '5A', amountFen: 2_000_000 })] });
-    // No budget yet: the line is unfunded, nothing paid.
-    expect((await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: t.township, body: { exclusions: [] } })).status).toBe(403);
-    const noBudget = await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: finance2, body: { exclusions: [] } });
-    expect(noBudget.status, JSON.stringify(noBudget.body)).toBe(200);
-    expect(noBudget.body.outcomes).toEqual([expect.objectContaining({ outcome: 'unfunded', amountFen: 2_000_000 })]);
-    expect(noBudget.body.run.status).toBe('paid');
-    // A repeat pays nothing more.
-    expect((await call(app, 'POST', `/social/reward-runs/${runId}/approve`, { token: finance2, body: { exclusions: [] } })).body.outcomes).toHaveLength(1);
+    const table = [{ grade: '5A', amountFen: 2_000_000 }, { grade: '4A', amountFen: 1_000_000 }];
+    expect((await call(app, 'POST', '/social/reward-runs', { token: t.finance, body: { roundId: publishedRound, table } })).status).toBe(403);
+    expect((await call(app, 'POST', '/social/reward-runs', { token: await t.village(villages[0]!), body: { roundId: publishedRound, table } })).status).toBe(403);
+    const nobody = await call(app, 'POST', '/social/reward-runs', { token: t.township, body: { roundId: publishedRound, table: [{ grade: '1A', amountFen: 1 }] } });
+    expect(nobody.status).toBe(400);
+    expect(JSON.stringify(nobody.body)).toMatch(/table/);
+    expect((await call(app, 'GET', `/social/reward-runs/srr-120225100-${year}`, { token: t.finance })).status).toBe(404);
     const raised = await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 5_000_000 } });
     expect(raised.body).toMatchObject({ appropriatedFen: 5_000_000, availableFen: 5_000_000, spentFen: 0 });
   });
 });
 
 describe('public-interest venture round (公益创投)', () => {
-  it('proposals, reviews with the own-village refusal, awards in rank order within the budget, finance approval, two instalments once each', async () => {
+  it('proposals, reviews with the own-village refusal, no award inside the window, no approval or acceptance before an award', async () => {
     const year = lastYear + 2;
     const today = beijingDate(new Date());
     const finance2 = await tokenFor('finance', '120225', { sub: 'finance-v' });
     const revA = await tokenFor('township', '120225100', { sub: 'rev-a' });
     const revB = await tokenFor('township', '120225100', { sub: 'rev-b' });
     const revOwn = await tokenFor('township', '120225100', { sub: 'rev-own' });
-    const opened = await call(app, 'POST', '/social/venture-rounds', { token: t.township, body: { township: '120225100', year, name: '2026公益创投', budgetFen: 4_000_000, opensOn: today, closesOn: today, criteria: ['公益性', '可行性'], reviewers: [{ sub: 'rev-a', village: villages[2] }, { sub: 'rev-b' }, { sub: 'rev-own', village: villages[0] }] } });
+    const opened = await call(app, 'POST', '/social/venture-rounds', { token: t.township, body: { township: '120225100', year, name: '2026公益创投', budgetFen: 4_000_000, opensOn: today, closesOn: today, criteria: [{ key: 'impact', name: '公益性', maxPoints: 60 }, { key: 'feasibility', name: '可行性', maxPoints: 40 }], reviewers: [{ sub: 'rev-a', village: villages[2] }, { sub: 'rev-b' }, { sub: 'rev-own', village: villages[0] }] } });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     const id = opened.body.round.id as string;
     const orgs0 = (await call(app, 'GET', `/social/organisations?division=${villages[0]}`, { token: t.township })).body.items as { id: string }[];
@@ -193,36 +187,30 @@ describe('public-interest venture round (公益创投)', () => {
     expect((await propose(villages[1]!, a, 3_000_000)).status).toBe(403);
     expect((await propose(villages[0]!, b, 2_500_000)).status).toBe(201);
     expect((await propose(villages[1]!, cOrg, 1_000_000)).status).toBe(201);
-    const review = (token: string, org: string, score: number) => call(app, 'PUT', `/social/venture-rounds/${id}/reviews/${org}`, { token, body: { score } });
-    const own = await review(revOwn, a, 100);
+    const review = (token: string, org: string, scores: Record<string, unknown>) => call(app, 'PUT', `/social/venture-rounds/${id}/reviews/${org}`, { token, body: { scores } });
+    const own = await review(revOwn, a, { impact: 60, feasibility: 40 });
     expect(own.status).toBe(403);
     expect(own.body.detail).toMatch(/reviewer-own-village/);
-    for (const [org, x, y] of [[a, 90, 90], [b, 85, 86], [cOrg, 70, 70]] as const) {
-      expect((await review(revA, org, x)).status).toBe(200);
+    // Every criterion, each within 0..its maximum, no other: 400 naming the criterion's field.
+    for (const [scores, field] of [[{ impact: 50 }, 'scores.feasibility'], [{ impact: 61, feasibility: 0 }, 'scores.impact'], [{ impact: 1, feasibility: 1, reach: 1 }, 'scores.reach']] as const) {
+      const bad = await review(revA, a, scores);
+      expect(bad.status).toBe(400);
+      expect((bad.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+    }
+    // Totals: a 90 and 90; b 85 and 86, a mean of 85.5, half up 86; c 70 and 70.
+    for (const [org, x, y] of [[a, { impact: 50, feasibility: 40 }, { impact: 55, feasibility: 35 }], [b, { impact: 50, feasibility: 35 }, { impact: 50, feasibility: 36 }], [cOrg, { impact: 40, feasibility: 30 }, { impact: 40, feasibility: 30 }]] as const) {
+      const first = await review(revA, org, x);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body.total).toBe(x.impact + x.feasibility);
       expect((await review(revB, org, y)).status).toBe(200);
     }
     // Still inside the window: no award yet. (The window is then moved to yesterday, as time would.)
     expect((await call(app, 'POST', `/social/venture-rounds/${id}/award`, { token: t.township })).status).toBe(409);
-    const { requireVentureRound, saveRound } = await import('../../../functions/programs/social/store/venture.ts');
-    const round = await requireVentureRound(id);
-    await saveRound(round, { opensOn: '2020-01-01', closesOn: '2020-01-31' }, { sub: 'test', roles: ['admin'] }, 'test.window');
-    const awarded = await call(app, 'POST', `/social/venture-rounds/${id}/award`, { token: t.township });
-    expect(awarded.status, JSON.stringify(awarded.body)).toBe(200);
-    expect(awarded.body.round.awards.map((x: { organisationId: string }) => x.organisationId)).toEqual([a, cOrg]);
-    expect(awarded.body.round.skipped).toEqual([b]);
-
-    await call(app, 'POST', `/social/budgets/120225100/${year}/raise`, { token: t.finance, body: { amountFen: 10_000_000 } });
-    const approved = await call(app, 'POST', `/social/venture-rounds/${id}/approve`, { token: finance2 });
-    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body.instalments.map((x: { amountFen: number }) => x.amountFen).sort()).toEqual([1_500_000, 500_000].sort());
-    expect((await call(app, 'POST', `/social/venture-rounds/${id}/approve`, { token: finance2 })).body.instalments).toHaveLength(2);
-    expect((await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${b}/accept`, { token: t.township })).status).toBe(409);
-    const accepted = await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${a}/accept`, { token: t.township });
-    expect(accepted.status).toBe(200);
-    expect((await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${a}/accept`, { token: t.township })).body.instalments).toHaveLength(3);
-    const { ledgerTotals } = await import('../../../functions/platform/store/ledger.ts');
-    expect(await ledgerTotals('social', id)).toEqual({ count: 3, totalFen: 3_500_000 });
-    expect((await call(app, 'GET', `/social/budgets/120225100/${year}`, { token: t.finance })).body).toMatchObject({ appropriatedFen: 10_000_000, spentFen: 3_500_000, availableFen: 6_500_000 });
+    // Nothing to approve or accept before the award.
+    expect((await call(app, 'POST', `/social/venture-rounds/${id}/approve`, { token: finance2 })).status).toBe(409);
+    expect((await call(app, 'POST', `/social/venture-rounds/${id}/proposals/${a}/accept`, { token: t.township })).status).toBe(409);
+    // Awarding (after the window; ranked by the criteria totals), finance's approval and the two
+    // instalments run in the social-venture-round workflow: tests/integration/social/venture-workflow.test.ts.
   });
 });
 
@@ -305,9 +293,9 @@ describe('social routes refuse bad input with 4xx problems and write nothing', (
     { app, token: t.finance, method: 'POST', path: `/social/budgets/120225100/${lastYear + 5}/raise`, schema: budgetRaiseSchema, valid: { amountFen: 1 } },
     { app, token: t.township, method: 'POST', path: '/social/reward-runs', schema: rewardRunBodySchema, valid: { roundId: round, table: [{ grade: '5A', amountFen: 1 }] } },
     { app, token: t.finance, method: 'POST', path: `/social/reward-runs/srr-120225100-${lastYear + 5}/approve`, schema: rewardRunApprovalSchema, valid: { exclusions: [{ organisationId: org, reason: '未按要求整改' }] } },
-    { app, token: t.township, method: 'POST', path: '/social/venture-rounds', schema: ventureRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, name: '创投', budgetFen: 1, opensOn: '2025-01-01', closesOn: '2025-02-01', criteria: ['公益性'], reviewers: [{ sub: 'a' }, { sub: 'b' }] } },
+    { app, token: t.township, method: 'POST', path: '/social/venture-rounds', schema: ventureRoundBodySchema, valid: { township: '120225100', year: lastYear + 5, name: '创投', budgetFen: 1, opensOn: '2025-01-01', closesOn: '2025-02-01', criteria: [{ key: 'impact', name: '公益性', maxPoints: 100 }], reviewers: [{ sub: 'a' }, { sub: 'b' }] } },
     { app, token: await t.village('120225100201'), method: 'POST', path: `/social/venture-rounds/${venture}/proposals`, schema: proposalBodySchema, valid: { organisationId: org, title: '项目', requestedFen: 1 } },
-    { app, token: t.township, method: 'PUT', path: `/social/venture-rounds/${venture}/reviews/${org}`, schema: ventureReviewBodySchema, valid: { score: 1 } },
+    { app, token: t.township, method: 'PUT', path: `/social/venture-rounds/${venture}/reviews/${org}`, schema: ventureReviewBodySchema, valid: { scores: { impact: 1 } } },
     { app, token: t.township, method: 'POST', path: '/social/service-contracts', schema: serviceContractBodySchema, valid: { organisationId: org, year: 2026, title: '服务', deliverables: [{ description: '台账', amountFen: 1, dueOn: '2026-06-30' }] } },
   ];
 

@@ -1,4 +1,7 @@
 import { expect } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { fiveAScale } from '../../../functions/programs/social/domain/grading.ts';
+import { changeRound, createRound, roundId as gradingRoundId, saveResults, type GradingResult } from '../../../functions/programs/social/store/grading.ts';
 import { createVillage, getVillage } from '../../../functions/platform/registries/store/village.ts';
 import { getDecision } from '../../../functions/platform/decisions/store.ts';
 import { executionArnFor } from '../../../functions/shared/executions.ts';
@@ -104,3 +107,31 @@ export async function filedOrganisation(app: AppLike, t: SocialActors, input: Or
   expect((await decideSocial(app, t.township, decision, 'approve')).status).toBe(200);
   return untilStatus(id, 'filed');
 }
+
+/**
+ * A published grading round of `township` and `year` with `count` results, written straight to the
+ * store (the grading itself is tested in social.test.ts): results cycle 5A, 4A, 5A, 3A, 4A,
+ * no-annual-report, so a table of 5A and 4A rewards two thirds of them. Organisation ids are
+ * random, so pages of the run cut across villages.
+ */
+export async function seedPublishedRound(townshipCode: string, year: number, count: number): Promise<{ roundId: string; results: GradingResult[] }> {
+  const roundId = gradingRoundId(townshipCode, year);
+  const at = new Date().toISOString();
+  const seeder = { sub: 'seed', roles: ['admin' as const] };
+  const round = await createRound({ id: roundId, township: townshipCode, year, scale: fiveAScale, validityYears: 3, scorers: [{ sub: 'scorer-a' }, { sub: 'scorer-b' }], status: 'scoring', version: 1, createdBy: 'seed', createdAt: at, updatedAt: at }, seeder);
+  const cycle = ['5A', '4A', '5A', '3A', '4A', undefined] as const;
+  const results: GradingResult[] = Array.from({ length: count }, (_, i) => {
+    const grade = cycle[i % cycle.length];
+    const base = { roundId, organisationId: `org-${randomUUID()}`, name: `组织${i}`, village: `${townshipCode}${String(201 + (i % 20))}`, scorers: 2, excellent: grade === '5A' };
+    return grade === undefined ? { ...base, outcome: 'no-annual-report' as const } : { ...base, outcome: 'graded' as const, grade, mean: grade === '5A' ? 920 : grade === '4A' ? 850 : 750, validUntil: year + 2 };
+  });
+  const graded = await saveResults(round, results, seeder);
+  await changeRound(graded, { status: 'published', publishedAt: at }, seeder, 'social-grading-round.publish');
+  return { roundId, results };
+}
+
+/** The reward table of the tests: 200 yuan for 5A, 100 for 4A (3A gets nothing). */
+export const rewardTable = [
+  { grade: '5A', amountFen: 20_000 },
+  { grade: '4A', amountFen: 10_000 },
+];

@@ -10,7 +10,7 @@ import { executionStatusNames, name } from '../../lib/labels';
 
 type Summary = Schemas['ExecutionSummary'];
 type Workflow = NonNullable<NonNullable<paths['/workflows/executions']['get']['parameters']['query']>['workflow']>;
-const workflowNames: Readonly<Record<Workflow, string>> = { 'village-import': '村数据导入', 'payment-batch': '支付批次', 'reward-application': '以奖代补申请', 'funding-run': '运转经费测算', 'pairing-evaluation': '结对帮扶评估', 'pairing-period': '结对帮扶报告期', 'social-filing': '社会组织备案', 'social-annual-report': '社会组织年度报告提醒' };
+const workflowNames: Readonly<Record<Workflow, string>> = { 'village-import': '村数据导入', 'payment-batch': '支付批次', 'reward-application': '以奖代补申请', 'funding-run': '运转经费测算', 'pairing-evaluation': '结对帮扶评估', 'pairing-period': '结对帮扶报告期', 'social-filing': '社会组织备案', 'social-annual-report': '社会组织年度报告提醒', 'social-reward-run': '社会组织以奖代补', 'social-venture-round': '公益创投拨付' };
 const statusColor: Readonly<Record<string, string>> = { FAILED: 'red', TIMED_OUT: 'red', ABORTED: 'orange', RUNNING: 'blue', SUCCEEDED: 'green' };
 
 /** The states an execution went through, in order, from its history events. */

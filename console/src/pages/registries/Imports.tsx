@@ -1,42 +1,17 @@
-import { Alert, Button, Card, Descriptions, Progress, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Descriptions, Progress, Space, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
-import { ApiError, must, type Schemas } from '../../api/client';
+import { must } from '../../api/client';
+import { ImportErrorsTable } from '../../components/ImportErrorsTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useConsole, useLoad } from '../../lib/context';
 import { beijingDateTime } from '../../lib/dates';
 import { importStatusNames, name } from '../../lib/labels';
 import { navigate } from '../../lib/router';
+import { uploadCsv } from '../../lib/upload';
 
-type ImportError = Schemas['VillageImport']['errors'][number];
 const finished = new Set(['succeeded', 'rejected', 'failed']);
 /** How far an import is, by its status: received → validating → writing → done. */
 const statusPercent: Readonly<Record<string, number>> = { received: 10, validating: 40, writing: 75, succeeded: 100, rejected: 100, failed: 100 };
-
-/**
- * Sends a CSV with the upload's own progress (XMLHttpRequest reports bytes sent; fetch does not).
- * The token and base URL are the client's; the answer is the import's id.
- */
-function uploadCsv(url: string, token: string | undefined, file: File, onProgress: (percent: number) => void): Promise<string> {
-  return new Promise((done, fail) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
-    xhr.setRequestHeader('content-type', 'text/csv; charset=utf-8');
-    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && typeof body === 'object' && body !== null && 'id' in body && typeof body.id === 'string') done(body.id);
-      else fail(new ApiError(xhr.status, typeof body === 'object' && body !== null && 'title' in body ? (body as Schemas['Problem']) : undefined));
-    };
-    xhr.onerror = () => fail(new Error('上传失败：网络错误'));
-    xhr.send(file);
-  });
-}
 
 /** The village CSV import (admin): upload with a progress bar, then the import's status and its errors by row and column. */
 export default function Imports({ id }: { readonly id?: string }) {
@@ -57,7 +32,9 @@ export default function Imports({ id }: { readonly id?: string }) {
     setError(undefined);
     setSent(0);
     try {
-      const newId = await uploadCsv(`${config.apiUrl}/imports/villages`, await auth.token(), file, setSent);
+      const body = await uploadCsv(`${config.apiUrl}/imports/villages`, await auth.token(), file, setSent);
+      if (typeof body !== 'object' || body === null || !('id' in body) || typeof body.id !== 'string') throw new Error('上传失败：服务未返回导入编号');
+      const newId = body.id;
       setErrorPage(0);
       navigate(`/registries/imports/${newId}`);
     } catch (err) {
@@ -109,17 +86,7 @@ export default function Imports({ id }: { readonly id?: string }) {
               {imp.errors.length > 0 && (
                 <>
                   <Typography.Title level={5}>错误明细（按行、列）</Typography.Title>
-                  <Table<ImportError>
-                    rowKey={(e) => `${e.row}:${e.column ?? ''}:${e.message}`}
-                    size="small"
-                    pagination={false}
-                    dataSource={imp.errors}
-                    columns={[
-                      { title: '行', dataIndex: 'row', width: 80 },
-                      { title: '列', render: (_, e) => e.column ?? '（整行）', width: 180 },
-                      { title: '问题', dataIndex: 'message' },
-                    ]}
-                  />
+                  <ImportErrorsTable errors={imp.errors} />
                   <Space style={{ marginTop: 8 }}>
                     <Button disabled={errorPage === 0} onClick={() => setErrorPage(errorPage - 1)}>
                       上一页

@@ -1,11 +1,54 @@
+import { meanScore } from './grading.ts';
+
 /**
- * Public-interest venture funding (公益创投): proposals ranked by their mean review score and awarded
+ * Public-interest venture funding (公益创投): proposals ranked by their total review score and awarded
  * in rank order until the budget is used. A proposal that does not fit what is left is skipped, not
  * partly funded, and the next ones that fit are still funded. Money in integer fen.
  */
+/**
+ * A scoring criterion of a round, as data: each reviewer gives it whole points from 0 to
+ * `maxPoints`, so the criteria's maximum points are their weights (公益性 40, 可行性 30, 预算合理性 30).
+ */
+export interface VentureCriterion {
+  /** ASCII key, the field of the reviewer's scores (`scores.impact`). */
+  readonly key: string;
+  readonly name: string;
+  readonly maxPoints: number;
+}
+
+/** The most a reviewer can give a proposal: the sum of the criteria's maximum points. */
+export const maxTotal = (criteria: readonly VentureCriterion[]): number => criteria.reduce((a, c) => a + c.maxPoints, 0);
+
+/**
+ * One reviewer's scores of one proposal, checked against the round's criteria: every criterion
+ * scored, each a whole number from 0 to its maximum, no other keys. The reviewer's total is their
+ * plain sum (integers: no rounding). Problems name the field (`scores.<key>`).
+ */
+export function reviewTotal(criteria: readonly VentureCriterion[], scores: Readonly<Record<string, unknown>>): { total: number; problems: [] } | { total?: undefined; problems: { field: string; message: string }[] } {
+  const problems: { field: string; message: string }[] = [];
+  const known = new Set(criteria.map((c) => c.key));
+  for (const key of Object.keys(scores)) if (!known.has(key)) problems.push({ field: `scores.${key}`, message: `is not a criterion of this round (criteria: ${criteria.map((c) => c.key).join(', ')})` });
+  let total = 0;
+  for (const c of criteria) {
+    const v = Object.hasOwn(scores, c.key) ? scores[c.key] : undefined;
+    if (v === undefined) problems.push({ field: `scores.${c.key}`, message: `is required (${c.name}, 0–${c.maxPoints})` });
+    else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > c.maxPoints) problems.push({ field: `scores.${c.key}`, message: `must be a whole number from 0 to ${c.maxPoints} (${c.name})` });
+    else total += v;
+  }
+  return problems.length > 0 ? { problems } : { total, problems: [] };
+}
+
+/**
+ * A proposal's total: the mean of its reviewers' totals, rounded half up to a whole point
+ * (171.5 → 172), as grading does (its meanScore): the ranking compares these integers.
+ */
+export function proposalTotal(reviewerTotals: readonly number[]): number {
+  return meanScore(reviewerTotals);
+}
+
 export interface RankedProposal {
   readonly id: string;
-  /** Mean review score (integer, see grading's meanScore). */
+  /** Total review score (integer, {@link proposalTotal}). */
   readonly score: number;
   readonly requestedFen: number;
   /** Tie-break: earlier submitted first, then id. */

@@ -2,13 +2,15 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
 import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { sameIdentity } from '../../../platform/principal.ts';
 import { isPrintableText, printableMessage } from '../../../platform/names.ts';
-import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/errors.ts';
-import { rewardLines, rewardTableSchema } from '../domain/reward-run.ts';
+import { ConflictError, ValidationError } from '../../../shared/errors.ts';
+import { executionHistory } from '../../../shared/executions.ts';
+import { rewardLines, rewardRunIdSchema, rewardTableSchema } from '../domain/reward-run.ts';
 import { budgetSchema, getBudget, raiseBudget } from '../store/budget.ts';
 import { requireRound, roundResults } from '../store/grading.ts';
-import { approveRewardRun, createRewardRun, lineOutcomeSchema, markRunPaid, payLine, requireRewardRun, rewardRunId, rewardRunSchema, runLineOutcomes, type RewardRun } from '../store/reward-run.ts';
+import { createRewardRun, lineOutcomeSchema, requireRewardRun, rewardLineSchema, rewardRunId, rewardRunLines, rewardRunSchema, runLineOutcomes, type RewardRun } from '../store/reward-run.ts';
+import { decideRewardRun, startRewardRun } from '../reward-run-use-cases.ts';
+import { rewardRunDecisionId } from '../steps.ts';
 
 export const budgetRaiseSchema = z.strictObject({ amountFen: z.number().int().min(1).max(100_000_000_000) }).openapi('SocialBudgetRaise');
 export const rewardRunBodySchema = z.strictObject({ roundId: z.string().regex(/^sgr-\d{9}-\d{4}$/, 'must be a grading round id'), table: rewardTableSchema }).openapi('SocialRewardRunInput');
@@ -20,19 +22,31 @@ const budgetParams = z.object({
   township: z.string().regex(/^\d{9}$/, 'must be a 9-digit township code').openapi({ param: { name: 'township', in: 'path' } }),
   year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }),
 });
-const runParams = z.object({ id: z.string().regex(/^srr-\d{9}-\d{4}$/, 'must be a reward run id').openapi({ param: { name: 'id', in: 'path' } }) });
-const runView = z.object({ run: documented(rewardRunSchema, 'SocialRewardRun'), outcomes: z.array(documented(lineOutcomeSchema, 'SocialRewardLineOutcome')) }).openapi('SocialRewardRunView');
+const runParams = z.object({ id: documented(rewardRunIdSchema, { param: { name: 'id', in: 'path' } }) });
+const runView = z
+  .object({
+    run: documented(rewardRunSchema.extend({ lines: z.array(rewardLineSchema) }), { ref: 'SocialRewardRun', description: 'The run with its lines as computed so far (status computing: the pages computed), its progress counters and finance’s decision' }),
+    outcomes: z.array(documented(lineOutcomeSchema, 'SocialRewardLineOutcome')),
+    approvalDecisionId: z.string().openapi({ description: 'Finance’s decision in GET /inbox, once the run is computed' }),
+    stateTransitions: z.number().int().optional().openapi({ description: 'States entered by the run’s execution so far (Map iterations included)' }),
+  })
+  .openapi('SocialRewardRunView');
 
 async function authorizedRun(c: RouteContext, id: string, action: 'social-funding:read' | 'social-funding:approve') {
   const run = await requireRewardRun(id);
   return { run, actor: requireAllowed(c, action, { division: run.township }) };
 }
 
-/** Pay every line not excluded, one at a time (each exactly once); then the run is paid. */
-async function payRun(run: RewardRun, actor: Parameters<typeof payLine>[2]): Promise<RewardRun> {
-  const excluded = new Set(run.exclusions.map((e) => e.organisationId));
-  for (const line of run.lines) if (!excluded.has(line.organisationId)) await payLine(run, line, actor);
-  return markRunPaid(run, actor);
+/** States entered by the run's execution so far, from its history. */
+async function stateTransitions(executionArn: string | undefined): Promise<number | undefined> {
+  if (!executionArn) return undefined;
+  const { events } = await executionHistory(executionArn, { includeExecutionData: false });
+  return events.filter((e) => e.type?.endsWith('StateEntered')).length;
+}
+
+async function runViewOf(run: RewardRun) {
+  const [lines, outcomes, transitions] = await Promise.all([rewardRunLines(run.id), runLineOutcomes(run.id), stateTransitions(run.executionArn)]);
+  return { run: { ...run, lines }, outcomes, approvalDecisionId: rewardRunDecisionId(run.id), ...(transitions === undefined ? {} : { stateTransitions: transitions }) };
 }
 
 export const fundingRoutes = new OpenAPIHono<AppEnv>()
@@ -77,20 +91,23 @@ export const fundingRoutes = new OpenAPIHono<AppEnv>()
       path: '/reward-runs',
       operationId: 'createSocialRewardRun',
       tags: ['social'],
-      summary: 'The township computes the grade-reward run of a published grading round: a fixed reward per grade (the table) for every graded organisation; it waits for finance',
+      summary:
+        'The township starts the grade-reward run of a published grading round: a fixed reward per grade (the table) for every graded organisation. The social-reward-run workflow computes the lines in pages and puts the run in finance’s inbox; GET shows its progress. A round has one run: a repeat while its start was interrupted starts it, otherwise 409.',
       request: { body: { required: true, content: json(rewardRunBodySchema) } },
-      responses: { 201: { description: 'Computed', content: json(runView) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Started: status computing, with the execution', content: json(runView) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { roundId, table } = c.req.valid('json');
       const round = await requireRound(roundId);
       const actor = requireAllowed(c, 'social-funding:manage', { division: round.township });
       if (round.status !== 'published') throw new ConflictError(`Grading round ${roundId} is ${round.status}: rewards follow a published round`);
-      const lines = rewardLines(await roundResults(roundId), table);
-      if (lines.length === 0) throw new ValidationError([{ field: 'table', message: 'no graded organisation of the round has a grade the table rewards', in: 'body' }]);
+      // Checked here so that a table that rewards nobody is a 400 naming the field, not a run of nothing.
+      if (rewardLines(await roundResults(roundId), table).length === 0) throw new ValidationError([{ field: 'table', message: 'no graded organisation of the round has a grade the table rewards', in: 'body' }]);
       const at = new Date().toISOString();
-      const run = await createRewardRun({ id: rewardRunId(roundId), roundId, township: round.township, year: round.year, table, lines, status: 'awaiting-finance', exclusions: [], createdBy: actor.sub, version: 1, createdAt: at, updatedAt: at }, actor);
-      return c.json({ run, outcomes: [] }, 201);
+      const { created, run } = await createRewardRun({ id: rewardRunId(roundId), roundId, township: round.township, year: round.year, table, status: 'computing', pages: [], computedPages: 0, lineCount: 0, totalFen: 0, exclusions: [], paidPages: 0, paidLines: 0, paidFen: 0, unfundedLines: 0, unfundedFen: 0, createdBy: actor.sub, version: 1, createdAt: at, updatedAt: at }, actor);
+      if (!created && run.executionArn) throw new ConflictError(`Grading round ${roundId} has a reward run already (${run.id})`);
+      const executionArn = await startRewardRun(run);
+      return c.json(await runViewOf({ ...run, executionArn }), 202);
     },
   )
   .openapi(
@@ -100,13 +117,13 @@ export const fundingRoutes = new OpenAPIHono<AppEnv>()
       path: '/reward-runs/{id}',
       operationId: 'getSocialRewardRun',
       tags: ['social'],
-      summary: 'A reward run with each line’s outcome (paid with its payout, or unfunded)',
+      summary: 'A reward run: its progress (pages computed and paid), its lines, each line’s outcome (paid with its payout, or unfunded) and the states its execution entered',
       request: { params: runParams },
       responses: { 200: { description: 'The run', content: json(runView) }, ...errorResponses },
     }),
     async (c) => {
       const { run } = await authorizedRun(c, c.req.valid('param').id, 'social-funding:read');
-      return c.json({ run, outcomes: await runLineOutcomes(run.id) }, 200);
+      return c.json(await runViewOf(run), 200);
     },
   )
   .openapi(
@@ -116,19 +133,16 @@ export const fundingRoutes = new OpenAPIHono<AppEnv>()
       path: '/reward-runs/{id}/approve',
       operationId: 'approveSocialRewardRun',
       tags: ['social'],
-      summary: 'Finance approves the run in one decision with exclusions (each with a reason), never the person who computed it; every other line is paid exactly once through the payments module within the budget (a line the budget cannot cover is unfunded). Repeating it after an interruption pays what is left.',
+      summary:
+        'Finance approves the computed run in one decision with exclusions (each with a reason), never the person who started it; the workflow then pays every other line exactly once through the payments module within the budget (a line the budget cannot cover is unfunded). GET shows the payment progress. A repeat of the same approval is answered again; other exclusions after it are a 409. Rejecting: POST /decisions/{approvalDecisionId} with reject and a comment.',
       request: { params: runParams, body: { required: true, content: json(rewardRunApprovalSchema) } },
-      responses: { 200: { description: 'Approved and paid', content: json(runView) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Approved: the workflow pays', content: json(runView) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { exclusions } = c.req.valid('json');
-      let { run, actor } = await authorizedRun(c, c.req.valid('param').id, 'social-funding:approve');
-      if (sameIdentity(run.createdBy, actor.sub)) throw new SeparationOfDutiesError('computer-approves', 'the person who computed the run may not approve it');
-      const unknown = exclusions.filter((e) => !run.lines.some((l) => l.organisationId === e.organisationId));
-      if (unknown.length > 0) throw new ValidationError(unknown.map((e) => ({ field: 'exclusions', message: `organisation ${e.organisationId} has no line in run ${run.id}`, in: 'body' as const })));
-      if (run.status === 'awaiting-finance') run = await approveRewardRun(run, exclusions, actor);
-      else if (JSON.stringify(run.exclusions) !== JSON.stringify(exclusions)) throw new ConflictError(`Reward run ${run.id} is ${run.status} with other exclusions`);
-      if (run.status === 'approved') run = await payRun(run, actor);
-      return c.json({ run, outcomes: await runLineOutcomes(run.id) }, 200);
+      const { run, actor } = await authorizedRun(c, c.req.valid('param').id, 'social-funding:approve');
+      if (run.status !== 'awaiting-finance' && run.status !== 'computing' && JSON.stringify(run.exclusions) !== JSON.stringify(exclusions)) throw new ConflictError(`Reward run ${run.id} is ${run.status} with other exclusions`);
+      await decideRewardRun(actor, run, { decision: 'approve', exclusions });
+      return c.json(await runViewOf(await requireRewardRun(run.id)), 202);
     },
   );

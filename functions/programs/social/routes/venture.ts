@@ -7,10 +7,11 @@ import { documented, errorResponses, json, writeErrorResponses } from '../../../
 import { isPrintableText, nameSchema, printableMessage } from '../../../platform/names.ts';
 import { sameIdentity } from '../../../platform/principal.ts';
 import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/errors.ts';
-import { meanScore, minimumScorers, scoringConflict } from '../domain/grading.ts';
-import { awardInRankOrder, instalments as splitInstalments } from '../domain/venture.ts';
+import { minimumScorers, scoringConflict } from '../domain/grading.ts';
+import { awardInRankOrder, proposalTotal, reviewTotal } from '../domain/venture.ts';
+import { acceptVentureAward, decideVentureAwards, startVentureRound } from '../venture-use-cases.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
-import { createVentureRound, getProposal, instalmentSchema, markAccepted, payInstalment, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
+import { createVentureRound, getProposal, instalmentSchema, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
 import { authorizedOrganisation } from './organisations.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(isPrintableText, printableMessage);
@@ -22,13 +23,24 @@ export const ventureRoundBodySchema = z
     budgetFen: z.number().int().min(1).max(100_000_000_000),
     opensOn: calendarDateSchema,
     closesOn: calendarDateSchema,
-    criteria: z.array(text(200)).min(1).max(20),
+    criteria: z
+      .array(z.strictObject({ key: z.string().regex(/^[a-z][a-zA-Z0-9]{0,31}$/, 'must be an ASCII key (a lower-case letter, then letters or digits, at most 32)'), name: text(200), maxPoints: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(20)
+      .superRefine((list, ctx) => {
+        list.forEach((c, i) => {
+          if (list.findIndex((d) => d.key === c.key) !== i) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `${c.key} is used by an earlier criterion` });
+        });
+      })
+      .openapi({ description: 'Scoring criteria as data: each reviewer gives every criterion whole points from 0 to maxPoints (so maxPoints is its weight); the proposal total is the mean of the reviewers’ sums, half up' }),
     reviewers: z.array(z.strictObject({ sub: z.string().trim().min(1).max(200), village: z.string().regex(/^\d{12}$/, 'must be a 12-digit village code').optional() })).min(2).max(50),
   })
   .refine((r) => r.opensOn <= r.closesOn, { path: ['closesOn'], message: 'must not be before opensOn' })
   .openapi('SocialVentureRoundInput');
 export const proposalBodySchema = z.strictObject({ organisationId: organisationIdSchema, title: text(200), requestedFen: z.number().int().min(1).max(100_000_000_000) }).openapi('SocialProposalInput');
-export const ventureReviewBodySchema = z.strictObject({ score: z.number().int().min(0).max(100) }).openapi('SocialVentureReviewInput');
+export const ventureReviewBodySchema = z
+  .strictObject({ scores: z.record(z.string().max(32), z.number().int().min(0).max(1000)).openapi({ description: 'Criterion key → whole points from 0 to its maxPoints; every criterion of the round, no others' }) })
+  .openapi('SocialVentureReviewInput');
 
 const idParams = z.object({ id: z.string().regex(/^svr-[0-9a-f-]{36}$/, 'must be a venture round id').openapi({ param: { name: 'id', in: 'path' } }) });
 const orgParams = idParams.extend({ organisationId: documented(organisationIdSchema, { param: { name: 'organisationId', in: 'path' } }) });
@@ -110,9 +122,9 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/reviews/{organisationId}',
       operationId: 'reviewSocialVentureProposal',
       tags: ['social'],
-      summary: 'A reviewer of the round scores a proposal 0–100; a reviewer of the organisation’s own village is refused (403, with the reason)',
+      summary: 'A reviewer of the round scores every criterion of a proposal (0 to its maxPoints; 400 naming scores.<key> otherwise); the reviewer’s total is the sum; a reviewer of the organisation’s own village is refused (403, with the reason)',
       request: { params: orgParams, body: { required: true, content: json(ventureReviewBodySchema) } },
-      responses: { 200: { description: 'Recorded', content: json(z.object({ score: z.number().int() }).openapi('SocialVentureReview')) }, ...writeErrorResponses },
+      responses: { 200: { description: 'Recorded', content: json(z.object({ scores: z.record(z.string(), z.number().int()), total: z.number().int() }).openapi('SocialVentureReview')) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { id, organisationId } = c.req.valid('param');
@@ -124,8 +136,11 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       const conflict = scoringConflict(reviewer.village, proposal.village);
       if (conflict) throw new SeparationOfDutiesError('reviewer-own-village', conflict);
       if (round.status !== 'open') throw new ConflictError(`Venture round ${id} is ${round.status}: reviews are final`);
-      const review = await putReview({ roundId: id, organisationId, reviewer: actor.sub, score: c.req.valid('json').score, at: new Date().toISOString() }, proposal.village, actor);
-      return c.json({ score: review.score }, 200);
+      const { scores } = c.req.valid('json');
+      const checked = reviewTotal(round.criteria, scores);
+      if (checked.total === undefined) throw new ValidationError(checked.problems.map((p) => ({ ...p, in: 'body' as const })));
+      const review = await putReview({ roundId: id, organisationId, reviewer: actor.sub, scores, score: checked.total, at: new Date().toISOString() }, proposal.village, actor);
+      return c.json({ scores: review.scores, total: review.score }, 200);
     },
   )
   .openapi(
@@ -135,9 +150,10 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/award',
       operationId: 'awardSocialVentureRound',
       tags: ['social'],
-      summary: 'After the window: proposals with at least two reviews ranked by mean score (half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; finance approves the list',
+      summary:
+        'After the window: proposals with at least two reviews ranked by their total (the mean of the reviewers’ per-criterion sums, half up; ties: earlier submitted) and awarded in rank order within the round’s budget, a proposal that does not fit skipped; the social-venture-round workflow starts and puts the award list in finance’s inbox',
       request: { params: idParams },
-      responses: { 200: { description: 'Awarded', content: json(view) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Awarded: the workflow waits for finance', content: json(view) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:manage');
@@ -146,11 +162,11 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       const [list, reviewList] = await Promise.all([roundProposals(round.id), roundReviews(round.id)]);
       const ranked = list.flatMap((p) => {
         const scores = reviewList.filter((r) => r.organisationId === p.organisationId).map((r) => r.score);
-        return scores.length >= minimumScorers ? [{ ...p, id: p.organisationId, score: meanScore(scores) }] : [];
+        return scores.length >= minimumScorers ? [{ ...p, id: p.organisationId, score: proposalTotal(scores) }] : [];
       });
       const { awarded, skipped } = awardInRankOrder(ranked, round.budgetFen);
       const next = await saveRound(round, { status: 'awarded', awards: awarded.map((p) => ({ organisationId: p.organisationId, village: p.village, name: p.name, amountFen: p.requestedFen, score: p.score })), skipped: skipped.map((p) => p.organisationId) }, actor, 'social-venture-round.award');
-      return c.json(await fullView(next), 200);
+      return c.json(await fullView({ ...next, executionArn: await startVentureRound(next) }), 202);
     },
   )
   .openapi(
@@ -160,17 +176,16 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/approve',
       operationId: 'approveSocialVentureRound',
       tags: ['social'],
-      summary: 'Finance approves the award list (not the person who opened the round); the first instalment of each award (half, rounded down) is paid exactly once within the township budget. Repeating it pays what is left.',
+      summary:
+        'Finance approves the award list (not the person who opened the round); the workflow then pays the first instalment of each award (half, rounded down) exactly once within the township budget. A repeat is answered again. Rejecting: POST /decisions/{id} with reject and a comment.',
       request: { params: idParams },
-      responses: { 200: { description: 'Approved', content: json(view) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Approved: the workflow pays', content: json(view) }, ...writeErrorResponses },
     }),
     async (c) => {
-      let { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:approve');
-      if (sameIdentity(round.createdBy, actor.sub)) throw new SeparationOfDutiesError('opener-approves', 'the person who opened the round may not approve its awards');
+      const { round, actor } = await authorizedVenture(c, c.req.valid('param').id, 'social-funding:approve');
       if (round.status === 'open') throw new ConflictError(`Venture round ${round.id} is not awarded yet`);
-      if (round.status === 'awarded') round = await saveRound(round, { status: 'approved', approvedBy: actor.sub }, actor, 'social-venture-round.approve');
-      for (const award of round.awards) await payInstalment(round, award, 1, splitInstalments(award.amountFen)[0], actor);
-      return c.json(await fullView(round), 200);
+      await decideVentureAwards(actor, round, { decision: 'approve' });
+      return c.json(await fullView(await requireVentureRound(round.id)), 202);
     },
   )
   .openapi(
@@ -180,19 +195,15 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
       path: '/venture-rounds/{id}/proposals/{organisationId}/accept',
       operationId: 'acceptSocialVentureProject',
       tags: ['social'],
-      summary: 'The township accepts the finished project (验收): the second instalment (the rest of the award) is paid exactly once within the budget',
+      summary: 'The township accepts the finished project (验收) once its first instalment is paid; the workflow then pays the second instalment (the rest of the award) exactly once within the budget',
       request: { params: orgParams },
-      responses: { 200: { description: 'Accepted', content: json(view) }, ...writeErrorResponses },
+      responses: { 202: { description: 'Accepted: the workflow pays', content: json(view) }, ...writeErrorResponses },
     }),
     async (c) => {
       const { id, organisationId } = c.req.valid('param');
       const { round, actor } = await authorizedVenture(c, id, 'social-funding:manage');
-      const award = round.awards.find((a) => a.organisationId === organisationId);
-      if (round.status !== 'approved' || !award) throw new ConflictError(`Organisation ${organisationId} has no approved award in round ${id}`);
-      const proposal = await getProposal(id, organisationId);
-      if (proposal && !proposal.accepted) await markAccepted(proposal, actor);
-      const second = await payInstalment(round, award, 2, splitInstalments(award.amountFen)[1], actor);
-      if (!second) throw new ConflictError(`The township's ${round.year} budget does not cover the second instalment of ${organisationId}`);
-      return c.json(await fullView(round), 200);
+      if (round.status !== 'approved' || !round.awards.some((a) => a.organisationId === organisationId)) throw new ConflictError(`Organisation ${organisationId} has no approved award in round ${id}`);
+      await acceptVentureAward(actor, round, organisationId);
+      return c.json(await fullView(await requireVentureRound(round.id)), 202);
     },
   );

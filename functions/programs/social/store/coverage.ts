@@ -38,6 +38,19 @@ export function coverageUpdate(village: string, delta: Coverage): TransactItem {
   return updateItem({ pk: partition(village.slice(0, 6)), sk: sortOf(village) }, { UpdateExpression: `SET village = :village, #type = :type ADD ${adds.join(', ')}`, ExpressionAttributeNames: { ...names, '#type': 'type' }, ExpressionAttributeValues: values });
 }
 
+/**
+ * The whole counter item that the ADDs of {@link coverageUpdate} leave for `village` once they
+ * have added up to `coverage`: for seeding a large county with BatchWriteItem (benchmarks), so that
+ * the view reads exactly what the status changes would have written.
+ */
+export function coverageItem(village: string, coverage: Coverage): Record<string, unknown> {
+  const item: Record<string, unknown> = { pk: partition(village.slice(0, 6)), sk: sortOf(village), village, type: 'socialCoverage', total: coverage.total };
+  for (const key of categoryKeyList) if (coverage.categories[key] !== 0) item[`c_${key}`] = coverage.categories[key];
+  for (const [year, n] of Object.entries(coverage.entered)) item[`in_${year}`] = n;
+  for (const [year, n] of Object.entries(coverage.left)) item[`out_${year}`] = n;
+  return item;
+}
+
 /** A stored counter as the domain's Coverage. */
 export function coverageOfItem(item: Record<string, unknown>): Coverage {
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);

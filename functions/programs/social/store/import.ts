@@ -18,7 +18,11 @@ const perTransaction = 30;
  * audit records and coverage counters are one transaction conditioned on the township's counter
  * as read (read again and retried when a filing moved it meanwhile).
  */
-export async function writeImportedOrganisations(rows: readonly { organisation: OrganisationInput; status: 'filed' | 'active' }[], actor: Actor, now = new Date()): Promise<OrganisationRecord[]> {
+export async function writeImportedOrganisations(
+  rows: readonly { organisation: OrganisationInput; status: 'filed' | 'active'; id?: string }[],
+  actor: Actor,
+  now = new Date(),
+): Promise<OrganisationRecord[]> {
   const year = Number(beijingDate(now).slice(0, 4));
   const byTownship = new Map<string, typeof rows[number][]>();
   for (const r of rows) byTownship.set(r.organisation.village.slice(0, 9), [...(byTownship.get(r.organisation.village.slice(0, 9)) ?? []), r]);
@@ -26,7 +30,8 @@ export async function writeImportedOrganisations(rows: readonly { organisation: 
   for (const [township, list] of byTownship) {
     for (let i = 0; i < list.length; i += perTransaction) {
       const chunk = list.slice(i, i + perTransaction);
-      const ids = chunk.map(() => `org-${randomUUID()}`);
+      // A fixed id (the demo seed's) makes a repeated chunk fail its ifAbsent instead of writing it twice.
+      const ids = chunk.map((r) => r.id ?? `org-${randomUUID()}`);
       for (let attempt = 0; ; attempt++) {
         const last = await lastFilingSequence(township);
         const records = chunk.map((r, k) => newOrganisation(r.organisation, actor, ids[k]!, now, { status: r.status, filingNumber: filingNumber(township, year, last + 1 + k) }));

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
-import { defineEntity } from '../../../platform/store/entity.ts';
+import { defineEntity, setOnce } from '../../../platform/store/entity.ts';
 import { ledgerEntries, ledgerEntryPut } from '../../../platform/store/ledger.ts';
 import { payoutCreateItems, preparePayouts } from '../../../platform/payments/store/payout.ts';
-import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
+import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
 import { spendBudget } from './budget.ts';
@@ -14,6 +14,9 @@ import { spendBudget } from './budget.ts';
  * partition the proposals (`PROPOSAL#<orgId>`), the reviewers' scores (`REVIEW#<orgId>#<sub>`) and
  * each instalment paid (`PAID#<orgId>#<n>`, written with its ledger entry, payout and budget spend).
  */
+/** A criterion as data (domain: VentureCriterion). */
+export const ventureCriterionSchema = z.object({ key: z.string(), name: z.string(), maxPoints: z.number().int() });
+
 export const ventureRoundSchema = z.object({
   id: z.string(),
   township: z.string(),
@@ -22,13 +25,17 @@ export const ventureRoundSchema = z.object({
   budgetFen: z.number().int(),
   opensOn: z.string(),
   closesOn: z.string(),
-  criteria: z.array(z.string()),
+  // Rounds stored before criteria were data kept their names only: read as 100-point criteria c1, c2, ….
+  criteria: z.preprocess((v) => (Array.isArray(v) ? v.map((c: unknown, i) => (typeof c === 'string' ? { key: `c${i + 1}`, name: c, maxPoints: 100 } : c)) : v), z.array(ventureCriterionSchema)),
   reviewers: z.array(z.object({ sub: z.string(), village: z.string().optional() })),
-  status: z.enum(['open', 'awarded', 'approved']),
+  status: z.enum(['open', 'awarded', 'approved', 'rejected']),
   awards: z.array(z.object({ organisationId: z.string(), village: z.string(), name: z.string(), amountFen: z.number().int(), score: z.number().int() })),
   skipped: z.array(z.string()),
   createdBy: z.string(),
   approvedBy: z.string().optional(),
+  rejection: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+  /** The social-venture-round execution: finance's approval, then each award's instalments. */
+  executionArn: z.string().optional(),
   version: z.number().int().min(1),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -37,7 +44,8 @@ export type VentureRound = z.infer<typeof ventureRoundSchema>;
 
 export const proposalSchema = z.object({ roundId: z.string(), organisationId: z.string(), village: z.string(), name: z.string(), title: z.string(), requestedFen: z.number().int(), submittedAt: z.string(), accepted: z.boolean() });
 export type Proposal = z.infer<typeof proposalSchema>;
-export const reviewSchema = z.object({ roundId: z.string(), organisationId: z.string(), reviewer: z.string(), score: z.number().int(), at: z.string() });
+/** A reviewer's points per criterion (`scores`; none in reviews stored before criteria were data) and their sum (`score`, the reviewer's total). */
+export const reviewSchema = z.object({ roundId: z.string(), organisationId: z.string(), reviewer: z.string(), scores: z.record(z.string(), z.number().int()).default({}), score: z.number().int(), at: z.string() });
 export type VentureReview = z.infer<typeof reviewSchema>;
 export const instalmentSchema = z.object({ roundId: z.string(), organisationId: z.string(), n: z.number().int(), amountFen: z.number().int(), payoutId: z.string(), at: z.string() });
 export type Instalment = z.infer<typeof instalmentSchema>;
@@ -99,11 +107,19 @@ export async function putReview(review: VentureReview, village: string, actor: A
   return review;
 }
 
-export async function saveRound(before: VentureRound, changes: Partial<VentureRound>, actor: Actor, action: string): Promise<VentureRound> {
-  const now = new Date();
+/** The round's change (a put under its version) with its audit record: for a transaction of the caller's. */
+export function roundChangeItems(before: VentureRound, changes: Partial<VentureRound>, actor: Actor, action: string, now = new Date()): { next: VentureRound; items: TransactItem[] } {
   const next: VentureRound = { ...before, ...changes, version: before.version + 1, updatedAt: now.toISOString() };
+  return {
+    next,
+    items: [named('round', putItem(ventureRounds.item(next), ifVersion(before.version))), auditPut({ entityType: 'social-venture-round', entityId: before.id, division: before.township, action, actor, before: { status: before.status }, after: { status: next.status, awards: next.awards }, at: now })],
+  };
+}
+
+export async function saveRound(before: VentureRound, changes: Partial<VentureRound>, actor: Actor, action: string): Promise<VentureRound> {
+  const { next, items } = roundChangeItems(before, changes, actor, action);
   try {
-    await writeTransaction([named('round', putItem(ventureRounds.item(next), ifVersion(before.version))), auditPut({ entityType: 'social-venture-round', entityId: before.id, division: before.township, action, actor, before: { status: before.status }, after: { status: next.status, awards: next.awards }, at: now })]);
+    await writeTransaction(items);
   } catch (err) {
     if (err instanceof TransactionConditionFailed) throw new ConflictError(`Venture round ${before.id} was changed concurrently; read it again`);
     throw err;
@@ -111,8 +127,14 @@ export async function saveRound(before: VentureRound, changes: Partial<VentureRo
   return next;
 }
 
-export async function markAccepted(proposal: Proposal, actor: Actor): Promise<void> {
-  await writeTransaction([putItem(proposals.item({ ...proposal, accepted: true })), auditPut({ entityType: 'social-organisation', entityId: proposal.organisationId, division: proposal.village, action: 'social-venture.accept', actor, after: { roundId: proposal.roundId } })]);
+/** Record the execution that runs the round's payments (set once). */
+export async function setVentureExecutionArn(id: string, executionArn: string): Promise<void> {
+  if (!(await setOnce(ventureRounds.keyOf({ id }), 'executionArn', executionArn))) throw new ConflictError(`Venture round ${id} already runs as another execution`);
+}
+
+/** The proposal marked accepted (验收) with its audit record: for the acceptance decision's transaction. */
+export function acceptedItems(proposal: Proposal, actor: Actor): TransactItem[] {
+  return [putItem(proposals.item({ ...proposal, accepted: true })), auditPut({ entityType: 'social-organisation', entityId: proposal.organisationId, division: proposal.village, action: 'social-venture.accept', actor, after: { roundId: proposal.roundId } })];
 }
 
 /**
