@@ -1,12 +1,14 @@
-import { Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography, Upload, message } from 'antd';
+import { Button, Card, Form, Input, Modal, Popconfirm, Progress, Select, Space, Table, Tag, Typography, Upload, message } from 'antd';
 import { useState } from 'react';
-import { must, type Schemas } from '../../api/client';
+import { ApiError, must, type Schemas } from '../../api/client';
 import { useConsole, useLoad } from '../../lib/context';
 import { beijingDateTime } from '../../lib/dates';
 import { name } from '../../lib/labels';
 import { levelNames, periodName, periodTypeNames } from '../../lib/pairing';
 import { termPeriodIds } from '../../lib/pairing-admin';
+import { uploadCsv } from '../../lib/upload';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ImportErrorsTable, importErrorsOf } from '../../components/ImportErrorsTable';
 import { MoneyInput } from '../../components/MoneyInput';
 import { loadPeriods, type ReportPeriod } from './shared';
 
@@ -172,31 +174,41 @@ export function NewPairing({ term, units, villages, onCreated }: { readonly term
   );
 }
 
-/** Many pairings from one CSV, all or nothing; a refusal lists every error by line and column (the error alert's field list). */
+/**
+ * Many pairings from one CSV, all or nothing, through the shared upload (with its progress) and the
+ * shared table of errors by row and column when the API refuses the file.
+ */
 export function ImportPairings({ onImported }: { readonly onImported: () => void }) {
-  const { client } = useConsole();
-  const [busy, setBusy] = useState(false);
+  const { config, auth } = useConsole();
+  const [sent, setSent] = useState<number | undefined>();
   const [error, setError] = useState<unknown>();
   const run = async (file: File) => {
-    setBusy(true);
     setError(undefined);
+    setSent(0);
     try {
-      const made = must(await client.POST('/pairing/pairings/import', { body: await file.text(), bodySerializer: (b: string) => b, headers: { 'content-type': 'text/csv; charset=utf-8' } }));
+      const made = (await uploadCsv(`${config.apiUrl}/pairing/pairings/import`, await auth.token(), file, setSent)) as Schemas['PairingImport'];
       void message.success(`已导入 ${made.created} 个结对`);
       onImported();
     } catch (err) {
       setError(err);
     } finally {
-      setBusy(false);
+      setSent(undefined);
     }
   };
+  const rows = error instanceof ApiError && error.status === 422 ? importErrorsOf(error.fields) : [];
   return (
     <>
       <Upload accept=".csv,text/csv" showUploadList={false} beforeUpload={(file) => { void run(file); return false; }}>
-        <Button loading={busy}>CSV 批量导入结对</Button>
+        <Button loading={sent !== undefined}>CSV 批量导入结对</Button>
       </Upload>
       <Typography.Text type="secondary">列：帮扶周期,帮扶单位,村代码,层级,年承诺资金(元)；任何一行有错都不写入。</Typography.Text>
-      <ErrorAlert error={error} />
+      {sent !== undefined && <Progress aria-label="上传进度" percent={sent} format={(p) => `上传 ${p ?? 0}%`} />}
+      {error !== undefined && rows.length === 0 && <ErrorAlert error={error} />}
+      {rows.length > 0 && (
+        <Card size="small" title={`校验未通过：${rows.length} 处错误（按行、列），未写入任何数据`}>
+          <ImportErrorsTable errors={rows} />
+        </Card>
+      )}
     </>
   );
 }
