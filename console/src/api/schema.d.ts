@@ -1137,7 +1137,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again every 7 days until filed or closed. Started once per term and period; a repeat finds the same execution */
+        /** Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again until filed or closed, on the dates of the term’s reminders. Started once per term and period; a repeat finds the same execution */
         post: operations["startPairingPeriodWorkflow"];
         delete?: never;
         options?: never;
@@ -3552,6 +3552,25 @@ export interface components {
             id: string;
             lastYear: number;
             name: string;
+            /**
+             * @default {
+             *       "daysBefore": [
+             *         7,
+             *         3
+             *       ],
+             *       "overdueEveryNDays": 7,
+             *       "overdueForDays": 366,
+             *       "hourBeijing": 9
+             *     }
+             */
+            reminders: {
+                daysBefore: number[];
+                /** @default 9 */
+                hourBeijing: number;
+                overdueEveryNDays: number;
+                /** @default 366 */
+                overdueForDays: number;
+            };
             schedule: {
                 due: {
                     day: number;
@@ -3585,6 +3604,14 @@ export interface components {
             };
             lastYear: number;
             name: string;
+            reminders?: {
+                daysBefore: number[];
+                /** @default 9 */
+                hourBeijing: number;
+                overdueEveryNDays: number;
+                /** @default 366 */
+                overdueForDays: number;
+            };
             schedule: {
                 due: {
                     day: number;

@@ -93,7 +93,7 @@ export const pairingReportRoutes = new OpenAPIHono<AppEnv>()
       operationId: 'startPairingPeriodWorkflow',
       tags: ['pairing'],
       summary:
-        'Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again every 7 days until filed or closed. Started once per term and period; a repeat finds the same execution',
+        'Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again until filed or closed, on the dates of the term’s reminders. Started once per term and period; a repeat finds the same execution',
       request: { params: periodParams },
       responses: { 202: { description: 'Started (or found)', content: json(z.object({ executionArn: z.string(), executionName: z.string() })) }, ...writeErrorResponses },
     }),
