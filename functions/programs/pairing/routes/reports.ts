@@ -14,8 +14,7 @@ import { listPeriodReports, listUnitReports, reportRecordSchema, requireReport, 
 import { listReportPeriods, reportPeriodSchema } from '../store/report-period.ts';
 import { listVersions, reportVersionSchema } from '../store/report-version.ts';
 import { requireTerm } from '../store/term.ts';
-import { periodSubjectId } from '../reporting.ts';
-import { startNamedExecution } from '../../../shared/executions.ts';
+import { startPeriodWorkflow } from '../schedule-use-cases.ts';
 
 export const reportFilingBodySchema = z
   .strictObject({ ...reportFilingShape, version: versionField })
@@ -102,9 +101,8 @@ export const pairingReportRoutes = new OpenAPIHono<AppEnv>()
       const term = await requireTerm(termId);
       requireAllowed(c, 'pairing-period:manage', { division: term.division });
       termPeriod(term, periodId);
-      const name = periodSubjectId(term.id, periodId);
-      const executionArn = await startNamedExecution('pairing-period', name, { termId: term.id, periodId, openedAt: new Date().toISOString() });
-      return c.json({ executionArn, executionName: name }, 202);
+      const { executionArn, executionName } = await startPeriodWorkflow(term, periodId, new Date());
+      return c.json({ executionArn, executionName }, 202);
     },
   )
 

@@ -64,3 +64,8 @@ export async function getTerms(ids: readonly string[]): Promise<Map<string, Term
 export async function listTerms(jurisdiction: string, page: PageRequest): Promise<Page<TermRecord>> {
   return terms.query.byProvince.page(jurisdiction.slice(0, 2), page, { sortPrefix: jurisdiction });
 }
+
+/** Every term run inside a province (`jurisdiction`'s first two digits), or inside `jurisdiction`. */
+export function termsInProvince(jurisdiction: string): AsyncGenerator<TermRecord> {
+  return terms.query.byProvince.all(jurisdiction.slice(0, 2), { sort: { beginsWith: jurisdiction } });
+}
