@@ -20,16 +20,24 @@ export function executionArnFor(workflow: string, name: string): string {
  * ExecutionAlreadyExists once it has ended; either way the execution is the one named `name`.
  */
 export async function startNamedExecution(workflow: string, name: string, input: Record<string, unknown>): Promise<string> {
+  return (await startOrFindNamedExecution(workflow, name, input)).executionArn;
+}
+
+/**
+ * {@link startNamedExecution}, saying whether this call started it (`started: false`: it existed,
+ * with another input, or has ended), for a caller that reports what it started (a scheduled run).
+ */
+export async function startOrFindNamedExecution(workflow: string, name: string, input: Record<string, unknown>): Promise<{ executionArn: string; started: boolean }> {
   // The request that starts it, for the tasks' logs; states read only the fields they name.
   const requestId = currentRequestId();
   const body = requestId === undefined ? input : { ...input, requestId };
   try {
     const out = await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(body) }));
     if (!out.executionArn) throw new Error('StartExecution returned no executionArn');
-    return out.executionArn;
+    return { executionArn: out.executionArn, started: true };
   } catch (err) {
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
-    return executionArnFor(workflow, name);
+    return { executionArn: executionArnFor(workflow, name), started: false };
   }
 }
 

@@ -27,7 +27,21 @@ export interface TaskSpec<S extends z.ZodObject, O> {
   readonly timeoutSeconds?: number;
   /** Lambda memory in MB (default 512). */
   readonly memoryMb?: number;
+  /** Also invoked on a schedule (EventBridge Scheduler on AWS), not only by workflows. */
+  readonly schedule?: TaskSchedule;
   readonly run: (input: z.infer<S>, context: TaskContext) => Promise<O>;
+}
+
+/**
+ * When the scheduler invokes a task, with an empty payload (`{}`). The local host has no scheduler:
+ * a program offers a route that runs the same use case (so demo data and tests stay deterministic).
+ */
+export interface TaskSchedule {
+  /** An EventBridge Scheduler expression: `cron(5 0 * * ? *)` is 00:05 every day. */
+  readonly expression: string;
+  /** IANA zone the expression is read in (`Asia/Shanghai`: calendar dates are Beijing's). */
+  readonly timezone: string;
+  readonly description: string;
 }
 
 /** What a step knows of the execution that runs it. */
@@ -47,6 +61,7 @@ export interface TaskDefinition<O = unknown> {
   readonly usesStepFunctions?: boolean;
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
+  readonly schedule?: TaskSchedule;
   readonly handler: (event: unknown) => Promise<O>;
 }
 
@@ -108,6 +123,7 @@ export function defineTask<S extends z.ZodObject, O>(spec: TaskSpec<S, O>): Task
     ...(spec.usesStepFunctions !== undefined ? { usesStepFunctions: spec.usesStepFunctions } : {}),
     ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
     ...(spec.memoryMb !== undefined ? { memoryMb: spec.memoryMb } : {}),
+    ...(spec.schedule !== undefined ? { schedule: spec.schedule } : {}),
     handler,
   };
 }

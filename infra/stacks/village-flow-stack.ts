@@ -17,6 +17,7 @@ import { MailSender } from '../constructs/mail-sender.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { VillageFlowTable } from '../constructs/table.ts';
 import { TaskFunction } from '../constructs/task-function.ts';
+import { ScheduledTask } from '../constructs/scheduled-task.ts';
 import { WorkflowStateMachine } from '../constructs/workflow.ts';
 
 export type { WorkflowRegistry };
@@ -57,6 +58,8 @@ export function stateMachineName(config: Pick<DeployConfig, 'stage'>, workflow: 
 export class VillageFlowStack extends Stack {
   readonly table: VillageFlowTable;
   readonly taskFunctions: Readonly<Record<string, TaskFunction>>;
+  /** The schedules of the tasks that declare one, by task id. */
+  readonly scheduledTasks: Readonly<Record<string, ScheduledTask>>;
   readonly apiFunction: TaskFunction;
   readonly stateMachines: Readonly<Record<string, WorkflowStateMachine>>;
   readonly auth: Auth;
@@ -114,9 +117,19 @@ export class VillageFlowStack extends Stack {
         stepFunctions: entry.usesStepFunctions ? { level: 'callback', stateMachineNames } : undefined,
         memorySize: entry.memoryMb,
         timeout: entry.timeoutSeconds === undefined ? undefined : Duration.seconds(entry.timeoutSeconds),
+        ...(entry.schedule ? { noDlqReason: 'Invoked asynchronously only by its EventBridge Scheduler schedule, which retries for a day; a failure raises the function error alarm, and the job is idempotent, so it is run again by hand.' } : {}),
       });
     }
     this.taskFunctions = taskFunctions;
+
+    // Tasks that run on a schedule (a daily job in Beijing time): one EventBridge Scheduler schedule each.
+    const scheduled = new Group(this, 'Schedules');
+    const scheduledTasks: Record<string, ScheduledTask> = {};
+    for (const entry of reg.taskFunctions) {
+      if (!entry.schedule) continue;
+      scheduledTasks[entry.id] = new ScheduledTask(scheduled, entry.id, { function: (taskFunctions[entry.id] as TaskFunction).function, schedule: entry.schedule, scheduleName: `${prefix}-${entry.id}` });
+    }
+    this.scheduledTasks = scheduledTasks;
 
     const bySubstitution: Record<string, IFunction> = Object.fromEntries(
       reg.taskFunctions.map((entry) => [entry.substitution, (taskFunctions[entry.id] as TaskFunction).function]),

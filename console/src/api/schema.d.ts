@@ -991,6 +991,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pairing/schedule/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the daily scheduled start now (admin, for the terms inside your jurisdiction): start the period workflow of every period that has started and is not yet past due, unless opened. On AWS the same use case runs daily after midnight Beijing time for every term; a repeat starts nothing */
+        post: operations["runPairingSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pairing/terms": {
         parameters: {
             query?: never;
@@ -1137,7 +1154,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again every 7 days until filed or closed. Started once per term and period; a repeat finds the same execution */
+        /** Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again until filed or closed, on the dates of the term’s reminders. Started once per term and period; a repeat finds the same execution */
         post: operations["startPairingPeriodWorkflow"];
         delete?: never;
         options?: never;
@@ -3535,6 +3552,25 @@ export interface components {
                 timelinessBp: number;
             };
         };
+        PairingScheduleOutcome: {
+            alreadyStarted: {
+                executionArn: string;
+                periodId: string;
+                termId: string;
+            }[];
+            skippedTerms: string[];
+            started: {
+                executionArn: string;
+                periodId: string;
+                termId: string;
+            }[];
+            terms: number;
+            today: string;
+        };
+        PairingScheduleRun: {
+            /** @description The Beijing date to run for (default: today in Beijing) */
+            today?: string;
+        };
         /** @description The unit’s self-assessment (自评): text, and the outcomes it claims (advanced 跨入先进行列, 一村一业, 一村一社, collective income in fen). */
         PairingSelfAssessment: {
             outcomes: {
@@ -3558,6 +3594,25 @@ export interface components {
             id: string;
             lastYear: number;
             name: string;
+            /**
+             * @default {
+             *       "daysBefore": [
+             *         7,
+             *         3
+             *       ],
+             *       "overdueEveryNDays": 7,
+             *       "overdueForDays": 366,
+             *       "hourBeijing": 9
+             *     }
+             */
+            reminders: {
+                daysBefore: number[];
+                /** @default 9 */
+                hourBeijing: number;
+                overdueEveryNDays: number;
+                /** @default 366 */
+                overdueForDays: number;
+            };
             schedule: {
                 due: {
                     day: number;
@@ -3591,6 +3646,14 @@ export interface components {
             };
             lastYear: number;
             name: string;
+            reminders?: {
+                daysBefore: number[];
+                /** @default 9 */
+                hourBeijing: number;
+                overdueEveryNDays: number;
+                /** @default 366 */
+                overdueForDays: number;
+            };
             schedule: {
                 due: {
                     day: number;
@@ -9608,6 +9671,84 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runPairingSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PairingScheduleRun"];
+            };
+        };
+        responses: {
+            /** @description What was started, and what had been */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingScheduleOutcome"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,18 +9,20 @@ import { addDays, calendarDateSchema } from '../calendar.ts';
  * `hourBeijing` o'clock of its day, the sweep at 00:00 Beijing of the day after the due date (the
  * first instant a report is late).
  */
+const wholeDays = (min: number, max: number) => z.number().int('must be a whole number of days').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
 export const reminderPolicySchema = z.strictObject({
   /** Days before the due date on which to remind (7 = a week before). */
-  daysBefore: z.array(z.number().int().min(0).max(366)).max(10),
+  daysBefore: z.array(wholeDays(0, 366)).max(10, 'at most 10 reminders before the due date'),
   /** Remind overdue reports every this many days, starting the day after the due date. */
-  overdueEveryNDays: z.number().int().min(1).max(366),
+  overdueEveryNDays: wholeDays(1, 366),
   /** Stop reminding this many days after the due date (the admin closes the period long before). */
-  overdueForDays: z.number().int().min(0).max(3_660).default(366),
+  overdueForDays: wholeDays(0, 3_660).default(366),
   /**
    * Hour of the day (Beijing) at which reminders go out: 1–23, as 00:00 after the due date is the
    * sweep's, and two events at one instant would make "the first event after" skip one.
    */
-  hourBeijing: z.number().int().min(1).max(23).default(9),
+  hourBeijing: z.number().int('must be a whole hour').min(1, 'must be 1–23 (00:00 is the due-date sweep)').max(23, 'must be 1–23').default(9),
 });
 export type ReminderPolicy = z.infer<typeof reminderPolicySchema>;
 

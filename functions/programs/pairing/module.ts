@@ -12,6 +12,7 @@ import { periodOpenPageTask } from './tasks/period-open-page.ts';
 import { reportingNextTask } from './tasks/reporting-next.ts';
 import { reportingRemindTask } from './tasks/reporting-remind.ts';
 import { reportingSweepTask } from './tasks/reporting-sweep.ts';
+import { scheduleOpenDueTask } from './tasks/schedule-open-due.ts';
 
 /**
  * A unit's decisions are shown only to that unit's users (the inbox is kept per role and county,
@@ -60,6 +61,6 @@ export const pairingModule = {
       subjectDivision: async (evaluationId) => (await getEvaluation(evaluationId, false))?.village,
     },
   ],
-  tasks: [periodPrepareTask, periodOpenPageTask, reportingNextTask, reportingRemindTask, reportingSweepTask, evaluationAwaitTask, evaluationNotifyTask],
+  tasks: [periodPrepareTask, periodOpenPageTask, reportingNextTask, reportingRemindTask, reportingSweepTask, evaluationAwaitTask, evaluationNotifyTask, scheduleOpenDueTask],
   decisions: [...evaluationDecisions],
 } satisfies ProgramModule;

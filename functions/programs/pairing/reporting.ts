@@ -1,4 +1,3 @@
-import type { ReminderPolicy } from '../../platform/reporting/schedule.ts';
 import { reportingTasks, type ReportingProgram } from '../../platform/reporting/tasks.ts';
 import { workflowActor } from '../../platform/decisions/store.ts';
 import { sweepOverdue } from './report-use-cases.ts';
@@ -9,11 +8,9 @@ import { getTerm } from './store/term.ts';
 /**
  * Pairing's use of the platform's reporting machinery (functions/platform/reporting/): a subject is
  * one period of one term (`<termId>.<periodId>`, also the period workflow's execution name), its
- * obligations are the period's reports, owed by the assisting units.
+ * obligations are the period's reports, owed by the assisting units; when to remind them is the
+ * term's `reminders` (domain/term.ts).
  */
-
-/** Reminders a week and three days before the due date; overdue reminders weekly (docs/pairing.md). */
-export const pairingReminderPolicy: ReminderPolicy = { daysBefore: [7, 3], overdueEveryNDays: 7, overdueForDays: 366, hourBeijing: 9 };
 
 export const periodSubjectId = (termId: string, periodId: string) => `${termId}.${periodId}`;
 
@@ -41,7 +38,7 @@ export const pairingReporting: ReportingProgram<ReportObligation> = {
     if (!parts) return undefined;
     const [period, term] = await Promise.all([getReportPeriod(parts.termId, parts.periodId), getTerm(parts.termId, true)]);
     if (!period || !term) return undefined;
-    return { due: period.due, policy: pairingReminderPolicy, closed: period.status === 'closed', division: term.division };
+    return { due: period.due, policy: term.reminders, closed: period.status === 'closed', division: term.division };
   },
   async *obligations(subjectId) {
     const parts = parsePeriodSubject(subjectId);

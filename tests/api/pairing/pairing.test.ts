@@ -93,6 +93,20 @@ describe('pairing terms', () => {
     expect((await call(app, 'POST', '/pairing/terms', { token: await tokenFor('township', '120225100'), body: tianjinTerm })).status).toBe(403);
     expect(await tableSnapshot()).toEqual(before);
   });
+
+  it('shows the term’s reminders (the default when none are given), keeps its own, and refuses bad ones naming the field', async () => {
+    expect((await call(app, 'GET', `/pairing/terms/${termId}`, { token: admin })).body.reminders).toEqual({ daysBefore: [7, 3], overdueEveryNDays: 7, overdueForDays: 366, hourBeijing: 9 });
+    const own = await call(app, 'POST', '/pairing/terms', { token: admin, body: { ...tianjinTerm, reminders: { daysBefore: [10, 1], overdueEveryNDays: 3, overdueForDays: 30 } } });
+    expect(own.status).toBe(201);
+    expect((await call(app, 'GET', `/pairing/terms/${own.body.id}`, { token: admin })).body.reminders).toEqual({ daysBefore: [10, 1], overdueEveryNDays: 3, overdueForDays: 30, hourBeijing: 9 });
+    const before = await tableSnapshot();
+    const every = await call(app, 'POST', '/pairing/terms', { token: admin, body: { ...tianjinTerm, reminders: { daysBefore: [7], overdueEveryNDays: 0 } } });
+    expect(every.status).toBe(400);
+    expect(every.body.errors).toEqual([expect.objectContaining({ field: 'reminders.overdueEveryNDays' })]);
+    const hour = await call(app, 'POST', '/pairing/terms', { token: admin, body: { ...tianjinTerm, reminders: { daysBefore: [-1], overdueEveryNDays: 7, hourBeijing: 0 } } });
+    expect(hour.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['reminders.daysBefore.0', 'reminders.hourBeijing']);
+    expect(await tableSnapshot()).toEqual(before);
+  });
 });
 
 describe('pairings', () => {

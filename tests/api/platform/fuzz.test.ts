@@ -65,6 +65,7 @@ const fuzzedElsewhere: readonly string[] = [
   'PUT /pairing/reports/{id}', 'POST /pairing/reports/{id}/review', 'POST /pairing/terms/{termId}/periods/{periodId}/acceptance', // tests/api/pairing/reports.test.ts
   // Take no body (nothing to fuzz); every answer they give is in tests/api/pairing/reports.test.ts:
   'POST /pairing/terms/{termId}/periods/{periodId}/open', 'POST /pairing/terms/{termId}/periods/{periodId}/close', 'POST /pairing/terms/{termId}/periods/{periodId}/workflow',
+  'POST /pairing/schedule/run', // tests/integration/pairing/scheduled-start.test.ts (authorization, the date named, fuzzing)
 ];
 
 beforeAll(async () => {

@@ -3,8 +3,8 @@ import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { cleanUpLocalHosts, exitCode, freePorts, startLocalHost, tmpDataDir, type LocalHost, type LocalHostPorts } from '../../support/local-host.ts';
 import { toVillageCsv } from '../../../functions/platform/registries/domain/village-csv.ts';
-import type { Village } from '../../../functions/platform/registries/domain/village.ts';
-import { demoFundingPolicyId, demoTownships, demoVillages } from '../../../local/demo-data.ts';
+import { demoFundingPolicyId, demoVillages } from '../../../local/demo-data.ts';
+import { newDemoDistrictVillages } from '../../support/registries/demo-district-villages.ts';
 import { waitUntil } from '../../support/wait.ts';
 import { executionName, executionStatus, lastStatesEntered } from '../../support/stepfunctions.ts';
 
@@ -74,19 +74,6 @@ async function ledgerCount(host: Host, runId: string): Promise<number> {
   return total;
 }
 
-function newVillages(count: number): Village[] {
-  const used = new Set(demoVillages.map((v) => v.code));
-  const out: Village[] = [];
-  for (let n = 300; n <= 999 && out.length < count; n++) {
-    for (const t of demoTownships) {
-      const code = `${t.code}${n}`;
-      if (used.has(code) || out.length >= count) continue;
-      out.push({ code, name: `${t.name}第${n}村`, population: 300 + ((n * 7) % 2700), economicallyWeak: n % 9 === 0, category: '创优', operatingFundsFen: (n % 9 === 0 ? 3_000_000 : 15_000_000) + n * 100 });
-    }
-  }
-  return out;
-}
-
 afterAll(cleanUpLocalHosts);
 
 describe('a funding run on the local host survives SIGKILL in the middle of disbursement', () => {
@@ -95,7 +82,7 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
     const ports = await freePorts();
     const first = await startHost(ports, dataDir);
 
-    const imported = await call(first, 'admin', 'POST', '/imports/villages', toVillageCsv(newVillages(4_000)), 'text/csv');
+    const imported = await call(first, 'admin', 'POST', '/imports/villages', toVillageCsv(newDemoDistrictVillages(4_000)), 'text/csv');
     expect(imported.status).toBe(202);
     await waitUntil(
       async () => {

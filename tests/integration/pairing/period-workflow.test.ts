@@ -175,3 +175,39 @@ describe('a year of periods of 30 pairings, on a clock the test moves', () => {
     expect(summaries[0]!.subject).toMatch(/10份进展报告逾期未报/);
   });
 });
+
+describe('a term with its own reminders', () => {
+  it('reminds on the dates of its policy (2 days before, every 3 days overdue for 6 days) and ends when no event is left', { timeout: 120_000 }, async () => {
+    // After the year above: the clock stands at 1 March 2026.
+    const admin = await tokenFor('admin', '120225');
+    const reminders = { daysBefore: [2], overdueEveryNDays: 3, overdueForDays: 6 };
+    const own = await call(app, 'POST', '/pairing/terms', { token: admin, body: { name: '2026年结对帮扶', division: '120225', firstYear: 2026, lastYear: 2026, schedule: tianjinSchedule.slice(0, 1), targets: { advancedVillages: 1, oneVillageOneIndustry: 1, oneVillageOneCooperative: 1, collectiveIncomeFen: 1 }, reminders } });
+    expect(own.status).toBe(201);
+    const ids: string[] = [];
+    for (const i of [0, 1]) {
+      const res = await call(app, 'POST', '/pairing/pairings', { token: admin, body: { termId: own.body.id, unitId: unitIds[i], village: `120225100${201 + i}`, level: 'district', pledgedFenPerYear: 1_200_000 } });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const opened = beijing('2026-05-01', 0);
+    clock.advanceTo(opened);
+    const arn = await startNamedExecution('pairing-period', periodSubjectId(own.body.id, '2026-05'), { termId: own.body.id, periodId: '2026-05', openedAt: opened.toISOString() });
+    executions.push(arn);
+    // The second pairing's unit files the day after the reminder, before the due date (28 May).
+    clock.advanceTo(beijing('2026-05-27', 12));
+    await settled();
+    await fileReport((await getReport(`${ids[1]}~2026-05`))!, values, { ...workflowActor, sub: 'unit-1' }, beijing('2026-05-27', 12));
+    clock.advanceTo(beijing('2026-06-10', 0));
+    await settled();
+
+    const dates = async (i: number) => (await listOutbox(`unit:${unitIds[i]}`, { limit: 100 })).items.filter((m) => String(m.body.obligationId).startsWith(ids[i]!)).map((m) => `${String(m.body.kind)} ${String(m.body.date)}`).sort();
+    // Never filed: 2 days before, then from the first missing day every 3 days while within 6 days of the due date.
+    expect(await dates(0)).toEqual(['overdue-reminder 2026-05-29', 'overdue-reminder 2026-06-01', 'reminder 2026-05-26']);
+    expect(await dates(1)).toEqual(['reminder 2026-05-26']);
+    // No event left after 1 June: the loop ended by itself, the period still open.
+    const path = statesEntered(await history(arn));
+    expect(path.filter((x) => x === 'Remind')).toHaveLength(3);
+    expect(path.slice(-2)).toEqual(['IsDone', 'Ended']);
+    expect((await sfn().send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('SUCCEEDED');
+  });
+});

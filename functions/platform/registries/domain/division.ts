@@ -58,3 +58,13 @@ export type DivisionInput = z.infer<typeof divisionInputSchema>;
 export function parentRequired(code: DivisionCode, creatorDivision: DivisionCode): boolean {
   return parentDivision(code) !== undefined && code !== creatorDivision;
 }
+
+/**
+ * The province-level codes of GB/T 2260 (31 provinces, autonomous regions and municipalities; Taiwan,
+ * Hong Kong, Macao): what a job over the whole country walks when its records are partitioned by
+ * province.
+ */
+export const provinceCodes: readonly string[] = [
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
+  '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
+];

@@ -144,6 +144,23 @@ export function reportingPeriod(rule: ScheduleRule, now: Date): ScheduledPeriod 
   return scheduled(rule, period);
 }
 
+/**
+ * The periods of a term's schedule to open on `today` (Beijing) by the daily scheduled start: those
+ * that have started and whose report is not yet past due, unless already opened. A period whose
+ * due date has passed is left alone: opened now, all its reports would be missing at once (a term
+ * created late, or a period the admin chose not to open); the admin can still open it by hand.
+ * Missed days catch up: a period not opened on its first day is opened on the next run.
+ */
+export function periodsToOpen(term: { readonly firstYear: number; readonly lastYear: number; readonly schedule: Schedule }, today: string, opened: ReadonlySet<string>): ScheduledPeriod[] {
+  const year = Number(today.slice(0, 4));
+  // A due date lies at most 366 days after its period's end: a period of two years ago can still be
+  // due on 1 January (31 December + 366 days after a common year), none older.
+  if (year < term.firstYear || year - 2 > term.lastYear) return [];
+  const from = Math.max(term.firstYear, year - 2);
+  const to = Math.min(term.lastYear, year);
+  return term.schedule.flatMap((rule) => periodsOf(rule, from, to).filter((p) => p.start <= today && today <= p.due && !opened.has(p.id)));
+}
+
 // ---- timeliness ----
 
 export const timelinessValues = ['on-time', 'late', 'missing', 'not-due'] as const;

@@ -3,6 +3,7 @@ import { fenSchema } from '../../../platform/money.ts';
 import { nameSchema } from '../../../platform/names.ts';
 import { scheduleSchema } from './schedule.ts';
 import { gradeCutoffsSchema } from './evaluation.ts';
+import { reminderPolicySchema, type ReminderPolicy } from '../../../platform/reporting/schedule.ts';
 
 /**
  * A pairing term (帮扶周期): the years a round of pairings runs (Tianjin's 双五百: 2013–2016), the
@@ -28,6 +29,14 @@ export const termOutcomeTargetsSchema = z.strictObject({
 });
 export type TermOutcomeTargets = z.infer<typeof termOutcomeTargetsSchema>;
 
+/**
+ * The reminders of a term's reports when it names none: a week and three days before the due date,
+ * then weekly while a report is missing, for up to a year (in practice until the admin closes the
+ * period). Every field may be set per term (`reminders`); the dates are the platform's
+ * (functions/platform/reporting/schedule.ts).
+ */
+export const defaultTermReminders: ReminderPolicy = { daysBefore: [7, 3], overdueEveryNDays: 7, overdueForDays: 366, hourBeijing: 9 };
+
 export const termYearSchema = z.number().int('must be a whole year').min(2000, 'must be 2000 or later').max(2100, 'must be 2100 or earlier');
 
 /** The longest term accepted, in years (Tianjin's ran 4). */
@@ -44,6 +53,11 @@ export const termSchema = z
     targets: termOutcomeTargetsSchema,
     /** The end-of-term evaluation's grade cut-offs (default 90 / 75 / 60: domain/evaluation.ts). */
     gradeCutoffs: gradeCutoffsSchema.optional(),
+    /**
+     * When the period workflow reminds units that have not filed (default `defaultTermReminders`):
+     * days before the due date, the interval of overdue reminders, how long they go on, the hour.
+     */
+    reminders: reminderPolicySchema.optional(),
   })
   .superRefine((term, ctx) => {
     if (term.lastYear < term.firstYear) ctx.addIssue({ code: 'custom', path: ['lastYear'], message: `must not be before firstYear (${term.firstYear})` });

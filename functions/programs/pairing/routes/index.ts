@@ -8,6 +8,7 @@ import { pairingReportViewRoutes } from './report-views.ts';
 import { pairingEvaluationRoutes } from './evaluations.ts';
 import { pairingRankingRoutes } from './rankings.ts';
 import { pairingCaseRoutes } from './cases.ts';
+import { pairingScheduleRoutes } from './schedule.ts';
 
 /** The pairing program's API, mounted at `/pairing`. The import is mounted first: `/pairings/import` is not a pairing id. */
 export const pairingRoutes = new OpenAPIHono<AppEnv>()
@@ -18,4 +19,5 @@ export const pairingRoutes = new OpenAPIHono<AppEnv>()
   .route('/', pairingReportViewRoutes)
   .route('/', pairingEvaluationRoutes)
   .route('/', pairingRankingRoutes)
-  .route('/', pairingCaseRoutes);
+  .route('/', pairingCaseRoutes)
+  .route('/', pairingScheduleRoutes);

@@ -14,8 +14,7 @@ import { listPeriodReports, listUnitReports, reportRecordSchema, requireReport, 
 import { listReportPeriods, reportPeriodSchema } from '../store/report-period.ts';
 import { listVersions, reportVersionSchema } from '../store/report-version.ts';
 import { requireTerm } from '../store/term.ts';
-import { periodSubjectId } from '../reporting.ts';
-import { startNamedExecution } from '../../../shared/executions.ts';
+import { startPeriodWorkflow } from '../schedule-use-cases.ts';
 
 export const reportFilingBodySchema = z
   .strictObject({ ...reportFilingShape, version: versionField })
@@ -107,7 +106,7 @@ export const pairingReportRoutes = new OpenAPIHono<AppEnv>()
       operationId: 'startPairingPeriodWorkflow',
       tags: ['pairing'],
       summary:
-        'Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again every 7 days until filed or closed. Started once per term and period; a repeat finds the same execution',
+        'Start the period workflow (admin): opens the period for every pairing in pages, reminds units that have not filed before the due date, marks what is missing as overdue, reminds again until filed or closed, on the dates of the term’s reminders. Started once per term and period; a repeat finds the same execution',
       request: { params: periodParams },
       responses: { 202: { description: 'Started (or found)', content: json(z.object({ executionArn: z.string(), executionName: z.string() })) }, ...writeErrorResponses },
     }),
@@ -116,9 +115,8 @@ export const pairingReportRoutes = new OpenAPIHono<AppEnv>()
       const term = await requireTerm(termId);
       requireAllowed(c, 'pairing-period:manage', { division: term.division });
       termPeriod(term, periodId);
-      const name = periodSubjectId(term.id, periodId);
-      const executionArn = await startNamedExecution('pairing-period', name, { termId: term.id, periodId, openedAt: new Date().toISOString() });
-      return c.json({ executionArn, executionName: name }, 202);
+      const { executionArn, executionName } = await startPeriodWorkflow(term, periodId, new Date());
+      return c.json({ executionArn, executionName }, 202);
     },
   )
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { termIdSchema } from '../domain/pairing.ts';
-import { termSchema, type Term } from '../domain/term.ts';
+import { defaultTermReminders, termSchema, type Term } from '../domain/term.ts';
+import { reminderPolicySchema } from '../../../platform/reporting/schedule.ts';
 import type { Actor } from '../../../platform/principal.ts';
 import { auditPut } from '../../../platform/store/audit.ts';
 import { defineEntity } from '../../../platform/store/entity.ts';
@@ -17,6 +18,8 @@ import { NotFoundError } from '../../../shared/errors.ts';
  */
 export const termRecordSchema = termSchema.safeExtend({
   id: termIdSchema,
+  // Always shown; a term stored before terms carried their reminders reads as the default.
+  reminders: reminderPolicySchema.default(defaultTermReminders),
   version: z.number().int().min(1),
   createdAt: z.string(),
   createdBy: z.string(),
@@ -33,7 +36,7 @@ const terms = defineEntity({
 });
 
 export async function createTerm(input: Term, actor: Actor, options: { id: string; extraItems?: ExtraItems<TermRecord>; now?: Date }): Promise<TermRecord> {
-  const record: TermRecord = { ...input, id: options.id, version: 1, createdAt: (options.now ?? new Date()).toISOString(), createdBy: actor.sub };
+  const record: TermRecord = { ...input, reminders: input.reminders ?? defaultTermReminders, id: options.id, version: 1, createdAt: (options.now ?? new Date()).toISOString(), createdBy: actor.sub };
   await writeTransaction([
     named('term', putItem(terms.item(record), ifAbsent)),
     auditPut({ entityType: 'pairingTerm', entityId: record.id, division: record.division, action: 'pairingTerm.create', actor, after: record }),
@@ -60,4 +63,9 @@ export async function getTerms(ids: readonly string[]): Promise<Map<string, Term
 /** Terms run by `jurisdiction` or a division inside it, by division, first year, id. */
 export async function listTerms(jurisdiction: string, page: PageRequest): Promise<Page<TermRecord>> {
   return terms.query.byProvince.page(jurisdiction.slice(0, 2), page, { sortPrefix: jurisdiction });
+}
+
+/** Every term run inside a province (`jurisdiction`'s first two digits), or inside `jurisdiction`. */
+export function termsInProvince(jurisdiction: string): AsyncGenerator<TermRecord> {
+  return terms.query.byProvince.all(jurisdiction.slice(0, 2), { sort: { beginsWith: jurisdiction } });
 }
