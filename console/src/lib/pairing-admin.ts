@@ -28,6 +28,10 @@ export interface TermForm {
   readonly oneVillageOneCooperative: string;
   /** From the money input: yuan typed, fen handed on; undefined when empty or not an amount. */
   readonly collectiveIncomeFen: number | undefined;
+  /** Reminders: days before the due date ("7,3"), the overdue interval in days, the hour (Beijing). All empty: the API's default. */
+  readonly reminderDaysBefore?: string;
+  readonly overdueEveryNDays?: string;
+  readonly reminderHour?: string;
 }
 
 export type Check<T> = { readonly ok: true; readonly body: T } | { readonly ok: false; readonly errors: Readonly<Record<string, string>> };
@@ -79,10 +83,12 @@ export function termBody(form: TermForm): Check<TermInput> {
   for (const [key, v] of Object.entries(counts)) if (v === undefined) errors[`targets.${key}`] = '须为不小于 0 的整数';
   if (form.collectiveIncomeFen === undefined) errors['targets.collectiveIncomeFen'] = '请输入金额（元）';
   else if (!Number.isSafeInteger(form.collectiveIncomeFen) || form.collectiveIncomeFen < 0) errors['targets.collectiveIncomeFen'] = '金额不能为负数';
+  const reminders = reminderPolicy(form, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
     body: {
+      ...(reminders ? { reminders } : {}),
       name,
       division: form.division.trim(),
       firstYear: firstYear ?? 0,
@@ -96,6 +102,22 @@ export function termBody(form: TermForm): Check<TermInput> {
       },
     },
   };
+}
+
+/** The term's reminder policy as typed, or undefined when every field is empty (the API then uses its default: 7 and 3 days before, weekly overdue, 9 o'clock). */
+function reminderPolicy(form: TermForm, errors: Record<string, string>): NonNullable<TermInput['reminders']> | undefined {
+  const days = (form.reminderDaysBefore ?? '').trim();
+  const every = (form.overdueEveryNDays ?? '').trim();
+  const hourText = (form.reminderHour ?? '').trim();
+  if (!days && !every && !hourText) return undefined;
+  const parts = days ? days.split(/[,，、\s]+/).filter(Boolean) : [];
+  const daysBefore = parts.map(whole);
+  if (daysBefore.some((d) => d === undefined || d > 366) || daysBefore.length > 10) errors['reminders.daysBefore'] = '须为 0—366 的整数，逗号分隔，至多 10 个';
+  const overdue = every ? whole(every) : 7;
+  if (overdue === undefined || overdue < 1 || overdue > 366) errors['reminders.overdueEveryNDays'] = '须为 1—366 的整数';
+  const hour = hourText ? whole(hourText) : 9;
+  if (hour === undefined || hour < 1 || hour > 23) errors['reminders.hourBeijing'] = '须为 1—23 的整数（0 点为逾期判定）';
+  return { daysBefore: daysBefore.map((d) => d ?? 0), overdueEveryNDays: overdue ?? 7, overdueForDays: 366, hourBeijing: hour ?? 9 };
 }
 
 /**

@@ -74,6 +74,16 @@ describe('the term form', () => {
     expect(half.ok && half.body.schedule).toEqual([{ periodType: 'half-yearly', due: { kind: 'day-in-period', day: 25, monthInPeriod: 6 } }]);
   });
 
+  it('sends a reminder policy only when one is typed, and names what is wrong in it', () => {
+    const none = termBody(base);
+    expect(none.ok && 'reminders' in none.body).toBe(false);
+    const typed = termBody({ ...base, reminderDaysBefore: '10，5、1', overdueEveryNDays: '3', reminderHour: '' });
+    expect(typed.ok && typed.body.reminders).toEqual({ daysBefore: [10, 5, 1], overdueEveryNDays: 3, overdueForDays: 366, hourBeijing: 9 });
+    const wrong = termBody({ ...base, reminderDaysBefore: '7,x', overdueEveryNDays: '0', reminderHour: '0' });
+    expect(wrong.ok).toBe(false);
+    expect(!wrong.ok && Object.keys(wrong.errors).sort()).toEqual(['reminders.daysBefore', 'reminders.hourBeijing', 'reminders.overdueEveryNDays']);
+  });
+
   it('turns a percentage into basis points exactly, and refuses more than two decimals', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000 }), (bp) => {

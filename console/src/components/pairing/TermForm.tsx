@@ -19,11 +19,12 @@ export function TermForm({ division, onSubmit, busy = false }: { readonly divisi
   const [rows, setRows] = useState<readonly Row[]>([{ key: 0, periodType: 'monthly', dueKind: 'day-in-period', number: '5', monthInPeriod: '' }]);
   const [counts, setCounts] = useState<Record<CountKey, string>>({ advancedVillages: '0', oneVillageOneIndustry: '0', oneVillageOneCooperative: '0' });
   const [incomeFen, setIncome] = useState<number | undefined>();
+  const [reminders, setReminders] = useState({ reminderDaysBefore: '', overdueEveryNDays: '', reminderHour: '' });
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
 
   const setRow = (key: number, change: Partial<ScheduleRow>) => setRows(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
   const submit = () => {
-    const check = termBody({ ...text, schedule: rows, ...counts, collectiveIncomeFen: incomeFen });
+    const check = termBody({ ...text, schedule: rows, ...counts, collectiveIncomeFen: incomeFen, ...reminders });
     if (!check.ok) {
       setErrors(check.errors);
       return;
@@ -86,6 +87,17 @@ export function TermForm({ division, onSubmit, busy = false }: { readonly divisi
       <Form.Item label="村集体收入目标（元）" htmlFor="term-income" {...field('targets.collectiveIncomeFen')}>
         <MoneyInput id="term-income" aria-label="村集体收入目标（元）" value={incomeFen} onChange={setIncome} />
       </Form.Item>
+      <Space wrap align="start">
+        <Form.Item label="提前提醒（距截止日天数，逗号分隔；留空为 7、3）" htmlFor="term-remind-days" {...field('reminders.daysBefore')}>
+          <Input id="term-remind-days" placeholder="7,3" value={reminders.reminderDaysBefore} onChange={(e) => setReminders({ ...reminders, reminderDaysBefore: e.target.value })} />
+        </Form.Item>
+        <Form.Item label="逾期后每隔几天提醒（留空为 7）" htmlFor="term-remind-every" {...field('reminders.overdueEveryNDays')}>
+          <Input id="term-remind-every" placeholder="7" value={reminders.overdueEveryNDays} onChange={(e) => setReminders({ ...reminders, overdueEveryNDays: e.target.value })} />
+        </Form.Item>
+        <Form.Item label="提醒时刻（北京时间，时）" htmlFor="term-remind-hour" {...field('reminders.hourBeijing')}>
+          <Input id="term-remind-hour" placeholder="9" value={reminders.reminderHour} onChange={(e) => setReminders({ ...reminders, reminderHour: e.target.value })} />
+        </Form.Item>
+      </Space>
       <Button type="primary" htmlType="submit" loading={busy}>
         创建帮扶周期
       </Button>
