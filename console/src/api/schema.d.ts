@@ -1722,7 +1722,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Coverage against the 5–8 target: villages × categories, rolled up by township and county; villages below 5, missing categories, organisations per 1,000 residents, the trend by year (from counters) */
+        /** Coverage against the 5–8 target (from counters): a county gives its total, township roll-ups and trend (village rows a page at a time with `villages`); a township or village its villages × categories, villages below 5, missing categories, organisations per 1,000 residents and the trend */
         get: operations["getSocialCoverage"];
         put?: never;
         post?: never;
@@ -4254,17 +4254,19 @@ export interface components {
             amountFen: number;
         };
         SocialCoverage: {
-            /** @description Villages with fewer than 5 counted (filed or active) organisations */
+            /** @description Villages with fewer than 5 counted (filed or active) organisations, among the village rows given */
             belowTarget: string[];
             /** @description Category key → Chinese name */
             categoryNames: {
                 [key: string]: string;
             };
             division: string;
-            /** @description Category key → villages with no counted organisation of it */
+            /** @description Category key → villages with no counted organisation of it, among the village rows given */
             missingByCategory: {
                 [key: string]: string[];
             };
+            /** @description County village pages: pass as `cursor` for the next page; absent on the last */
+            nextCursor?: string;
             summary: {
                 categories: {
                     civility: number;
@@ -4275,15 +4277,19 @@ export interface components {
                     volunteer: number;
                 };
                 per1000Hundredths?: number;
-                population: number;
+                /** @description Residents of the registered villages; absent at county level */
+                population?: number;
                 total: number;
-                villages: number;
-                villagesBelowTarget: number;
+                /** @description Registered villages; absent at county level (the county answer reads township roll-ups, not its villages) */
+                villages?: number;
+                /** @description Villages below 5; absent at county level */
+                villagesBelowTarget?: number;
             };
             target: {
                 maximum: number;
                 minimum: number;
             };
+            /** @description Township roll-ups: at county level every township with counters, from its roll-up items */
             townships: {
                 categories: {
                     civility: number;
@@ -4295,13 +4301,16 @@ export interface components {
                 };
                 total: number;
                 township: string;
-                villages: number;
-                villagesBelowTarget: number;
+                /** @description Registered villages; given for a township or village view (absent at county level, which reads roll-ups, not villages) */
+                villages?: number;
+                /** @description Villages below 5; given for a township or village view (absent at county level) */
+                villagesBelowTarget?: number;
             }[];
             trend: {
                 organisations: number;
                 year: number;
             }[];
+            /** @description Township or village: all its registered villages. County: empty unless `villages` is asked, then one page of them (see `nextCursor`) */
             villages: {
                 belowTarget: boolean;
                 categories: {
@@ -13192,10 +13201,14 @@ export interface operations {
     getSocialCoverage: {
         parameters: {
             query?: {
+                /** @description County village pages: the `nextCursor` of the page before */
+                cursor?: string;
                 /** @description A county (6 digits), township or village; default your own */
                 division?: string;
                 /** @description First year of the trend (default 2019, the year of the seed document) */
                 fromYear?: number;
+                /** @description County only: also give one page of village rows (all, or only those below 5), in village-code order */
+                villages?: "all" | "below-target";
             };
             header?: never;
             path?: never;
@@ -13253,10 +13266,14 @@ export interface operations {
     exportSocialCoverageCsv: {
         parameters: {
             query?: {
+                /** @description County village pages: the `nextCursor` of the page before */
+                cursor?: string;
                 /** @description A county (6 digits), township or village; default your own */
                 division?: string;
                 /** @description First year of the trend (default 2019, the year of the seed document) */
                 fromYear?: number;
+                /** @description County only: also give one page of village rows (all, or only those below 5), in village-code order */
+                villages?: "all" | "below-target";
             };
             header?: never;
             path?: never;
@@ -13314,10 +13331,14 @@ export interface operations {
     exportSocialCoverageXlsx: {
         parameters: {
             query?: {
+                /** @description County village pages: the `nextCursor` of the page before */
+                cursor?: string;
                 /** @description A county (6 digits), township or village; default your own */
                 division?: string;
                 /** @description First year of the trend (default 2019, the year of the seed document) */
                 fromYear?: number;
+                /** @description County only: also give one page of village rows (all, or only those below 5), in village-code order */
+                villages?: "all" | "below-target";
             };
             header?: never;
             path?: never;

@@ -87,6 +87,29 @@ describe('coverage', () => {
     expect((await call(app, 'GET', `/social/coverage`, { token: await tokenFor('unit', '120225', { unitId: 'u1' }) })).status).toBe(403);
   });
 
+  it('a county answers from its township roll-ups, its villages a page at a time when asked', async () => {
+    const county = await call(app, 'GET', `/social/coverage?division=120225`, { token: t.finance });
+    expect(county.status).toBe(200);
+    const row = county.body.townships.find((r: { township: string }) => r.township === '120225100');
+    expect(row).toMatchObject({ total: 7, categories: { sage: 1, civility: 1, volunteer: 2, mediation: 1, trade: 1, other: 1 } });
+    expect(row.villages).toBeUndefined();
+    expect(county.body.summary.total).toBe(county.body.townships.reduce((a: number, r: { total: number }) => a + r.total, 0));
+    expect(county.body.villages).toEqual([]);
+    expect(county.body.nextCursor).toBeUndefined();
+    const below = await call(app, 'GET', `/social/coverage?division=120225&villages=below-target`, { token: t.finance });
+    expect(below.status).toBe(200);
+    expect(below.body.belowTarget).toEqual(expect.arrayContaining([villages[1], villages[2]]));
+    expect(below.body.belowTarget).not.toContain(villages[0]);
+    const all = await call(app, 'GET', `/social/coverage?division=120225&villages=all&cursor=${villages[0]}`, { token: t.finance });
+    expect(all.body.villages.map((v: { village: string }) => v.village)).toEqual(expect.arrayContaining([villages[1], villages[2]]));
+    expect(all.body.villages.map((v: { village: string }) => v.village)).not.toContain(villages[0]);
+    // Pages of villages are a county's: a township gives all of its own.
+    const refused = await call(app, 'GET', `/social/coverage?division=120225100&villages=all`, { token: t.township });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/villages/);
+    expect((await call(app, 'GET', `/social/coverage?division=120225&villages=all&cursor=12`, { token: t.finance })).status).toBe(400);
+  });
+
   it('exports the grid as CSV and XLSX with Chinese headers', async () => {
     const csv = await call(app, 'GET', '/social/coverage.csv?division=120225100', { token: t.finance });
     expect(csv.status).toBe(200);

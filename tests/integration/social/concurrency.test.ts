@@ -3,7 +3,7 @@ import { buildApp } from '../../../functions/api/app.ts';
 import type { App } from '../../../functions/platform/http/context.ts';
 import { categoryKeyList, categoryKeys, isCounted, socialCategories } from '../../../functions/programs/social/domain/organisation.ts';
 import { emptyCoverage, mergeCoverage } from '../../../functions/programs/social/domain/coverage.ts';
-import { villageCoverage } from '../../../functions/programs/social/store/coverage.ts';
+import { townshipCoverage, villageCoverage } from '../../../functions/programs/social/store/coverage.ts';
 import { allOrganisations, getOrganisation } from '../../../functions/programs/social/store/organisation.ts';
 import { lastFilingSequence } from '../../../functions/programs/social/store/filing-counter.ts';
 import { decideSocial, filingEnded, openSocialDecision, organisationInput, seedSocialVillages, socialActors, submitOrganisation, township, type SocialActors } from '../../support/social/fixtures.ts';
@@ -64,5 +64,10 @@ describe('concurrency', () => {
     expect(merged.total).toBe(total);
     for (const k of categoryKeyList) expect(merged.categories[k]).toBe(recount[k]);
     for (const v of villages) expect(counters.get(v)?.total).toBe(listed.filter((o) => o.village === v && isCounted(o.status)).length);
+    // The township roll-up (its shards summed) equals the recount too.
+    const rolled = (await townshipCoverage(township, { consistent: true })).get(township);
+    expect(rolled?.total).toBe(total);
+    for (const k of categoryKeyList) expect(rolled?.categories[k]).toBe(recount[k]);
+    expect(rolled).toEqual(merged);
   });
 });

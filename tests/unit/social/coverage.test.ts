@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { categoryKeyList, organisationEvents, organisationStatuses, nextStatus, isCounted, type CategoryKey, type OrganisationStatus } from '../../../functions/programs/social/domain/organisation.ts';
+import { coverageOfItem, coverageRollupItems, rollupShards } from '../../../functions/programs/social/store/coverage.ts';
 import { coverageDelta, emptyCoverage, mergeCoverage, missingCategories, per1000Hundredths, trendByYear, type Coverage } from '../../../functions/programs/social/domain/coverage.ts';
 
 const count = fc.integer({ min: -50, max: 50 });
@@ -54,6 +55,24 @@ describe('mergeCoverage', () => {
         for (const [v, c] of perVillage) expect(c.total).toBe(live.filter((f) => f.village === v).length);
         // The trend's last year is today's count.
         expect(trendByYear(county, 2019, 2026).at(-1)?.organisations).toBe(live.length);
+      }),
+    );
+  });
+});
+
+describe('township roll-up shards', () => {
+  it('the shards of a township, summed, equal the merge of its villages, whatever villages they hold', () => {
+    const villageCode = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 200, max: 260 })).map(([t, v]) => `120225${100 + t}${v}`);
+    fc.assert(
+      fc.property(fc.dictionary(villageCode, coverage, { maxKeys: 30 }), (byVillage) => {
+        const items = coverageRollupItems(new Map(Object.entries(byVillage)));
+        for (const township of new Set(Object.keys(byVillage).map((v) => v.slice(0, 9)))) {
+          const shards = items.filter((i) => i.township === township);
+          expect(shards.length).toBeLessThanOrEqual(rollupShards);
+          const summed = shards.map(coverageOfItem).reduce(mergeCoverage, emptyCoverage);
+          const merged = Object.entries(byVillage).filter(([v]) => v.startsWith(township)).map(([, c]) => c).reduce(mergeCoverage, emptyCoverage);
+          expect(normal(summed)).toEqual(normal(merged));
+        }
       }),
     );
   });

@@ -21,7 +21,10 @@ const per1000 = (hundredths: number | undefined) => (hundredths === undefined ? 
 export default function Coverage() {
   const { user, config, auth } = useConsole();
   const [division, setDivision] = useState(user.division);
-  const coverage = useLoad(async (c) => must(await c.GET('/social/coverage', { params: { query: { division } } })), [division]);
+  // A county answers from its township roll-ups; its villages come a page at a time (cursor).
+  const county = division.length === 6;
+  const [cursor, setCursor] = useState<string>();
+  const coverage = useLoad(async (c) => must(await c.GET('/social/coverage', { params: { query: county ? { division, villages: 'all', ...(cursor ? { cursor } : {}) } : { division } } })), [division, cursor]);
   const townshipName = useTownshipNames(user.division);
   const [error, setError] = useState<unknown>();
   const cov = coverage.data;
@@ -42,7 +45,10 @@ export default function Coverage() {
       <Typography.Title level={3}>覆盖情况</Typography.Title>
       <ErrorAlert error={coverage.error ?? error} />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search aria-label="区划代码" placeholder="区县、乡镇或村代码" defaultValue={division} onSearch={(v) => setDivision(v.trim() || user.division)} style={{ width: 260 }} enterButton="查询" />
+        <Input.Search aria-label="区划代码" placeholder="区县、乡镇或村代码" defaultValue={division} onSearch={(v) => {
+            setCursor(undefined);
+            setDivision(v.trim() || user.division);
+          }} style={{ width: 260 }} enterButton="查询" />
         <Button onClick={() => void save('csv')}>下载 CSV</Button>
         <Button onClick={() => void save('xlsx')}>下载 XLSX</Button>
       </Space>
@@ -56,12 +62,12 @@ export default function Coverage() {
             </Col>
             <Col xs={12} md={6}>
               <Card size="small">
-                <Statistic title="村数" value={cov.summary.villages} />
+                <Statistic title="村数" value={cov.summary.villages ?? '—'} />
               </Card>
             </Col>
             <Col xs={12} md={6}>
               <Card size="small">
-                <Statistic title={`未达 ${cov.target.minimum} 个的村`} value={cov.summary.villagesBelowTarget} valueStyle={cov.summary.villagesBelowTarget > 0 ? { color: '#cf1322' } : undefined} />
+                <Statistic title={`未达 ${cov.target.minimum} 个的村`} value={cov.summary.villagesBelowTarget ?? '—'} valueStyle={(cov.summary.villagesBelowTarget ?? 0) > 0 ? { color: '#cf1322' } : undefined} />
               </Card>
             </Col>
             <Col xs={12} md={6}>
@@ -81,16 +87,32 @@ export default function Coverage() {
                 dataSource={cov.townships}
                 columns={[
                   { title: '乡镇', render: (_, t) => townshipName(t.township) },
-                  { title: '村数', dataIndex: 'villages', align: 'right' },
+                  { title: '村数', align: 'right', render: (_, t) => t.villages ?? '—' },
                   ...categoryColumns,
                   { title: '合计', dataIndex: 'total', align: 'right' },
-                  { title: '未达标村数', dataIndex: 'villagesBelowTarget', align: 'right' },
+                  { title: '未达标村数', align: 'right', render: (_, t) => t.villagesBelowTarget ?? '—' },
                 ]}
               />
             </Card>
           )}
 
-          <Card size="small" title={`村 × 类别（目标每村 ${cov.target.minimum}–${cov.target.maximum} 个）`} style={{ marginTop: 12 }}>
+          <Card
+            size="small"
+            title={`村 × 类别（目标每村 ${cov.target.minimum}–${cov.target.maximum} 个）${county ? '：本页各村' : ''}`}
+            style={{ marginTop: 12 }}
+            extra={
+              county && (
+                <Space>
+                  <Button size="small" disabled={!cursor} onClick={() => setCursor(undefined)}>
+                    第一页
+                  </Button>
+                  <Button size="small" disabled={!cov.nextCursor} onClick={() => setCursor(cov.nextCursor)}>
+                    下一页
+                  </Button>
+                </Space>
+              )
+            }
+          >
             <Table<VillageRow>
               rowKey="village"
               size="small"

@@ -1,25 +1,39 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../../../shared/clients.ts';
 import { queryPartition } from '../../../platform/store/pagination.ts';
-import { updateItem, type TransactItem } from '../../../platform/store/transact.ts';
+import { updateItem, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 import { categoryKeyList, type CategoryKey } from '../domain/organisation.ts';
-import { emptyCoverage, type Coverage } from '../domain/coverage.ts';
+import { emptyCoverage, mergeCoverage, type Coverage } from '../domain/coverage.ts';
 
 /**
- * Coverage counters: one item per village that has ever had a counted organisation, updated with
- * ADD in the same transaction as the status change that moves the count (organisation store).
- * Keys: pk `SOCIAL_COVER#<county>`, sk `V#<village>`; attributes `c_<category>`, `total`,
- * `in_<year>`, `out_<year>`. A township or the county is read as the merge of its villages (one
- * query of one partition), so no transaction ever touches a shared township or county item and
- * filings in different villages never contend.
+ * Coverage counters: one item per village that has ever had a counted organisation, and township
+ * roll-ups, all updated with ADD in the same transaction as the status change that moves the count
+ * (organisation store, File step, import). Keys: pk `SOCIAL_COVER#<county>`, sk `V#<village>` for a
+ * village and `T#<township>#<shard>` for a roll-up; attributes `c_<category>`, `total`, `in_<year>`,
+ * `out_<year>`.
+ *
+ * Why shards: a single township item would be written by every filing of its 200 villages, and
+ * DynamoDB fails a transaction that touches an item another transaction is writing, so filings in
+ * different villages would contend again. Each village adds to one of 8 shards of its township,
+ * chosen by the village code (the same village always the same shard), so two filings collide on a
+ * roll-up only when their villages share a shard; a reader sums the 8 shards with `mergeCoverage`.
+ * A county is read as its townships' shards (100 townships: 800 small items, one query), never
+ * its 20,000 villages. There is no county item: it would put every filing of the county on 8 items.
  */
 const partition = (county: string) => `SOCIAL_COVER#${county}`;
 const sortOf = (village: string) => `V#${village}`;
+export const rollupShards = 8;
+/** The roll-up shard a village adds to: its code's last digits, so fixed per village and spread over a township's villages. */
+export const shardOf = (village: string) => Number(village.slice(-3)) % rollupShards;
+const rollupSortOf = (village: string) => `T#${village.slice(0, 9)}#${shardOf(village)}`;
 
-/** The transaction item that adds `delta` to `village`'s counter. */
-export function coverageUpdate(village: string, delta: Coverage): TransactItem {
+function counterUpdate(key: { pk: string; sk: string }, delta: Coverage, set: Record<string, string>): TransactItem {
   const names: Record<string, string> = { '#total': 'total' };
-  const values: Record<string, unknown> = { ':total': delta.total, ':village': village, ':type': 'socialCoverage' };
+  const values: Record<string, unknown> = { ':total': delta.total };
+  const sets: string[] = [];
+  for (const [name, value] of Object.entries(set)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    sets.push(`#${name} = :${name}`);
+  }
   const adds = ['#total :total'];
   for (const key of categoryKeyList) {
     const n = delta.categories[key];
@@ -35,7 +49,30 @@ export function coverageUpdate(village: string, delta: Coverage): TransactItem {
       adds.push(`#${prefix}_${year} :${prefix}_${year}`);
     }
   }
-  return updateItem({ pk: partition(village.slice(0, 6)), sk: sortOf(village) }, { UpdateExpression: `SET village = :village, #type = :type ADD ${adds.join(', ')}`, ExpressionAttributeNames: { ...names, '#type': 'type' }, ExpressionAttributeValues: values });
+  return updateItem(key, { UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values });
+}
+
+/**
+ * The transaction items that add each village's delta to its counter and to its township's roll-up
+ * shard: one update per village and one per shard touched (deltas of villages sharing a shard are
+ * merged first, since a transaction may touch an item once). At most villages + 8 items.
+ */
+export function coverageUpdates(byVillage: ReadonlyMap<string, Coverage>): TransactItem[] {
+  const shards = new Map<string, { township: string; delta: Coverage; county: string }>();
+  const items: TransactItem[] = [];
+  for (const [village, delta] of byVillage) {
+    items.push(counterUpdate({ pk: partition(village.slice(0, 6)), sk: sortOf(village) }, delta, { village, type: 'socialCoverage' }));
+    const sk = rollupSortOf(village);
+    const s = shards.get(sk);
+    shards.set(sk, { township: village.slice(0, 9), county: village.slice(0, 6), delta: mergeCoverage(s?.delta ?? emptyCoverage, delta) });
+  }
+  for (const [sk, s] of shards) items.push(counterUpdate({ pk: partition(s.county), sk }, s.delta, { township: s.township, type: 'socialCoverageRollup' }));
+  return items;
+}
+
+/** The items that add `delta` to `village`'s counter and its township roll-up (see {@link coverageUpdates}). */
+export function coverageUpdate(village: string, delta: Coverage): TransactItem[] {
+  return coverageUpdates(new Map([[village, delta]]));
 }
 
 /**
@@ -44,7 +81,24 @@ export function coverageUpdate(village: string, delta: Coverage): TransactItem {
  * the view reads exactly what the status changes would have written.
  */
 export function coverageItem(village: string, coverage: Coverage): Record<string, unknown> {
-  const item: Record<string, unknown> = { pk: partition(village.slice(0, 6)), sk: sortOf(village), village, type: 'socialCoverage', total: coverage.total };
+  return counterItem({ pk: partition(village.slice(0, 6)), sk: sortOf(village), village, type: 'socialCoverage' }, coverage);
+}
+
+/**
+ * The roll-up shard items the ADDs of {@link coverageUpdates} leave for the villages' counters
+ * `byVillage` (for seeding with BatchWriteItem alongside {@link coverageItem}).
+ */
+export function coverageRollupItems(byVillage: ReadonlyMap<string, Coverage>): Record<string, unknown>[] {
+  const shards = new Map<string, { township: string; county: string; coverage: Coverage }>();
+  for (const [village, coverage] of byVillage) {
+    const sk = rollupSortOf(village);
+    shards.set(sk, { township: village.slice(0, 9), county: village.slice(0, 6), coverage: mergeCoverage(shards.get(sk)?.coverage ?? emptyCoverage, coverage) });
+  }
+  return [...shards].map(([sk, s]) => counterItem({ pk: partition(s.county), sk, township: s.township, type: 'socialCoverageRollup' }, s.coverage));
+}
+
+function counterItem(key: Record<string, string>, coverage: Coverage): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...key, total: coverage.total };
   for (const key of categoryKeyList) if (coverage.categories[key] !== 0) item[`c_${key}`] = coverage.categories[key];
   for (const [year, n] of Object.entries(coverage.entered)) item[`in_${year}`] = n;
   for (const [year, n] of Object.entries(coverage.left)) item[`out_${year}`] = n;
@@ -64,18 +118,31 @@ export function coverageOfItem(item: Record<string, unknown>): Coverage {
   return { ...emptyCoverage, categories, total: num(item.total), entered, left };
 }
 
-/** The counters of the villages of a county, township or village that have any (village → coverage). */
-export async function villageCoverage(division: string, options: { consistent?: boolean } = {}): Promise<Map<string, Coverage>> {
+/** The counters of the villages of a county, township or village that have any, or of a range of village codes (village → coverage). */
+export async function villageCoverage(division: string, options: { consistent?: boolean; between?: readonly [string, string] } = {}): Promise<Map<string, Coverage>> {
   const out = new Map<string, Coverage>();
-  for await (const item of queryPartition({ partition: partition(division.slice(0, 6)), sort: { beginsWith: sortOf(division.length > 6 ? division : '') }, consistent: options.consistent })) {
+  const sort = options.between ? { between: [sortOf(options.between[0]), sortOf(options.between[1])] as const } : { beginsWith: sortOf(division.length > 6 ? division : '') };
+  for await (const item of queryPartition({ partition: partition(division.slice(0, 6)), sort, consistent: options.consistent })) {
     out.set(String(item.village), coverageOfItem(item));
   }
   return out;
 }
 
-/** Test and bench support: write one counter directly (seeding a large county without going through organisations). */
+/**
+ * The township roll-ups of a county or of one township (township → coverage): its shards summed,
+ * one query of a few hundred small items at most (100 townships × 8 shards).
+ */
+export async function townshipCoverage(division: string, options: { consistent?: boolean } = {}): Promise<Map<string, Coverage>> {
+  const out = new Map<string, Coverage>();
+  const prefix = division.length > 6 ? division.slice(0, 9) : '';
+  for await (const item of queryPartition({ partition: partition(division.slice(0, 6)), sort: { beginsWith: `T#${prefix}` }, consistent: options.consistent })) {
+    const township = String(item.township);
+    out.set(township, mergeCoverage(out.get(township) ?? emptyCoverage, coverageOfItem(item)));
+  }
+  return out;
+}
+
+/** Test and bench support: add to one counter and its roll-up directly (seeding a large county without going through organisations). */
 export async function putCoverageForSeeding(village: string, delta: Coverage): Promise<void> {
-  const { Update } = coverageUpdate(village, delta);
-  if (!Update) throw new Error('coverageUpdate makes an Update');
-  await ddb().send(new UpdateCommand(Update));
+  await writeTransaction(coverageUpdate(village, delta));
 }

@@ -5,11 +5,11 @@ import { TransactionConditionFailed, writeTransaction, type TransactItem } from 
 import { ConflictError } from '../../../shared/errors.ts';
 import { coverageDelta, emptyCoverage, mergeCoverage, type Coverage } from '../domain/coverage.ts';
 import { categoryKeys, filingNumber, type OrganisationInput } from '../domain/organisation.ts';
-import { coverageUpdate } from './coverage.ts';
+import { coverageUpdates } from './coverage.ts';
 import { lastFilingSequence, takeFilingNumbers } from './filing-counter.ts';
 import { newOrganisation, organisationCreateItems, type OrganisationRecord } from './organisation.ts';
 
-/** Organisations per transaction: 2 items each, the counter and one coverage update per village (≤ 100). */
+/** Organisations per transaction: 2 items each, the counter, one coverage update per village and per roll-up shard (60 + 1 + 30 + 8 ≤ 100). */
 const perTransaction = 30;
 
 /**
@@ -42,7 +42,7 @@ export async function writeImportedOrganisations(
           const delta = coverageDelta(undefined, record.status, categoryKeys[record.category], year);
           if (delta) byVillage.set(record.village, mergeCoverage(byVillage.get(record.village) ?? emptyCoverage, delta));
         }
-        for (const [village, delta] of byVillage) items.push(coverageUpdate(village, delta));
+        items.push(...coverageUpdates(byVillage));
         try {
           await writeTransaction(items);
           created.push(...records);

@@ -153,7 +153,7 @@ export function organisationChange(
       named(`organisation:${before.id}`, putItem(organisations.item(next), ifVersion(before.version))),
       auditPut({ entityType: 'social-organisation', entityId: before.id, division: before.village, action, actor, before: auditFields(before), after: auditFields(next), at: now }),
       // A transaction that changes several organisations of one village adds their deltas up itself (one update per item).
-      ...(delta && options.coverage !== 'delta' ? [coverageUpdate(before.village, delta)] : []),
+      ...(delta && options.coverage !== 'delta' ? coverageUpdate(before.village, delta) : []),
     ],
   };
 }

@@ -10,11 +10,11 @@ import { filingNumber, organisationIdSchema } from '../domain/organisation.ts';
 import { emptyCoverage, mergeCoverage, type Coverage } from '../domain/coverage.ts';
 import { awaitingNumber, organisationChange, organisations, requireOrganisation, type OrganisationRecord } from '../store/organisation.ts';
 import { acquireFilingLease, lastFilingSequence, releaseFilingLease, takeFilingNumbers } from '../store/filing-counter.ts';
-import { coverageUpdate } from '../store/coverage.ts';
+import { coverageUpdates } from '../store/coverage.ts';
 
 export const fileInputSchema = z.object({ organisationId: organisationIdSchema });
 
-/** Organisations numbered in one transaction: 2 items each, one counter, one coverage update per village (≤ 100 items). */
+/** Organisations numbered in one transaction: 2 items each, one counter, one coverage update per village and per roll-up shard (60 + 1 + 30 + 8 ≤ 100 items). */
 const perTransaction = 30;
 /** How long a step waits for its organisation to be numbered by another before it fails (and the state machine retries it). */
 const patienceMs = 20_000;
@@ -43,7 +43,7 @@ async function numberBatch(first: OrganisationRecord): Promise<boolean> {
     items.push(...change.items);
     if (change.delta) byVillage.set(o.village, mergeCoverage(byVillage.get(o.village) ?? emptyCoverage, change.delta));
   });
-  for (const [village, delta] of byVillage) items.push(coverageUpdate(village, delta));
+  items.push(...coverageUpdates(byVillage));
   try {
     await writeTransaction(items);
     return true;
