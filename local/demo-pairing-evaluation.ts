@@ -1,8 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../functions/shared/clients.ts';
-import type { Principal } from '../functions/platform/principal.ts';
 import { evaluationDecisionId, type EvaluationStep } from '../functions/programs/pairing/evaluation-steps.ts';
-import { signToken } from './jwt.ts';
+import { demoCaller, type Claims, type Fetch, type Json } from './demo-api.ts';
 import { demoPrincipals, demoUnitId, demoVillages } from './demo-data.ts';
 
 /**
@@ -29,9 +28,6 @@ export async function demoPairingEvaluationDone(): Promise<boolean> {
   return Item !== undefined;
 }
 
-type Json = Record<string, unknown>;
-type Fetch = (request: Request) => Response | Promise<Response>;
-type Claims = { readonly sub: string; readonly roles: readonly string[]; readonly division: string; readonly unitId?: string };
 
 const unitUser = (name: string): Claims =>
   name === '天津港（集团）有限公司' ? demoPrincipals.unit : { sub: `demo-unit-${demoUnitId(name).slice(0, 8)}`, roles: ['unit'], division: '120225', unitId: demoUnitId(name) };
@@ -69,19 +65,7 @@ export interface DemoPairingEvaluationSummary {
 }
 
 export async function prepareDemoPairingEvaluation(fetch: Fetch, secret: string, { timeoutMs = 300_000 } = {}): Promise<DemoPairingEvaluationSummary> {
-  const tokens = new Map<string, string>();
-  const call = async (who: Claims, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
-    let token = tokens.get(who.sub);
-    if (!token) tokens.set(who.sub, (token = await signToken({ ...who, roles: [...who.roles] } as Principal, secret, 3600)));
-    const res = await fetch(
-      new Request(`http://localhost${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      }),
-    );
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Json };
-  };
+  const call = demoCaller(fetch, secret);
   const deadline = Date.now() + timeoutMs;
   const stillTime = (what: string) => {
     if (Date.now() > deadline) throw new Error(`demo pairing evaluation: ${what} did not happen within ${timeoutMs / 1000} s`);

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../functions/shared/clients.ts';
-import type { Principal } from '../functions/platform/principal.ts';
 import { rewardDecisionId, type RewardStep } from '../functions/programs/reward/steps.ts';
-import { signToken } from './jwt.ts';
+import { demoCaller, type Claims, type Fetch, type Json } from './demo-api.ts';
 import { demoPrincipals, demoWorkFundingPolicyId } from './demo-data.ts';
 import { demoRewardPrincipals, demoWorkEnterprises } from './demo-reward.ts';
 
@@ -77,10 +76,6 @@ const targetStatus: Record<Target, string> = {
   unfunded: 'unfunded',
 };
 
-type Fetch = (request: Request) => Response | Promise<Response>;
-type Claims = Pick<Principal, 'sub' | 'division'> & { readonly roles: readonly Principal['roles'][number][]; readonly position?: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field
-type Json = Record<string, any>;
 
 const positions = ['handler', 'bookkeeper', 'head', 'supervisor'] as const;
 
@@ -112,20 +107,7 @@ export interface DemoWorkSummary {
  * Gives up on one piece after `timeoutMs` (the rest still completes on the next start).
  */
 export async function prepareDemoWork(fetch: Fetch, secret: string, { timeoutMs = 300_000 } = {}): Promise<DemoWorkSummary> {
-  const tokens = new Map<string, string>();
-  const call = async (who: Claims, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
-    let token = tokens.get(who.sub);
-    if (!token) tokens.set(who.sub, (token = await signToken({ ...who, roles: [...who.roles] } as Principal, secret, 3600)));
-    const text = typeof body === 'string';
-    const res = await fetch(
-      new Request(`http://localhost${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': text ? 'text/csv' : 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { body: text ? body : JSON.stringify(body) } : {}),
-      }),
-    );
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Json };
-  };
+  const call = demoCaller(fetch, secret);
   const deadline = Date.now() + timeoutMs;
   const stillTime = (what: string) => {
     if (Date.now() > deadline) throw new Error(`demo work: ${what} did not happen within ${timeoutMs / 1000} s`);
