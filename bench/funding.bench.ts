@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { startBenchHost } from './support.ts';
+import { countDynamoRequests, startBenchHost } from './support.ts';
 import type { Village } from '../functions/platform/registries/domain/village.ts';
 
 /**
@@ -51,15 +51,7 @@ export default async function (): Promise<void> {
   const { region, raw, api } = host;
   const { ddb } = await import('../functions/shared/clients.ts');
 
-  // Every DynamoDB request of the API and of the tasks goes through this one client.
-  const requests = new Map<string, number>();
-  ddb().middlewareStack.add(
-    (next, context) => async (args) => {
-      requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchRequestCounter' },
-  );
+  const requests = await countDynamoRequests();
 
   const { createDivision } = await import('../functions/platform/registries/store/division.ts');
   const { villageWrite } = await import('../functions/platform/registries/store/village.ts');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startBenchHost } from './support.ts';
+import { countDynamoRequests, startBenchHost } from './support.ts';
 
 /**
  * The grade-reward run (以奖代补) for a county of 4,000 graded organisations, end to end through the
@@ -26,15 +26,7 @@ const grades = ['5A', '4A', '3A'] as const;
 export default async function (): Promise<void> {
   const host = await startBenchHost({ table: 'bench-social', extraTables: ['bench-social-floor'] });
   const { raw, api } = host;
-  const { ddb } = await import('../functions/shared/clients.ts');
-  const requests = new Map<string, number>();
-  ddb().middlewareStack.add(
-    (next, context) => async (args) => {
-      requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchRequestCounter' },
-  );
+  const requests = await countDynamoRequests();
   const { createDivision } = await import('../functions/platform/registries/store/division.ts');
   const { createRound, results, roundId } = await import('../functions/programs/social/store/grading.ts');
   const { fiveAScale } = await import('../functions/programs/social/domain/grading.ts');

@@ -83,3 +83,20 @@ export async function startBenchHost(o: { table: string; extraTables?: readonly 
     },
   };
 }
+
+/**
+ * Counts every DynamoDB request by command from now on (the API's and the tasks' requests all go
+ * through the one shared client), for figures per village or per organisation.
+ */
+export async function countDynamoRequests(): Promise<Map<string, number>> {
+  const { ddb } = await import('../functions/shared/clients.ts');
+  const requests = new Map<string, number>();
+  ddb().middlewareStack.add(
+    (next, context) => async (args) => {
+      requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchRequestCounter' },
+  );
+  return requests;
+}
