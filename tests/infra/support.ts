@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../infra/app.ts';
@@ -41,10 +43,18 @@ export function consoleBuildFixture(): string {
 
 let fixtureDir: string | undefined;
 
-/** Synthesize the app exactly as `cdk synth` does (same entry, same cdk-nag aspects), with fixed context. */
+/**
+ * Synthesize the app exactly as `cdk synth` does (same entry, same cdk-nag aspects), with fixed
+ * context, but without bundling the functions (`aws:cdk:bundling-stacks`, the context key the CDK
+ * CLI sets to bundle only the stacks it was asked for): the template is the same but for the
+ * code's asset hashes.
+ * Bundling runs esbuild once per function with `spawnSync`, about half a minute a synthesis that
+ * blocks the test worker (long enough under load for vitest's 60 s worker calls to time out); the
+ * bundles themselves are checked once, by {@link synthesizeWithBundles}.
+ */
 export function synthesize(context: Record<string, unknown> = {}, registry?: WorkflowRegistry): Synthesized {
   fixtureDir ??= consoleBuildFixture();
-  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, consoleDir: fixtureDir, ...context } });
+  const app = new App({ context: { stage: 'dev', region: testRegion, account: testAccount, consoleDir: fixtureDir, 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = defineApp(app, { registry });
   const template = Template.fromStack(stack);
   return {
@@ -53,6 +63,32 @@ export function synthesize(context: Record<string, unknown> = {}, registry?: Wor
     annotations: Annotations.fromStack(stack),
     json: template.toJSON() as Synthesized['json'],
   };
+}
+
+export interface Assembly {
+  /** The cloud assembly's folder: templates, manifest and one `asset.<hash>` folder per bundle. */
+  readonly outdir: string;
+  readonly json: Synthesized['json'];
+}
+
+/**
+ * The app's entry (`infra/bin/app.ts`, what `cdk synth` runs) in a child process, as the CDK CLI runs
+ * it (context in `CDK_CONTEXT_JSON`, output folder in `CDK_OUTDIR`), with every function bundled.
+ * Awaited, not blocking: the worker stays responsive during the bundling.
+ */
+export async function synthesizeWithBundles(context: Record<string, unknown> = {}): Promise<Assembly> {
+  fixtureDir ??= consoleBuildFixture();
+  const outdir = mkdtempSync(join(tmpdir(), 'village-flow-cdk-out-'));
+  const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> };
+  const fullContext = { ...cdkJson.context, stage: 'dev', region: testRegion, account: testAccount, consoleDir: fixtureDir, ...context };
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/bin/app.ts'], {
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(fullContext) },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { templateFile?: string } }> };
+  const stacks = Object.values(manifest.artifacts).filter((a) => a.type === 'aws:cloudformation:stack');
+  if (stacks.length !== 1 || !stacks[0]?.properties?.templateFile) throw new Error(`expected one stack in ${outdir}, found ${stacks.length}`);
+  return { outdir, json: JSON.parse(readFileSync(join(outdir, stacks[0].properties.templateFile), 'utf8')) as Synthesized['json'] };
 }
 
 /** Resources of one type, by logical id. */

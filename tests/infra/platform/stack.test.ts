@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from 'aws-cdk-lib';
 import { docsRuntimeFiles } from '../../../functions/api/docs.ts';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { SynthesisMessage } from 'aws-cdk-lib/cx-api';
@@ -22,11 +21,12 @@ import {
   roleOfFunction,
   statementsOfRole,
   synthesize,
+  synthesizeWithBundles,
   testRegion,
   type Synthesized,
 } from '../support.ts';
 
-// One synthesis for the whole file: bundling every function with esbuild is the slow part.
+// One synthesis for the whole file (without bundles; the bundle test makes its own).
 let synth: Synthesized;
 beforeAll(() => {
   synth = synthesize();
@@ -189,9 +189,10 @@ describe('functions', () => {
     });
   });
 
-  it('ship Swagger UI beside the API bundle for /docs (resolvable from node_modules), and beside no task bundle', () => {
-    const outdir = (synth.stack.node.root as App).outdir;
-    const assetDir = (name: string) => join(outdir, `asset.${(byName(name).Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+  it('ship Swagger UI beside the API bundle for /docs (resolvable from node_modules), and beside no task bundle', async () => {
+    const { outdir, json } = await synthesizeWithBundles();
+    const code = (name: string) => json.Resources[functionNamed(json, name)]?.Properties?.Code as { S3Key: string };
+    const assetDir = (name: string) => join(outdir, `asset.${code(name).S3Key.replace(/\.zip$/, '')}`);
     const api = assetDir(apiFunctionName);
     expect(existsSync(join(api, 'index.mjs'))).toBe(true);
     for (const [pkg, files] of Object.entries(docsRuntimeFiles)) {
