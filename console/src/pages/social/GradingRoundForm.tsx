@@ -86,7 +86,7 @@ export function GradingRoundForm({ township, year, onCreated }: { readonly towns
           <div key={r.id} style={{ marginBottom: 8 }}>
             <Space wrap>
               <Input aria-label={`第 ${i + 1} 个等级名称`} placeholder="等级，如 5A、优秀" style={{ width: 160 }} value={r.grade} status={errors[`grades.${i}.grade`] ? 'error' : undefined} onChange={(e) => setRow(r.id, { grade: e.target.value })} />
-              <Input aria-label={`第 ${i + 1} 个等级最低分`} placeholder="最低分" inputMode="numeric" addonBefore="≥" style={{ width: 140 }} value={r.minScore} status={errors[`grades.${i}.minScore`] ? 'error' : undefined} onChange={(e) => setRow(r.id, { minScore: e.target.value })} />
+              <Input aria-label={`第 ${i + 1} 个等级最低分`} placeholder="最低分" inputMode="numeric" prefix="≥" style={{ width: 140 }} value={r.minScore} status={errors[`grades.${i}.minScore`] ? 'error' : undefined} onChange={(e) => setRow(r.id, { minScore: e.target.value })} />
               <Checkbox checked={r.excellent} onChange={(e) => setRow(r.id, { excellent: e.target.checked })}>
                 优秀
               </Checkbox>
