@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import createClient from 'openapi-fetch';
-import type { paths } from '../../../console/src/api/schema';
-import { ConsoleProvider } from '../../../console/src/lib/context';
+import { json, withApi } from './support/console-api';
 import { GradingRoundForm } from '../../../console/src/pages/social/GradingRoundForm';
 
 afterEach(cleanup);
@@ -15,25 +13,12 @@ window.matchMedia ??= (media: string) => ({ matches: false, media, onchange: nul
 
 /** The form in the console's context, its client answering every call with `answer` and recording what was sent. */
 function renderForm(answer: (request: Request) => Response) {
-  const sent: { method: string; url: string; body: unknown }[] = [];
-  const client = createClient<paths>({
-    baseUrl: 'http://api.test',
-    fetch: async (request: Request) => {
-      sent.push({ method: request.method, url: request.url, body: await request.clone().json().catch(() => undefined) });
-      return answer(request);
-    },
-  });
-  const auth = { kind: 'local' as const, restore: async () => undefined, token: async () => 't', signIn: async () => {}, signOut: async () => {} };
+  const api = withApi(answer, { sub: 'demo-township', roles: ['township'], division: '120225104' });
   const onCreated = vi.fn();
-  render(
-    <ConsoleProvider value={{ client, user: { sub: 'demo-township', roles: ['township'], division: '120225104' }, config: { apiUrl: 'http://api.test', auth: { kind: 'local' } }, auth }}>
-      <GradingRoundForm township="120225104" year={2027} onCreated={onCreated} />
-    </ConsoleProvider>,
-  );
-  return { sent, onCreated };
+  render(api.wrap(<GradingRoundForm township="120225104" year={2027} onCreated={onCreated} />));
+  return { sent: api.sent, onCreated };
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
 // Fields found by label or id: getByLabelText is slow over antd's DOM.
 const box = (label: string) => document.querySelector(`input[aria-label="${label}"]`) as HTMLInputElement;
 const type = (input: Element | null, value: string) => fireEvent.change(input!, { target: { value } });
