@@ -60,6 +60,7 @@ describe('the grading round form’s scale', () => {
     expect(roundBody(form(scale, 'a'))).toEqual({ ok: false, errors: { scorers: '评分人至少 2 人' } });
     expect(roundBody(form(scale, 'a, a'))).toEqual({ ok: false, errors: { scorers: '同一评分人不能出现两次' } });
     expect(roundBody(form(scale, 'a, b@1202'))).toEqual({ ok: false, errors: { scorers: '@ 后须为 12 位村代码' } });
+    expect(roundBody({ ...form(scale), township: '' })).toEqual({ ok: false, errors: { township: '请选择乡镇' } });
   });
 
   it('puts the API’s field errors under the form’s fields and keeps the others for the alert', () => {

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Form, Input, Select, Space, Typography, message } from 'antd';
+import { Alert, Button, Checkbox, Form, Input, Select, Space, Typography, message } from 'antd';
 import { useState } from 'react';
 import { ApiError, must } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -63,6 +63,8 @@ export function GradingRoundForm({ township, year, onCreated }: { readonly towns
   return (
     <Form layout="vertical" component="div">
       <ErrorAlert error={error} />
+      {/* The township is picked above the form, so its error has no field here. */}
+      {errors.township && <Alert type="error" showIcon role="alert" style={{ marginBottom: 12 }} message={errors.township} />}
       <Form.Item label="评定标准" htmlFor="grading-preset" extra="选择预设后可直接修改满分、等级、分数线和有效期。">
         <Select<PresetKey | 'custom'>
           id="grading-preset"
