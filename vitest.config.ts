@@ -14,9 +14,11 @@ export default defineConfig({
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/console/**'], setupFiles: ['tests/support/polyfills.ts'] } },
+      // Limits are safety nets, not figures: vitest's 5-s default trips on a shared 2-core machine
+      // under full load (a property test or the first lint of a file can take that long there).
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/console/**'], setupFiles: ['tests/support/polyfills.ts'], testTimeout: 30_000 } },
       // The console's components and pure logic, in a browser-like DOM (jsdom); no API, no I/O.
-      { esbuild: { jsx: 'automatic' }, test: { name: 'console', include: ['tests/unit/console/**/*.test.{ts,tsx}'], environment: 'jsdom' } },
+      { esbuild: { jsx: 'automatic' }, test: { name: 'console', include: ['tests/unit/console/**/*.test.{ts,tsx}'], environment: 'jsdom', testTimeout: 30_000 } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, ...withDynamo } },
       { test: { name: 'api', include: ['tests/api/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, ...withDynamo } },
       { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },

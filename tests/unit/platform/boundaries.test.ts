@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,12 @@ async function boundaryMessages(filePath: string, code: string): Promise<string[
 }
 
 describe('lint refuses imports across boundaries, naming the boundary', () => {
+  // The first lint loads the configuration, its plugins and the TypeScript parser: seconds on a busy
+  // machine, which belong to no single case.
+  beforeAll(async () => {
+    await eslint.lintText('export {};\n', { filePath: 'functions/shared/warm-up.ts' });
+  }, 120_000);
+
   it.each([
     ['functions/platform/decisions/routes.ts', "import { answerRewardDecision } from '../../programs/reward/use-cases.ts';", 'platform/shared → programs, module list, API', 'functions/programs/reward/use-cases.ts'],
     ['functions/platform/registries/module.ts', "import { modules } from '../../modules.ts';", 'platform/shared → programs, module list, API', 'functions/modules.ts'],
