@@ -13,6 +13,7 @@ import { usePaged } from '../../lib/paged';
 import { navigate } from '../../lib/router';
 import type { Organisation } from '../../lib/social';
 import { paying, query, useAct, usePoll } from './acting';
+import { ListCard } from './ListCard';
 import { Venture } from './Venture';
 
 type RewardView = Schemas['SocialRewardRunView'];
@@ -211,28 +212,21 @@ function ContractList({ township, year, selected, onOpen, refresh }: { readonly 
   const orgs = useLoad(async (c) => must(await c.GET('/social/organisations', { params: { query: { division: township, limit: 100 } } })).items, [township]);
   const list = usePaged(async (c, cursor) => must(await c.GET('/social/service-contracts', { params: { query: { township, year, limit: 20, ...(organisationId ? { organisationId } : {}), ...(cursor ? { cursor } : {}) } } })), [township, year, organisationId, refresh]);
   return (
-    <Card size="small" title={`${year} 年购买服务合同`} extra={<Select aria-label="按组织筛选" allowClear placeholder="全部组织" style={{ width: 240 }} value={organisationId} onChange={(v: string | undefined) => setOrganisationId(v)} options={(orgs.data ?? []).map((o: Organisation) => ({ value: o.id, label: o.name }))} />}>
-      <ErrorAlert error={list.error ?? orgs.error} />
-      <Table<ContractSummary>
-        rowKey="id"
-        size="small"
-        loading={list.loading}
-        dataSource={[...list.items]}
-        pagination={false}
-        scroll={{ x: 800 }}
-        locale={{ emptyText: '暂无合同' }}
-        rowClassName={(k) => (k.id === selected ? 'ant-table-row-selected' : '')}
-        columns={[
-          { title: '服务名称', render: (_, k) => <a onClick={() => onOpen(k.id)}>{k.title}</a> },
-          { title: '组织', dataIndex: 'organisationName' },
-          { title: '合同金额', align: 'right', render: (_, k) => <Yuan fen={k.totalFen} /> },
-          { title: '已支付期数', render: (_, k) => `${k.instalmentsPaid} / ${k.instalments}` },
-          { title: '已支付', align: 'right', render: (_, k) => <Yuan fen={k.paidFen} /> },
-          { title: '状态', render: (_, k) => (k.status === 'completed' ? '已完成' : '执行中') },
-        ]}
-      />
-      {list.hasMore && <Button onClick={list.more}>加载更多</Button>}
-    </Card>
+    <ListCard<ContractSummary>
+      title={`${year} 年购买服务合同`}
+      extra={<Select aria-label="按组织筛选" allowClear placeholder="全部组织" style={{ width: 240 }} value={organisationId} onChange={(v: string | undefined) => setOrganisationId(v)} options={(orgs.data ?? []).map((o: Organisation) => ({ value: o.id, label: o.name }))} />}
+      list={list}
+      selected={selected}
+      empty="暂无合同"
+      name={{ title: '服务名称', text: (k) => k.title, onOpen }}
+      columns={[
+        { title: '组织', dataIndex: 'organisationName' },
+        { title: '合同金额', align: 'right', render: (_, k) => <Yuan fen={k.totalFen} /> },
+        { title: '已支付期数', render: (_, k) => `${k.instalmentsPaid} / ${k.instalments}` },
+        { title: '已支付', align: 'right', render: (_, k) => <Yuan fen={k.paidFen} /> },
+        { title: '状态', render: (_, k) => (k.status === 'completed' ? '已完成' : '执行中') },
+      ]}
+    />
   );
 }
 

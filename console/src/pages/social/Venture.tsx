@@ -11,6 +11,7 @@ import { usePaged } from '../../lib/paged';
 import { currentRoute, navigate } from '../../lib/router';
 import { ownVillageRefusal, parseCriteria, type Organisation } from '../../lib/social';
 import { paying, query, useAct } from './acting';
+import { ListCard } from './ListCard';
 
 type VentureView = Schemas['SocialVentureRoundView'];
 type RoundSummary = Schemas['SocialVentureRoundSummary'];
@@ -22,28 +23,20 @@ export function VentureRoundList({ township, year, selected, onOpen, refresh }: 
   const { user } = useConsole();
   const list = usePaged(async (c, cursor) => must(await c.GET('/social/venture-rounds', { params: { query: { township, limit: 20, ...(year ? { year } : {}), ...(cursor ? { cursor } : {}) } } })), [township, year, refresh]);
   return (
-    <Card size="small" title={year ? `${year} 年创投轮次` : '创投轮次（全部年度）'}>
-      <ErrorAlert error={list.error} />
-      <Table<RoundSummary>
-        rowKey="id"
-        size="small"
-        loading={list.loading}
-        dataSource={[...list.items]}
-        pagination={false}
-        scroll={{ x: 800 }}
-        locale={{ emptyText: '暂无创投轮次' }}
-        rowClassName={(r) => (r.id === selected ? 'ant-table-row-selected' : '')}
-        columns={[
-          { title: '名称', render: (_, r) => <a onClick={() => onOpen(r.id)}>{r.name}</a> },
-          { title: '年度', dataIndex: 'year' },
-          { title: '状态', render: (_, r) => <Tag color="blue">{ventureStatusNames[r.status]}</Tag> },
-          { title: '资金总额', align: 'right', render: (_, r) => <Yuan fen={r.budgetFen} /> },
-          { title: '申报期', render: (_, r) => `${r.opensOn} 至 ${r.closesOn}` },
-          { title: user.roles.includes('village') ? '本村获资助' : '资助项目', render: (_, r) => (r.awardCount > 0 ? <span>{r.awardCount} 个，<Yuan fen={r.awardedFen} /></span> : '—') },
-        ]}
-      />
-      {list.hasMore && <Button onClick={list.more}>加载更多</Button>}
-    </Card>
+    <ListCard<RoundSummary>
+      title={year ? `${year} 年创投轮次` : '创投轮次（全部年度）'}
+      list={list}
+      selected={selected}
+      empty="暂无创投轮次"
+      name={{ title: '名称', text: (r) => r.name, onOpen }}
+      columns={[
+        { title: '年度', dataIndex: 'year' },
+        { title: '状态', render: (_, r) => <Tag color="blue">{ventureStatusNames[r.status]}</Tag> },
+        { title: '资金总额', align: 'right', render: (_, r) => <Yuan fen={r.budgetFen} /> },
+        { title: '申报期', render: (_, r) => `${r.opensOn} 至 ${r.closesOn}` },
+        { title: user.roles.includes('village') ? '本村获资助' : '资助项目', render: (_, r) => (r.awardCount > 0 ? <span>{r.awardCount} 个，<Yuan fen={r.awardedFen} /></span> : '—') },
+      ]}
+    />
   );
 }
 
