@@ -1,9 +1,13 @@
-import { Button, Card, Table, type TableColumnsType } from 'antd';
+import { Button, Card, Table, Typography, type TableColumnsType } from 'antd';
 import type { ReactNode } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { Paged } from '../../lib/paged';
 
-/** A paged list of the funding screens (rounds, contracts): the row being shown is marked, the first column opens a row. */
+/**
+ * A paged list of the funding screens (rounds, contracts): the first column opens a row; the row
+ * being shown is marked and its name is plain text (nothing to open, and no link left under the
+ * pointer in its lighter hover colour).
+ */
 export function ListCard<T extends { readonly id: string }>(props: {
   readonly title: string;
   readonly extra?: ReactNode;
@@ -28,7 +32,17 @@ export function ListCard<T extends { readonly id: string }>(props: {
         locale={{ emptyText: props.empty }}
         rowClassName={(r) => (r.id === props.selected ? 'ant-table-row-selected' : '')}
         columns={[
-          { title: name.title, render: (_, r) => <Button type="link" style={{ padding: 0 }} onClick={() => name.onOpen(r.id)}>{name.text(r)}</Button> },
+          {
+            title: name.title,
+            render: (_, r) =>
+              r.id === props.selected ? (
+                <Typography.Text strong>{name.text(r)}</Typography.Text>
+              ) : (
+                <Button type="link" style={{ padding: 0 }} onClick={() => name.onOpen(r.id)}>
+                  {name.text(r)}
+                </Button>
+              ),
+          },
           ...props.columns,
         ]}
       />
