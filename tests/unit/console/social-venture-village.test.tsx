@@ -40,7 +40,7 @@ function withApi() {
       if (request.method === 'POST') return json(201, { roundId, organisationId: orgId, village, name: organisation.name, title: '关爱留守老人', requestedFen: 300_000, submittedAt: '2026-06-01T00:00:00.000Z', accepted: false });
       if (pathname === '/social/venture-rounds') return json(200, { items: [summary] });
       if (pathname === `/social/venture-rounds/${roundId}`) return json(200, view);
-      if (pathname === '/social/organisations') return json(200, { items: [organisation] });
+      if (pathname === '/social/organisations') return json(200, { items: [organisation, { id: 'org-filed', name: '常州村志愿服务队', village, status: 'filed' }, { id: 'org-suspended', name: '常州村文体协会', village, status: 'suspended' }] });
       return json(404, { status: 404, title: 'Not Found' });
     },
   });
@@ -64,6 +64,9 @@ describe('the village’s venture rounds', () => {
     const picker = labelled!.closest('.ant-select')!.querySelector('.ant-select-selector')!;
     await waitFor(() => expect(api.sent.some((s) => s.url.includes('/social/organisations?'))).toBe(true));
     fireEvent.mouseDown(picker);
+    // Filed and active organisations may propose; a suspended one is not offered.
+    expect(await screen.findByTitle('常州村志愿服务队')).toBeTruthy();
+    expect(screen.queryByTitle('常州村文体协会')).toBeNull();
     fireEvent.click(await screen.findByTitle('常州村乡贤参事会'));
     fireEvent.change(screen.getByLabelText('项目名称'), { target: { value: '关爱留守老人' } });
     fireEvent.change(screen.getByLabelText('申请金额（元）'), { target: { value: '3000' } });

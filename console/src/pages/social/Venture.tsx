@@ -202,7 +202,8 @@ export function VentureRound({ view, reload }: { readonly view: VentureView; rea
 
 function ProposalForm({ roundId, onDone }: { readonly roundId: string; readonly onDone: () => void }) {
   const { client, user } = useConsole();
-  const orgs = useLoad(async (c) => must(await c.GET('/social/organisations', { params: { query: { division: user.division, status: 'active', limit: 100 } } })).items, [user.division]);
+  // The API takes a proposal of a filed or an active organisation: both are offered.
+  const orgs = useLoad(async (c) => must(await c.GET('/social/organisations', { params: { query: { division: user.division, limit: 100 } } })).items.filter((o) => o.status === 'filed' || o.status === 'active'), [user.division]);
   const { error, busy, act } = useAct(onDone);
   const [organisationId, setOrganisationId] = useState<string | undefined>();
   const [title, setTitle] = useState('');
