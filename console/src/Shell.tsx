@@ -38,6 +38,7 @@ const SocialCoverage = lazy(() => import('./pages/social/Coverage'));
 const SocialReports = lazy(() => import('./pages/social/Reports'));
 const SocialGrading = lazy(() => import('./pages/social/Grading'));
 const SocialFunding = lazy(() => import('./pages/social/Funding'));
+const SocialVentureRounds = lazy(() => import('./pages/social/VentureRounds'));
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -88,6 +89,7 @@ export function menuFor(roles: readonly string[]): Item[] {
         { key: '/social/reports', label: '年度报告' },
         { key: '/social/grading', label: '等级评定' },
         ...(has('admin', 'finance', 'township', 'auditor') ? [{ key: '/social/funding', label: '经费' }] : []),
+        ...(has('village') ? [{ key: '/social/venture', label: '公益创投' }] : []),
       ],
     });
   }
@@ -152,6 +154,7 @@ function screen(route: string): ReactNode {
     ['/social/reports', () => <SocialReports />],
     ['/social/grading', () => <SocialGrading />],
     ['/social/funding', () => <SocialFunding />],
+    ['/social/venture', () => <SocialVentureRounds />],
   ];
   for (const [pattern, render] of routes) {
     const params = match(pattern, route);

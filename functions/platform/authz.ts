@@ -82,6 +82,7 @@ export const actions = [
   'social-funding:read',
   'social-funding:manage',
   'social-funding:approve',
+  'social-venture:read',
   'payee:read',
   'payee:propose',
   'payee:approve',
@@ -219,6 +220,11 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'social-funding:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', auditor: 'jurisdiction' },
   'social-funding:manage': { township: 'jurisdiction' },
   'social-funding:approve': { finance: 'jurisdiction' },
+  // Venture rounds (公益创投) are read by the funding's readers and by the villages of the round's
+  // township (covering), which propose in them; a village sees only its own village's proposals,
+  // awards and instalments (programs/social/routes/venture.ts). Narrower than social-funding:read,
+  // which also covers budgets and reward runs a village does not read.
+  'social-venture:read': { admin: 'jurisdiction', finance: 'jurisdiction', township: 'jurisdiction', village: 'jurisdictionOrCovering', auditor: 'jurisdiction' },
   // Payments. Townships keep the villages' books (村账镇管), so they may propose a village's bank
   // account as finance and admins may; only finance approves one, never the person who proposed it
   // (payments/store/payee.ts). Finance alone forms, approves, exports and reconciles batches.

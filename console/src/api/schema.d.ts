@@ -2084,7 +2084,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The purchase-of-services contracts of a township (default: yours), newest first, optionally of one year and one organisation */
+        get: operations["listSocialServiceContracts"];
         put?: never;
         /** The township contracts services from a filed or active organisation of its township (购买服务): deliverables, each with its instalment in fen and due date */
         post: operations["createSocialServiceContract"];
@@ -2152,7 +2153,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The venture rounds of a township (default: yours; a village user: its township’s only), newest first, optionally of one year */
+        get: operations["listSocialVentureRounds"];
         put?: never;
         /** The township opens a public-interest venture round (公益创投): budget, application window (Beijing dates), criteria, at least two reviewers */
         post: operations["createSocialVentureRound"];
@@ -2169,7 +2171,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A venture round with its proposals, awards and instalments paid */
+        /** A venture round with its proposals, awards and instalments paid; a village user (of the round’s township) sees its own village’s proposals, awards and instalments and no reviewers */
         get: operations["getSocialVentureRound"];
         put?: never;
         post?: never;
@@ -4634,6 +4636,29 @@ export interface components {
             title: string;
             year: number;
         };
+        SocialServiceContractPage: {
+            items: components["schemas"]["SocialServiceContractSummary"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        /** @description A contract in a list: organisation, total, instalments paid of all */
+        SocialServiceContractSummary: {
+            createdAt: string;
+            id: string;
+            instalments: number;
+            instalmentsPaid: number;
+            organisationId: string;
+            organisationName: string;
+            paidFen: number;
+            /** @enum {string} */
+            status: "active" | "completed";
+            title: string;
+            totalFen: number;
+            township: string;
+            updatedAt: string;
+            village: string;
+            year: number;
+        };
         SocialStatusChange: {
             date: string;
             reason?: string;
@@ -4713,6 +4738,27 @@ export interface components {
                 village?: string;
             }[];
             township: string;
+            year: number;
+        };
+        SocialVentureRoundPage: {
+            items: components["schemas"]["SocialVentureRoundSummary"][];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+        };
+        /** @description A venture round in a list: state, budget, window, and its awards (for a village user: its own village’s) */
+        SocialVentureRoundSummary: {
+            awardCount: number;
+            awardedFen: number;
+            budgetFen: number;
+            closesOn: string;
+            createdAt: string;
+            id: string;
+            name: string;
+            opensOn: string;
+            /** @enum {string} */
+            status: "open" | "awarded" | "approved" | "rejected";
+            township: string;
+            updatedAt: string;
             year: number;
         };
         SocialVentureRoundView: {
@@ -14895,6 +14941,73 @@ export interface operations {
             };
         };
     };
+    listSocialServiceContracts: {
+        parameters: {
+            query?: {
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+                /** @description Only this organisation’s contracts */
+                organisationId?: string;
+                /** @description The township (9 digits); default: yours (a township or village user). Required above township level */
+                township?: string;
+                /** @description Only this year */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialServiceContractPage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createSocialServiceContract: {
         parameters: {
             query?: never;
@@ -15179,6 +15292,71 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSocialVentureRounds: {
+        parameters: {
+            query?: {
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1-100 (default 50) */
+                limit?: number;
+                /** @description The township (9 digits); default: yours (a township or village user). Required above township level */
+                township?: string;
+                /** @description Only this year */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialVentureRoundPage"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,6 +49,16 @@ export function listedCounty(c: Context<AppEnv>, named: string | undefined, fiel
 }
 
 /**
+ * The township a per-township list is for: the one named in query parameter `field`, else the
+ * caller's own (a township's, or a village's township). A caller above township level has to name one.
+ */
+export function listedTownship(c: Context<AppEnv>, named: string | undefined, field: string): string {
+  const township = named ?? principalOf(c).division.slice(0, 9);
+  if (township.length !== 9) throw new ValidationError([{ field, message: 'name a township (9 digits)', in: 'query' }]);
+  return township;
+}
+
+/**
  * A route's first check, before it reads what it acts on: 403 unless one of the caller's roles may
  * do `action` somewhere. So a caller who could never act (a unit user on reward programs) learns
  * nothing of what exists: a missing and an existing program answer the same 403. The handler then

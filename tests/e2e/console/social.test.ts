@@ -207,6 +207,19 @@ describe('the console in a browser: social organisations', () => {
     await page.close();
   });
 
+  it('a village opens 公益创投 from the menu, sees its township’s open round and reaches the proposal form', async ({ skip }) => {
+    skip(!hasChromium, chromiumMissingMessage);
+    const page = await browser.context.newPage();
+    await signIn(page, host, 'village', '/social/organisations');
+    await page.getByRole('menuitem', { name: '公益创投' }).click();
+    await page.getByRole('heading', { name: '公益创投' }).waitFor();
+    await page.getByRole('button', { name: /年下营镇公益创投$/ }).first().click();
+    await page.getByText('申报项目').first().waitFor();
+    await page.getByRole('combobox', { name: '申报组织' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('every social page passes axe-core with no serious or critical violation', async ({ skip }) => {
     skip(!hasChromium, chromiumMissingMessage);
     const page = await browser.context.newPage();

@@ -79,6 +79,14 @@ describe('venture round workflow', () => {
     // Totals are the mean of the reviewers' per-criterion sums, half up: b's 85 and 86 make 86.
     expect(awarded.body.round.awards.map((x: { score: number }) => x.score)).toEqual([90, 70]);
     expect(awarded.body.round.executionArn).toContain('social-venture-round:');
+    // Each village sees its own awards and skipped proposals only, no other village's scores, no reviewer.
+    const ids = (list: { organisationId: string }[]) => list.map((x) => x.organisationId);
+    const seen0 = (await call(app, 'GET', `/social/venture-rounds/${id}`, { token: await t.village(villages[0]!) })).body;
+    expect([ids(seen0.round.awards), seen0.round.skipped, ids(seen0.proposals).sort(), seen0.round.reviewers]).toEqual([[a], [b], [a, b].sort(), []]);
+    const seen1 = (await call(app, 'GET', `/social/venture-rounds/${id}`, { token: await t.village(villages[1]!) })).body;
+    expect([ids(seen1.round.awards), seen1.round.skipped, ids(seen1.proposals)]).toEqual([[c], [], [c]]);
+    const listed1 = (await call(app, 'GET', `/social/venture-rounds?year=${year}`, { token: await t.village(villages[1]!) })).body.items;
+    expect(listed1.find((r: { id: string }) => r.id === id)).toMatchObject({ status: 'awarded', awardCount: 1, awardedFen: 1_000_000 });
 
     await call(app, 'POST', `/social/budgets/${township}/${year}/raise`, { token: t.finance, body: { amountFen: 10_000_000 } });
     await untilOpen(ventureApprovalDecisionId(id));

@@ -71,6 +71,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'social-funding:read': ['admin', 'finance', 'township', 'auditor'],
   'social-funding:manage': ['township'],
   'social-funding:approve': ['finance'],
+  'social-venture:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'payee:read': ['admin', 'finance', 'township', 'auditor'],
   'payee:propose': ['admin', 'finance', 'township'],
   'payee:approve': ['finance'],
@@ -186,5 +187,13 @@ describe('reading what covers you', () => {
     expect(authorize(township, 'reward-program:update', { division: '120225' }).allowed).toBe(false);
     expect(authorize(township, 'funding-policy:read', { division: '120225' }).allowed).toBe(false);
     expect(authorize(villageHead, 'reward-application:read', { division: '120225' }).allowed).toBe(false);
+  });
+
+  it('lets a village read the venture rounds of its own township, not a neighbouring township\'s, and not the township\'s budgets', () => {
+    expect(authorize(villageHead, 'social-venture:read', { division: '120225100' }).allowed).toBe(true);
+    expect(authorize(villageHead, 'social-venture:read', { division: '120225101' }).allowed).toBe(false);
+    expect(authorize(villageHead, 'social-funding:read', { division: '120225100' }).allowed).toBe(false);
+    expect(authorize(township, 'social-venture:read', { division: '120225100' }).allowed).toBe(true);
+    expect(authorize(township, 'social-venture:read', { division: '120225' }).allowed).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { awardInRankOrder, instalments, maxTotal, proposalTotal, rankProposals, reviewTotal, type RankedProposal, type VentureCriterion } from '../../../functions/programs/social/domain/venture.ts';
+import { awardInRankOrder, awardSummary, instalments, maxTotal, proposalTotal, rankProposals, reviewTotal, villageShare, type RankedProposal, type VentureCriterion } from '../../../functions/programs/social/domain/venture.ts';
 
 const proposal = (id: string, score: number, requestedFen: number, submittedAt = '2025-03-01T00:00:00Z'): RankedProposal => ({ id, score, requestedFen, submittedAt });
 const proposals = fc.uniqueArray(
@@ -135,5 +135,30 @@ describe('venture rounds and reviews stored before criteria were data', () => {
     const round = ventureRoundSchema.parse({ id: 'svr-x', township: '120225104', year: 2026, name: '创投', budgetFen: 1, opensOn: '2026-01-01', closesOn: '2026-02-01', criteria: ['公益性', '可行性'], reviewers: [], status: 'open', awards: [], skipped: [], createdBy: 'c', version: 1, createdAt: 'a', updatedAt: 'b' });
     expect(round.criteria).toEqual([{ key: 'c1', name: '公益性', maxPoints: 100 }, { key: 'c2', name: '可行性', maxPoints: 100 }]);
     expect(reviewSchema.parse({ roundId: 'svr-x', organisationId: 'org-x', reviewer: 'r', score: 80, at: 'a' }).scores).toEqual({});
+  });
+});
+
+describe('a village’s share of a round', () => {
+  const view = {
+    round: { id: 'r', reviewers: [{ sub: 'rev-a', village: 'v2' }, { sub: 'rev-b' }], awards: [{ organisationId: 'o1', village: 'v1', amountFen: 10, score: 90 }, { organisationId: 'o3', village: 'v2', amountFen: 20, score: 80 }], skipped: ['o2', 'o4'] },
+    proposals: [{ organisationId: 'o1', village: 'v1' }, { organisationId: 'o2', village: 'v1' }, { organisationId: 'o3', village: 'v2' }, { organisationId: 'o4', village: 'v2' }],
+    instalments: [{ organisationId: 'o1', n: 1 }, { organisationId: 'o3', n: 1 }],
+  };
+
+  it('keeps its own proposals, awards, skipped proposals and instalments, and no reviewer', () => {
+    const share = villageShare(view, 'v1');
+    expect(share.proposals.map((p) => p.organisationId)).toEqual(['o1', 'o2']);
+    expect(share.round.awards.map((a) => a.organisationId)).toEqual(['o1']);
+    expect(share.round.skipped).toEqual(['o2']);
+    expect(share.instalments.map((i) => i.organisationId)).toEqual(['o1']);
+    expect(share.round.reviewers).toEqual([]);
+    expect(share.round.id).toBe('r');
+  });
+
+  it('shows a village of no proposal nothing of the others', () => {
+    const share = villageShare(view, 'v9');
+    expect([share.proposals, share.round.awards, share.round.skipped, share.instalments]).toEqual([[], [], [], []]);
+    expect(awardSummary(share.round.awards)).toEqual({ awardCount: 0, awardedFen: 0 });
+    expect(awardSummary(view.round.awards)).toEqual({ awardCount: 2, awardedFen: 30 });
   });
 });

@@ -85,3 +85,28 @@ export function instalments(amountFen: number): [number, number] {
   const first = Math.floor(amountFen / 2);
   return [first, amountFen - first];
 }
+
+/** What a round's view holds that belongs to a village: its proposals, awards and instalments. */
+export interface VentureShareable {
+  readonly round: { readonly reviewers: readonly unknown[]; readonly awards: readonly { readonly organisationId: string; readonly village: string; readonly amountFen: number }[]; readonly skipped: readonly string[] };
+  readonly proposals: readonly { readonly organisationId: string; readonly village: string }[];
+  readonly instalments: readonly { readonly organisationId: string }[];
+}
+
+/**
+ * A round as one of the township's villages may see it: its own village's proposals, awards,
+ * skipped proposals and instalments, and no reviewer (who reviews whom is the township's; a village
+ * that knew its reviewers could lobby them, and the other villages' scores are theirs).
+ */
+export function villageShare<V extends VentureShareable>(view: V, village: string): V {
+  const own = new Set(view.proposals.filter((p) => p.village === village).map((p) => p.organisationId));
+  return {
+    ...view,
+    round: { ...view.round, reviewers: [], awards: view.round.awards.filter((a) => a.village === village), skipped: view.round.skipped.filter((id) => own.has(id)) },
+    proposals: view.proposals.filter((p) => own.has(p.organisationId)),
+    instalments: view.instalments.filter((i) => own.has(i.organisationId)),
+  };
+}
+
+/** The counts a list of rounds shows: awards and what they total. */
+export const awardSummary = (awards: readonly { readonly amountFen: number }[]): { awardCount: number; awardedFen: number } => ({ awardCount: awards.length, awardedFen: awards.reduce((a, x) => a + x.amountFen, 0) });

@@ -2,13 +2,14 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { calendarDateSchema } from '../../../platform/calendar.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
-import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { listedTownship, requireAllowed, roleGate } from '../../../platform/http/context.ts';
+import { documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { isPrintableText, printableMessage } from '../../../platform/names.ts';
 import { ConflictError } from '../../../shared/errors.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
-import { acceptDeliverable, createContract, requireContract, serviceContractSchema } from '../store/service-contract.ts';
+import { acceptDeliverable, createContract, listContracts, requireContract, serviceContractSchema } from '../store/service-contract.ts';
 import { authorizedOrganisation } from './organisations.ts';
+import { townshipListQuery } from './venture.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(isPrintableText, printableMessage);
 export const serviceContractBodySchema = z
@@ -21,6 +22,14 @@ export const serviceContractBodySchema = z
   .openapi('SocialServiceContractInput');
 
 const contractView = documented(serviceContractSchema, { ref: 'SocialServiceContract', description: 'A purchase-of-services contract with its deliverables; each accepted deliverable carries the payout of its instalment' });
+const contractSummary = documented(
+  serviceContractSchema.pick({ id: true, township: true, year: true, organisationId: true, village: true, organisationName: true, title: true, totalFen: true, status: true, createdAt: true, updatedAt: true }).extend({
+    instalments: z.number().int(),
+    instalmentsPaid: z.number().int(),
+    paidFen: z.number().int(),
+  }),
+  { ref: 'SocialServiceContractSummary', description: 'A contract in a list: organisation, total, instalments paid of all' },
+);
 const idParams = z.object({ id: z.string().regex(/^ssc-[0-9a-f-]{36}$/, 'must be a service contract id').openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const serviceContractRoutes = new OpenAPIHono<AppEnv>()
@@ -46,6 +55,29 @@ export const serviceContractRoutes = new OpenAPIHono<AppEnv>()
         actor,
       );
       return c.json(contract, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      middleware: [roleGate('social-funding:read')] as const,
+      path: '/service-contracts',
+      operationId: 'listSocialServiceContracts',
+      tags: ['social'],
+      summary: 'The purchase-of-services contracts of a township (default: yours), newest first, optionally of one year and one organisation',
+      request: { query: z.object({ ...townshipListQuery, organisationId: organisationIdSchema.optional().openapi({ description: 'Only this organisation’s contracts' }), ...pageQueryShape }) },
+      responses: { 200: { description: 'One page', content: json(pageOf(contractSummary, 'SocialServiceContractPage')) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { township: named, year, organisationId, limit, cursor } = c.req.valid('query');
+      const township = listedTownship(c, named, 'township');
+      requireAllowed(c, 'social-funding:read', { division: township });
+      const page = await listContracts(township, { year, organisationId }, { limit, cursor });
+      const items = page.items.map((k) => {
+        const paid = k.deliverables.filter((d) => d.acceptedAt !== undefined);
+        return contractSummary.parse({ ...k, instalments: k.deliverables.length, instalmentsPaid: paid.length, paidFen: paid.reduce((a, d) => a + d.amountFen, 0) });
+      });
+      return c.json({ items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
     },
   )
   .openapi(

@@ -1,17 +1,18 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { beijingDate, calendarDateSchema } from '../../../platform/calendar.ts';
+import { authorize } from '../../../platform/authz.ts';
 import type { AppEnv, RouteContext } from '../../../platform/http/context.ts';
-import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
-import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { listedTownship, principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
+import { documented, errorResponses, json, pageOf, pageQueryShape, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { isPrintableText, nameSchema, printableMessage } from '../../../platform/names.ts';
 import { sameIdentity } from '../../../platform/principal.ts';
 import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../shared/errors.ts';
 import { minimumScorers, scoringConflict } from '../domain/grading.ts';
-import { awardInRankOrder, proposalTotal, reviewTotal } from '../domain/venture.ts';
+import { awardInRankOrder, awardSummary, proposalTotal, reviewTotal, villageShare } from '../domain/venture.ts';
 import { acceptVentureAward, decideVentureAwards, startVentureRound } from '../venture-use-cases.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
-import { createVentureRound, getProposal, instalmentSchema, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
+import { createVentureRound, getProposal, instalmentSchema, listVentureRounds, proposalSchema, putProposal, putReview, requireVentureRound, roundInstalments, roundProposals, roundReviews, saveRound, ventureRoundSchema, type VentureRound } from '../store/venture.ts';
 import { authorizedOrganisation } from './organisations.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(isPrintableText, printableMessage);
@@ -48,7 +49,20 @@ const view = z
   .object({ round: documented(ventureRoundSchema, 'SocialVentureRound'), proposals: z.array(documented(proposalSchema, 'SocialProposal')), instalments: z.array(documented(instalmentSchema, 'SocialInstalment')) })
   .openapi('SocialVentureRoundView');
 
-async function authorizedVenture(c: RouteContext, id: string, action: 'social-funding:read' | 'social-funding:manage' | 'social-funding:approve' | 'social-grading:score') {
+/** Shared by the venture and service-contract lists: the township (a township or village user's own by default) and the year. */
+export const townshipListQuery = {
+  township: z.string().regex(/^\d{9}$/, 'must be a 9-digit township code').optional().openapi({ description: 'The township (9 digits); default: yours (a township or village user). Required above township level' }),
+  year: z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'Only this year' }),
+};
+const roundSummary = documented(
+  ventureRoundSchema.pick({ id: true, township: true, year: true, name: true, budgetFen: true, opensOn: true, closesOn: true, status: true, createdAt: true, updatedAt: true }).extend({
+    awardCount: z.number().int(),
+    awardedFen: z.number().int(),
+  }),
+  { ref: 'SocialVentureRoundSummary', description: 'A venture round in a list: state, budget, window, and its awards (for a village user: its own village’s)' },
+);
+
+async function authorizedVenture(c: RouteContext, id: string, action: 'social-venture:read' | 'social-funding:manage' | 'social-funding:approve' | 'social-grading:score') {
   const round = await requireVentureRound(id);
   return { round, actor: requireAllowed(c, action, { division: round.township }) };
 }
@@ -59,6 +73,16 @@ async function fullView(round: VentureRound) {
 }
 
 const today = () => beijingDate(new Date());
+
+/**
+ * The village whose share of the township's rounds the caller sees, or undefined when the caller
+ * reads the funding of the township itself (township, finance, admin, auditor): a village user reads
+ * a round only by covering (social-venture:read) and sees its own proposals, awards and instalments.
+ */
+function villageOnly(c: RouteContext, township: string): string | undefined {
+  const principal = principalOf(c);
+  return authorize(principal, 'social-funding:read', { division: township }).allowed ? undefined : principal.division;
+}
 
 export const ventureRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
@@ -83,15 +107,42 @@ export const ventureRoutes = new OpenAPIHono<AppEnv>()
   .openapi(
     createRoute({
       method: 'get',
-      middleware: [roleGate('social-funding:read')] as const,
+      middleware: [roleGate('social-venture:read')] as const,
+      path: '/venture-rounds',
+      operationId: 'listSocialVentureRounds',
+      tags: ['social'],
+      summary: 'The venture rounds of a township (default: yours; a village user: its township’s only), newest first, optionally of one year',
+      request: { query: z.object({ ...townshipListQuery, ...pageQueryShape }) },
+      responses: { 200: { description: 'One page', content: json(pageOf(roundSummary, 'SocialVentureRoundPage')) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { township: named, year, limit, cursor } = c.req.valid('query');
+      const township = listedTownship(c, named, 'township');
+      requireAllowed(c, 'social-venture:read', { division: township });
+      const village = villageOnly(c, township);
+      const page = await listVentureRounds(township, year, { limit, cursor });
+      // The summary schema keeps only its own fields: no reviewers, criteria or award list.
+      const items = page.items.map((r) => roundSummary.parse({ ...r, ...awardSummary(village === undefined ? r.awards : r.awards.filter((a) => a.village === village)) }));
+      return c.json({ items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      middleware: [roleGate('social-venture:read')] as const,
       path: '/venture-rounds/{id}',
       operationId: 'getSocialVentureRound',
       tags: ['social'],
-      summary: 'A venture round with its proposals, awards and instalments paid',
+      summary: 'A venture round with its proposals, awards and instalments paid; a village user (of the round’s township) sees its own village’s proposals, awards and instalments and no reviewers',
       request: { params: idParams },
       responses: { 200: { description: 'The round', content: json(view) }, ...errorResponses },
     }),
-    async (c) => c.json(await fullView((await authorizedVenture(c, c.req.valid('param').id, 'social-funding:read')).round), 200),
+    async (c) => {
+      const { round } = await authorizedVenture(c, c.req.valid('param').id, 'social-venture:read');
+      const village = villageOnly(c, round.township);
+      const all = await fullView(round);
+      return c.json(village === undefined ? all : villageShare(all, village), 200);
+    },
   )
   .openapi(
     createRoute({

@@ -7,6 +7,7 @@ import { payoutCreateItems, preparePayouts } from '../../../platform/payments/st
 import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
+import type { Page, PageRequest } from '../../../platform/store/pagination.ts';
 import { spendBudget } from './budget.ts';
 
 /**
@@ -15,6 +16,12 @@ import { spendBudget } from './budget.ts';
  * paying its instalment are one transaction: the contract (conditioned on its version), the ledger
  * entry (`<contract>#<n>`), the payout and the budget's conditional spend, so an instalment is paid
  * once, only after its acceptance, and never beyond the budget.
+ *
+ * Listed per township on gsi1 (`SOCIAL_CONTRACTS#<township>`) and per township and organisation on
+ * gsi2 (`SOCIAL_ORG_CONTRACTS#<township>#<organisationId>`), both sorted `<year>#<createdAt>#<id>`:
+ * the township's contracts, or one organisation's, optionally of one year, are one Query newest first.
+ * The township is in the organisation's partition so that naming an organisation can never reach
+ * past the township the caller was authorized for.
  */
 export const deliverableSchema = z.object({
   n: z.number().int().min(1),
@@ -43,7 +50,26 @@ export const serviceContractSchema = z.object({
 });
 export type ServiceContract = z.infer<typeof serviceContractSchema>;
 
-export const serviceContracts = defineEntity({ type: 'socialServiceContract', schema: serviceContractSchema, key: (p: { id: string }) => ({ pk: `SOCIAL_CONTRACT#${p.id}`, sk: 'CONTRACT' }) });
+const contractSort = (c: { year: number; createdAt: string; id: string }) => `${c.year}#${c.createdAt}#${c.id}`;
+export const serviceContracts = defineEntity({
+  type: 'socialServiceContract',
+  schema: serviceContractSchema,
+  key: (p: { id: string }) => ({ pk: `SOCIAL_CONTRACT#${p.id}`, sk: 'CONTRACT' }),
+  indexes: (pattern) => ({
+    byTownship: pattern({ index: 'gsi1', partition: (township: string) => `SOCIAL_CONTRACTS#${township}`, place: (c) => ({ partition: c.township, sort: contractSort(c) }) }),
+    byOrganisation: pattern({
+      index: 'gsi2',
+      partition: (p: { township: string; organisationId: string }) => `SOCIAL_ORG_CONTRACTS#${p.township}#${p.organisationId}`,
+      place: (c) => ({ partition: { township: c.township, organisationId: c.organisationId }, sort: contractSort(c) }),
+    }),
+  }),
+});
+
+/** A page of the township's contracts (one organisation's, one year's when given), newest first. */
+export function listContracts(township: string, filter: { year?: number | undefined; organisationId?: string | undefined }, page: PageRequest): Promise<Page<ServiceContract>> {
+  const options = { newestFirst: true, sortPrefix: filter.year === undefined ? undefined : `${filter.year}#` };
+  return filter.organisationId === undefined ? serviceContracts.query.byTownship.page(township, page, options) : serviceContracts.query.byOrganisation.page({ township, organisationId: filter.organisationId }, page, options);
+}
 
 export async function requireContract(id: string): Promise<ServiceContract> {
   const contract = await serviceContracts.get({ id }, { consistent: true });

@@ -7,12 +7,16 @@ import { payoutCreateItems, preparePayouts } from '../../../platform/payments/st
 import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction, type TransactItem } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
 import { faultRandom, maybeFail } from '../../../shared/faults.ts';
+import type { Page, PageRequest } from '../../../platform/store/pagination.ts';
 import { spendBudget } from './budget.ts';
 
 /**
  * Public-interest venture rounds (公益创投): pk `SOCIAL_VENTURE#<id>`, sk `ROUND`; in the same
  * partition the proposals (`PROPOSAL#<orgId>`), the reviewers' scores (`REVIEW#<orgId>#<sub>`) and
  * each instalment paid (`PAID#<orgId>#<n>`, written with its ledger entry, payout and budget spend).
+ * The round is listed per township on gsi1 (`SOCIAL_VENTURES#<township>` / `<year>#<createdAt>#<id>`),
+ * so a township's rounds, or one year's, are one Query newest first; every put of the round
+ * (`ventureRounds.item`) writes those keys.
  */
 /** A criterion as data (domain: VentureCriterion). */
 export const ventureCriterionSchema = z.object({ key: z.string(), name: z.string(), maxPoints: z.number().int() });
@@ -51,7 +55,14 @@ export const instalmentSchema = z.object({ roundId: z.string(), organisationId: 
 export type Instalment = z.infer<typeof instalmentSchema>;
 
 const partition = (id: string) => `SOCIAL_VENTURE#${id}`;
-export const ventureRounds = defineEntity({ type: 'socialVentureRound', schema: ventureRoundSchema, key: (p: { id: string }) => ({ pk: partition(p.id), sk: 'ROUND' }) });
+export const ventureRounds = defineEntity({
+  type: 'socialVentureRound',
+  schema: ventureRoundSchema,
+  key: (p: { id: string }) => ({ pk: partition(p.id), sk: 'ROUND' }),
+  indexes: (pattern) => ({
+    byTownship: pattern({ index: 'gsi1', partition: (township: string) => `SOCIAL_VENTURES#${township}`, place: (r) => ({ partition: r.township, sort: `${r.year}#${r.createdAt}#${r.id}` }) }),
+  }),
+});
 export const proposals = defineEntity({
   type: 'socialProposal',
   schema: proposalSchema,
@@ -85,6 +96,9 @@ export async function requireVentureRound(id: string): Promise<VentureRound> {
 export const roundProposals = (id: string) => all(proposals.query.ofRound.all(id, { consistent: true }));
 export const roundReviews = (id: string) => all(reviews.query.ofRound.all(id, { consistent: true }));
 export const roundInstalments = (id: string) => all(instalments.query.ofRound.all(id, { consistent: true }));
+/** A page of the township's rounds (one year's when `year` is given), newest first. */
+export const listVentureRounds = (township: string, year: number | undefined, page: PageRequest): Promise<Page<VentureRound>> =>
+  ventureRounds.query.byTownship.page(township, page, { newestFirst: true, sortPrefix: year === undefined ? undefined : `${year}#` });
 export const getProposal = (roundId: string, organisationId: string) => proposals.get({ roundId, organisationId }, { consistent: true });
 
 export async function createVentureRound(round: VentureRound, actor: Actor): Promise<VentureRound> {
