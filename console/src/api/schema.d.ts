@@ -2128,6 +2128,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/townships/{township}/reports/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A township’s annual reports of a year that has ended: every filed or active organisation (a village: its own village’s) with its report’s state (on time or late against the due date in Beijing time, missing, overdue), whether it cannot be graded, and the totals */
+        get: operations["getSocialTownshipReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/townships/{township}/reports/{year}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same list as CSV (UTF-8 with BOM) or XLSX, Chinese headers, amounts in yuan */
+        get: operations["exportSocialTownshipReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/townships/{township}/reports/{year}/reminders": {
         parameters: {
             query?: never;
@@ -4218,6 +4252,7 @@ export interface components {
         SocialAnnualReport: {
             activities: number;
             dueDate: string;
+            filedAt?: string;
             filedOn: string;
             incomeFen: number;
             onTime: boolean;
@@ -4645,6 +4680,41 @@ export interface components {
             reason: string;
             /** @description The version you read; 409 if it changed since */
             version?: number;
+        };
+        SocialTownshipReportRow: {
+            activities?: number;
+            cannotBeGraded: boolean;
+            /** @enum {string} */
+            category: "乡贤参事类" | "乡风文明类" | "志愿服务类" | "矛盾调解类" | "行业协会类" | "其他";
+            filedAt?: string;
+            filedOn?: string;
+            incomeFen?: number;
+            name: string;
+            organisationId: string;
+            peopleServed?: number;
+            spendingFen?: number;
+            /** @enum {string} */
+            state: "on-time" | "late" | "missing" | "overdue";
+            /** @enum {string} */
+            status: "applied" | "returned" | "refused" | "withdrawn" | "approved" | "filed" | "active" | "suspended" | "dissolved";
+            village: string;
+        };
+        SocialTownshipReports: {
+            division: string;
+            dueDate: string;
+            rows: components["schemas"]["SocialTownshipReportRow"][];
+            today: string;
+            totals: components["schemas"]["SocialTownshipReportTotals"];
+            township: string;
+            year: number;
+        };
+        SocialTownshipReportTotals: {
+            expected: number;
+            filed: number;
+            late: number;
+            missing: number;
+            onTime: number;
+            overdue: number;
         };
         SocialVentureReview: {
             scores: {
@@ -15099,6 +15169,127 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSocialTownshipReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                township: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisations and their reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialTownshipReports"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportSocialTownshipReports: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                township: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

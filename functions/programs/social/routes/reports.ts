@@ -5,7 +5,7 @@ import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { startNamedExecution } from '../../../shared/executions.ts';
-import { annualReportInputSchema, filedOnTime, reportDueDate, reportYearProblem } from '../domain/annual-report.ts';
+import { annualReportInputSchema, firstFiling, reportYearProblem } from '../domain/annual-report.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
 import { annualReportSchema, getAnnualReport, listAnnualReports, putAnnualReport } from '../store/annual-report.ts';
 import { reportDue } from '../config.ts';
@@ -46,13 +46,13 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       const { id, year } = c.req.valid('param');
       const input = c.req.valid('json');
       const { org, actor } = await authorizedOrganisation(c, id, 'social-report:write');
-      const today = beijingDate(new Date());
-      const problem = reportYearProblem(year, today);
+      const now = new Date();
+      const problem = reportYearProblem(year, beijingDate(now));
       if (problem) throw new ValidationError([{ field: 'year', message: problem, in: 'path' }]);
       if (!reportingStatuses.has(org.status)) throw new ValidationError([{ field: 'id', message: `organisation ${id} is ${org.status}: only a filed, active or suspended organisation files annual reports`, in: 'path' }]);
       const due = reportDue();
       const before = await getAnnualReport(id, year);
-      const saved = await putAnnualReport(before, { organisationId: id, village: org.village, year, filedOn: today, dueDate: reportDueDate(year, due), onTime: filedOnTime(year, today, due), submittedBy: actor.sub }, input, actor);
+      const saved = await putAnnualReport(before, { organisationId: id, village: org.village, year, ...firstFiling(year, now, due), submittedBy: actor.sub }, input, actor, { now });
       return c.json(saved, 200);
     },
   )
