@@ -12,6 +12,7 @@ import { reportDueDate, reportState, reportStates, reportTotals, reportYearProbl
 import { organisationStatuses, socialCategories } from '../domain/organisation.ts';
 import { townshipYearReports } from '../store/annual-report.ts';
 import { organisationsOwingReports } from '../store/organisation.ts';
+import { townshipYearParams } from './reports.ts';
 
 /**
  * A township's annual reports of one year (the console's 年度报告 screen): every organisation that owes
@@ -20,10 +21,6 @@ import { organisationsOwingReports } from '../store/organisation.ts';
  * township prefix) and its reports of the year (reports' township index); a village user gets its
  * own village's rows, read by the village prefix of both.
  */
-export const townshipReportParams = z.object({
-  township: z.string().regex(/^\d{9}$/, 'must be a 9-digit township code').openapi({ param: { name: 'township', in: 'path' } }),
-  year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }),
-});
 
 const rowSchema = z
   .object({
@@ -134,7 +131,7 @@ export const townshipReportRoutes = new OpenAPIHono<AppEnv>()
       tags: ['social'],
       summary:
         'A township’s annual reports of a year that has ended: every filed or active organisation (a village: its own village’s) with its report’s state (on time or late against the due date in Beijing time, missing, overdue), whether it cannot be graded, and the totals',
-      request: { params: townshipReportParams },
+      request: { params: townshipYearParams },
       responses: { 200: { description: 'The organisations and their reports', content: json(viewSchema) }, ...errorResponses },
     }),
     async (c) => {
@@ -151,7 +148,7 @@ export const townshipReportRoutes = new OpenAPIHono<AppEnv>()
       operationId: 'exportSocialTownshipReports',
       tags: ['social'],
       summary: 'The same list as CSV (UTF-8 with BOM) or XLSX, Chinese headers, amounts in yuan',
-      request: { params: townshipReportParams, query: z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }) },
+      request: { params: townshipYearParams, query: z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }) },
       responses: {
         200: { description: 'CSV or XLSX', content: { 'text/csv': { schema: z.string() }, [xlsxContentType]: { schema: z.string().openapi({ format: 'binary' }) } } },
         ...errorResponses,
