@@ -2077,6 +2077,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/schedule/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the daily scheduled start now (admin or township, for the townships inside your jurisdiction): start the annual-report reminders of every township with filed or active organisations once the year’s reminder window has begun (due date minus the first reminder’s days, Beijing), until the due date. On AWS the same use case runs daily after midnight Beijing time for every township; a repeat starts nothing */
+        post: operations["runSocialSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/service-contracts": {
         parameters: {
             query?: never;
@@ -4622,6 +4639,25 @@ export interface components {
             run: components["schemas"]["SocialRewardRun"];
             /** @description States entered by the run’s execution so far (Map iterations included) */
             stateTransitions?: number;
+        };
+        SocialScheduleOutcome: {
+            alreadyStarted: {
+                executionArn: string;
+                township: string;
+                year: number;
+            }[];
+            started: {
+                executionArn: string;
+                township: string;
+                year: number;
+            }[];
+            today: string;
+            townships: number;
+            year?: number;
+        };
+        SocialScheduleRun: {
+            /** @description The Beijing date to run for (default: today in Beijing) */
+            today?: string;
         };
         SocialScore: {
             at: string;
@@ -14907,6 +14943,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SocialRewardRunView"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runSocialSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SocialScheduleRun"];
+            };
+        };
+        responses: {
+            /** @description What was started, and what had been */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialScheduleOutcome"];
                 };
             };
             /** @description Invalid request: `errors` names every bad field */
