@@ -109,6 +109,9 @@ describe('a township’s annual reports of a year', () => {
       expect((await call(app, 'GET', `/social/townships/120225100/reports/${year}/export`, { token })).status).toBe(403);
     }
     expect((await call(app, 'GET', `/social/townships/120225101/reports/${year}`, { token: await t.village(villages[0]!) })).status).toBe(403);
+    // A township not registered: 404 for a caller who may read it, 403 for one who may not.
+    expect((await call(app, 'GET', `/social/townships/120225150/reports/${year}`, { token: t.admin })).status).toBe(404);
+    expect((await call(app, 'GET', `/social/townships/120225150/reports/${year}`, { token: t.township })).status).toBe(403);
   });
 
   it('answers 400 naming the field for a bad township or year', async () => {

@@ -5,7 +5,8 @@ import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { errorResponses, json } from '../../../platform/http/schemas.ts';
 import { formatYuan } from '../../../platform/money.ts';
 import { tableDownload, type TableFile } from '../../../platform/table-file.ts';
-import { ValidationError } from '../../../shared/errors.ts';
+import { getDivision } from '../../../platform/registries/store/division.ts';
+import { NotFoundError, ValidationError } from '../../../shared/errors.ts';
 import { xlsxContentType, type XlsxCell } from '../../../shared/xlsx.ts';
 import { reportDue } from '../config.ts';
 import { reportDueDate, reportState, reportStates, reportTotals, reportYearProblem, type ReportState } from '../domain/annual-report.ts';
@@ -59,11 +60,16 @@ const viewSchema = z
   .openapi('SocialTownshipReports');
 export type TownshipReportView = z.infer<typeof viewSchema>;
 
-/** The rows the caller may see: the whole township, or the caller's own village inside it. */
-function scopeOf(c: RouteContext, township: string, year: number): string {
+/**
+ * The rows the caller may see: the whole township, or the caller's own village inside it. Decided
+ * on the code before the registry is read, so another township's user learns nothing of it (403
+ * before 404).
+ */
+async function scopeOf(c: RouteContext, township: string, year: number): Promise<string> {
   const principal = requireAllowed(c, 'social-report:township', { division: township });
   const problem = reportYearProblem(year, beijingDate(new Date()));
   if (problem) throw new ValidationError([{ field: 'year', message: problem, in: 'path' }]);
+  if (!(await getDivision(township))) throw new NotFoundError(`Township ${township} is not registered`);
   return principal.division.length > township.length && principal.division.startsWith(township) ? principal.division : township;
 }
 
@@ -136,7 +142,7 @@ export const townshipReportRoutes = new OpenAPIHono<AppEnv>()
     }),
     async (c) => {
       const { township, year } = c.req.valid('param');
-      const division = scopeOf(c, township, year);
+      const division = await scopeOf(c, township, year);
       return c.json(await townshipView(township, division, year, new Date()), 200);
     },
   )
@@ -157,7 +163,7 @@ export const townshipReportRoutes = new OpenAPIHono<AppEnv>()
     async (c) => {
       const { township, year } = c.req.valid('param');
       const { format } = c.req.valid('query');
-      const division = scopeOf(c, township, year);
+      const division = await scopeOf(c, township, year);
       const { body, headers } = tableDownload(format, reportTable(await townshipView(township, division, year, new Date())));
       return c.body(body, 200, headers);
     },
