@@ -39,7 +39,7 @@ export type Check<T> = { readonly ok: true; readonly body: T } | { readonly ok: 
 export const dueKindNames: Readonly<Record<DueKind, string>> = { 'day-in-period': '期内某日前', 'days-after-end': '期末后若干天内' };
 
 /** A whole number as typed, or undefined when it is not one (empty, a fraction, letters). */
-function whole(text: string): number | undefined {
+export function whole(text: string): number | undefined {
   const t = text.trim();
   return /^\d+$/.test(t) ? Number(t) : undefined;
 }

@@ -48,7 +48,7 @@ export const gradingOutcomeNames: Readonly<Record<Schemas['SocialGradingResult']
  * paragraph separators and other default-ignorables: the API refuses names holding any of them
  * (its one name rule); the form says so before sending rather than after a 400.
  */
-const hiddenCharacter = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+export const hiddenCharacter = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
 
 /** The filing form as typed: text fields as strings, so that what is wrong can be said per field. */
 export interface FilingDraft {

@@ -185,6 +185,28 @@ describe('the console in a browser: social organisations', () => {
     await page.close();
   });
 
+  it('the township opens next year’s grading round on the 优秀 / 合格 / 不合格 preset, and the round shows its cut-offs', async ({ skip }) => {
+    skip(!hasChromium, chromiumMissingMessage);
+    const next = Number(beijingDate(new Date()).slice(0, 4)) + 1;
+    const page = await browser.context.newPage();
+    await signIn(page, host, 'township', '/social/grading');
+    await page.getByRole('heading', { name: '等级评定' }).waitFor();
+    await page.getByRole('spinbutton', { name: '年度' }).fill(String(next));
+    await page.getByText(`${next} 年尚无评定`).waitFor();
+    // Ant Design's select opens from its selector box, which lies over the combobox input.
+    await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '评定标准' }) }).click();
+    await page.locator('.ant-select-item-option', { hasText: '百分制三级（优秀 / 合格 / 不合格）' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: '第 1 个等级名称' }).inputValue()).toBe('优秀');
+    await page.getByRole('textbox', { name: /^评分人/ }).fill('demo-township, scorer-b');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '创建评定' }).click();
+    await page.getByText('优秀 ≥ 90 · 合格 ≥ 60 · 不合格 ≥ 0（满分 100）').waitFor();
+    const round = await ok(host, 'township', 'GET', `/social/grading-rounds/sgr-${township}-${next}`);
+    expect(round.scale).toEqual({ maxScore: 100, grades: [{ grade: '优秀', minScore: 90 }, { grade: '合格', minScore: 60 }, { grade: '不合格', minScore: 0 }], excellent: ['优秀'] });
+    expect(round.validityYears).toBe(1);
+    await page.close();
+  });
+
   it('every social page passes axe-core with no serious or critical violation', async ({ skip }) => {
     skip(!hasChromium, chromiumMissingMessage);
     const page = await browser.context.newPage();

@@ -28,8 +28,12 @@ async function call(host: Host, role: keyof Host['tokens'], method: string, path
   return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads arbitrary JSON
 }
 
-/** One phase of the run (import, compute, pay) on the local host: each well inside the 300-s test. */
-const phaseWait = { timeoutMs: 120_000, intervalMs: 100 };
+/**
+ * How long one phase may take before the test gives up and prints what the host said: a safety
+ * limit, not a figure. Unloaded a phase takes seconds; on a shared 2-core machine under full load
+ * the whole test once took over 300 s, hence the test's own 15-minute limit.
+ */
+const phaseWait = { timeoutMs: 300_000, intervalMs: 100 };
 
 /** For a wait that timed out: what the host printed after its start-up banner (which holds tokens). */
 function printedSinceBanner(host: Host): string {
@@ -144,5 +148,5 @@ describe('a funding run on the local host survives SIGKILL in the middle of disb
 
     second.child.kill('SIGTERM');
     expect(await exitCode(second)).toBe(0);
-  });
+  }, 900_000);
 });

@@ -43,8 +43,12 @@ async function call(host: Host, method: string, path: string, body?: unknown, co
 
 const sfnOf = (host: Host) => new SFNClient({ endpoint: host.sfnEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
 
-/** Each phase well inside the 300-s test. */
-const phaseWait = { timeoutMs: 120_000, intervalMs: 100 };
+/**
+ * How long one phase may take before the test gives up and prints what the host said: a safety
+ * limit, not a figure. Unloaded a phase takes seconds; on a shared 2-core machine under full load
+ * the whole test once took over 300 s, hence the test's own 15-minute limit.
+ */
+const phaseWait = { timeoutMs: 300_000, intervalMs: 100 };
 
 function printedSinceBanner(host: Host): string {
   const out = host.output();
@@ -225,5 +229,5 @@ describe('the pairing period workflow on the local host survives SIGKILL while i
 
     second.child.kill('SIGTERM');
     expect(await exitCode(second)).toBe(0);
-  });
+  }, 900_000);
 });

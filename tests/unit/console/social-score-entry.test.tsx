@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import createClient from 'openapi-fetch';
-import type { paths } from '../../../console/src/api/schema';
 import type { Schemas } from '../../../console/src/api/client';
-import { ConsoleProvider } from '../../../console/src/lib/context';
+import { json, withApi as withConsoleApi } from './support/console-api';
 import { ScoreCell } from '../../../console/src/pages/social/Grading';
 import { cutOffText, scoreError } from '../../../console/src/lib/social';
 import type { Organisation } from '../../../console/src/lib/social';
@@ -26,24 +24,7 @@ const round: Schemas['SocialGradingRound'] = {
 };
 const organisation = { id: 'so-1', name: '下营村志愿服务队', village: '120225104201' } as Organisation;
 
-/** The console's context around a client whose every call is answered by `answer`, recording what was sent. */
-function withApi(answer: (request: Request) => Response) {
-  const sent: { method: string; url: string; body: unknown }[] = [];
-  const client = createClient<paths>({
-    baseUrl: 'http://api.test',
-    fetch: async (request: Request) => {
-      sent.push({ method: request.method, url: request.url, body: await request.clone().json().catch(() => undefined) });
-      return answer(request);
-    },
-  });
-  const auth = { kind: 'local' as const, restore: async () => undefined, token: async () => 't', signIn: async () => {}, signOut: async () => {} };
-  const wrap = (children: React.ReactNode) => (
-    <ConsoleProvider value={{ client, user: { sub: 'scorer-a', roles: ['township'], division: '120225104' }, config: { apiUrl: 'http://api.test', auth: { kind: 'local' } }, auth }}>{children}</ConsoleProvider>
-  );
-  return { sent, wrap };
-}
-
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+const withApi = (answer: (request: Request) => Response) => withConsoleApi(answer, { sub: 'scorer-a', roles: ['township'], division: '120225104' });
 const scoreBox = () => document.querySelector('input[aria-label="下营村志愿服务队 的分数"]') as HTMLInputElement;
 
 describe('the grading score entry', () => {

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Descriptions, Input, InputNumber, Space, Table, Ta
 import { useState } from 'react';
 import { ApiError, must, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { GradingRoundForm } from './GradingRoundForm';
 import { TownshipPicker } from './TownshipPicker';
 import { useConsole, useLoad } from '../../lib/context';
 import { beijingDay } from '../../lib/dates';
@@ -12,9 +13,6 @@ type Result = Schemas['SocialGradingResult'];
 
 /** A township's round of a year is addressed by both (the API names it so). */
 const roundIdOf = (township: string, year: number) => `sgr-${township}-${year}`;
-
-/** The five-grade scale on 1,000 points with its usual cut-offs, for a new round. */
-const fiveA: Round['scale'] = { maxScore: 1000, grades: [{ grade: '5A', minScore: 900 }, { grade: '4A', minScore: 800 }, { grade: '3A', minScore: 700 }, { grade: '2A', minScore: 600 }, { grade: '1A', minScore: 500 }], excellent: ['5A', '4A'] };
 
 /**
  * 等级评定: a township's grading round of a year (cut-offs shown), scorers of the panel entering
@@ -32,7 +30,6 @@ export default function Grading() {
   }, [id]);
   const results = useLoad(async (c) => (round.data && round.data.status !== 'scoring' ? must(await c.GET('/social/grading-rounds/{id}/results', { params: { path: { id } } })).items : []), [id, round.data?.status, round.data?.version]);
   const [error, setError] = useState<unknown>();
-  const [scorers, setScorers] = useState('');
   const r = round.data;
   const isTownship = user.roles.includes('township');
 
@@ -46,14 +43,6 @@ export default function Grading() {
       setError(err);
     }
   };
-  const create = () =>
-    act(async () => {
-      const panel = scorers.split(/[,，\s]+/).filter(Boolean).map((s) => {
-        const [sub, village] = s.split('@');
-        return { sub: sub ?? s, ...(village ? { village } : {}) };
-      });
-      return must(await client.POST('/social/grading-rounds', { body: { township, year, scale: fiveA, validityYears: 3, scorers: panel } }));
-    }, '已创建评定');
 
   return (
     <>
@@ -67,13 +56,7 @@ export default function Grading() {
       {r === null && (
         <Card size="small" title={`${year} 年尚无评定`}>
           {isTownship ? (
-            <Space direction="vertical" style={{ width: '100%' }}>
-              <Typography.Text>按千分制五级（{cutOffText(fiveA)}；5A、4A 为优秀），有效期 3 年。</Typography.Text>
-              <Input aria-label="评分人（至少两人，用逗号分隔；可写作 账号@村代码）" placeholder="评分人账号，逗号分隔，如 demo-township, scorer-b@120225104204" value={scorers} onChange={(e) => setScorers(e.target.value)} />
-              <Button type="primary" onClick={() => void create()}>
-                创建评定
-              </Button>
-            </Space>
+            <GradingRoundForm township={township} year={year} onCreated={round.reload} />
           ) : (
             <Typography.Text type="secondary">乡镇尚未创建本年度评定。</Typography.Text>
           )}
