@@ -99,7 +99,7 @@ function socialSeedSteps(villages: readonly Village[], seeder: Seeder): { name: 
       run: async () => {
         for (const o of ofVillage(0)) {
           if (await getAnnualReport(o.id, year - 1)) continue;
-          await putAnnualReport(undefined, { organisationId: o.id, village: o.organisation.village, year: year - 1, filedOn: `${year}-03-20`, dueDate: `${year}-03-31`, onTime: true, submittedBy: 'demo-village-head' }, { activities: 12, peopleServed: 260, incomeFen: 1_200_000, spendingFen: 980_000 }, seeder);
+          await putAnnualReport(undefined, { organisationId: o.id, village: o.organisation.village, year: year - 1, filedOn: `${year}-03-20`, filedAt: `${year}-03-20T02:00:00.000Z`, dueDate: `${year}-03-31`, onTime: true, submittedBy: 'demo-village-head' }, { activities: 12, peopleServed: 260, incomeFen: 1_200_000, spendingFen: 980_000 }, seeder);
         }
       },
     },

@@ -75,6 +75,7 @@ export const actions = [
   'social-report:write',
   'social-report:read',
   'social-report:remind',
+  'social-report:township',
   'social-grading:manage',
   'social-grading:score',
   'social-grading:read',
@@ -210,6 +211,9 @@ export const policy: Readonly<Record<Action, Partial<Record<Role, Scope>>>> = {
   'social-report:write': { village: 'jurisdiction' },
   'social-report:read': rewardReaders,
   'social-report:remind': { admin: 'jurisdiction', township: 'jurisdiction' },
+  // A township's annual reports of a year: read as social-report:read, and a village asks for its
+  // township's list (covering) and is answered with its own village's rows only.
+  'social-report:township': { ...rewardReaders, village: 'jurisdictionOrCovering' },
   'social-grading:manage': { township: 'jurisdiction' },
   'social-grading:score': { township: 'jurisdiction' },
   // A village reads its township's rounds and the published list of excellent organisations.

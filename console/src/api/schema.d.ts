@@ -2077,6 +2077,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/schedule/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the daily scheduled start now (admin or township, for the townships inside your jurisdiction): start the annual-report reminders of every township with filed or active organisations once the year’s reminder window has begun (due date minus the first reminder’s days, Beijing), until the due date. On AWS the same use case runs daily after midnight Beijing time for every township; a repeat starts nothing */
+        post: operations["runSocialSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/service-contracts": {
         parameters: {
             query?: never;
@@ -2123,6 +2140,40 @@ export interface paths {
         put?: never;
         /** The township accepts a deliverable; its instalment is paid exactly once in the same transaction, within the township budget (409 and nothing accepted when the budget does not cover it) */
         post: operations["acceptSocialServiceDeliverable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/townships/{township}/reports/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A township’s annual reports of a year that has ended: every filed or active organisation (a village: its own village’s) with its report’s state (on time or late against the due date in Beijing time, missing, overdue), whether it cannot be graded, and the totals */
+        get: operations["getSocialTownshipReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/townships/{township}/reports/{year}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same list as CSV (UTF-8 with BOM) or XLSX, Chinese headers, amounts in yuan */
+        get: operations["exportSocialTownshipReports"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4220,6 +4271,7 @@ export interface components {
         SocialAnnualReport: {
             activities: number;
             dueDate: string;
+            filedAt?: string;
             filedOn: string;
             incomeFen: number;
             onTime: boolean;
@@ -4590,6 +4642,25 @@ export interface components {
             /** @description States entered by the run’s execution so far (Map iterations included) */
             stateTransitions?: number;
         };
+        SocialScheduleOutcome: {
+            alreadyStarted: {
+                executionArn: string;
+                township: string;
+                year: number;
+            }[];
+            started: {
+                executionArn: string;
+                township: string;
+                year: number;
+            }[];
+            today: string;
+            townships: number;
+            year?: number;
+        };
+        SocialScheduleRun: {
+            /** @description The Beijing date to run for (default: today in Beijing) */
+            today?: string;
+        };
         SocialScore: {
             at: string;
             organisationId: string;
@@ -4670,6 +4741,41 @@ export interface components {
             reason: string;
             /** @description The version you read; 409 if it changed since */
             version?: number;
+        };
+        SocialTownshipReportRow: {
+            activities?: number;
+            cannotBeGraded: boolean;
+            /** @enum {string} */
+            category: "乡贤参事类" | "乡风文明类" | "志愿服务类" | "矛盾调解类" | "行业协会类" | "其他";
+            filedAt?: string;
+            filedOn?: string;
+            incomeFen?: number;
+            name: string;
+            organisationId: string;
+            peopleServed?: number;
+            spendingFen?: number;
+            /** @enum {string} */
+            state: "on-time" | "late" | "missing" | "overdue";
+            /** @enum {string} */
+            status: "applied" | "returned" | "refused" | "withdrawn" | "approved" | "filed" | "active" | "suspended" | "dissolved";
+            village: string;
+        };
+        SocialTownshipReports: {
+            division: string;
+            dueDate: string;
+            rows: components["schemas"]["SocialTownshipReportRow"][];
+            today: string;
+            totals: components["schemas"]["SocialTownshipReportTotals"];
+            township: string;
+            year: number;
+        };
+        SocialTownshipReportTotals: {
+            expected: number;
+            filed: number;
+            late: number;
+            missing: number;
+            onTime: number;
+            overdue: number;
         };
         SocialVentureReview: {
             scores: {
@@ -14941,6 +15047,84 @@ export interface operations {
             };
         };
     };
+    runSocialSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SocialScheduleRun"];
+            };
+        };
+        responses: {
+            /** @description What was started, and what had been */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialScheduleOutcome"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exists already, or changed since you read it (version mismatch) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listSocialServiceContracts: {
         parameters: {
             query?: {
@@ -15212,6 +15396,127 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSocialTownshipReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                township: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisations and their reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialTownshipReports"];
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportSocialTownshipReports: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                township: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request: `errors` names every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role or outside your jurisdiction */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

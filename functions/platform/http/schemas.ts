@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ValidationError } from '../../shared/errors.ts';
+import { calendarDateSchema } from '../calendar.ts';
 
 /** Shared OpenAPI pieces: the problem document, the error responses every route may give, paging. */
 export const problemSchema = z
@@ -106,3 +107,15 @@ export const etag = (version: number) => `"${version}"`;
 export const countyQuery = z.string().regex(/^\d{6}$/, 'must be a county code (6 digits)');
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/**
+ * The body of a program's `POST …/schedule/run` (the local stand-in for its daily scheduled start,
+ * platform/reporting/scheduled-start.ts), documented under `ref` in the OpenAPI document.
+ */
+export function scheduledRunBodySchema(ref: string) {
+  return z
+    .strictObject({
+      today: documented(calendarDateSchema, { description: 'The Beijing date to run for (default: today in Beijing)' }).optional(),
+    })
+    .openapi(ref);
+}

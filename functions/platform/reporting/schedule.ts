@@ -66,6 +66,18 @@ export function nextReportingEvent(due: string, policy: ReminderPolicy, after: D
   return reportingEvents(due, policy).find((e) => e.at > from);
 }
 
+/**
+ * The first day of the reminder window of a report due on `due`: the day of its first reminder
+ * (the largest of `daysBefore`; the due date itself when there is none), not before `notBefore`
+ * (say, the first day on which the report can be filed). From that day on a scheduled start opens
+ * the report's reminders.
+ */
+export function reminderWindowStart(due: string, daysBefore: readonly number[], options: { notBefore?: string } = {}): string {
+  const first = addDays(calendarDateSchema.parse(due), -Math.max(0, ...daysBefore.map((d) => daysSchema.parse(d))));
+  const notBefore = options.notBefore === undefined ? undefined : calendarDateSchema.parse(options.notBefore);
+  return notBefore !== undefined && notBefore > first ? notBefore : first;
+}
+
 /** Something owed: a report by a recipient, filed or not. */
 export interface Obligation {
   readonly id: string;

@@ -21,6 +21,7 @@ import { parseAnnualReportSubject } from './reporting.ts';
 import { reportingNextTask } from './tasks/reporting-next.ts';
 import { reportingRemindTask } from './tasks/reporting-remind.ts';
 import { reportingSweepTask } from './tasks/reporting-sweep.ts';
+import { scheduleStartRemindersTask } from './tasks/schedule-start-reminders.ts';
 
 /**
  * 村级社会组织: village social organisations, their filing with the township, status, annual
@@ -62,6 +63,7 @@ export const socialModule = {
     reportingNextTask,
     reportingRemindTask,
     reportingSweepTask,
+    scheduleStartRemindersTask,
     rewardPrepareTask,
     rewardComputePageTask,
     rewardRequestApprovalTask,

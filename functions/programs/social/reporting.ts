@@ -2,9 +2,8 @@ import type { ReminderPolicy } from '../../platform/reporting/schedule.ts';
 import { reportingTasks, type ReportingProgram } from '../../platform/reporting/tasks.ts';
 import { reportDue } from './config.ts';
 import { reportDueDate } from './domain/annual-report.ts';
-import { countedStatuses } from './domain/organisation.ts';
 import { reportedFor } from './store/annual-report.ts';
-import { allOrganisations } from './store/organisation.ts';
+import { organisationsOwingReports } from './store/organisation.ts';
 
 /**
  * The social program's use of the platform's reporting machinery (functions/platform/reporting/),
@@ -51,9 +50,8 @@ async function* annualObligations(subjectId: string): AsyncGenerator<AnnualRepor
     for (const o of batch) yield { id: `${o.id}~${parts!.year}`, recipient: `division:${o.village}`, division: o.village, filed: reported.has(o.id), name: o.name, organisationId: o.id };
     batch = [];
   }
-  for await (const o of allOrganisations(parts.township)) {
-    // Only a working organisation owes a report (a suspended one may still file, but is not chased).
-    if (!countedStatuses.includes(o.status)) continue;
+  // Only a working organisation owes a report (a suspended one may still file, but is not chased).
+  for await (const o of organisationsOwingReports(parts.township)) {
     batch.push(o);
     if (batch.length === batchSize) yield* flush();
   }

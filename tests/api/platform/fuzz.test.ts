@@ -54,6 +54,7 @@ const fuzzedElsewhere: readonly string[] = [
   'POST /social/grading-rounds/{id}/grade', 'POST /social/grading-rounds/{id}/publish',
   'POST /social/venture-rounds/{id}/award', 'POST /social/venture-rounds/{id}/approve', 'POST /social/venture-rounds/{id}/proposals/{organisationId}/accept',
   'POST /social/service-contracts/{id}/deliverables/{n}/accept',
+  'POST /social/schedule/run', // tests/integration/social/scheduled-reminders.test.ts (authorization, the date named, fuzzing)
   'POST /social/townships/{township}/reports/{year}/reminders', // takes no body (nothing to fuzz): every answer it gives is in tests/integration/social/annual-report-reminders.test.ts
   'POST /payments/payees/{payeeId}/account-changes', 'POST /payments/payees/{payeeId}/account-changes/{changeId}/reject', // tests/api/payments/payments.test.ts
   'POST /payments/batches', 'POST /payments/batches/{id}/approve', 'POST /payments/batches/{id}/reject', 'POST /payments/batches/{id}/results', // tests/api/payments/payments.test.ts

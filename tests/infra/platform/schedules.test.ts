@@ -55,3 +55,33 @@ describe('scheduled tasks', () => {
     expect(actions).not.toContain('states:StopExecution');
   });
 });
+
+// Annual-report reminders (social) start by themselves too: the same daily 00:05 Beijing schedule
+// (platform/reporting/scheduled-start.ts), a task that writes its start markers and starts executions.
+describe('the social annual-report reminders’ scheduled start', () => {
+  const name = `${prefix}-social-start-due-reminders`;
+
+  it('runs daily at 00:05 in Asia/Shanghai, invoking its function with an empty payload under a role that may invoke only it', () => {
+    expect(taskFunctions.filter((t) => t.schedule).map((t) => t.id)).toContain('social-start-due-reminders');
+    const fn = functionNamed(synth.json, name);
+    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: name,
+      ScheduleExpression: 'cron(5 0 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, Input: '{}', RetryPolicy: { MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 10 } }),
+    });
+    const [, schedule] = resourcesOf(synth.json, 'AWS::Scheduler::Schedule').find(([, s]) => (s.Properties as { Name?: string }).Name === name)!;
+    const roleRef = (schedule.Properties as { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } }).Target.RoleArn['Fn::GetAtt'][0];
+    const statements = statementsOfRole(synth.json, roleRef);
+    expect(statements.flatMap((s) => asList(s.Action))).toEqual(['lambda:InvokeFunction']);
+    expect(statements.flatMap((s) => asList(s.Resource))).toEqual([{ 'Fn::GetAtt': [fn, 'Arn'] }]);
+  });
+
+  it('lets the task write its markers and start (not stop) executions', () => {
+    const actions = statementsOfRole(synth.json, roleOfFunction(synth.json, functionNamed(synth.json, name))).flatMap((s) => asList(s.Action));
+    expect(actions).toContain('states:StartExecution');
+    expect(actions).toContain('dynamodb:PutItem');
+    expect(actions).not.toContain('states:StopExecution');
+  });
+});

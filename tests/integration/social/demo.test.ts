@@ -20,6 +20,7 @@ import { requireVentureRound, roundReviews } from '../../../functions/programs/s
 import { socialDecisionId } from '../../../functions/programs/social/steps.ts';
 import { filingEnded } from '../../support/social/fixtures.ts';
 import { useLocalStepFunctions } from '../../support/stepfunctions.ts';
+import { call, tokenFor } from '../../support/api.ts';
 
 useLocalStepFunctions();
 
@@ -106,6 +107,17 @@ describe('social demo data', () => {
     const coverage = await villageCoverage(demoSocialTownship, { consistent: true });
     expect([...coverage.values()].filter((c) => c.total >= 5)).toHaveLength(2);
     expect([...coverage.values()].reduce((a, c) => a + c.total, 0)).toBe(orgs.filter((o) => o.status === 'filed' || o.status === 'active').length);
+    // The township's annual-report screen: last year's reports of the first village show as filed,
+    // every other working organisation as not filed (cannot be graded).
+    const lastYear = Number(beijingDate(new Date()).slice(0, 4)) - 1;
+    const reports = await call(app, 'GET', `/social/townships/${demoSocialTownship}/reports/${lastYear}`, { token: await tokenFor('township', demoSocialTownship) });
+    expect(reports.status).toBe(200);
+    const working = orgs.filter((o) => o.status === 'filed' || o.status === 'active');
+    expect(reports.body.totals.expected).toBe(working.length);
+    const firstVillage = working.filter((o) => o.village === working.map((w) => w.village).sort()[0]).length;
+    expect(reports.body.totals.filed).toBeGreaterThan(0);
+    expect(reports.body.totals.filed).toBeLessThanOrEqual(firstVillage);
+    expect(reports.body.totals.missing).toBe(working.length - reports.body.totals.filed);
   });
 
   it('a seed stopped after any step and run again ends with the same data as one clean run', async () => {

@@ -64,6 +64,7 @@ const allowedInJurisdiction: Record<Action, readonly Role[]> = {
   'social-report:write': ['village'],
   'social-report:read': ['admin', 'finance', 'township', 'village', 'auditor'],
   'social-report:remind': ['admin', 'township'],
+  'social-report:township': ['admin', 'finance', 'township', 'village', 'auditor'],
   'social-grading:manage': ['township'],
   'social-grading:score': ['township'],
   'social-grading:read': ['admin', 'finance', 'township', 'village', 'auditor'],

@@ -1,15 +1,11 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../platform/http/context.ts';
 import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
-import { documented, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
-import { beijingDate, calendarDateSchema } from '../../../platform/calendar.ts';
+import { json, scheduledRunBodySchema, writeErrorResponses } from '../../../platform/http/schemas.ts';
+import { scheduledDay } from '../../../platform/reporting/scheduled-start.ts';
 import { openDuePeriods } from '../schedule-use-cases.ts';
 
-export const scheduleRunBodySchema = z
-  .strictObject({
-    today: documented(calendarDateSchema, { description: 'The Beijing date to run for (default: today in Beijing)' }).optional(),
-  })
-  .openapi('PairingScheduleRun');
+export const scheduleRunBodySchema = scheduledRunBodySchema('PairingScheduleRun');
 
 const startSchema = z.object({ termId: z.string(), periodId: z.string(), executionArn: z.string() });
 const outcomeSchema = z
@@ -33,6 +29,6 @@ export const pairingScheduleRoutes = new OpenAPIHono<AppEnv>().openapi(
     requireAllowed(c, 'pairing-period:manage', { division: principal.division });
     const body = c.req.valid('json') as z.infer<typeof scheduleRunBodySchema> | undefined;
     const now = new Date();
-    return c.json(await openDuePeriods(body?.today ?? beijingDate(now), now, { within: principal.division }), 200);
+    return c.json(await openDuePeriods(scheduledDay(body?.today, now), now, { within: principal.division }), 200);
   },
 );

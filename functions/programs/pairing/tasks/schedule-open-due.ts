@@ -1,18 +1,16 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { defineTask } from '../../../shared/task.ts';
-import { beijingDate, calendarDateSchema } from '../../../platform/calendar.ts';
+import { dailyAfterMidnightBeijing, scheduledDay, scheduledStartInputSchema } from '../../../platform/reporting/scheduled-start.ts';
 import { openDuePeriods } from '../schedule-use-cases.ts';
-
-export const scheduleOpenDueInputSchema = z.object({ today: calendarDateSchema.optional() });
 
 /**
  * The daily scheduled start of the pairing periods (schedule-use-cases.ts), for every term. The
  * scheduler sends `{}`: today is the Beijing date at the instant it runs (00:05 Beijing, so a
  * scheduler a few minutes late still runs on the right day). `today` is for a manual re-run.
  */
-async function run({ today }: z.infer<typeof scheduleOpenDueInputSchema>) {
+async function run({ today }: z.infer<typeof scheduledStartInputSchema>) {
   const now = new Date();
-  const outcome = await openDuePeriods(today ?? beijingDate(now), now);
+  const outcome = await openDuePeriods(scheduledDay(today, now), now);
   // Counts and ids only: a Lambda result is logged, and a day starts a few hundred periods at most.
   return { today: outcome.today, terms: outcome.terms, started: outcome.started.map((s) => `${s.termId}.${s.periodId}`), alreadyStarted: outcome.alreadyStarted.length, skippedTerms: outcome.skippedTerms };
 }
@@ -20,11 +18,11 @@ async function run({ today }: z.infer<typeof scheduleOpenDueInputSchema>) {
 export const scheduleOpenDueTask = defineTask({
   id: 'pairing-open-due-periods',
   file: import.meta.url,
-  input: scheduleOpenDueInputSchema,
+  input: scheduledStartInputSchema,
   tableAccess: 'read',
   usesStepFunctions: true,
   timeoutSeconds: 300,
-  schedule: { expression: 'cron(5 0 * * ? *)', timezone: 'Asia/Shanghai', description: 'Open the pairing periods that start today (Beijing): start their period workflows' },
+  schedule: dailyAfterMidnightBeijing('Open the pairing periods that start today (Beijing): start their period workflows'),
   run,
 });
 export const handler = scheduleOpenDueTask.handler;

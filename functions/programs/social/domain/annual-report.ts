@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { beijingDate } from '../../../platform/calendar.ts';
 import { isPrintableText, printableMessage } from '../../../platform/names.ts';
 
 /**
@@ -35,4 +36,53 @@ export function filedOnTime(year: number, filedOn: string, due: string = default
 export function reportYearProblem(year: number, beijingToday: string): string | undefined {
   const current = Number(beijingToday.slice(0, 4));
   return year >= current ? `must be a year that has ended (before ${current})` : undefined;
+}
+
+/**
+ * What a first filing at `at` records: the Beijing date it was filed on and whether that was by the
+ * due date. A report filed at 23:59 Beijing on the due date (15:59 UTC) is on time, one filed a
+ * minute later (16:00 UTC, still the due date in UTC) is late.
+ */
+export function firstFiling(year: number, at: Date, due: string = defaultReportDue): { filedOn: string; filedAt: string; dueDate: string; onTime: boolean } {
+  const filedOn = beijingDate(at);
+  return { filedOn, filedAt: at.toISOString(), dueDate: reportDueDate(year, due), onTime: filedOnTime(year, filedOn, due) };
+}
+
+/**
+ * Where one organisation's report of a year stands on `today` (Beijing): filed by the due date
+ * (`on-time`) or after it (`late`), not filed with the due date still ahead (`missing`) or passed
+ * (`overdue`). Judged from the Beijing date of the first filing, as `onTime` was when it was filed.
+ */
+export const reportStates = ['on-time', 'late', 'missing', 'overdue'] as const;
+export type ReportState = (typeof reportStates)[number];
+
+export function reportState(input: { year: number; due: string; filedOn?: string | undefined; today: string }): ReportState {
+  const dueDate = reportDueDate(input.year, input.due);
+  if (input.filedOn !== undefined) return input.filedOn <= dueDate ? 'on-time' : 'late';
+  return input.today > dueDate ? 'overdue' : 'missing';
+}
+
+export interface ReportTotals {
+  /** Organisations that owe the year's report. */
+  readonly expected: number;
+  readonly filed: number;
+  readonly onTime: number;
+  readonly late: number;
+  /** Not filed, whether or not the due date has passed … */
+  readonly missing: number;
+  /** … and of those, the ones past the due date. */
+  readonly overdue: number;
+}
+
+export function reportTotals(states: Iterable<ReportState>): ReportTotals {
+  const n = { expected: 0, filed: 0, onTime: 0, late: 0, missing: 0, overdue: 0 };
+  for (const s of states) {
+    n.expected++;
+    if (s === 'on-time' || s === 'late') n.filed++;
+    else n.missing++;
+    if (s === 'on-time') n.onTime++;
+    if (s === 'late') n.late++;
+    if (s === 'overdue') n.overdue++;
+  }
+  return n;
 }

@@ -1,16 +1,15 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { beijingDate } from '../../../platform/calendar.ts';
 import type { AppEnv } from '../../../platform/http/context.ts';
-import { requireAllowed, roleGate } from '../../../platform/http/context.ts';
+import { principalOf, requireAllowed, roleGate } from '../../../platform/http/context.ts';
 import { documented, errorResponses, json, writeErrorResponses } from '../../../platform/http/schemas.ts';
 import { ValidationError } from '../../../shared/errors.ts';
-import { startNamedExecution } from '../../../shared/executions.ts';
-import { annualReportInputSchema, filedOnTime, reportDueDate, reportYearProblem } from '../domain/annual-report.ts';
+import { annualReportInputSchema, firstFiling, reportYearProblem } from '../domain/annual-report.ts';
 import { organisationIdSchema } from '../domain/organisation.ts';
 import { annualReportSchema, getAnnualReport, listAnnualReports, putAnnualReport } from '../store/annual-report.ts';
 import { reportDue } from '../config.ts';
 import { authorizedOrganisation } from './organisations.ts';
-import { annualReportSubjectId } from '../reporting.ts';
+import { startAnnualReportReminders } from '../schedule-use-cases.ts';
 
 export const annualReportBodySchema = documented(annualReportInputSchema, {
   ref: 'SocialAnnualReportInput',
@@ -22,7 +21,8 @@ const params = z.object({
   year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }),
 });
 
-const reminderParams = z.object({
+/** A township and a report year, in the path of the township's annual-report routes. */
+export const townshipYearParams = z.object({
   township: z.string().regex(/^\d{9}$/, 'must be a 9-digit township code').openapi({ param: { name: 'township', in: 'path' } }),
   year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }),
 });
@@ -46,13 +46,13 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       const { id, year } = c.req.valid('param');
       const input = c.req.valid('json');
       const { org, actor } = await authorizedOrganisation(c, id, 'social-report:write');
-      const today = beijingDate(new Date());
-      const problem = reportYearProblem(year, today);
+      const now = new Date();
+      const problem = reportYearProblem(year, beijingDate(now));
       if (problem) throw new ValidationError([{ field: 'year', message: problem, in: 'path' }]);
       if (!reportingStatuses.has(org.status)) throw new ValidationError([{ field: 'id', message: `organisation ${id} is ${org.status}: only a filed, active or suspended organisation files annual reports`, in: 'path' }]);
       const due = reportDue();
       const before = await getAnnualReport(id, year);
-      const saved = await putAnnualReport(before, { organisationId: id, village: org.village, year, filedOn: today, dueDate: reportDueDate(year, due), onTime: filedOnTime(year, today, due), submittedBy: actor.sub }, input, actor);
+      const saved = await putAnnualReport(before, { organisationId: id, village: org.village, year, ...firstFiling(year, now, due), submittedBy: actor.sub }, input, actor, { now });
       return c.json(saved, 200);
     },
   )
@@ -82,7 +82,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       tags: ['social'],
       summary:
         'Start the annual-report workflow of a township and year (admin, township): reminds the villages whose filed or active organisations have not filed the year’s report, 30 and 7 days before the due date, counts what is missing at it for the admins, reminds again every 14 days until filed. Started once per township and year; a repeat finds the same execution',
-      request: { params: reminderParams },
+      request: { params: townshipYearParams },
       responses: { 202: { description: 'Started (or found)', content: json(z.object({ executionArn: z.string(), executionName: z.string() })) }, ...writeErrorResponses },
     }),
     async (c) => {
@@ -91,8 +91,7 @@ export const reportRoutes = new OpenAPIHono<AppEnv>()
       // Reminders for a year not yet ended would chase reports nobody may file yet.
       const problem = reportYearProblem(year, beijingDate(new Date()));
       if (problem) throw new ValidationError([{ field: 'year', message: problem, in: 'path' }]);
-      const name = annualReportSubjectId(township, year);
-      const executionArn = await startNamedExecution('social-annual-report', name, { township, year, subjectId: name, openedAt: new Date().toISOString() });
-      return c.json({ executionArn, executionName: name }, 202);
+      const { executionArn, executionName } = await startAnnualReportReminders(township, year, new Date(), principalOf(c));
+      return c.json({ executionArn, executionName }, 202);
     },
   );

@@ -9,7 +9,8 @@ import { annualReportInputSchema, type AnnualReportInput } from '../domain/annua
 /**
  * Annual reports (年度报告), kept in their organisation's partition: pk `SOCIAL_ORG#<id>`, sk
  * `REPORT#<year>`, so an organisation's reports are one query and "has a report for year Y" one
- * read. A report may be corrected (PUT again) under its version; each write is audited.
+ * read; gsi1 `SOCIAL_REPORTS#<township>#<year>` / `<village>#<organisation>` lists a township's (or a
+ * village's) reports of a year in one query. A report may be corrected (PUT again) under its version; each write is audited.
  */
 export const annualReportSchema = annualReportInputSchema.safeExtend({
   organisationId: z.string(),
@@ -17,6 +18,8 @@ export const annualReportSchema = annualReportInputSchema.safeExtend({
   year: z.number().int(),
   /** The Beijing date it was first filed, and whether that was by the due date. */
   filedOn: z.string(),
+  /** The instant of the first filing (absent on reports filed before it was kept). */
+  filedAt: z.string().optional(),
   dueDate: z.string(),
   onTime: z.boolean(),
   submittedBy: z.string(),
@@ -32,6 +35,12 @@ export const annualReports = defineEntity({
   indexes: (pattern) => ({
     /** An organisation's reports by year. */
     ofOrganisation: pattern({ index: 'table', partition: (organisationId: string) => `SOCIAL_ORG#${organisationId}`, sortPrefix: 'REPORT#' }),
+    /** A township's reports of one year by village (a village is a sort-key prefix): the township's annual-report screen. */
+    ofTownshipYear: pattern({
+      index: 'gsi1',
+      partition: (townshipYear: string) => `SOCIAL_REPORTS#${townshipYear}`,
+      place: (r) => ({ partition: `${r.village.slice(0, 9)}#${r.year}`, sort: `${r.village}#${r.organisationId}` }),
+    }),
   }),
 });
 
@@ -43,6 +52,18 @@ export async function getAnnualReport(organisationId: string, year: number): Pro
 export async function reportedFor(organisationIds: readonly string[], year: number): Promise<Set<string>> {
   if (organisationIds.length === 0) return new Set();
   return new Set((await annualReports.getMany(organisationIds.map((organisationId) => ({ organisationId, year })))).map((r) => r.organisationId));
+}
+
+/**
+ * The reports of `year` of a township's organisations, or of one village's (`division` a village
+ * code): one query on gsi1, organisation id → report. The index is eventually consistent: a report
+ * filed a moment ago may show on the next read.
+ */
+export async function townshipYearReports(division: string, year: number): Promise<Map<string, AnnualReport>> {
+  const out = new Map<string, AnnualReport>();
+  const sort = division.length > 9 ? { beginsWith: `${division}#` } : undefined;
+  for await (const r of annualReports.query.ofTownshipYear.all(`${division.slice(0, 9)}#${year}`, { sort })) out.set(r.organisationId, r);
+  return out;
 }
 
 export async function listAnnualReports(organisationId: string): Promise<AnnualReport[]> {
@@ -60,7 +81,10 @@ export async function putAnnualReport(
   options: { extraItems?: ExtraItems<AnnualReport>; now?: Date } = {},
 ): Promise<AnnualReport> {
   const now = options.now ?? new Date();
-  const record: AnnualReport = { ...base, ...(before ? { filedOn: before.filedOn, onTime: before.onTime } : {}), ...input, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString() };
+  // A correction keeps the first filing's date, instant (or its absence) and timeliness.
+  const { filedAt: _firstAt, ...rest } = base;
+  const first = before ? { filedOn: before.filedOn, onTime: before.onTime, ...(before.filedAt !== undefined ? { filedAt: before.filedAt } : {}) } : base.filedAt !== undefined ? { filedAt: base.filedAt } : {};
+  const record: AnnualReport = { ...rest, ...first, ...input, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString() };
   try {
     await writeTransaction([
       named('report', putItem(annualReports.item(record), before ? ifVersion(before.version) : ifAbsent)),

@@ -25,6 +25,17 @@ export const rollupShards = 8;
 export const shardOf = (village: string) => Number(village.slice(-3)) % rollupShards;
 const rollupSortOf = (village: string) => `T#${village.slice(0, 9)}#${shardOf(village)}`;
 
+/**
+ * A roll-up shard's own attributes; gsi1 lists a province's township shards (`SOCIAL_TOWNSHIPS#<province>`),
+ * so the daily scheduled start finds every township that has organisations with one query per
+ * province, not one per county. Set on every update, so a shard written before the index had it
+ * gets it with its next change.
+ */
+const townshipsPartition = (province: string) => `SOCIAL_TOWNSHIPS#${province}`;
+function rollupAttributes(township: string, sk: string): Record<string, string> {
+  return { township, type: 'socialCoverageRollup', gsi1pk: townshipsPartition(township.slice(0, 2)), gsi1sk: sk.slice(2) };
+}
+
 function counterUpdate(key: { pk: string; sk: string }, delta: Coverage, set: Record<string, string>): TransactItem {
   const names: Record<string, string> = { '#total': 'total' };
   const values: Record<string, unknown> = { ':total': delta.total };
@@ -66,7 +77,7 @@ export function coverageUpdates(byVillage: ReadonlyMap<string, Coverage>): Trans
     const s = shards.get(sk);
     shards.set(sk, { township: village.slice(0, 9), county: village.slice(0, 6), delta: mergeCoverage(s?.delta ?? emptyCoverage, delta) });
   }
-  for (const [sk, s] of shards) items.push(counterUpdate({ pk: partition(s.county), sk }, s.delta, { township: s.township, type: 'socialCoverageRollup' }));
+  for (const [sk, s] of shards) items.push(counterUpdate({ pk: partition(s.county), sk }, s.delta, rollupAttributes(s.township, sk)));
   return items;
 }
 
@@ -94,7 +105,7 @@ export function coverageRollupItems(byVillage: ReadonlyMap<string, Coverage>): R
     const sk = rollupSortOf(village);
     shards.set(sk, { township: village.slice(0, 9), county: village.slice(0, 6), coverage: mergeCoverage(shards.get(sk)?.coverage ?? emptyCoverage, coverage) });
   }
-  return [...shards].map(([sk, s]) => counterItem({ pk: partition(s.county), sk, township: s.township, type: 'socialCoverageRollup' }, s.coverage));
+  return [...shards].map(([sk, s]) => counterItem({ pk: partition(s.county), sk, ...rollupAttributes(s.township, sk) }, s.coverage));
 }
 
 function counterItem(key: Record<string, string>, coverage: Coverage): Record<string, unknown> {
@@ -145,4 +156,19 @@ export async function townshipCoverage(division: string, options: { consistent?:
 /** Test and bench support: add to one counter and its roll-up directly (seeding a large county without going through organisations). */
 export async function putCoverageForSeeding(village: string, delta: Coverage): Promise<void> {
   await writeTransaction(coverageUpdate(village, delta));
+}
+
+/**
+ * The townships inside `within` (a province, city or county code; a township) that have
+ * organisations counted now (filed or active: those that owe annual reports), from the roll-up
+ * shards' province index: one query, a township's 8 shards summed.
+ */
+export async function townshipsWithCounted(within: string): Promise<string[]> {
+  const totals = new Map<string, number>();
+  const sort = within.length > 2 ? { beginsWith: within.slice(0, 9) } : undefined;
+  for await (const item of queryPartition({ index: 'gsi1', partition: townshipsPartition(within.slice(0, 2)), sort, projection: ['township', 'total'] })) {
+    const township = String(item.township);
+    totals.set(township, (totals.get(township) ?? 0) + (typeof item.total === 'number' ? item.total : 0));
+  }
+  return [...totals].filter(([, total]) => total > 0).map(([township]) => township).sort();
 }

@@ -6,7 +6,7 @@ import { defineEntity } from '../../../platform/store/entity.ts';
 import { type Page, type PageRequest, whereAll } from '../../../platform/store/pagination.ts';
 import { ifAbsent, ifVersion, named, putItem, TransactionConditionFailed, writeTransaction, type ExtraItems, type TransactItem } from '../../../platform/store/transact.ts';
 import { ConflictError, NotFoundError } from '../../../shared/errors.ts';
-import { categoryKeys, leaderSchema, nextStatus, allowedEvents, organisationStatuses, socialCategories, type OrganisationEvent, type OrganisationInput, type OrganisationStatus } from '../domain/organisation.ts';
+import { categoryKeys, isCounted, leaderSchema, nextStatus, allowedEvents, organisationStatuses, socialCategories, type OrganisationEvent, type OrganisationInput, type OrganisationStatus } from '../domain/organisation.ts';
 import { coverageDelta, type Coverage } from '../domain/coverage.ts';
 import { coverageUpdate } from './coverage.ts';
 
@@ -186,6 +186,15 @@ export async function listOrganisations(division: string, filter: OrganisationFi
 /** Every organisation of a township (or village), for recounts and grading. */
 export function allOrganisations(division: string): AsyncGenerator<OrganisationRecord> {
   return organisations.query.byCounty.all(division.slice(0, 6), { sort: division.length > 6 ? { beginsWith: division } : undefined, consistent: false });
+}
+
+/**
+ * The organisations of a township (or of one village) that owe annual reports, the ones the
+ * reminders chase (filed or active: `isCounted`): one query of the county index narrowed to the
+ * division's sort-key prefix.
+ */
+export async function* organisationsOwingReports(division: string): AsyncGenerator<OrganisationRecord> {
+  for await (const o of allOrganisations(division)) if (isCounted(o.status)) yield o;
 }
 
 /** Up to `limit` approved organisations of a township waiting for their number (index: eventually consistent). */
