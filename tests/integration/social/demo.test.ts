@@ -49,7 +49,7 @@ async function freshTable(): Promise<void> {
   await registerTownship();
 }
 
-/** The table's content without what differs between two runs by nature: instants and the audit records' random keys. */
+/** The table's content without what differs between two runs by nature: instants (also inside keys) and the audit records' random keys. */
 async function snapshot(): Promise<string[]> {
   const out: string[] = [];
   const volatile = new Set(['createdAt', 'updatedAt', 'at', 'seededAt', 'filedAt', 'submittedAt', 'statusDate']);
@@ -57,7 +57,12 @@ async function snapshot(): Promise<string[]> {
     const page = await ddb().send(new ScanCommand({ TableName: tableName(), ConsistentRead: true, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) {
       if (item.type === 'audit') out.push(`audit ${String(item.entityId)} ${String(item.action)}`);
-      else out.push(JSON.stringify(Object.fromEntries(Object.entries(item).filter(([k, v]) => !volatile.has(k) && !(typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v))).sort(([a], [b]) => a.localeCompare(b)))));
+      else {
+        const kept = Object.entries(item).filter(([k, v]) => !volatile.has(k) && !(typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)));
+        // An instant inside a key (a list's sort key `<year>#<createdAt>#<id>`) differs the same way.
+        const stable = kept.map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<instant>') : v] as const);
+        out.push(JSON.stringify(Object.fromEntries(stable.sort(([a], [b]) => a.localeCompare(b)))));
+      }
     }
     start = page.LastEvaluatedKey;
   }
