@@ -58,6 +58,14 @@ export async function signOut(page: Page): Promise<void> {
 
 /** axe-core on the page as it is now: the serious and critical violations, each with where it was seen. */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Ant Design fades toasts, drawers and menus in and out; axe measuring text in the middle of a
+  // fade sees half-transparent colours and reports contrast failures that no user sees once it
+  // settles (on a busy machine the fade is still running when axe starts). So wait until no finite
+  // animation runs (spinners loop forever and are ignored); if that never happens, check anyway.
+  await page
+    // A string, evaluated in the page: the tests' own TypeScript has no DOM types.
+    .waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 10_000 })
+    .catch(() => undefined);
   // Ant Design's tables with horizontal scroll keep a zero-height row that measures column widths:
   // aria-hidden with tabindex="-1", so never reached by Tab, but axe's aria-hidden-focus flags it.
   const result = await new AxeBuilder({ page }).exclude('.ant-table-measure-row').analyze();
