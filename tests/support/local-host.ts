@@ -43,7 +43,11 @@ export function tmpDataDir(prefix = 'village-flow-e2e-'): string {
 
 /** Spawn the local host as `npm start` does with the given ports and extra flags, without waiting. */
 export function spawnLocalHost(p: LocalHostPorts, extra: string[]): SpawnedLocalHost {
-  const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), ...extra];
+  // An in-memory host still reads the JWT secret of its data folder if one exists (so that tokens of
+  // `npm run token` work): a fresh empty folder keeps a developer's `.data` from an earlier `npm start`
+  // out of the tests (it would also change the banner, which then prints no --secret).
+  const isolated = extra.includes('--memory') && !extra.includes('--data-dir') ? ['--data-dir', tmpDataDir('village-flow-e2e-memory-')] : [];
+  const args = ['--import', 'tsx', 'local/main.ts', '--port', String(p.port), '--sfn-port', String(p.sfnPort), '--dynamodb-port', String(p.dynamodbPort), ...isolated, ...extra];
   // Its own process group, so clean-up can take DynamoDB Local's Java down with it. The hosts of
   // parallel test files must not all build the console into the same folder: they skip the build.
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, LOG_LEVEL: 'WARN', SKIP_CONSOLE_BUILD: '1' } });
