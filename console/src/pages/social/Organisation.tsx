@@ -1,4 +1,4 @@
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { must, type Schemas } from '../../api/client';
@@ -9,6 +9,7 @@ import { TimelineView } from '../../components/TimelineView';
 import { useConsole, useLoad } from '../../lib/context';
 import { beijingDateTime, beijingDay } from '../../lib/dates';
 import { draftOf, filingBody, filingErrors, organisationStatusNames, statusColors, type DraftField, type FilingDraft, type Organisation as Org } from '../../lib/social';
+import { useAct } from './acting';
 import { FilingForm } from './FilingForm';
 
 type Move = 'activate' | 'suspend' | 'reactivate' | 'dissolve';
@@ -44,27 +45,11 @@ export default function Organisation({ id }: { readonly id: string }) {
   const [move, setMove] = useState<Move | undefined>();
   const [moveDate, setMoveDate] = useState(beijingDay(new Date()));
   const [moveReason, setMoveReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, act, fail } = useAct(org.reload);
 
   if (!o) return <ErrorAlert error={org.error} />;
   const isVillage = user.roles.includes('village');
   const mayManage = user.roles.some((r) => r === 'township' || r === 'admin');
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await what();
-      void message.success(done);
-      org.reload();
-      return true;
-    } catch (err) {
-      setError(err);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const saveCorrection = async () => {
     if (!editing) return;
@@ -79,7 +64,7 @@ export default function Organisation({ id }: { readonly id: string }) {
     if (!move) return;
     const needsReason = move === 'suspend' || move === 'dissolve';
     if (needsReason && moveReason.trim() === '') {
-      setError(new Error(`请填写${moveNames[move]}原因`));
+      fail(new Error(`请填写${moveNames[move]}原因`));
       return;
     }
     const body = { date: moveDate, version: o.version, ...(moveReason.trim() ? { reason: moveReason.trim() } : {}) };
@@ -207,20 +192,16 @@ function AnnualReports({ organisation }: { readonly organisation: Org }) {
   const [income, setIncome] = useState<number | undefined>();
   const [spending, setSpending] = useState<number | undefined>();
   const [summary, setSummary] = useState('');
-  const [error, setError] = useState<unknown>();
+  const { error, act } = useAct(reports.reload);
   const mayFile = user.roles.includes('village') && ['filed', 'active', 'suspended'].includes(organisation.status);
   const ready = activities !== undefined && people !== undefined && income !== undefined && spending !== undefined;
 
   const file = async () => {
     if (!ready) return;
-    setError(undefined);
-    try {
-      must(await client.PUT('/social/organisations/{id}/reports/{year}', { params: { path: { id: organisation.id, year } }, body: { activities, peopleServed: people, incomeFen: income, spendingFen: spending, ...(summary.trim() ? { summary: summary.trim() } : {}) } }));
-      void message.success(`${year} 年度报告已报送`);
-      reports.reload();
-    } catch (err) {
-      setError(err);
-    }
+    await act(
+      async () => must(await client.PUT('/social/organisations/{id}/reports/{year}', { params: { path: { id: organisation.id, year } }, body: { activities, peopleServed: people, incomeFen: income, spendingFen: spending, ...(summary.trim() ? { summary: summary.trim() } : {}) } })),
+      `${year} 年度报告已报送`,
+    );
   };
 
   return (

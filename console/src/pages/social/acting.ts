@@ -4,27 +4,33 @@ import { must } from '../../api/client';
 import type { Loaded } from '../../lib/context';
 import { currentRoute } from '../../lib/router';
 
-// What the funding screens share (经费 and the village's 公益创投): acting on a resource, payments
+// What the social screens share: acting on a resource (经费, 公益创投, an organisation), payments
 // answered 202, polling while a workflow pays, and the screen's query parameters.
 
-/** Runs the action, then says so or keeps the error; a payment answered 202 (a workflow) is followed by re-reading. */
+/**
+ * Runs the action, then says so and re-reads, or keeps the error; true when it succeeded (so a form
+ * can close). `fail` shows an error found before anything is sent. A payment answered 202 (a
+ * workflow) is followed by re-reading.
+ */
 export function useAct(reload: () => void) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const act = async (what: () => Promise<unknown>, done: string) => {
+  const act = async (what: () => Promise<unknown>, done: string): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
     try {
       await what();
       void message.success(done);
       reload();
+      return true;
     } catch (err) {
       setError(err);
+      return false;
     } finally {
       setBusy(false);
     }
   };
-  return { error, busy, act };
+  return { error, busy, act, fail: setError };
 }
 
 /**
