@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { ApiError, type Schemas } from '../api/client';
+import { useConsole } from './context';
 
 /**
  * Sends a CSV with the upload's own progress (XMLHttpRequest reports bytes sent; fetch does not).
@@ -25,4 +27,27 @@ export function uploadCsv(url: string, token: string | undefined, file: File, on
     xhr.onerror = () => fail(new Error('上传失败：网络错误'));
     xhr.send(file);
   });
+}
+
+/**
+ * A CSV upload as the import screens run it: `sent` is the percentage sent while it runs (undefined
+ * otherwise), `error` what the upload or `onAnswer` threw (an {@link ApiError} with the errors by
+ * row and column when the API refuses the file). `path` is the API route, e.g. `/imports/villages`.
+ */
+export function useCsvUpload(path: string, onAnswer: (body: unknown) => void) {
+  const { config, auth } = useConsole();
+  const [sent, setSent] = useState<number | undefined>();
+  const [error, setError] = useState<unknown>();
+  const upload = async (file: File) => {
+    setError(undefined);
+    setSent(0);
+    try {
+      onAnswer(await uploadCsv(`${config.apiUrl}${path}`, await auth.token(), file, setSent));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSent(undefined);
+    }
+  };
+  return { sent, error, upload };
 }

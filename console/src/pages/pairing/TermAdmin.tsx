@@ -6,7 +6,7 @@ import { beijingDateTime } from '../../lib/dates';
 import { name } from '../../lib/labels';
 import { levelNames, periodName, periodTypeNames } from '../../lib/pairing';
 import { termPeriodIds } from '../../lib/pairing-admin';
-import { uploadCsv } from '../../lib/upload';
+import { useCsvUpload } from '../../lib/upload';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ImportErrorsTable, importErrorsOf } from '../../components/ImportErrorsTable';
 import { MoneyInput } from '../../components/MoneyInput';
@@ -179,22 +179,10 @@ export function NewPairing({ term, units, villages, onCreated }: { readonly term
  * shared table of errors by row and column when the API refuses the file.
  */
 export function ImportPairings({ onImported }: { readonly onImported: () => void }) {
-  const { config, auth } = useConsole();
-  const [sent, setSent] = useState<number | undefined>();
-  const [error, setError] = useState<unknown>();
-  const run = async (file: File) => {
-    setError(undefined);
-    setSent(0);
-    try {
-      const made = (await uploadCsv(`${config.apiUrl}/pairing/pairings/import`, await auth.token(), file, setSent)) as Schemas['PairingImport'];
-      void message.success(`已导入 ${made.created} 个结对`);
-      onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSent(undefined);
-    }
-  };
+  const { sent, error, upload: run } = useCsvUpload('/pairing/pairings/import', (body) => {
+    void message.success(`已导入 ${(body as Schemas['PairingImport']).created} 个结对`);
+    onImported();
+  });
   const rows = error instanceof ApiError && error.status === 422 ? importErrorsOf(error.fields) : [];
   return (
     <>

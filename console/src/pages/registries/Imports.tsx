@@ -3,11 +3,11 @@ import { useEffect, useState } from 'react';
 import { must } from '../../api/client';
 import { ImportErrorsTable } from '../../components/ImportErrorsTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useConsole, useLoad } from '../../lib/context';
+import { useLoad } from '../../lib/context';
 import { beijingDateTime } from '../../lib/dates';
 import { importStatusNames, name } from '../../lib/labels';
 import { navigate } from '../../lib/router';
-import { uploadCsv } from '../../lib/upload';
+import { useCsvUpload } from '../../lib/upload';
 
 const finished = new Set(['succeeded', 'rejected', 'failed']);
 /** How far an import is, by its status: received → validating → writing → done. */
@@ -15,10 +15,12 @@ const statusPercent: Readonly<Record<string, number>> = { received: 10, validati
 
 /** The village CSV import (admin): upload with a progress bar, then the import's status and its errors by row and column. */
 export default function Imports({ id }: { readonly id?: string }) {
-  const { config, auth } = useConsole();
-  const [sent, setSent] = useState<number | undefined>();
-  const [error, setError] = useState<unknown>();
   const [errorPage, setErrorPage] = useState(0);
+  const { sent, error, upload } = useCsvUpload('/imports/villages', (body) => {
+    if (typeof body !== 'object' || body === null || !('id' in body) || typeof body.id !== 'string') throw new Error('上传失败：服务未返回导入编号');
+    setErrorPage(0);
+    navigate(`/registries/imports/${body.id}`);
+  });
   const current = useLoad(async (c) => (id ? must(await c.GET('/imports/{id}', { params: { path: { id }, query: { errorPage } } })) : undefined), [id, errorPage]);
   const imp = current.data;
 
@@ -28,21 +30,6 @@ export default function Imports({ id }: { readonly id?: string }) {
     return () => clearInterval(timer);
   }, [imp?.status, current.reload]);
 
-  const upload = async (file: File) => {
-    setError(undefined);
-    setSent(0);
-    try {
-      const body = await uploadCsv(`${config.apiUrl}/imports/villages`, await auth.token(), file, setSent);
-      if (typeof body !== 'object' || body === null || !('id' in body) || typeof body.id !== 'string') throw new Error('上传失败：服务未返回导入编号');
-      const newId = body.id;
-      setErrorPage(0);
-      navigate(`/registries/imports/${newId}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSent(undefined);
-    }
-  };
 
   return (
     <>

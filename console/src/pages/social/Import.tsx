@@ -3,8 +3,7 @@ import { useState } from 'react';
 import { ApiError, type Schemas } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ImportErrorsTable, importErrorsOf } from '../../components/ImportErrorsTable';
-import { useConsole } from '../../lib/context';
-import { uploadCsv } from '../../lib/upload';
+import { useCsvUpload } from '../../lib/upload';
 
 type Result = Schemas['SocialOrganisationImport'];
 
@@ -13,23 +12,13 @@ type Result = Schemas['SocialOrganisationImport'];
  * first and answers at once: the count registered, or every error by row and column (nothing written).
  */
 export default function Import() {
-  const { config, auth } = useConsole();
-  const [sent, setSent] = useState<number | undefined>();
   const [result, setResult] = useState<Result | undefined>();
-  const [error, setError] = useState<unknown>();
-
-  const upload = async (file: File) => {
-    setError(undefined);
+  const { sent, error, upload: send } = useCsvUpload('/social/organisations/import', (body) => setResult(body as Result));
+  const upload = (file: File) => {
     setResult(undefined);
-    setSent(0);
-    try {
-      setResult((await uploadCsv(`${config.apiUrl}/social/organisations/import`, await auth.token(), file, setSent)) as Result);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSent(undefined);
-    }
+    return send(file);
   };
+
   const rows = error instanceof ApiError && error.status === 422 ? importErrorsOf(error.fields) : [];
 
   return (
